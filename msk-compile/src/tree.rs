@@ -1,0 +1,145 @@
+//! The loaded config: a JSON-like value tree in which every node and every mapping key
+//! carries the byte span it came from, so any diagnostic can point at `file:line:column`.
+//!
+//! Numbers are `f64`, as they are in JavaScript (Serverless' runtime): YAML `1.0` and `1`
+//! are the same value and print the same way.
+
+/// A byte range `start..end` in the source text.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Hash)]
+pub struct Span {
+    pub start: usize,
+    pub end: usize,
+}
+
+impl Span {
+    pub const fn new(start: usize, end: usize) -> Self {
+        Span { start, end }
+    }
+}
+
+/// A value with the span of the text that produced it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Node {
+    pub value: Value,
+    pub span: Span,
+}
+
+/// One `key: value` entry of a mapping, in source order.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Entry {
+    pub key: String,
+    pub key_span: Span,
+    pub value: Node,
+}
+
+/// The value of a node. Mappings keep their keys in source order (JavaScript object order
+/// for string keys, which is what Serverless' output follows).
+#[derive(Debug, Clone, PartialEq)]
+pub enum Value {
+    Null,
+    Bool(bool),
+    Number(f64),
+    String(String),
+    Array(Vec<Node>),
+    Object(Vec<Entry>),
+}
+
+impl Node {
+    pub fn new(value: Value, span: Span) -> Self {
+        Node { value, span }
+    }
+
+    /// The entry for `key` when this node is a mapping.
+    pub fn entry(&self, key: &str) -> Option<&Entry> {
+        match &self.value {
+            Value::Object(entries) => entries.iter().find(|entry| entry.key == key),
+            _ => None,
+        }
+    }
+
+    /// The value for `key` when this node is a mapping.
+    pub fn get(&self, key: &str) -> Option<&Node> {
+        self.entry(key).map(|entry| &entry.value)
+    }
+
+    /// Mutable access to the value for `key` when this node is a mapping.
+    pub fn get_mut(&mut self, key: &str) -> Option<&mut Node> {
+        match &mut self.value {
+            Value::Object(entries) => entries
+                .iter_mut()
+                .find(|entry| entry.key == key)
+                .map(|entry| &mut entry.value),
+            _ => None,
+        }
+    }
+
+    /// Follows a path of mapping keys.
+    pub fn pointer(&self, path: &[&str]) -> Option<&Node> {
+        path.iter().try_fold(self, |node, key| node.get(key))
+    }
+
+    pub fn as_str(&self) -> Option<&str> {
+        match &self.value {
+            Value::String(text) => Some(text),
+            _ => None,
+        }
+    }
+
+    pub fn is_null(&self) -> bool {
+        matches!(self.value, Value::Null)
+    }
+
+    /// JavaScript truthiness: everything but `null`, `false`, `0`, `NaN` and `""`.
+    pub fn is_truthy(&self) -> bool {
+        match &self.value {
+            Value::Null => false,
+            Value::Bool(flag) => *flag,
+            Value::Number(number) => *number != 0.0 && !number.is_nan(),
+            Value::String(text) => !text.is_empty(),
+            Value::Array(_) | Value::Object(_) => true,
+        }
+    }
+
+    /// The JavaScript `typeof`-style name used in messages (`array` for arrays).
+    pub fn type_name(&self) -> &'static str {
+        match &self.value {
+            Value::Null => "null",
+            Value::Bool(_) => "boolean",
+            Value::Number(_) => "number",
+            Value::String(_) => "string",
+            Value::Array(_) => "array",
+            Value::Object(_) => "object",
+        }
+    }
+}
+
+/// Converts byte offsets into 1-based line and column numbers (columns count characters).
+#[derive(Debug, Clone)]
+pub struct LineIndex {
+    line_starts: Vec<usize>,
+}
+
+impl LineIndex {
+    pub fn new(source: &str) -> Self {
+        let mut line_starts = vec![0];
+        line_starts.extend(
+            source
+                .bytes()
+                .enumerate()
+                .filter(|(_, byte)| *byte == b'\n')
+                .map(|(at, _)| at + 1),
+        );
+        LineIndex { line_starts }
+    }
+
+    /// `(line, column)` of byte `offset`, both starting at 1.
+    pub fn line_col(&self, source: &str, offset: usize) -> (usize, usize) {
+        let offset = offset.min(source.len());
+        let line = self.line_starts.partition_point(|start| *start <= offset) - 1;
+        let start = self.line_starts[line];
+        let column = source
+            .get(start..offset)
+            .map_or(offset - start, |text| text.chars().count());
+        (line + 1, column + 1)
+    }
+}
