@@ -173,10 +173,12 @@ pub struct CfnRef {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 #[allow(non_camel_case_types)]
 pub enum StartingPosition {
-    /// Only records added after the mapping is created.
+    // Plain comments, not doc comments: documented variants would turn the schema's
+    // `enum` into a `oneOf` of constants, which validates with different messages.
+    // Only records added after the mapping is created.
     LATEST,
-    /// The oldest record still in the topic (Serverless' default).
+    // The oldest record still in the topic (Serverless' default).
     TRIM_HORIZON,
-    /// Records from `startingPositionTimestamp` on.
+    // Records from `startingPositionTimestamp` on.
     AT_TIMESTAMP,
 }

@@ -1,0 +1,272 @@
+//! Checks that need more than one key or more than one field: required keys, keys that only
+//! make sense together, numbers and properties that must be unique, and rule keys that must name
+//! fields. Each error points at the offending key or literal; all are reported in one pass.
+
+use std::collections::HashMap;
+
+use proc_macro2::TokenStream;
+use quote::ToTokens;
+
+use crate::ast::{Container, Field};
+use crate::attr::{self, Presence, Seen, Spanned};
+use crate::ctxt::Ctxt;
+use crate::symbol::*;
+
+pub fn check(cx: &Ctxt, cont: &Container) {
+    check_container_keys(cx, cont);
+    for field in &cont.fields {
+        if let Some(attrs) = &field.attrs {
+            check_field(cx, field, attrs);
+        }
+    }
+    check_unique_orders(cx, cont);
+    check_unique_id_parts(cx, cont);
+    check_single_iam_resource(cx, cont);
+    check_property_overlap(cx, cont);
+    check_rule_keys(cx, cont);
+}
+
+/// Reports the `required` keys (with whether each has a value) that the attribute list at `at`
+/// lacks, in one error, unless the user already has an error there that may explain it.
+fn require(cx: &Ctxt, seen: &Seen, at: &dyn ToTokens, required: &[(Symbol, bool)]) {
+    let missing: Vec<Symbol> = required
+        .iter()
+        .filter(|(key, present)| !present && seen.lacks(*key))
+        .map(|(key, _)| *key)
+        .collect();
+    let msg = match missing.as_slice() {
+        [] => return,
+        [key] => format!("missing cfn attribute `{}`", usage(*key)),
+        keys => format!("missing cfn attributes {}", all_of(keys)),
+    };
+    cx.error_spanned_by(at, msg);
+}
+
+/// How a required key is written, for "missing" errors.
+fn usage(key: Symbol) -> String {
+    if key == ORDER {
+        format!("{key} = N")
+    } else if key == PRESENCE {
+        format!("{key} = \"always\" | \"not_null\" | \"truthy\"")
+    } else {
+        format!("{key} = \"...\"")
+    }
+}
+
+fn check_container_keys(cx: &Ctxt, cont: &Container) {
+    let attrs = &cont.attrs;
+    // Without any `#[cfn]` on the container, the struct name is the closest token.
+    let at: &dyn ToTokens = match &attrs.cfn {
+        Some(cfn) => cfn,
+        None => cont.ident,
+    };
+    let required = [
+        (RESOURCE, attrs.resource.is_some()),
+        (LOGICAL_ID, attrs.logical_id.is_some()),
+    ];
+    require(cx, &attrs.seen, at, &required);
+    for slot in &attrs.slots {
+        let required = [(NAME, slot.name.is_some()), (ORDER, slot.order.is_some())];
+        require(cx, &slot.seen, &slot.path, &required);
+    }
+    for rule in &attrs.rules {
+        let required = [
+            (FIELD, rule.field.is_some()),
+            (EQUALS, rule.equals.is_some()),
+            (REQUIRES, rule.requires.is_some()),
+            (CODE, rule.code.is_some()),
+            (MESSAGE, rule.message.is_some()),
+        ];
+        require(cx, &rule.seen, &rule.path, &required);
+    }
+}
+
+fn check_field(cx: &Ctxt, field: &Field, attrs: &attr::Field) {
+    if field.keyless {
+        cx.error_spanned_by(
+            &attrs.cfn,
+            "serde skips or flattens this field, so it has no config key to map",
+        );
+    }
+
+    let required = [
+        (PROPERTY, attrs.property.is_some()),
+        (ORDER, attrs.order.is_some()),
+        (PRESENCE, attrs.presence.is_some()),
+    ];
+    require(cx, &attrs.seen, &attrs.cfn, &required);
+
+    // Serverless applies a default as `value || default` and then always writes the property;
+    // with any other presence the default would never be seen.
+    if let (Some(default), Some(presence)) = (&attrs.default, &attrs.presence)
+        && presence.value != Presence::Always
+    {
+        cx.error_spanned_by(
+            &default.key,
+            "`default` needs `presence = \"always\"`: a defaulted property is always written",
+        );
+    }
+
+    if let (Some(shape), Some(_)) = (&attrs.shape, &attrs.source_access) {
+        cx.error_spanned_by(
+            &shape.key,
+            "`shape` cannot be combined with `source_access`, which already sets the shape",
+        );
+    }
+
+    if let (Some(id_token), None) = (&attrs.id_token, &attrs.id_part) {
+        cx.error_spanned_by(
+            &id_token.key,
+            "`id_token` needs `id_part = N`: it only says how an ID part is taken from the value",
+        );
+    }
+}
+
+/// `field `name``, for naming the other party of a conflict.
+fn describe_field(field: &Field) -> String {
+    match &field.original.ident {
+        Some(ident) => format!("field `{ident}`"),
+        None => "another field".to_owned(),
+    }
+}
+
+/// Reports every number of `entries` (in declaration order) that an earlier entry already took.
+fn check_unique_numbers<'a>(
+    cx: &Ctxt,
+    key: Symbol,
+    entries: impl IntoIterator<Item = (&'a Spanned<u32>, String)>,
+) {
+    let mut taken: HashMap<u32, String> = HashMap::new();
+    for (number, owner) in entries {
+        if let Some(first) = taken.get(&number.value) {
+            let msg = format!("{key} {} is already taken by {first}", number.value);
+            cx.error_spanned_by(&number.lit, msg);
+        } else {
+            taken.insert(number.value, owner);
+        }
+    }
+}
+
+/// Orders are positions in `PROPERTIES`, shared by slots and fields.
+fn check_unique_orders(cx: &Ctxt, cont: &Container) {
+    // Slots are written on the container, before any field, so they come first.
+    let slots = cont.attrs.slots.iter().filter_map(|slot| {
+        let owner = match &slot.name {
+            Some(name) => format!("slot `{}`", name.value),
+            None => "a slot".to_owned(),
+        };
+        Some((slot.order.as_ref()?, owner))
+    });
+    let fields = mapped(cont)
+        .filter_map(|(field, attrs)| Some((attrs.order.as_ref()?, describe_field(field))));
+    check_unique_numbers(cx, ORDER, slots.chain(fields));
+}
+
+fn check_unique_id_parts(cx: &Ctxt, cont: &Container) {
+    let parts = mapped(cont)
+        .filter_map(|(field, attrs)| Some((attrs.id_part.as_ref()?, describe_field(field))));
+    check_unique_numbers(cx, ID_PART, parts);
+}
+
+/// `IAM_RESOURCE_KEY` is a single key.
+fn check_single_iam_resource(cx: &Ctxt, cont: &Container) {
+    let mut first = None;
+    for (field, attrs) in mapped(cont) {
+        let Some(flag) = &attrs.iam_resource else {
+            continue;
+        };
+        match &first {
+            None => first = Some(describe_field(field)),
+            Some(first) => cx.error_spanned_by(
+                &flag.key,
+                format!("only one field can be `iam_resource`, and {first} already is"),
+            ),
+        }
+    }
+}
+
+/// Two entries writing the same property, or one writing inside the other (`A` and `A.B`),
+/// would overwrite each other in the output.
+fn check_property_overlap(cx: &Ctxt, cont: &Container) {
+    let slots = cont.attrs.slots.iter().filter_map(|slot| {
+        let name = slot.name.as_ref()?;
+        Some((
+            vec![name.value.clone()],
+            &name.lit,
+            format!("slot `{}`", name.value),
+        ))
+    });
+    let fields = mapped(cont).filter_map(|(field, attrs)| {
+        let property = attrs.property.as_ref()?;
+        Some((property.value.clone(), &property.lit, describe_field(field)))
+    });
+    let mut written: Vec<(Vec<String>, &TokenStream, String)> = Vec::new();
+    for (path, lit, owner) in slots.chain(fields) {
+        let overlap = written.iter().find(|(other, _, _)| {
+            let shorter = path.len().min(other.len());
+            path[..shorter] == other[..shorter]
+        });
+        if let Some((other, _, other_owner)) = overlap {
+            let msg = if *other == path {
+                format!(
+                    "property `{}` is already written by {other_owner}",
+                    path.join(".")
+                )
+            } else {
+                format!(
+                    "property `{}` overlaps `{}`, written by {other_owner}",
+                    path.join("."),
+                    other.join(".")
+                )
+            };
+            cx.error_spanned_by(lit, msg);
+        } else {
+            written.push((path, lit, owner));
+        }
+    }
+}
+
+/// `required_when(field = ..., requires = ...)` name config keys, which must exist.
+fn check_rule_keys(cx: &Ctxt, cont: &Container) {
+    for rule in &cont.attrs.rules {
+        for key in [&rule.field, &rule.requires].into_iter().flatten() {
+            if cont
+                .fields
+                .iter()
+                .any(|field| !field.keyless && field.key == key.value)
+            {
+                continue;
+            }
+            let mut msg = format!(
+                "`{}` names no config key of `{}`",
+                key.value.escape_debug(),
+                cont.ident
+            );
+            // The Rust field name is the likeliest slip when serde renames fields.
+            let renamed = cont.fields.iter().find(|field| {
+                !field.keyless
+                    && field
+                        .original
+                        .ident
+                        .as_ref()
+                        .is_some_and(|ident| ident == key.value.as_str())
+            });
+            if let Some(field) = renamed {
+                msg.push_str(&format!(
+                    "; rules use serde's names: did you mean `{}`?",
+                    field.key
+                ));
+            }
+            cx.error_spanned_by(&key.lit, msg);
+        }
+    }
+}
+
+/// The fields that have `#[cfn]`, with their attributes.
+fn mapped<'c, 'a>(
+    cont: &'c Container<'a>,
+) -> impl Iterator<Item = (&'c Field<'a>, &'c attr::Field)> {
+    cont.fields
+        .iter()
+        .filter_map(|field| Some((field, field.attrs.as_ref()?)))
+}

@@ -1,0 +1,156 @@
+//! Code generation: turns a checked [`Container`] into `impl CfnMapping`, wrapped in
+//! `const _: () = { ... };` and naming runtime items only through `::msk_model::__private`.
+//! On any error it emits the errors plus the empty impl of `fallback.rs`.
+
+use proc_macro2::TokenStream;
+use quote::quote;
+use syn::DeriveInput;
+
+use crate::ast::Container;
+use crate::attr::{IdToken, Presence, Shape};
+use crate::check;
+use crate::ctxt::Ctxt;
+use crate::fallback;
+
+/// The derive's output for `input`: the impl, or the errors with a stub impl.
+pub fn derive(input: &DeriveInput) -> TokenStream {
+    try_expand(input).unwrap_or_else(|error| fallback::expand(input, error))
+}
+
+/// The impl for `input`, or every error found in it, combined.
+pub fn try_expand(input: &DeriveInput) -> syn::Result<TokenStream> {
+    let cx = Ctxt::new();
+    let cont = ast_checked(&cx, input);
+    cx.check()?;
+    let cont = cont.expect("from_ast returns None only after reporting an error");
+    Ok(impl_cfn_mapping(&cont))
+}
+
+fn ast_checked<'a>(cx: &Ctxt, input: &'a DeriveInput) -> Option<Container<'a>> {
+    let cont = Container::from_ast(cx, input)?;
+    check::check(cx, &cont);
+    Some(cont)
+}
+
+fn impl_cfn_mapping(cont: &Container) -> TokenStream {
+    let private = private();
+    let ident = cont.ident;
+    let (impl_generics, ty_generics, where_clause) = cont.original.generics.split_for_impl();
+
+    let attrs = &cont.attrs;
+    let resource = &attrs.resource.as_ref().expect(CHECKED).value;
+    let logical_id = &attrs.logical_id.as_ref().expect(CHECKED).value;
+
+    // PROPERTIES: fields and slots merged by `order`, which check.rs made unique.
+    let mut properties: Vec<(u32, TokenStream)> = Vec::new();
+    for slot in &attrs.slots {
+        let order = slot.order.as_ref().expect(CHECKED).value;
+        let name = &slot.name.as_ref().expect(CHECKED).value;
+        properties.push((order, quote!(#private::CfnProperty::Slot(#name))));
+    }
+    let mut id_parts: Vec<(u32, TokenStream)> = Vec::new();
+    let mut iam_resource_key = quote!(::core::option::Option::None);
+    for field in &cont.fields {
+        let Some(field_attrs) = &field.attrs else {
+            continue;
+        };
+        let key = &field.key;
+        let order = field_attrs.order.as_ref().expect(CHECKED).value;
+        let path = &field_attrs.property.as_ref().expect(CHECKED).value;
+        let presence = match field_attrs.presence.as_ref().expect(CHECKED).value {
+            Presence::Always => quote!(#private::Presence::Always),
+            Presence::NotNull => quote!(#private::Presence::NotNull),
+            Presence::Truthy => quote!(#private::Presence::Truthy),
+        };
+        let default = option_str(field_attrs.default.as_ref().map(|default| &default.value));
+        let shape = match (&field_attrs.source_access, &field_attrs.shape) {
+            (Some(kind), _) => {
+                let kind = &kind.value;
+                quote!(#private::Shape::SourceAccess { kind: #kind })
+            }
+            (None, Some(shape)) => match shape.value {
+                Shape::Value => quote!(#private::Shape::Value),
+                Shape::List => quote!(#private::Shape::List),
+                Shape::FilterPatterns => quote!(#private::Shape::FilterPatterns),
+            },
+            (None, None) => quote!(#private::Shape::Value),
+        };
+        properties.push((
+            order,
+            quote! {
+                #private::CfnProperty::Field(#private::CfnField {
+                    key: #key,
+                    path: &[#(#path),*],
+                    presence: #presence,
+                    default: #default,
+                    shape: #shape,
+                })
+            },
+        ));
+
+        if let Some(id_part) = &field_attrs.id_part {
+            let token = match field_attrs.id_token.as_ref().map(|token| token.value) {
+                None | Some(IdToken::Value) => quote!(#private::IdToken::Value),
+                Some(IdToken::ClusterName) => quote!(#private::IdToken::ClusterName),
+            };
+            id_parts.push((
+                id_part.value,
+                quote!(#private::IdPart { key: #key, token: #token }),
+            ));
+        }
+        if field_attrs.iam_resource.is_some() {
+            iam_resource_key = option_str(Some(key));
+        }
+    }
+    properties.sort_by_key(|(order, _)| *order);
+    id_parts.sort_by_key(|(part, _)| *part);
+    let properties = properties.into_iter().map(|(_, property)| property);
+    let id_parts = id_parts.into_iter().map(|(_, part)| part);
+
+    let rules = attrs.rules.iter().map(|rule| {
+        let field = &rule.field.as_ref().expect(CHECKED).value;
+        let equals = &rule.equals.as_ref().expect(CHECKED).value;
+        let requires = &rule.requires.as_ref().expect(CHECKED).value;
+        let code = &rule.code.as_ref().expect(CHECKED).value;
+        let message = &rule.message.as_ref().expect(CHECKED).value;
+        quote! {
+            #private::RequiredWhen {
+                field: #field,
+                equals: #equals,
+                requires: #requires,
+                code: #code,
+                message: #message,
+            }
+        }
+    });
+
+    quote! {
+        const _: () = {
+            #[automatically_derived]
+            impl #impl_generics #private::CfnMapping for #ident #ty_generics #where_clause {
+                const RESOURCE_TYPE: &'static str = #resource;
+                const LOGICAL_ID_INFIX: &'static str = #logical_id;
+                const ID_PARTS: &'static [#private::IdPart] = &[#(#id_parts),*];
+                const IAM_RESOURCE_KEY: ::core::option::Option<&'static str> = #iam_resource_key;
+                const PROPERTIES: &'static [#private::CfnProperty] = &[#(#properties),*];
+                const RULES: &'static [#private::RequiredWhen] = &[#(#rules),*];
+            }
+        };
+    }
+}
+
+/// Required keys are present once check.rs passed without errors.
+const CHECKED: &str = "required cfn attribute not caught by check.rs";
+
+/// The path through which generated code names runtime items, so the user's imports and
+/// shadowing never matter (msk-model has `extern crate self as msk_model` for its own use).
+pub fn private() -> TokenStream {
+    quote!(::msk_model::__private)
+}
+
+fn option_str(value: Option<&String>) -> TokenStream {
+    match value {
+        Some(value) => quote!(::core::option::Option::Some(#value)),
+        None => quote!(::core::option::Option::None),
+    }
+}

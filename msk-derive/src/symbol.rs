@@ -1,0 +1,87 @@
+//! The names `#[cfn(...)]` understands, as constants, so parsing and error messages can never
+//! disagree about how a key is spelled.
+
+use std::fmt::{self, Display};
+
+use syn::{Ident, Path};
+
+#[derive(Copy, Clone, PartialEq, Eq, Debug)]
+pub struct Symbol(&'static str);
+
+pub const CFN: Symbol = Symbol("cfn");
+
+// Container keys.
+pub const RESOURCE: Symbol = Symbol("resource");
+pub const LOGICAL_ID: Symbol = Symbol("logical_id");
+pub const SLOT: Symbol = Symbol("slot");
+pub const REQUIRED_WHEN: Symbol = Symbol("required_when");
+
+// Keys inside `slot(...)`.
+pub const NAME: Symbol = Symbol("name");
+
+// Keys inside `required_when(...)`.
+pub const FIELD: Symbol = Symbol("field");
+pub const EQUALS: Symbol = Symbol("equals");
+pub const REQUIRES: Symbol = Symbol("requires");
+pub const CODE: Symbol = Symbol("code");
+pub const MESSAGE: Symbol = Symbol("message");
+
+// Field keys (`order` is shared with `slot(...)`).
+pub const PROPERTY: Symbol = Symbol("property");
+pub const ORDER: Symbol = Symbol("order");
+pub const PRESENCE: Symbol = Symbol("presence");
+pub const DEFAULT: Symbol = Symbol("default");
+pub const SHAPE: Symbol = Symbol("shape");
+pub const SOURCE_ACCESS: Symbol = Symbol("source_access");
+pub const ID_PART: Symbol = Symbol("id_part");
+pub const ID_TOKEN: Symbol = Symbol("id_token");
+pub const IAM_RESOURCE: Symbol = Symbol("iam_resource");
+
+impl Symbol {
+    pub fn as_str(self) -> &'static str {
+        self.0
+    }
+}
+
+impl PartialEq<Symbol> for Ident {
+    fn eq(&self, word: &Symbol) -> bool {
+        self == word.0
+    }
+}
+
+impl PartialEq<Symbol> for Path {
+    fn eq(&self, word: &Symbol) -> bool {
+        self.is_ident(word.0)
+    }
+}
+
+impl PartialEq<Symbol> for &Path {
+    fn eq(&self, word: &Symbol) -> bool {
+        self.is_ident(word.0)
+    }
+}
+
+impl Display for Symbol {
+    fn fmt(&self, formatter: &mut fmt::Formatter) -> fmt::Result {
+        formatter.write_str(self.0)
+    }
+}
+
+/// `` `a`, `b` or `c` ``: the accepted keys, in an error message.
+pub fn one_of(symbols: &[Symbol]) -> String {
+    list(symbols, "or")
+}
+
+/// `` `a`, `b` and `c` ``: the missing keys, in an error message.
+pub fn all_of(symbols: &[Symbol]) -> String {
+    list(symbols, "and")
+}
+
+fn list(symbols: &[Symbol], conjunction: &str) -> String {
+    let quoted: Vec<String> = symbols.iter().map(|symbol| format!("`{symbol}`")).collect();
+    match quoted.split_last() {
+        None => String::new(),
+        Some((last, [])) => last.clone(),
+        Some((last, rest)) => format!("{} {conjunction} {last}", rest.join(", ")),
+    }
+}

@@ -1,0 +1,321 @@
+//! The tables `#[derive(CfnMapping)]` generates, compared with what Serverless 3.40.0 does.
+//!
+//! The expected tables for `MskEvent` are written from Serverless' behaviour (the property order
+//! of its `compileMsk` output, its `!= null` versus truthiness tests, its defaults), not from the
+//! attributes in `event.rs`, so a wrong attribute there fails here.
+
+use msk_model::{
+    CfnField, CfnMapping, CfnProperty, IdPart, IdToken, MskEvent, Presence, RequiredWhen, Shape,
+};
+use serde::Deserialize;
+
+fn field(
+    key: &'static str,
+    path: &'static [&'static str],
+    presence: Presence,
+    default: Option<&'static str>,
+    shape: Shape,
+) -> CfnProperty {
+    CfnProperty::Field(CfnField {
+        key,
+        path,
+        presence,
+        default,
+        shape,
+    })
+}
+
+#[test]
+fn msk_event_resource() {
+    assert_eq!(MskEvent::RESOURCE_TYPE, "AWS::Lambda::EventSourceMapping");
+    assert_eq!(MskEvent::LOGICAL_ID_INFIX, "EventSourceMappingMSK");
+}
+
+#[test]
+fn msk_event_properties_in_serverless_order() {
+    use Presence::*;
+    let expected = [
+        field("arn", &["EventSourceArn"], Always, None, Shape::Value),
+        CfnProperty::Slot("FunctionName"),
+        field(
+            "startingPosition",
+            &["StartingPosition"],
+            Always,
+            Some("TRIM_HORIZON"),
+            Shape::Value,
+        ),
+        field("topic", &["Topics"], Always, None, Shape::List),
+        field(
+            "startingPositionTimestamp",
+            &["StartingPositionTimestamp"],
+            NotNull,
+            None,
+            Shape::Value,
+        ),
+        field("batchSize", &["BatchSize"], Truthy, None, Shape::Value),
+        field(
+            "maximumBatchingWindow",
+            &["MaximumBatchingWindowInSeconds"],
+            Truthy,
+            None,
+            Shape::Value,
+        ),
+        field(
+            "consumerGroupId",
+            &["AmazonManagedKafkaEventSourceConfig", "ConsumerGroupId"],
+            Truthy,
+            None,
+            Shape::Value,
+        ),
+        field("enabled", &["Enabled"], NotNull, None, Shape::Value),
+        field(
+            "saslScram512",
+            &["SourceAccessConfigurations"],
+            NotNull,
+            None,
+            Shape::SourceAccess {
+                kind: "SASL_SCRAM_512_AUTH",
+            },
+        ),
+        field(
+            "filterPatterns",
+            &["FilterCriteria", "Filters"],
+            Truthy,
+            None,
+            Shape::FilterPatterns,
+        ),
+    ];
+    assert_eq!(MskEvent::PROPERTIES, expected);
+}
+
+#[test]
+fn msk_event_logical_id_parts_and_iam_resource() {
+    assert_eq!(
+        MskEvent::ID_PARTS,
+        [
+            IdPart {
+                key: "arn",
+                token: IdToken::ClusterName,
+            },
+            IdPart {
+                key: "topic",
+                token: IdToken::Value,
+            },
+        ]
+    );
+    assert_eq!(MskEvent::IAM_RESOURCE_KEY, Some("arn"));
+}
+
+#[test]
+fn msk_event_rules() {
+    assert_eq!(
+        MskEvent::RULES,
+        [RequiredWhen {
+            field: "startingPosition",
+            equals: "AT_TIMESTAMP",
+            requires: "startingPositionTimestamp",
+            code: "FUNCTION_MSK_STARTING_POSITION_TIMESTAMP_INVALID",
+            message: "You must specify startingPositionTimestamp for function: {function} when startingPosition is AT_TIMESTAMP.",
+        }]
+    );
+}
+
+#[test]
+fn msk_event_field_lookup_uses_config_keys() {
+    let batch = MskEvent::field("batchSize").expect("batchSize is mapped");
+    assert_eq!(batch.path, ["BatchSize"]);
+    assert_eq!(MskEvent::field("batch_size"), None);
+    let names: Vec<_> = MskEvent::PROPERTIES.iter().map(CfnProperty::name).collect();
+    assert_eq!(
+        names,
+        [
+            "EventSourceArn",
+            "FunctionName",
+            "StartingPosition",
+            "Topics",
+            "StartingPositionTimestamp",
+            "BatchSize",
+            "MaximumBatchingWindowInSeconds",
+            "AmazonManagedKafkaEventSourceConfig",
+            "Enabled",
+            "SourceAccessConfigurations",
+            "FilterCriteria",
+        ]
+    );
+}
+
+/// Keys come from serde: `rename_all`, then a field's own `rename`; unmapped and
+/// serde-skipped fields without `#[cfn]` are left out.
+#[derive(Deserialize, CfnMapping)]
+#[serde(rename_all = "SCREAMING-KEBAB-CASE")]
+#[cfn(resource = "Custom::Renamed", logical_id = "Renamed")]
+#[allow(dead_code)]
+struct Renamed {
+    #[cfn(property = "Plain", order = 1, presence = "always", id_part = 1)]
+    plain_field: String,
+    #[serde(rename = "explicitName")]
+    #[cfn(property = "Explicit", order = 2, presence = "truthy", iam_resource)]
+    renamed_field: String,
+    not_mapped: u8,
+    #[serde(skip)]
+    skipped: u8,
+}
+
+#[test]
+fn keys_follow_serde_renames() {
+    assert_eq!(Renamed::RESOURCE_TYPE, "Custom::Renamed");
+    assert_eq!(
+        Renamed::PROPERTIES,
+        [
+            field(
+                "PLAIN-FIELD",
+                &["Plain"],
+                Presence::Always,
+                None,
+                Shape::Value
+            ),
+            field(
+                "explicitName",
+                &["Explicit"],
+                Presence::Truthy,
+                None,
+                Shape::Value
+            ),
+        ]
+    );
+    assert_eq!(
+        Renamed::ID_PARTS,
+        [IdPart {
+            key: "PLAIN-FIELD",
+            token: IdToken::Value,
+        }]
+    );
+    assert_eq!(Renamed::IAM_RESOURCE_KEY, Some("explicitName"));
+    assert_eq!(Renamed::RULES, []);
+}
+
+/// Slots and fields interleave by `order`, whatever order they are declared in; container
+/// keys may be split over several attributes; rules keep their declaration order.
+// clippy's `duplicated_attributes` mistakes repeated keys in sibling `slot(...)` and
+// `required_when(...)` lists for duplicates.
+#[allow(clippy::duplicated_attributes)]
+#[derive(Deserialize, CfnMapping)]
+#[serde(rename_all = "camelCase")]
+#[cfn(resource = "AWS::Test::Thing")]
+#[cfn(slot(name = "Last", order = 30), slot(name = "First", order = 1))]
+#[cfn(
+    logical_id = "Thing",
+    required_when(
+        field = "mode",
+        equals = "B",
+        requires = "bValue",
+        code = "B_NEEDS_VALUE",
+        message = "{function}: mode B needs bValue"
+    ),
+    required_when(
+        field = "mode",
+        equals = "A",
+        requires = "aValue",
+        code = "A_NEEDS_VALUE",
+        message = "{function}: mode A needs aValue"
+    )
+)]
+#[allow(dead_code)]
+struct Interleaved {
+    #[cfn(
+        property = "Settings.Mode",
+        order = 20,
+        presence = "always",
+        default = "A",
+        id_part = 2,
+        id_token = "value"
+    )]
+    mode: Option<String>,
+    #[cfn(property = "AValue", order = 10, presence = "not_null", shape = "list")]
+    a_value: Option<String>,
+    #[cfn(
+        property = "BValue",
+        order = 11,
+        presence = "truthy",
+        source_access = "BASIC_AUTH",
+        id_part = 1,
+        id_token = "cluster_name"
+    )]
+    b_value: Option<String>,
+}
+
+#[test]
+fn slots_interleave_and_rules_keep_order() {
+    assert_eq!(Interleaved::LOGICAL_ID_INFIX, "Thing");
+    assert_eq!(
+        Interleaved::PROPERTIES,
+        [
+            CfnProperty::Slot("First"),
+            field("aValue", &["AValue"], Presence::NotNull, None, Shape::List),
+            field(
+                "bValue",
+                &["BValue"],
+                Presence::Truthy,
+                None,
+                Shape::SourceAccess { kind: "BASIC_AUTH" }
+            ),
+            field(
+                "mode",
+                &["Settings", "Mode"],
+                Presence::Always,
+                Some("A"),
+                Shape::Value
+            ),
+            CfnProperty::Slot("Last"),
+        ]
+    );
+    assert_eq!(
+        Interleaved::ID_PARTS,
+        [
+            IdPart {
+                key: "bValue",
+                token: IdToken::ClusterName,
+            },
+            IdPart {
+                key: "mode",
+                token: IdToken::Value,
+            },
+        ]
+    );
+    assert_eq!(Interleaved::IAM_RESOURCE_KEY, None);
+    let codes: Vec<_> = Interleaved::RULES.iter().map(|rule| rule.code).collect();
+    assert_eq!(codes, ["B_NEEDS_VALUE", "A_NEEDS_VALUE"]);
+    assert_eq!(Interleaved::RULES[1].requires, "aValue");
+}
+
+/// Generic structs get a generic impl; generated paths go through `::msk_model::__private`
+/// and `::core`, so local items named `CfnField`, `Option` or `msk_model` do not interfere.
+mod shadowed {
+    use serde::Deserialize;
+
+    #[derive(Deserialize, ::msk_model::CfnMapping)]
+    #[cfn(resource = "AWS::Test::Generic", logical_id = "Generic")]
+    #[allow(dead_code)]
+    pub struct Generic<T> {
+        #[cfn(property = "Value", order = 1, presence = "not_null", iam_resource)]
+        value: T,
+    }
+
+    #[allow(dead_code)]
+    struct CfnField;
+    #[allow(dead_code)]
+    enum Option {}
+    #[allow(dead_code)]
+    mod msk_model {}
+}
+
+#[test]
+fn generic_struct() {
+    use shadowed::Generic;
+    assert_eq!(Generic::<u8>::PROPERTIES.len(), 1);
+    assert_eq!(Generic::<String>::IAM_RESOURCE_KEY, Some("value"));
+    assert_eq!(
+        <Generic<String> as CfnMapping>::field("value").map(|field| field.presence),
+        Some(Presence::NotNull)
+    );
+}
