@@ -1,1 +1,72 @@
-//! Shared helpers for the workspace tests.
+//! Shared helpers for the workspace tests: the oracle cases (configs with the outputs
+//! Serverless Framework 3.40.0 produced for them, copied from `shared/oracle/cases`) and a
+//! compile call that uses the oracle's command line (`--stage dev --region us-east-1`).
+
+use std::path::{Path, PathBuf};
+
+use msk_compile::{Format, Options, Report, VariableOptions, compile_source};
+
+/// The folder holding the oracle cases.
+pub fn cases_dir() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("cases")
+}
+
+/// Every case folder, sorted by name.
+pub fn case_dirs() -> Vec<PathBuf> {
+    let mut dirs: Vec<PathBuf> = std::fs::read_dir(cases_dir())
+        .expect("tests/cases exists")
+        .filter_map(Result::ok)
+        .map(|entry| entry.path())
+        .filter(|path| path.join("serverless.yml").is_file())
+        .collect();
+    dirs.sort();
+    dirs
+}
+
+/// Options equal to the oracle's `serverless package --stage dev --region us-east-1`.
+pub fn oracle_options() -> Options {
+    Options {
+        variables: VariableOptions {
+            stage: Some("dev".to_owned()),
+            region: Some("us-east-1".to_owned()),
+            ..VariableOptions::default()
+        },
+    }
+}
+
+/// Compiles a YAML config text as the oracle would be asked to.
+pub fn compile_yaml(source: &str) -> Report {
+    compile_source(source, Format::Yaml, &oracle_options())
+}
+
+/// Reads a file of the repository as text.
+pub fn read(path: &Path) -> String {
+    std::fs::read_to_string(path)
+        .unwrap_or_else(|error| panic!("cannot read {}: {error}", path.display()))
+}
+
+/// The oracle's `expected.error.txt`: code, name and message.
+#[derive(Debug)]
+pub struct ExpectedError {
+    pub code: String,
+    pub name: String,
+    pub message: String,
+}
+
+pub fn parse_expected_error(text: &str) -> ExpectedError {
+    let field = |prefix: &str| {
+        text.lines()
+            .find_map(|line| line.strip_prefix(prefix))
+            .unwrap_or_default()
+            .to_owned()
+    };
+    let message_start = text
+        .find("error.message: ")
+        .expect("expected.error.txt has a message")
+        + "error.message: ".len();
+    ExpectedError {
+        code: field("error.code: "),
+        name: field("error.name: "),
+        message: text[message_start..].trim_end_matches('\n').to_owned(),
+    }
+}

@@ -1,6 +1,103 @@
 //! Compiles the `msk` events of a Serverless Framework service into CloudFormation
 //! `AWS::Lambda::EventSourceMapping` resources and the IAM statements the shared Lambda
 //! role needs, exactly as Serverless Framework 3.40.0 does.
+//!
+//! ```
+//! use msk_compile::{Format, Options, compile_source};
+//!
+//! let yaml = "service: s\nprovider: {name: aws}\nfunctions:\n  consumer:\n    handler: h.main\n    events:\n      - msk:\n          arn: arn:aws:kafka:us-east-1:111111111111:cluster/orders/1\n          topic: orders\n";
+//! let report = compile_source(yaml, Format::Yaml, &Options::default());
+//! let compiled = report.compiled.expect("valid config");
+//! assert!(compiled.resources.contains_key("ConsumerEventSourceMappingMSKOrdersOrders"));
+//! ```
 
+pub mod check;
+pub mod codes;
+pub mod compile;
 pub mod diag;
+pub mod json;
+pub mod load;
+pub mod naming;
+pub mod render;
+pub mod schema;
+pub mod service;
+pub mod template;
 pub mod tree;
+pub mod validate;
+
+pub use check::ValidationMode;
+pub use compile::Compiled;
+pub use diag::{Diagnostic, Severity};
+pub use load::{Format, VariableOptions};
+
+/// How to compile: the values Serverless takes from its command line and environment.
+#[derive(Debug, Clone, Default)]
+pub struct Options {
+    pub variables: VariableOptions,
+}
+
+/// The result of a run: the compiled parts (when there was no error) and every diagnostic.
+#[derive(Debug, Clone)]
+pub struct Report {
+    pub compiled: Option<Compiled>,
+    pub diagnostics: Vec<Diagnostic>,
+}
+
+impl Report {
+    pub fn has_errors(&self) -> bool {
+        self.diagnostics.iter().any(Diagnostic::is_error)
+    }
+}
+
+/// Loads, resolves variables, validates and compiles one config text.
+pub fn compile_source(source: &str, format: Format, options: &Options) -> Report {
+    let mut root = match load::parse(source, format) {
+        Ok(root) => root,
+        Err(diagnostics) => {
+            return Report {
+                compiled: None,
+                diagnostics,
+            };
+        }
+    };
+    let mut diagnostics = load::resolve_variables(&mut root, &options.variables);
+    if diagnostics.iter().any(Diagnostic::is_error) {
+        return Report {
+            compiled: None,
+            diagnostics,
+        };
+    }
+    let mode = ValidationMode::of(&root);
+    diagnostics.extend(check::check_events(&mut root, mode));
+    if diagnostics.iter().any(Diagnostic::is_error) {
+        return Report {
+            compiled: None,
+            diagnostics,
+        };
+    }
+    let compiled = compile::compile(&root, &mut diagnostics);
+    let failed = diagnostics.iter().any(Diagnostic::is_error);
+    Report {
+        compiled: (!failed).then_some(compiled),
+        diagnostics,
+    }
+}
+
+/// The message Serverless 3.40.0 throws for schema errors in `error` mode.
+pub fn serverless_schema_error_message(diagnostics: &[Diagnostic]) -> String {
+    let lines: Vec<String> = diagnostics
+        .iter()
+        .filter(|diagnostic| diagnostic.code == codes::SCHEMA)
+        .map(|diagnostic| match &diagnostic.path {
+            Some(path) => format!("at '{path}': {}", diagnostic.message),
+            None => diagnostic.message.clone(),
+        })
+        .collect();
+    let body = match lines.as_slice() {
+        [single] => format!("Configuration error {single}"),
+        _ => format!("Configuration error: \n     {}", lines.join("\n     ")),
+    };
+    format!(
+        "{body}\n\nLearn more about configuration validation here: http://slss.io/configuration-validation"
+    )
+}

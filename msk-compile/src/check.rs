@@ -1,0 +1,185 @@
+//! Schema validation of every msk event in a service, with Serverless' event-level rules
+//! (`unsupported function event`, unknown keys beside `msk`) and `configValidationMode`.
+
+use std::sync::OnceLock;
+
+use crate::codes;
+use crate::compile::functions;
+use crate::diag::{Diagnostic, Severity};
+use crate::schema::msk_event_schema;
+use crate::tree::{Node, Value};
+use crate::validate::{Detail, SchemaViolation, Validator};
+
+/// `configValidationMode`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ValidationMode {
+    Warn,
+    Error,
+    Off,
+}
+
+impl ValidationMode {
+    /// The mode a config asks for; Serverless' default is `warn`.
+    pub fn of(root: &Node) -> Self {
+        match root.get("configValidationMode").and_then(Node::as_str) {
+            Some("error") => ValidationMode::Error,
+            Some("off") => ValidationMode::Off,
+            _ => ValidationMode::Warn,
+        }
+    }
+}
+
+fn validator() -> &'static Validator {
+    static VALIDATOR: OnceLock<Validator> = OnceLock::new();
+    VALIDATOR.get_or_init(|| Validator::new(msk_event_schema()))
+}
+
+/// Validates (and coerces, as Ajv does) the msk events of `root`. Returns the violations as
+/// diagnostics: errors in `error` mode, warnings in `warn` mode, nothing in `off` mode
+/// (coercion still happens in every mode, as in Serverless).
+pub fn check_events(root: &mut Node, mode: ValidationMode) -> Vec<Diagnostic> {
+    let names: Vec<String> = functions(root)
+        .into_iter()
+        .map(|(name, _)| name.to_owned())
+        .collect();
+    let mut found = Vec::new();
+    for name in names {
+        let Some(Value::Array(events)) = root
+            .get_mut("functions")
+            .and_then(|functions| functions.get_mut(&name))
+            .and_then(|function| function.get_mut("events"))
+            .map(|events| &mut events.value)
+        else {
+            continue;
+        };
+        for (index, event) in events.iter_mut().enumerate() {
+            check_event(
+                event,
+                &format!("functions.{name}.events.{index}"),
+                &mut found,
+            );
+        }
+    }
+    // Serverless shows each message once.
+    let mut seen = std::collections::HashSet::new();
+    found.retain(|diagnostic: &Diagnostic| {
+        seen.insert((diagnostic.path.clone(), diagnostic.message.clone()))
+    });
+    let severity = match mode {
+        ValidationMode::Off => return Vec::new(),
+        ValidationMode::Error => Severity::Error,
+        ValidationMode::Warn => Severity::Warning,
+    };
+    found
+        .into_iter()
+        .map(|diagnostic| Diagnostic {
+            severity,
+            ..diagnostic
+        })
+        .collect()
+}
+
+fn check_event(event: &mut Node, path: &str, found: &mut Vec<Diagnostic>) {
+    let Value::Object(entries) = &mut event.value else {
+        return;
+    };
+    let Some(position) = entries.iter().position(|entry| entry.key == "msk") else {
+        return;
+    };
+    let others: Vec<(String, crate::tree::Span)> = entries
+        .iter()
+        .filter(|entry| entry.key != "msk" && !entry.value.is_null())
+        .map(|entry| (entry.key.clone(), entry.key_span))
+        .collect();
+    let msk = &mut entries[position].value;
+    if msk.is_null() {
+        // Null-valued keys are deleted before validation, leaving an event of no known type.
+        if others.is_empty() {
+            found.push(schema_diagnostic(
+                path,
+                "unsupported function event".to_owned(),
+                event.span,
+                None,
+            ));
+        }
+        return;
+    }
+    let violations = validator().validate(msk);
+    if !others.is_empty() {
+        // Keys beside `msk` are reported at the event, and they hide the msk mapping's own
+        // errors (Serverless' normalization keeps only the event-level ones).
+        for (key, span) in others {
+            found.push(schema_diagnostic(path, format!("unrecognized property '{key}'"), span, Some("an event item holds exactly one event type; move this key into its own `- <event>:` item".to_owned())));
+        }
+        return;
+    }
+    for violation in violations {
+        let mut full = format!("{path}.msk");
+        for segment in &violation.path {
+            full.push('.');
+            full.push_str(segment);
+        }
+        let help = help_for(&violation);
+        found.push(schema_diagnostic(
+            &full,
+            violation.message,
+            violation.span,
+            help,
+        ));
+    }
+}
+
+fn schema_diagnostic(
+    path: &str,
+    message: String,
+    span: crate::tree::Span,
+    help: Option<String>,
+) -> Diagnostic {
+    let diagnostic = Diagnostic::error(codes::SCHEMA, message)
+        .at(span)
+        .with_path(path.to_owned());
+    match help {
+        Some(help) => diagnostic.with_help(help),
+        None => diagnostic,
+    }
+}
+
+/// Help beyond Serverless' message: the closest known key, the allowed values, the range.
+fn help_for(violation: &SchemaViolation) -> Option<String> {
+    match &violation.detail {
+        Detail::UnknownKey { key, known } => {
+            let best = known
+                .iter()
+                .map(|candidate| {
+                    (
+                        strsim::jaro_winkler(&key.to_lowercase(), &candidate.to_lowercase()),
+                        candidate,
+                    )
+                })
+                .filter(|(score, _)| *score > 0.8)
+                .max_by(|a, b| a.0.total_cmp(&b.0));
+            Some(match best {
+                Some((_, candidate)) => format!("did you mean `{candidate}`?"),
+                None => format!("the msk event accepts: {}", known.join(", ")),
+            })
+        }
+        Detail::Enum { allowed, actual } => {
+            let same_letters = actual.as_ref().and_then(|actual| {
+                allowed
+                    .iter()
+                    .find(|candidate| candidate.eq_ignore_ascii_case(actual))
+            });
+            Some(match same_letters {
+                Some(candidate) => format!("values are case-sensitive: write `{candidate}`"),
+                None => format!("allowed values: {}", allowed.join(", ")),
+            })
+        }
+        Detail::Range { minimum, maximum } => match (minimum, maximum) {
+            (Some(low), Some(high)) => Some(format!("allowed range: {low} to {high}")),
+            _ => None,
+        },
+        Detail::MissingKey { key } => Some(format!("add `{key}:` to this msk event")),
+        Detail::Type { expected } => Some(format!("write a {expected} here")),
+        Detail::None => None,
+    }
+}

@@ -1,0 +1,144 @@
+//! Every diagnostic code the tool can emit, with the page `msk-compile explain CODE` prints.
+//! A test checks that each code used in the sources has a page here.
+
+/// Serverless' own code for schema violations (`configValidationMode: error`); in `warn`
+/// mode the same violations are warnings with this code.
+pub const SCHEMA: &str = "INVALID_NON_SCHEMA_COMPLIANT_CONFIGURATION";
+pub const STARTING_POSITION_TIMESTAMP: &str = "FUNCTION_MSK_STARTING_POSITION_TIMESTAMP_INVALID";
+pub const BOTH_ALIASES: &str = crate::service::CODE_BOTH_ALIASES;
+pub const EVENTS_NOT_A_LIST: &str = "MSK_EVENTS_NOT_A_LIST";
+pub const EVENT_NULL: &str = "MSK_EVENT_NULL";
+pub const EVENT_NOT_AN_OBJECT: &str = "MSK_EVENT_NOT_AN_OBJECT";
+pub const MISSING_KEY: &str = "MSK_REQUIRED_KEY_MISSING";
+pub const NOT_A_STRING: &str = "MSK_TOPIC_NOT_A_STRING";
+pub const ARN_WITHOUT_CLUSTER_NAME: &str = "MSK_ARN_WITHOUT_CLUSTER_NAME";
+pub const ARN_INTRINSIC_NOT_A_STRING: &str = "MSK_ARN_INTRINSIC_NOT_A_STRING";
+pub const ARN_UNSUPPORTED: &str = "MSK_ARN_UNSUPPORTED_INTRINSIC";
+pub const FILTER_PATTERNS_NOT_A_LIST: &str = "MSK_FILTER_PATTERNS_NOT_A_LIST";
+pub const LOGICAL_ID_COLLISION: &str = "MSK_LOGICAL_ID_COLLISION";
+pub const INTERNAL: &str = "MSK_INTERNAL";
+pub const IO: &str = "MSK_IO_ERROR";
+pub const TEMPLATE_INVALID: &str = "MSK_TEMPLATE_INVALID";
+pub const NOT_UTF8: &str = "CONFIG_NOT_UTF8";
+
+/// One `explain` page.
+#[derive(Debug, Clone, Copy)]
+pub struct Page {
+    pub code: &'static str,
+    pub summary: &'static str,
+    pub example: &'static str,
+    pub fix: &'static str,
+}
+
+/// Pages for every code, including those of the loader (`YAML_*`, `VARIABLE_*`, `CONFIG_*`).
+pub const PAGES: &[Page] = &[
+    Page {
+        code: SCHEMA,
+        summary: "A value breaks the msk event schema of Serverless Framework 3.40.0. With `configValidationMode: error` it stops the build (Serverless does the same); in the default `warn` mode it is a warning and the value is compiled as written, as Serverless does.",
+        example: "- msk:\n    arn: arn:aws:kafka:us-east-1:111111111111:cluster/c/1\n    topic: orders\n    batchSize: 0        # must be >= 1",
+        fix: "Change the value to satisfy the constraint in the message (ranges: batchSize 1-10000, maximumBatchingWindow 0-300; startingPosition LATEST, TRIM_HORIZON or AT_TIMESTAMP; consumerGroupId at most 200 characters; 1-10 filterPatterns).",
+    },
+    Page {
+        code: STARTING_POSITION_TIMESTAMP,
+        summary: "`startingPosition: AT_TIMESTAMP` needs `startingPositionTimestamp`; Serverless stops with this error.",
+        example: "- msk:\n    arn: arn:aws:kafka:us-east-1:111111111111:cluster/c/1\n    topic: orders\n    startingPosition: AT_TIMESTAMP",
+        fix: "Add `startingPositionTimestamp: <unix seconds>`, or choose LATEST / TRIM_HORIZON.",
+    },
+    Page {
+        code: BOTH_ALIASES,
+        summary: "A function enables both `provisionedConcurrency` and `snapStart`; Serverless rejects that combination.",
+        example: "functions:\n  f:\n    provisionedConcurrency: 2\n    snapStart: true",
+        fix: "Remove one of the two settings.",
+    },
+    Page {
+        code: EVENTS_NOT_A_LIST,
+        summary: "A function's `events` is not a list, so Serverless cannot iterate it (it crashes).",
+        example: "functions:\n  f:\n    events:\n      msk: {...}",
+        fix: "Write each event as a list item: `events:` then `- msk: ...`.",
+    },
+    Page {
+        code: EVENT_NULL,
+        summary: "An item of `events` is empty; Serverless crashes reading it.",
+        example: "events:\n  -\n  - msk: {...}",
+        fix: "Remove the empty item.",
+    },
+    Page {
+        code: EVENT_NOT_AN_OBJECT,
+        summary: "`msk` holds a scalar or a list instead of a mapping; Serverless crashes with a TypeError.",
+        example: "- msk: arn:aws:kafka:us-east-1:111111111111:cluster/c/1",
+        fix: "Write `msk:` as a mapping with at least `arn` and `topic`.",
+    },
+    Page {
+        code: MISSING_KEY,
+        summary: "An msk event lacks `arn` or `topic`. The schema reports it; in warn mode Serverless then crashes with a TypeError, because both name the resource.",
+        example: "- msk:\n    arn: arn:aws:kafka:us-east-1:111111111111:cluster/c/1",
+        fix: "Add the missing key.",
+    },
+    Page {
+        code: NOT_A_STRING,
+        summary: "`topic` is a mapping or a list; Serverless crashes (`topic.replace is not a function`).",
+        example: "- msk:\n    arn: arn:aws:kafka:us-east-1:111111111111:cluster/c/1\n    topic: {name: orders}",
+        fix: "Write the topic name as a string.",
+    },
+    Page {
+        code: ARN_WITHOUT_CLUSTER_NAME,
+        summary: "The cluster ARN has no `/`, so it has no cluster name; Serverless names the resource after that segment and crashes without it (the schema only checks `^arn:`).",
+        example: "arn: arn:aws:kafka:us-east-1:111111111111:cluster",
+        fix: "Use the full ARN: `arn:aws:kafka:<region>:<account>:cluster/<name>/<uuid>`.",
+    },
+    Page {
+        code: ARN_INTRINSIC_NOT_A_STRING,
+        summary: "`Fn::ImportValue` (or `Ref`) in `arn` holds a nested function; the schema allows it, but Serverless names the resource after it and crashes (`name.replace is not a function`).",
+        example: "arn:\n  Fn::ImportValue: !Sub ${Stage}-ClusterArn",
+        fix: "Use a literal export name, or resolve it with a Serverless variable: `Fn::ImportValue: ${sls:stage}-ClusterArn`.",
+    },
+    Page {
+        code: ARN_UNSUPPORTED,
+        summary: "`arn` is a CloudFormation function other than `Ref`/`Fn::ImportValue` (usually `Fn::GetAtt`). Serverless' schema rejects it and in warn mode crashes (`eventSourceArn.split is not a function`).",
+        example: "arn: !GetAtt MskCluster.Arn",
+        fix: "An AWS::MSK::Cluster returns its ARN from `Ref`: write `arn: !Ref MskCluster`.",
+    },
+    Page {
+        code: FILTER_PATTERNS_NOT_A_LIST,
+        summary: "`filterPatterns` is a single mapping, not a list; Serverless warns and then crashes (`filterPatterns.map is not a function`).",
+        example: "filterPatterns:\n  value: {a: [1]}",
+        fix: "Make it a list: `filterPatterns:` then `- value: {a: [1]}`.",
+    },
+    Page {
+        code: LOGICAL_ID_COLLISION,
+        summary: "Two msk events of one function compile to the same logical ID (same cluster name and topic after removing non-alphanumerics). Serverless silently keeps only the last one, in the first one's position.",
+        example: "- msk: {arn: .../cluster/my-cluster/1, topic: orders}\n- msk: {arn: .../cluster/my.cluster/2, topic: orders}",
+        fix: "If both mappings are wanted, make the topic or cluster name differ in their letters or digits; otherwise remove the duplicate.",
+    },
+    Page {
+        code: INTERNAL,
+        summary: "The model declares something the compiler does not know. This is a bug in msk-events.",
+        example: "(none)",
+        fix: "Report it.",
+    },
+    Page {
+        code: IO,
+        summary: "A file could not be read or written.",
+        example: "msk-compile compile missing.yml",
+        fix: "Check the path and permissions.",
+    },
+    Page {
+        code: TEMPLATE_INVALID,
+        summary: "The `--template` file is not a JSON CloudFormation template with a `Resources` object.",
+        example: "msk-compile compile --template notes.txt",
+        fix: "Pass the `cloudformation-template-update-stack.json` that `serverless package` writes.",
+    },
+    Page {
+        code: NOT_UTF8,
+        summary: "The config file is not valid UTF-8 text; the position of the first bad byte is reported.",
+        example: "(a serverless.yml saved in Latin-1 with an `é`)",
+        fix: "Save the file as UTF-8.",
+    },
+];
+
+/// The page for `code`, if it exists.
+pub fn page(code: &str) -> Option<&'static Page> {
+    PAGES
+        .iter()
+        .find(|page| page.code.eq_ignore_ascii_case(code))
+}

@@ -1,0 +1,464 @@
+//! The msk compiler proper: walks functions and events in config order and builds each
+//! `AWS::Lambda::EventSourceMapping` by interpreting the model's derived mapping tables
+//! (`CfnMapping`), then the per-function IAM statements.
+//!
+//! Where Serverless 3.40.0 would crash with a `TypeError`, this reports a coded error at
+//! the offending value instead, and it keeps going so that one run reports every problem.
+
+use indexmap::IndexMap;
+use serde_json::{Map, Value as Json, json};
+
+use msk_model::iam::{EC2_ACTIONS, KAFKA_ACTIONS};
+use msk_model::{CfnField, CfnMapping, CfnProperty, IdToken, MskEvent, Presence, Shape};
+
+use crate::codes;
+use crate::diag::Diagnostic;
+use crate::json::{stringify_compact, to_json};
+use crate::naming::event_logical_id;
+use crate::service::{
+    TargetAlias, creates_shared_role, lambda_target, role_dependency, target_alias,
+};
+use crate::tree::{Node, Span, Value};
+
+/// What the msk compiler adds to the CloudFormation template.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Compiled {
+    /// The EventSourceMapping resources by logical ID, in Serverless' order.
+    pub resources: IndexMap<String, Json>,
+    /// The kafka + ec2 statement pairs, one pair per function with msk events, in order.
+    pub statements: Vec<Json>,
+    /// Whether Serverless creates the shared `IamRoleLambdaExecution` role the statements
+    /// are appended to.
+    pub shared_role: bool,
+    /// Logical IDs the config defines under `resources.Resources`; Serverless merges those
+    /// into the template after compiling events, so they follow the mappings.
+    pub custom_resources: Vec<String>,
+}
+
+impl Compiled {
+    /// The statements appended to `IamRoleLambdaExecution`, or `None` without that role.
+    pub fn iam_statements(&self) -> Option<&[Json]> {
+        self.shared_role.then_some(self.statements.as_slice())
+    }
+
+    /// `{"Resources": …, "IamRoleStatements": …}`, the CLI's output without `--template`.
+    pub fn to_json(&self) -> Json {
+        let resources: Map<String, Json> = self
+            .resources
+            .iter()
+            .map(|(id, resource)| (id.clone(), resource.clone()))
+            .collect();
+        json!({ "Resources": resources, "IamRoleStatements": self.iam_statements() })
+    }
+}
+
+/// The functions of the service in config order (`service.getAllFunctions()`).
+pub fn functions(root: &Node) -> Vec<(&str, &Node)> {
+    match root.get("functions").map(|node| &node.value) {
+        Some(Value::Object(entries)) => entries
+            .iter()
+            .map(|entry| (entry.key.as_str(), &entry.value))
+            .collect(),
+        _ => Vec::new(),
+    }
+}
+
+/// Where one resource came from, to report logical-ID collisions.
+#[derive(Debug)]
+struct Origin {
+    path: String,
+}
+
+/// Compiles every msk event of the (validated, coerced) config.
+pub fn compile(root: &Node, diagnostics: &mut Vec<Diagnostic>) -> Compiled {
+    let functions = functions(root);
+    let shared_role = creates_shared_role(root, &functions);
+    let mut resources = IndexMap::new();
+    let mut origins: IndexMap<String, Origin> = IndexMap::new();
+    let mut statements = Vec::new();
+
+    for (name, function) in &functions {
+        let events = match function.get("events").map(|node| &node.value) {
+            None | Some(Value::Null) => continue,
+            Some(Value::Array(events)) => events,
+            Some(_) => {
+                if let Some(node) = function.get("events") {
+                    diagnostics.push(
+                        Diagnostic::error(
+                            codes::EVENTS_NOT_A_LIST,
+                            "`events` must be a list of events",
+                        )
+                        .at(node.span)
+                        .with_path(format!("functions.{name}.events")),
+                    );
+                }
+                continue;
+            }
+        };
+        let alias = match target_alias(name, function) {
+            Ok(alias) => alias,
+            Err(diagnostic) => {
+                diagnostics.push(diagnostic);
+                None
+            }
+        };
+        let depends_on: Vec<Json> = role_dependency(root, function)
+            .into_iter()
+            .chain(alias.as_ref().map(|alias| alias.logical_id.clone()))
+            .map(Json::String)
+            .collect();
+        let mut cluster_arns = Vec::new();
+
+        for (index, event) in events.iter().enumerate() {
+            let path = format!("functions.{name}.events.{index}");
+            let msk = match &event.value {
+                Value::Object(_) => match event.get("msk") {
+                    Some(msk) if msk.is_truthy() => msk,
+                    _ => continue,
+                },
+                Value::Null => {
+                    diagnostics.push(
+                        Diagnostic::error(codes::EVENT_NULL, "this event is empty")
+                            .at(event.span)
+                            .with_path(path),
+                    );
+                    continue;
+                }
+                _ => continue,
+            };
+            let event_path = format!("{path}.msk");
+            let context = EventContext {
+                function: name,
+                alias: alias.as_ref(),
+                path: &event_path,
+                msk,
+            };
+            if let Some((logical_id, resource)) =
+                build_resource::<MskEvent>(&context, &depends_on, diagnostics)
+            {
+                if let Some(arn) = MskEvent::IAM_RESOURCE_KEY.and_then(|key| msk.get(key)) {
+                    cluster_arns.push(to_json(arn));
+                }
+                if let Some(first) = origins.get(&logical_id) {
+                    diagnostics.push(
+                        Diagnostic::warning(
+                            codes::LOGICAL_ID_COLLISION,
+                            format!("this event and the one at '{}' both compile to `{logical_id}`; Serverless keeps only this one", first.path),
+                        )
+                        .at(msk.span)
+                        .with_path(event_path.clone())
+                        .with_help("give the events different topics, or clusters with different names"),
+                    );
+                } else {
+                    origins.insert(
+                        logical_id.clone(),
+                        Origin {
+                            path: event_path.clone(),
+                        },
+                    );
+                }
+                resources.insert(logical_id, resource);
+            }
+        }
+
+        if !cluster_arns.is_empty() {
+            statements.push(
+                json!({ "Effect": "Allow", "Action": KAFKA_ACTIONS, "Resource": cluster_arns }),
+            );
+            statements.push(json!({ "Effect": "Allow", "Action": EC2_ACTIONS, "Resource": "*" }));
+        }
+    }
+    let custom_resources = match root
+        .pointer(&["resources", "Resources"])
+        .map(|node| &node.value)
+    {
+        Some(Value::Object(entries)) => entries.iter().map(|entry| entry.key.clone()).collect(),
+        _ => Vec::new(),
+    };
+    Compiled {
+        resources,
+        statements,
+        shared_role,
+        custom_resources,
+    }
+}
+
+struct EventContext<'a> {
+    function: &'a str,
+    alias: Option<&'a TargetAlias>,
+    /// Dotted path of the event's mapping (`functions.f.events.0.msk`).
+    path: &'a str,
+    msk: &'a Node,
+}
+
+impl EventContext<'_> {
+    fn value(&self, key: &str) -> Option<&Node> {
+        self.msk.get(key)
+    }
+
+    fn key_path(&self, key: &str) -> String {
+        format!("{}.{key}", self.path)
+    }
+}
+
+/// Builds one resource from the mapping tables of `M`; `None` after reporting errors.
+fn build_resource<M: CfnMapping>(
+    event: &EventContext<'_>,
+    depends_on: &[Json],
+    diagnostics: &mut Vec<Diagnostic>,
+) -> Option<(String, Json)> {
+    let errors_before = diagnostics
+        .iter()
+        .filter(|diagnostic| diagnostic.is_error())
+        .count();
+    if !matches!(event.msk.value, Value::Object(_)) {
+        diagnostics.push(
+            Diagnostic::error(
+                codes::EVENT_NOT_AN_OBJECT,
+                format!(
+                    "the msk event must be a mapping with `arn` and `topic`, not a {}",
+                    event.msk.type_name()
+                ),
+            )
+            .at(event.msk.span)
+            .with_path(event.path.to_owned()),
+        );
+        return None;
+    }
+
+    for rule in M::RULES {
+        let triggered = defaulted(M::field(rule.field), event.value(rule.field)).as_deref()
+            == Some(rule.equals);
+        if triggered && event.value(rule.requires).is_none_or(Node::is_null) {
+            let span = event
+                .msk
+                .entry(rule.field)
+                .map_or(event.msk.span, |entry| entry.value.span);
+            diagnostics.push(
+                Diagnostic::error(
+                    rule.code,
+                    rule.message.replace("{function}", event.function),
+                )
+                .at(span)
+                .with_path(event.key_path(rule.field))
+                .with_help(format!("add `{}` to this event", rule.requires)),
+            );
+        }
+    }
+
+    let mut id_parts = Vec::new();
+    for part in M::ID_PARTS {
+        if let Some(token) = id_token(event, part.key, part.token, diagnostics) {
+            id_parts.push(token);
+        }
+    }
+
+    let mut properties = Map::new();
+    for property in M::PROPERTIES {
+        match property {
+            CfnProperty::Slot("FunctionName") => {
+                properties.insert(
+                    "FunctionName".to_owned(),
+                    lambda_target(event.function, event.alias),
+                );
+            }
+            CfnProperty::Slot(other) => {
+                diagnostics.push(Diagnostic::error(
+                    codes::INTERNAL,
+                    format!("no value for the `{other}` slot"),
+                ));
+            }
+            CfnProperty::Field(field) => {
+                if let Some(value) = field_value(event, field, diagnostics) {
+                    insert_path(&mut properties, field.path, value);
+                }
+            }
+        }
+    }
+
+    let errors_after = diagnostics
+        .iter()
+        .filter(|diagnostic| diagnostic.is_error())
+        .count();
+    if errors_after > errors_before || id_parts.len() != M::ID_PARTS.len() {
+        return None;
+    }
+    let parts: Vec<&str> = id_parts.iter().map(String::as_str).collect();
+    let logical_id = event_logical_id(event.function, M::LOGICAL_ID_INFIX, &parts);
+    let resource =
+        json!({ "Type": M::RESOURCE_TYPE, "DependsOn": depends_on, "Properties": properties });
+    Some((logical_id, resource))
+}
+
+/// The field's value after its default: JavaScript `value || default`.
+fn defaulted(field: Option<&CfnField>, value: Option<&Node>) -> Option<String> {
+    match value.filter(|node| node.is_truthy()) {
+        Some(node) => node.as_str().map(str::to_owned),
+        None => field.and_then(|field| field.default).map(str::to_owned),
+    }
+}
+
+/// The CloudFormation value of one field, or `None` when Serverless leaves it out.
+fn field_value(
+    event: &EventContext<'_>,
+    field: &CfnField,
+    diagnostics: &mut Vec<Diagnostic>,
+) -> Option<Json> {
+    let node = event.value(field.key);
+    let present = match field.presence {
+        Presence::Always => true,
+        Presence::NotNull => node.is_some_and(|node| !node.is_null()),
+        Presence::Truthy => node.is_some_and(Node::is_truthy),
+    };
+    if !present {
+        return None;
+    }
+    let value = match (node.filter(|node| node.is_truthy()), field.default) {
+        (None, Some(default)) => Json::String(default.to_owned()),
+        _ => node.map_or(Json::Null, to_json),
+    };
+    match field.shape {
+        Shape::Value => Some(value),
+        Shape::List => Some(Json::Array(vec![value])),
+        Shape::SourceAccess { kind } => Some(json!([{ "Type": kind, "URI": value }])),
+        Shape::FilterPatterns => match node.map(|node| &node.value) {
+            Some(Value::Array(patterns)) => Some(Json::Array(
+                patterns
+                    .iter()
+                    .map(|pattern| json!({ "Pattern": stringify_compact(&to_json(pattern)) }))
+                    .collect(),
+            )),
+            _ => {
+                let node = node?;
+                diagnostics.push(
+                    Diagnostic::error(
+                        codes::FILTER_PATTERNS_NOT_A_LIST,
+                        format!(
+                            "`{}` must be a list of patterns, not a {}",
+                            field.key,
+                            node.type_name()
+                        ),
+                    )
+                    .at(node.span)
+                    .with_path(event.key_path(field.key))
+                    .with_help("write each pattern as a list item: `- value: {...}`"),
+                );
+                None
+            }
+        },
+    }
+}
+
+/// The logical-ID token of one field; reports why there is none (where Serverless crashes).
+fn id_token(
+    event: &EventContext<'_>,
+    key: &str,
+    token: IdToken,
+    diagnostics: &mut Vec<Diagnostic>,
+) -> Option<String> {
+    let path = event.key_path(key);
+    let Some(node) = event.value(key).filter(|node| !node.is_null()) else {
+        diagnostics.push(
+            Diagnostic::error(
+                codes::MISSING_KEY,
+                format!("the msk event has no `{key}`; Serverless cannot name its resource"),
+            )
+            .at(event.msk.span)
+            .with_path(event.path.to_owned())
+            .with_help(format!("add `{key}` to this event")),
+        );
+        return None;
+    };
+    let fail = |code: &'static str, message: String, span: Span, help: &str| {
+        Diagnostic::error(code, message)
+            .at(span)
+            .with_path(path.clone())
+            .with_help(help.to_owned())
+    };
+    match token {
+        IdToken::Value => match node.as_str() {
+            Some(text) => Some(text.to_owned()),
+            None => {
+                diagnostics.push(fail(
+                    codes::NOT_A_STRING,
+                    format!("`{key}` must be a string, not a {}", node.type_name()),
+                    node.span,
+                    "write the value as a plain string",
+                ));
+                None
+            }
+        },
+        IdToken::ClusterName => {
+            // Serverless' `getMskClusterNameToken`: ImportValue, else Ref, else the ARN's
+            // segment after the first `/`.
+            for intrinsic in ["Fn::ImportValue", "Ref"] {
+                if let Some(value) = node.get(intrinsic).filter(|value| value.is_truthy()) {
+                    return match value.as_str() {
+                        Some(name) => Some(name.to_owned()),
+                        None => {
+                            diagnostics.push(fail(
+                                codes::ARN_INTRINSIC_NOT_A_STRING,
+                                format!("`{intrinsic}` in `arn` must be a plain string here, not a {}: Serverless names the resource after it", value.type_name()),
+                                value.span,
+                                "use the export or resource name directly, e.g. `!ImportValue shared-msk-ClusterArn`",
+                            ));
+                            None
+                        }
+                    };
+                }
+            }
+            match &node.value {
+                Value::String(arn) => match arn.split('/').nth(1) {
+                    Some(cluster) => Some(cluster.to_owned()),
+                    None => {
+                        diagnostics.push(fail(
+                            codes::ARN_WITHOUT_CLUSTER_NAME,
+                            format!("the cluster ARN `{arn}` has no cluster name after a `/`"),
+                            node.span,
+                            "use the full cluster ARN: arn:aws:kafka:<region>:<account>:cluster/<name>/<uuid>",
+                        ));
+                        None
+                    }
+                },
+                _ => {
+                    let intrinsic = match &node.value {
+                        Value::Object(entries) => entries.first().map(|entry| entry.key.clone()),
+                        _ => None,
+                    };
+                    let message = match intrinsic {
+                        Some(name) => format!("`{name}` is not supported for the msk `arn`"),
+                        None => format!(
+                            "`arn` must be an ARN string, `Ref` or `Fn::ImportValue`, not a {}",
+                            node.type_name()
+                        ),
+                    };
+                    diagnostics.push(fail(
+                        codes::ARN_UNSUPPORTED,
+                        message,
+                        node.span,
+                        "an AWS::MSK::Cluster's `Ref` is its ARN: use `!Ref <ClusterLogicalId>` instead of `!GetAtt`",
+                    ));
+                    None
+                }
+            }
+        }
+    }
+}
+
+/// Inserts `value` at a dotted property path, creating the intermediate objects.
+fn insert_path(properties: &mut Map<String, Json>, path: &[&str], value: Json) {
+    match path {
+        [] => {}
+        [last] => {
+            properties.insert((*last).to_owned(), value);
+        }
+        [first, rest @ ..] => {
+            let child = properties
+                .entry((*first).to_owned())
+                .or_insert_with(|| Json::Object(Map::new()));
+            if let Json::Object(child) = child {
+                insert_path(child, rest, value);
+            }
+        }
+    }
+}

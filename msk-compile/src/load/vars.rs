@@ -1,0 +1,1270 @@
+//! Serverless v3 variables (`${self:…}`, `${sls:stage}`, `${opt:…}`, `${env:…}`,
+//! `${strToBool(…)}`), resolved in place: a synchronous port of
+//! `lib/configuration/variables/resolve.js` and its sources from Serverless 3.40.0.
+//!
+//! Contract:
+//! * Every string value of the config is parsed ([`super::var_syntax`]); keys never are.
+//! * A string that is exactly one variable takes the referenced value with its type (a number
+//!   stays a number, a mapping stays a mapping); otherwise the pieces are concatenated with
+//!   JavaScript's string conversion (`42`, `1e+21`, `true`; a list joins with `,`; a mapping
+//!   or `null` is an error, as in Serverless).
+//! * Sources: `self` (addresses split at `.`, through mappings, list indices, and `length`;
+//!   the referenced value is resolved first), `opt` (`stage`, `region`, then
+//!   [`VariableOptions::options`]), `env` ([`VariableOptions::env`], not the process
+//!   environment), `sls:stage` (`--stage`, else `provider.stage`, else `dev`), `strToBool`.
+//!   A source that yields nothing falls back to the next one; a literal fallback ends the list.
+//! * A resolved value is parsed again (up to Serverless' nest limits), so a referenced value
+//!   that holds variables resolves too, and an escaped `\${…}` stays literal only where it was
+//!   written.
+//! * `file`, `ssm`, `cf`, `s3`, `aws`, `param` and `sls:instanceId` need AWS, files or a
+//!   random id: they are `VARIABLE_UNRESOLVED` errors (their fallbacks are not tried, since
+//!   Serverless would only use them if the source answered "no value"). Unknown sources are
+//!   errors too (Serverless: "Unrecognized configuration variable sources").
+//! * Circular references are `VARIABLE_CYCLE` errors with Serverless' messages; recursion is
+//!   bounded, so nothing here can hang or overflow the stack.
+//! * Messages are Serverless' own ("Cannot resolve variable at "custom.a": Value not found at
+//!   "self" source"); each distinct error is reported once, at the property's span (narrowed
+//!   to the `${…}` text by [`resolve_variables_with_source`]).
+//!
+//! Not reproduced: Serverless resolves in phases (`provider.stage` etc. first) and stops at the
+//! first phase with errors, so it may report fewer errors than we do; the values agree.
+
+use std::collections::{BTreeMap, HashMap, HashSet};
+
+use indexmap::IndexMap;
+
+use super::scalar::{is_array_index, js_number_to_string, js_trim, number_value};
+use super::var_syntax::{self, ErrId, Meta, Source, VarState, Variable};
+use super::{VARIABLE_CYCLE, VARIABLE_INVALID, VARIABLE_SYNTAX, VARIABLE_UNRESOLVED};
+use crate::diag::Diagnostic;
+use crate::tree::{Node, Span, Value};
+
+/// What Serverless takes from its command line and environment for variables.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct VariableOptions {
+    /// `--stage`: `${opt:stage}`, and `${sls:stage}` before `provider.stage`.
+    pub stage: Option<String>,
+    /// `--region`: `${opt:region}`.
+    pub region: Option<String>,
+    /// Other `--name value` options: `${opt:name}`.
+    pub options: BTreeMap<String, String>,
+    /// The environment for `${env:NAME}` (the CLI passes the process environment).
+    pub env: BTreeMap<String, String>,
+}
+
+/// Resolves every variable of the config in place. Diagnostics point at the string values.
+pub fn resolve_variables(root: &mut Node, options: &VariableOptions) -> Vec<Diagnostic> {
+    resolve(root, options, None)
+}
+
+/// Like [`resolve_variables`], with `source` (the text `root` was parsed from) used to point
+/// each diagnostic at the `${…}` that failed rather than at the whole string.
+pub fn resolve_variables_with_source(
+    root: &mut Node,
+    options: &VariableOptions,
+    source: &str,
+) -> Vec<Diagnostic> {
+    resolve(root, options, Some(source))
+}
+
+/// Sources Serverless 3.40.0 knows; the last six cannot be resolved offline.
+const KNOWN_SOURCES: [&str; 11] = [
+    "self",
+    "opt",
+    "env",
+    "sls",
+    "strToBool",
+    "file",
+    "ssm",
+    "cf",
+    "s3",
+    "aws",
+    "param",
+];
+/// Serverless' `nestTracker` for values resolved inside a variable's params and address.
+const INTERNAL_NEST_LIMIT: usize = 10;
+/// Serverless' limit on re-resolving a property whose value brought new variables.
+const PROPERTY_NEST_LIMIT: usize = 10;
+/// Our bound on nested resolution (property → dependency → …), so the stack cannot overflow.
+const MAX_RESOLUTION_DEPTH: usize = 256;
+
+fn resolve(root: &mut Node, options: &VariableOptions, source: Option<&str>) -> Vec<Diagnostic> {
+    let mut resolver = Resolver {
+        root,
+        options,
+        metas: IndexMap::new(),
+        dependencies: HashMap::new(),
+        nest_depth: HashMap::new(),
+        errors: Vec::new(),
+        in_progress: HashSet::new(),
+        depth: 0,
+        needles: Vec::new(),
+    };
+    let entries = parse_entries(resolver.root, &[]);
+    for entry in entries {
+        resolver.register(entry);
+    }
+    let paths: Vec<String> = resolver.metas.keys().cloned().collect();
+    for path in paths {
+        // Errors are recorded on the metas; a returned failure concerns a dependent only.
+        let _ = resolver.resolve_property(&path);
+    }
+    resolver.report(source)
+}
+
+/// A string property of the config that holds variables.
+#[derive(Debug)]
+struct PropMeta {
+    meta: Meta,
+    span: Span,
+    /// Resolved and written into the config (Serverless deletes it from its map).
+    done: bool,
+}
+
+#[derive(Debug)]
+struct VarError {
+    code: &'static str,
+    message: String,
+    path: String,
+    /// The `${…}` text being resolved when the error happened.
+    needle: Option<String>,
+}
+
+/// Why a resolution step did not produce a value.
+#[derive(Debug)]
+enum Fail {
+    /// Serverless' `MISSING_VARIABLE_DEPENDENCY`: depends on something unresolved; retry later.
+    Missing,
+    /// A recorded error.
+    Error(ErrId),
+    /// A source's own error, not yet prefixed with "Cannot resolve variable at …".
+    Source { code: &'static str, message: String },
+}
+
+/// One string found by `parseEntries`.
+struct Found {
+    keys: Vec<String>,
+    span: Span,
+    value: String,
+    parsed: Result<Vec<Variable>, var_syntax::SyntaxError>,
+}
+
+struct Resolver<'a> {
+    root: &'a mut Node,
+    options: &'a VariableOptions,
+    /// Serverless' `variablesMeta`, keyed by the property path joined with NUL.
+    metas: IndexMap<String, PropMeta>,
+    /// `propertyDependenciesMap`.
+    dependencies: HashMap<String, Vec<String>>,
+    /// `propertyResolutionNestDepthMap`.
+    nest_depth: HashMap<String, usize>,
+    errors: Vec<VarError>,
+    in_progress: HashSet<String>,
+    depth: usize,
+    needles: Vec<String>,
+}
+
+fn join_path(keys: &[String]) -> String {
+    keys.join("\0")
+}
+
+/// `humanizePropertyPath`: keys joined with dots.
+fn humanize(path: &str) -> String {
+    path.replace('\0', ".")
+}
+
+/// `parseEntries`: every string with variables (or a syntax error) under `node`, in order.
+fn parse_entries(node: &Node, base: &[String]) -> Vec<Found> {
+    let mut found = Vec::new();
+    let mut pending: Vec<(Vec<String>, &Node)> = vec![(base.to_vec(), node)];
+    while let Some((keys, node)) = pending.pop() {
+        match &node.value {
+            Value::Object(entries) => {
+                for entry in entries.iter().rev() {
+                    let mut child = keys.clone();
+                    child.push(entry.key.clone());
+                    pending.push((child, &entry.value));
+                }
+            }
+            Value::Array(items) => {
+                for (index, item) in items.iter().enumerate().rev() {
+                    let mut child = keys.clone();
+                    child.push(index.to_string());
+                    pending.push((child, item));
+                }
+            }
+            Value::String(text) => match var_syntax::parse(text) {
+                Ok(None) => {}
+                Ok(Some(variables)) => found.push(Found {
+                    keys,
+                    span: node.span,
+                    value: text.clone(),
+                    parsed: Ok(variables),
+                }),
+                Err(error) => found.push(Found {
+                    keys,
+                    span: node.span,
+                    value: text.clone(),
+                    parsed: Err(error),
+                }),
+            },
+            _ => {}
+        }
+    }
+    found
+}
+
+/// `type/string/coerce`: `None` for `null` and plain objects.
+fn coerce_string(value: &Value) -> Option<String> {
+    match value {
+        Value::Null | Value::Object(_) => None,
+        Value::Bool(flag) => Some(flag.to_string()),
+        Value::Number(number) => Some(js_number_to_string(*number)),
+        Value::String(text) => Some(text.clone()),
+        Value::Array(items) => Some(join_array(items)),
+    }
+}
+
+/// `Array.prototype.join(",")` as `String(array)` does it.
+fn join_array(items: &[Node]) -> String {
+    items
+        .iter()
+        .map(|item| match &item.value {
+            Value::Null => String::new(),
+            Value::Object(_) => "[object Object]".to_owned(),
+            Value::Array(inner) => join_array(inner),
+            other => coerce_string(other).unwrap_or_default(),
+        })
+        .collect::<Vec<_>>()
+        .join(",")
+}
+
+/// `type/lib/to-short-string`, for messages.
+fn short_string(value: &Value) -> String {
+    let text = match value {
+        Value::Object(_) => "[object Object]".to_owned(),
+        Value::Null => "null".to_owned(),
+        other => coerce_string(other).unwrap_or_default(),
+    };
+    let text = if text.encode_utf16().count() > 100 {
+        format!("{}…", text.chars().take(99).collect::<String>())
+    } else {
+        text
+    };
+    text.replace('\n', "\\n")
+        .replace('\r', "\\r")
+        .replace('\u{2028}', "\\u2028")
+        .replace('\u{2029}', "\\u2029")
+}
+
+fn is_truthy(value: &Value) -> bool {
+    Node::new(value.clone(), Span::default()).is_truthy()
+}
+
+/// JavaScript `value[key]` on config data (`undefined` is `None`).
+fn js_get(node: &Node, key: &str) -> Option<Node> {
+    match &node.value {
+        Value::Object(entries) => entries
+            .iter()
+            .find(|entry| entry.key == key)
+            .map(|entry| entry.value.clone()),
+        Value::Array(items) if key == "length" => {
+            #[allow(clippy::cast_precision_loss)] // Lists are far shorter than 2^53.
+            Some(Node::new(Value::Number(items.len() as f64), node.span))
+        }
+        Value::Array(items) if is_array_index(key) => key
+            .parse::<usize>()
+            .ok()
+            .and_then(|index| items.get(index))
+            .cloned(),
+        Value::String(text) if key == "length" =>
+        {
+            #[allow(clippy::cast_precision_loss)]
+            Some(Node::new(
+                Value::Number(text.encode_utf16().count() as f64),
+                node.span,
+            ))
+        }
+        Value::String(text) if is_array_index(key) => {
+            let index = key.parse::<usize>().ok()?;
+            let unit = text.encode_utf16().nth(index)?;
+            Some(Node::new(
+                Value::String(String::from_utf16_lossy(&[unit])),
+                node.span,
+            ))
+        }
+        _ => None,
+    }
+}
+
+/// The node at `keys` without copying along the way (property keys only, no `length`).
+fn node_at<'n>(mut node: &'n Node, keys: &[String]) -> Option<&'n Node> {
+    for key in keys {
+        node = match &node.value {
+            Value::Object(entries) => &entries.iter().find(|entry| &entry.key == key)?.value,
+            Value::Array(items) => items.get(key.parse::<usize>().ok()?)?,
+            _ => return None,
+        };
+    }
+    Some(node)
+}
+
+/// JavaScript `keys.reduce((value, key) => value[key], root)`, stopping at `null`/`undefined`.
+fn js_get_path(root: &Node, keys: &[String]) -> Option<Node> {
+    // Walk by reference while possible; copy only the final value.
+    let mut at = 0;
+    let mut node = root;
+    while at < keys.len() {
+        let next = match &node.value {
+            Value::Object(entries) => entries
+                .iter()
+                .find(|entry| entry.key == keys[at])
+                .map(|entry| &entry.value),
+            Value::Array(items) if is_array_index(&keys[at]) => keys[at]
+                .parse::<usize>()
+                .ok()
+                .and_then(|index| items.get(index)),
+            _ => break,
+        };
+        match next {
+            Some(next) => node = next,
+            None => return None,
+        }
+        at += 1;
+    }
+    let mut value = node.clone();
+    for key in &keys[at..] {
+        if value.is_null() {
+            return None;
+        }
+        value = js_get(&value, key)?;
+    }
+    Some(value)
+}
+
+fn set_at(root: &mut Node, keys: &[String], value: Node) {
+    let Some((last, parents)) = keys.split_last() else {
+        *root = value;
+        return;
+    };
+    let mut node = root;
+    for key in parents {
+        node = match &mut node.value {
+            Value::Object(entries) => match entries.iter_mut().find(|entry| &entry.key == key) {
+                Some(entry) => &mut entry.value,
+                None => return,
+            },
+            Value::Array(items) => match key
+                .parse::<usize>()
+                .ok()
+                .and_then(|index| items.get_mut(index))
+            {
+                Some(item) => item,
+                None => return,
+            },
+            _ => return,
+        };
+    }
+    match &mut node.value {
+        Value::Object(entries) => {
+            if let Some(entry) = entries.iter_mut().find(|entry| &entry.key == last) {
+                entry.value = value;
+            }
+        }
+        Value::Array(items) => {
+            if let Some(item) = last
+                .parse::<usize>()
+                .ok()
+                .and_then(|index| items.get_mut(index))
+            {
+                *item = value;
+            }
+        }
+        _ => {}
+    }
+}
+
+/// A value as it leaves a source: `JSON.parse(JSON.stringify(value))`.
+fn json_normalize(mut node: Node) -> Node {
+    let mut pending = vec![&mut node];
+    while let Some(node) = pending.pop() {
+        if let Value::Number(number) = node.value {
+            node.value = number_value(number);
+            continue;
+        }
+        match &mut node.value {
+            Value::Array(items) => pending.extend(items.iter_mut()),
+            Value::Object(entries) => {
+                pending.extend(entries.iter_mut().map(|entry| &mut entry.value))
+            }
+            _ => {}
+        }
+    }
+    node
+}
+
+impl Resolver<'_> {
+    fn register(&mut self, found: Found) {
+        let path = join_path(&found.keys);
+        let meta = match found.parsed {
+            Ok(variables) => Meta::new(Value::String(found.value), Some(variables)),
+            Err(error) => {
+                let id = self.push_error(
+                    VARIABLE_SYNTAX,
+                    format!(
+                        "Variable syntax error at \"{}\": {}",
+                        humanize(&path),
+                        error.message
+                    ),
+                    &path,
+                );
+                let mut meta = Meta::new(Value::String(found.value), None);
+                meta.error = Some(id);
+                meta
+            }
+        };
+        let mut meta = meta;
+        meta.value.span = found.span;
+        self.metas.insert(
+            path,
+            PropMeta {
+                meta,
+                span: found.span,
+                done: false,
+            },
+        );
+    }
+
+    fn push_error(&mut self, code: &'static str, message: String, path: &str) -> ErrId {
+        self.errors.push(VarError {
+            code,
+            message,
+            path: path.to_owned(),
+            needle: self.needles.last().cloned(),
+        });
+        self.errors.len() - 1
+    }
+
+    /// An error of the property at `path` (`Cannot resolve variable at "<path>": …`).
+    fn property_error(&mut self, code: &'static str, path: &str, detail: &str) -> ErrId {
+        self.push_error(
+            code,
+            format!(
+                "Cannot resolve variable at \"{}\": {detail}",
+                humanize(path)
+            ),
+            path,
+        )
+    }
+
+    /// Registered and not yet resolved (`variablesMeta.has(path)`).
+    fn is_registered(&self, path: &str) -> bool {
+        self.metas.get(path).is_some_and(|meta| !meta.done)
+    }
+
+    /// `resolveProperty`. `Err` is for the dependent that asked (a re-entrant call).
+    fn resolve_property(&mut self, path: &str) -> Result<(), Fail> {
+        let Some(property) = self.metas.get(path) else {
+            return Ok(());
+        };
+        if property.done || property.meta.variables.is_none() {
+            return Ok(());
+        }
+        if self.in_progress.contains(path) {
+            return Err(Fail::Source {
+                code: VARIABLE_CYCLE,
+                message: format!(
+                    "Circular reference: \"{}\" is already being resolved",
+                    humanize(path)
+                ),
+            });
+        }
+        if self.depth >= MAX_RESOLUTION_DEPTH {
+            return Err(Fail::Source {
+                code: VARIABLE_CYCLE,
+                message: format!(
+                    "Excessive variable dependency depth (more than {MAX_RESOLUTION_DEPTH} nested references)"
+                ),
+            });
+        }
+        self.in_progress.insert(path.to_owned());
+        self.depth += 1;
+        self.resolve_property_inner(path);
+        self.depth -= 1;
+        self.in_progress.remove(path);
+        Ok(())
+    }
+
+    fn resolve_property_inner(&mut self, path: &str) {
+        loop {
+            let Some(property) = self.metas.get_mut(path) else {
+                return;
+            };
+            // Work on the meta outside the map; a placeholder with variables keeps
+            // dependents waiting (re-entry is refused above anyway).
+            let placeholder = Meta::new(Value::Null, Some(Vec::new()));
+            let mut meta = std::mem::replace(&mut property.meta, placeholder);
+            let span = property.span;
+            self.resolve_variables(path, &mut meta, true);
+            if meta.variables.is_some() || meta.error.is_some() {
+                self.put_back(path, meta);
+                return;
+            }
+            let keys: Vec<String> = path.split('\0').map(str::to_owned).collect();
+            let mut value = json_normalize(meta.value.clone());
+            // The resolved value sits where the variable was written.
+            value.span = span;
+
+            // Variables that surface in the resolved value.
+            let mut again = false;
+            let mut nested: Vec<Found> = Vec::new();
+            match &value.value {
+                Value::String(text) => {
+                    let parsed = match &meta.source_values {
+                        Some(parts) => source_values_variables(parts),
+                        None => var_syntax::parse(text),
+                    };
+                    match parsed {
+                        Err(error) => {
+                            let id = self.property_error(
+                                VARIABLE_SYNTAX,
+                                path,
+                                &format!("Approached variable syntax error in resolved value \"{text}\": {}", error.message),
+                            );
+                            meta.error = Some(id);
+                            self.put_back(path, meta);
+                            return;
+                        }
+                        Ok(Some(variables)) => {
+                            again = true;
+                            nested.push(Found {
+                                keys: keys.clone(),
+                                span,
+                                value: text.clone(),
+                                parsed: Ok(variables),
+                            });
+                        }
+                        Ok(None) => {}
+                    }
+                }
+                Value::Object(_) | Value::Array(_) => nested = parse_entries(&value, &keys),
+                _ => {}
+            }
+            if !nested.is_empty() {
+                let depth = self.nest_depth.get(path).copied().unwrap_or(0) + 1;
+                if depth > PROPERTY_NEST_LIMIT {
+                    let id = self.property_error(
+                        VARIABLE_CYCLE,
+                        path,
+                        "Excessive property variables nest depth",
+                    );
+                    meta.error = Some(id);
+                    self.put_back(path, meta);
+                    return;
+                }
+                for found in &nested {
+                    self.nest_depth.insert(join_path(&found.keys), depth);
+                }
+            }
+            meta.value = value.clone();
+            set_at(self.root, &keys, value);
+            self.put_back(path, meta);
+            if !again && let Some(property) = self.metas.get_mut(path) {
+                property.done = true;
+            }
+            let sub_paths: Vec<String> =
+                nested.iter().map(|found| join_path(&found.keys)).collect();
+            for found in nested {
+                self.register(found);
+            }
+            if again {
+                continue;
+            }
+            for sub_path in sub_paths {
+                let _ = self.resolve_property(&sub_path);
+            }
+            return;
+        }
+    }
+
+    fn put_back(&mut self, path: &str, meta: Meta) {
+        if let Some(property) = self.metas.get_mut(path) {
+            property.meta = meta;
+        }
+    }
+
+    /// `resolveVariables`: resolves the variables of one value and rebuilds it.
+    fn resolve_variables(&mut self, path: &str, meta: &mut Meta, top: bool) {
+        let raw = match &meta.value.value {
+            Value::String(text) => text.clone(),
+            _ => String::new(),
+        };
+        let Some(variables) = meta.variables.as_mut() else {
+            return;
+        };
+        for variable in variables.iter_mut() {
+            if matches!(variable.state, VarState::Pending(_)) {
+                if top {
+                    self.needles.push(
+                        raw.get(variable.start..variable.end)
+                            .unwrap_or(&raw)
+                            .to_owned(),
+                    );
+                }
+                self.resolve_variable(path, variable);
+                if top {
+                    self.needles.pop();
+                }
+            }
+            if let VarState::Failed(error) = variable.state {
+                if meta.error.is_none() {
+                    meta.error = Some(error);
+                }
+                meta.variables = None;
+                return;
+            }
+        }
+        if variables
+            .iter()
+            .any(|variable| matches!(variable.state, VarState::Pending(_)))
+        {
+            return;
+        }
+        if let [only] = variables.as_slice()
+            && only.whole
+        {
+            if let VarState::Resolved(value) = &only.state {
+                let span = meta.value.span;
+                meta.value = value.clone();
+                meta.value.span = span;
+            }
+            meta.variables = None;
+            return;
+        }
+        // Concatenation: the result is always a string.
+        let mut parts = Vec::with_capacity(variables.len() * 2 + 1);
+        let mut last = 0;
+        for variable in variables.iter() {
+            let VarState::Resolved(value) = &variable.state else {
+                continue;
+            };
+            let Some(text) = coerce_string(&value.value) else {
+                let id = self.property_error(
+                    VARIABLE_INVALID,
+                    path,
+                    "String value consist of variable which resolve with non-string value",
+                );
+                meta.error = Some(id);
+                meta.variables = None;
+                return;
+            };
+            parts.push(raw.get(last..variable.start).unwrap_or("").to_owned());
+            parts.push(text);
+            last = variable.end;
+        }
+        parts.push(raw.get(last..).unwrap_or("").to_owned());
+        meta.value.value = Value::String(parts.concat());
+        meta.source_values = Some(parts);
+        meta.variables = None;
+    }
+
+    /// `resolveVariable`: tries the sources in order.
+    fn resolve_variable(&mut self, path: &str, variable: &mut Variable) {
+        let VarState::Pending(sources) = &variable.state else {
+            return;
+        };
+        let mut sources = sources.clone();
+        let mut index = 0;
+        if self.depth >= MAX_RESOLUTION_DEPTH {
+            let id = self.property_error(
+                VARIABLE_CYCLE,
+                path,
+                &format!("Excessive variable nesting (more than {MAX_RESOLUTION_DEPTH} levels)"),
+            );
+            variable.state = VarState::Failed(id);
+            return;
+        }
+        self.depth += 1;
+        loop {
+            let Some(source) = sources.get_mut(index) else {
+                break;
+            };
+            let kind = match source {
+                Source::Typed { kind, .. } if KNOWN_SOURCES.contains(&kind.as_str()) => {
+                    kind.clone()
+                }
+                // Unknown source (or a literal first): left unresolved, as Serverless does.
+                _ => {
+                    variable.state = VarState::Pending(sources.split_off(index));
+                    break;
+                }
+            };
+            match self.resolve_variable_source(path, source) {
+                Err(Fail::Missing) => {
+                    variable.state = VarState::Pending(sources.split_off(index));
+                    break;
+                }
+                Err(Fail::Error(id)) => {
+                    variable.state = VarState::Failed(id);
+                    break;
+                }
+                Err(Fail::Source { code, message }) => {
+                    let id = self.property_error(code, path, &message);
+                    variable.state = VarState::Failed(id);
+                    break;
+                }
+                Ok(value) if !value.is_null() => {
+                    variable.state = VarState::Resolved(value);
+                    break;
+                }
+                Ok(_) => {}
+            }
+            index += 1;
+            match sources.get(index) {
+                None => {
+                    let id = self.property_error(
+                        VARIABLE_UNRESOLVED,
+                        path,
+                        &format!("Value not found at \"{kind}\" source"),
+                    );
+                    variable.state = VarState::Failed(id);
+                    break;
+                }
+                Some(Source::Literal(value)) => {
+                    variable.state = VarState::Resolved(Node::new(value.clone(), Span::default()));
+                    break;
+                }
+                Some(Source::Typed { .. }) => {}
+            }
+        }
+        self.depth -= 1;
+    }
+
+    /// `resolveVariableSource`: resolves params and address, then asks the source.
+    fn resolve_variable_source(&mut self, path: &str, source: &mut Source) -> Result<Node, Fail> {
+        let Source::Typed {
+            kind,
+            params,
+            address,
+        } = source
+        else {
+            return Ok(Node::new(Value::Null, Span::default()));
+        };
+        if let Some(params) = params {
+            for param in params.iter_mut().filter(|param| param.variables.is_some()) {
+                self.resolve_variables(path, param, false);
+                self.resolve_internal_result(path, param, INTERNAL_NEST_LIMIT)?;
+            }
+        }
+        if let Some(address) = address
+            .as_mut()
+            .filter(|address| address.variables.is_some())
+        {
+            self.resolve_variables(path, address, false);
+            self.resolve_internal_result(path, address, INTERNAL_NEST_LIMIT)?;
+        }
+        let params: Option<Vec<Value>> = params.as_ref().map(|params| {
+            params
+                .iter()
+                .map(|param| param.value.value.clone())
+                .collect()
+        });
+        let address = address.as_ref().map(|address| address.value.value.clone());
+        match self.resolve_source(path, kind, params.as_deref(), address.as_ref()) {
+            Ok(value) => Ok(json_normalize(value)),
+            Err(Fail::Source { code, message }) => {
+                Err(Fail::Error(self.property_error(code, path, &message)))
+            }
+            Err(other) => Err(other),
+        }
+    }
+
+    /// `resolveInternalResult`: a param or address whose value may hold further variables.
+    fn resolve_internal_result(
+        &mut self,
+        path: &str,
+        meta: &mut Meta,
+        nest: usize,
+    ) -> Result<(), Fail> {
+        if let Some(error) = meta.error {
+            return Err(Fail::Error(error));
+        }
+        if meta.variables.is_some() {
+            return Err(Fail::Missing);
+        }
+        if nest == 0 {
+            return Err(Fail::Error(self.property_error(
+                VARIABLE_CYCLE,
+                path,
+                "Excessive variables nest depth",
+            )));
+        }
+        match &meta.value.value {
+            Value::String(text) => {
+                let parsed = match &meta.source_values {
+                    Some(parts) => source_values_variables(parts),
+                    None => var_syntax::parse(text),
+                };
+                let variables = match parsed {
+                    Ok(None) => return Ok(()),
+                    Ok(Some(variables)) => variables,
+                    Err(error) => {
+                        let id = self.property_error(
+                            VARIABLE_SYNTAX,
+                            path,
+                            &format!(
+                                "Approached variable syntax error in resolved value \"{text}\": {}",
+                                error.message
+                            ),
+                        );
+                        meta.error = Some(id);
+                        return Err(Fail::Error(id));
+                    }
+                };
+                meta.variables = Some(variables);
+                meta.source_values = None;
+                self.resolve_variables(path, meta, false);
+                self.resolve_internal_result(path, meta, nest - 1)
+            }
+            Value::Object(_) | Value::Array(_) => {
+                for found in parse_entries(&meta.value, &[]) {
+                    let mut inner = match found.parsed {
+                        Ok(variables) => Meta::new(Value::String(found.value), Some(variables)),
+                        Err(error) => {
+                            let id = self.property_error(VARIABLE_SYNTAX, path, &error.message);
+                            return Err(Fail::Error(id));
+                        }
+                    };
+                    inner.value.span = found.span;
+                    self.resolve_variables(path, &mut inner, false);
+                    self.resolve_internal_result(path, &mut inner, nest - 1)?;
+                    set_at(&mut meta.value, &found.keys, inner.value);
+                }
+                Ok(())
+            }
+            _ => Ok(()),
+        }
+    }
+
+    /// The sources (`lib/configuration/variables/sources/*.js`).
+    fn resolve_source(
+        &mut self,
+        path: &str,
+        kind: &str,
+        params: Option<&[Value]>,
+        address: Option<&Value>,
+    ) -> Result<Node, Fail> {
+        let invalid = |message: String| Fail::Source {
+            code: VARIABLE_INVALID,
+            message,
+        };
+        let null = Node::new(Value::Null, Span::default());
+        // `ensureString(address)`: numbers and booleans coerce, objects are errors.
+        let address_text = |source: &str| -> Result<Option<String>, Fail> {
+            match address {
+                None | Some(Value::Null) => Ok(None),
+                Some(value) => coerce_string(value).map(Some).ok_or_else(|| {
+                    invalid(format!(
+                        "Non-string address argument in variable \"{source}\" source: {}",
+                        short_string(value)
+                    ))
+                }),
+            }
+        };
+        match kind {
+            "self" => {
+                let keys: Vec<String> = match address_text("self")? {
+                    Some(text) if !text.is_empty() => text.split('.').map(str::to_owned).collect(),
+                    _ => Vec::new(),
+                };
+                Ok(self.resolve_dependent_property(path, &keys)?.unwrap_or(null))
+            }
+            "opt" => match address_text("opt")? {
+                None => Ok(self.options_object()),
+                Some(name) => Ok(self.option(&name).map_or(null, |value| Node::new(Value::String(value), Span::default()))),
+            },
+            "env" => match address_text("env")? {
+                Some(name) if !name.is_empty() => Ok(self
+                    .options
+                    .env
+                    .get(&name)
+                    .map_or(null, |value| Node::new(Value::String(value.clone()), Span::default()))),
+                _ => Err(invalid("Missing address argument in variable \"env\" source".to_owned())),
+            },
+            "sls" => match address_text("sls")?.as_deref() {
+                None | Some("") => Err(invalid("Missing address argument in variable \"sls\" source".to_owned())),
+                Some("instanceId") => Err(Fail::Source {
+                    code: VARIABLE_UNRESOLVED,
+                    message: "\"sls:instanceId\" is a random id Serverless creates on each run; msk-compile cannot reproduce it".to_owned(),
+                }),
+                Some("stage") => {
+                    if let Some(stage) = self.options.stage.as_ref().filter(|stage| !stage.is_empty()) {
+                        return Ok(Node::new(Value::String(stage.clone()), Span::default()));
+                    }
+                    let keys = ["provider".to_owned(), "stage".to_owned()];
+                    match self.resolve_dependent_property(path, &keys)? {
+                        Some(stage) if is_truthy(&stage.value) => Ok(stage),
+                        _ => Ok(Node::new(Value::String("dev".to_owned()), Span::default())),
+                    }
+                }
+                Some(other) => Err(invalid(format!("Unsupported \"{other}\" address argument in variable \"sls\" source"))),
+            },
+            "strToBool" => {
+                let Some(input) = params.and_then(<[Value]>::first).filter(|input| !matches!(input, Value::Null)) else {
+                    return Err(invalid("Missing \"strToBool\" input".to_owned()));
+                };
+                let Some(text) = coerce_string(input) else {
+                    return Err(invalid(format!("Non-string \"strToBool\" input:. Received: {}", short_string(input))));
+                };
+                match js_trim(&text).to_lowercase().as_str() {
+                    "true" | "1" => Ok(Node::new(Value::Bool(true), Span::default())),
+                    "false" | "0" => Ok(Node::new(Value::Bool(false), Span::default())),
+                    _ => Err(invalid(format!(
+                        "Invalid \"strToBool\" input: Expected either \"true\", \"false\", \"0\", or \"1\". Received: {}",
+                        short_string(input)
+                    ))),
+                }
+            }
+            _ => {
+                let needs = match kind {
+                    "file" => "reads other files",
+                    "param" => "reads Serverless Dashboard parameters",
+                    _ => "calls AWS",
+                };
+                Err(Fail::Source {
+                    code: VARIABLE_UNRESOLVED,
+                    message: format!("\"{kind}\" variables are not resolved by msk-compile (the source {needs})"),
+                })
+            }
+        }
+    }
+
+    fn option(&self, name: &str) -> Option<String> {
+        let named = match name {
+            "stage" => self.options.stage.clone(),
+            "region" => self.options.region.clone(),
+            _ => None,
+        };
+        named.or_else(|| self.options.options.get(name).cloned())
+    }
+
+    /// `${opt:}`: the whole options object.
+    fn options_object(&self) -> Node {
+        let mut entries = Vec::new();
+        let mut push = |key: &str, value: &str| {
+            entries.push(crate::tree::Entry {
+                key: key.to_owned(),
+                key_span: Span::default(),
+                value: Node::new(Value::String(value.to_owned()), Span::default()),
+            });
+        };
+        if let Some(stage) = &self.options.stage {
+            push("stage", stage);
+        }
+        if let Some(region) = &self.options.region {
+            push("region", region);
+        }
+        for (key, value) in &self.options.options {
+            if key != "stage" && key != "region" {
+                push(key, value);
+            }
+        }
+        Node::new(Value::Object(entries), Span::default())
+    }
+
+    /// `resolveDependentProperty`: the config value at `keys`, resolved first.
+    fn resolve_dependent_property(
+        &mut self,
+        dependent: &str,
+        keys: &[String],
+    ) -> Result<Option<Node>, Fail> {
+        let mut undefined = false;
+        for index in 0..keys.len() {
+            match js_get_path(self.root, &keys[..index]) {
+                None => {
+                    undefined = true;
+                    break;
+                }
+                Some(node) if node.is_null() => {
+                    undefined = true;
+                    break;
+                }
+                Some(_) => {}
+            }
+            let dependency = join_path(&keys[..=index]);
+            if self.is_registered(&dependency) {
+                self.register_dependency(dependent, &dependency)?;
+                self.resolve_property(&dependency)?;
+            }
+            if let Some(property) = self
+                .metas
+                .get(&dependency)
+                .filter(|property| !property.done)
+            {
+                return Err(property.meta.error.map_or(Fail::Missing, Fail::Error));
+            }
+        }
+        if undefined {
+            return Ok(None);
+        }
+        let is_collection = node_at(self.root, keys)
+            .is_some_and(|node| matches!(node.value, Value::Object(_) | Value::Array(_)));
+        if is_collection {
+            let prefix = if keys.is_empty() {
+                String::new()
+            } else {
+                format!("{}\0", join_path(keys))
+            };
+            let nested: Vec<String> = self
+                .metas
+                .iter()
+                .filter(|(path, property)| !property.done && path.starts_with(&prefix))
+                .map(|(path, _)| path.clone())
+                .collect();
+            for path in nested {
+                self.register_dependency(dependent, &path)?;
+                self.resolve_property(&path)?;
+                if let Some(property) = self.metas.get(&path).filter(|property| !property.done) {
+                    return Err(property.meta.error.map_or(Fail::Missing, Fail::Error));
+                }
+            }
+        }
+        Ok(js_get_path(self.root, keys))
+    }
+
+    /// `registerCrossPropertyDependency`, with its cycle check.
+    fn register_dependency(&mut self, dependent: &str, dependency: &str) -> Result<(), Fail> {
+        if dependent == dependency {
+            return Err(Fail::Source {
+                code: VARIABLE_CYCLE,
+                message: format!(
+                    "Circular reference. \"{}\" refers to itself",
+                    humanize(dependent)
+                ),
+            });
+        }
+        // `validateCrossPropertyDependency` walks the dependency graph depth first; a visited
+        // set keeps it linear without changing which cycle it reports first.
+        let mut visited: HashSet<&str> = HashSet::new();
+        let mut stack = vec![dependency];
+        while let Some(current) = stack.pop() {
+            let Some(next) = self.dependencies.get(current) else {
+                continue;
+            };
+            if next.iter().any(|candidate| candidate == dependent) {
+                return Err(Fail::Source {
+                    code: VARIABLE_CYCLE,
+                    message: format!(
+                        "Circular reference among \"{}\" and \"{}\" properties",
+                        humanize(dependent),
+                        humanize(current)
+                    ),
+                });
+            }
+            for candidate in next.iter().rev() {
+                if visited.insert(candidate) {
+                    stack.push(candidate);
+                }
+            }
+        }
+        let list = self.dependencies.entry(dependent.to_owned()).or_default();
+        if !list.iter().any(|existing| existing == dependency) {
+            list.push(dependency.to_owned());
+        }
+        Ok(())
+    }
+
+    /// Every distinct error, in config order, then every variable left unresolved.
+    fn report(&self, source: Option<&str>) -> Vec<Diagnostic> {
+        let mut diagnostics = Vec::new();
+        let mut reported = HashSet::new();
+        for property in self.metas.values() {
+            if let Some(id) = property.meta.error
+                && reported.insert(id)
+                && let Some(error) = self.errors.get(id)
+            {
+                let span = self
+                    .metas
+                    .get(&error.path)
+                    .map_or(property.span, |owner| owner.span);
+                let span = narrow(source, span, error.needle.as_deref());
+                diagnostics.push(
+                    Diagnostic::error(error.code, error.message.clone())
+                        .at(span)
+                        .with_path(humanize(&error.path))
+                        .with_help(help(error.code)),
+                );
+            }
+        }
+        for (path, property) in &self.metas {
+            if property.done || property.meta.error.is_some() {
+                continue;
+            }
+            let Some(variables) = &property.meta.variables else {
+                continue;
+            };
+            let raw = match &property.meta.value.value {
+                Value::String(text) => text.as_str(),
+                _ => "",
+            };
+            for variable in variables {
+                let mut unknown = Vec::new();
+                unknown_sources(std::slice::from_ref(variable), &mut unknown);
+                for kind in unknown {
+                    let needle = raw.get(variable.start..variable.end);
+                    diagnostics.push(
+                        Diagnostic::error(
+                            VARIABLE_UNRESOLVED,
+                            format!("Cannot resolve variable at \"{}\": Unrecognized configuration variable source \"{kind}\"", humanize(path)),
+                        )
+                        .at(narrow(source, property.span, needle))
+                        .with_path(humanize(path))
+                        .with_help(
+                            "Serverless 3.40.0 knows the sources self, opt, env, sls, strToBool, file, ssm, cf, s3, aws and param; others come from plugins, which msk-compile does not run",
+                        ),
+                    );
+                }
+            }
+        }
+        if diagnostics.is_empty() {
+            // Left unresolved only because of each other (no error, no unknown source).
+            for (path, property) in &self.metas {
+                if !property.done && property.meta.variables.is_some() {
+                    diagnostics.push(
+                        Diagnostic::error(
+                            VARIABLE_UNRESOLVED,
+                            format!("Cannot resolve variable at \"{}\"", humanize(path)),
+                        )
+                        .at(property.span)
+                        .with_path(humanize(path)),
+                    );
+                }
+            }
+        }
+        diagnostics
+    }
+}
+
+/// Kinds of the unknown sources a still-pending variable waits for (nested ones included).
+fn unknown_sources(variables: &[Variable], out: &mut Vec<String>) {
+    for variable in variables {
+        let VarState::Pending(sources) = &variable.state else {
+            continue;
+        };
+        match sources.first() {
+            Some(Source::Typed {
+                kind,
+                params,
+                address,
+            }) => {
+                if !KNOWN_SOURCES.contains(&kind.as_str()) {
+                    out.push(kind.clone());
+                }
+                for meta in params.iter().flatten().chain(address.iter()) {
+                    if let Some(inner) = &meta.variables {
+                        unknown_sources(inner, out);
+                    }
+                }
+            }
+            Some(Source::Literal(_)) => out.push("<literal>".to_owned()),
+            None => {}
+        }
+    }
+}
+
+/// `resolveSourceValuesVariables`: parses each concatenated piece on its own.
+fn source_values_variables(
+    parts: &[String],
+) -> Result<Option<Vec<Variable>>, var_syntax::SyntaxError> {
+    let mut base = 0;
+    let mut all: Option<Vec<Variable>> = None;
+    for part in parts {
+        if let Some(variables) = var_syntax::parse(part)? {
+            for mut variable in variables {
+                if variable.whole {
+                    variable.whole = false;
+                    variable.start = base;
+                    variable.end = base + part.len();
+                } else {
+                    variable.start += base;
+                    variable.end += base;
+                }
+                all.get_or_insert_with(Vec::new).push(variable);
+            }
+        }
+        base += part.len();
+    }
+    Ok(all)
+}
+
+/// The span of `needle` inside `span`'s source text, when it occurs there exactly once.
+fn narrow(source: Option<&str>, span: Span, needle: Option<&str>) -> Span {
+    let (Some(source), Some(needle)) = (source, needle) else {
+        return span;
+    };
+    let Some(text) = source.get(span.start..span.end) else {
+        return span;
+    };
+    if needle.is_empty() {
+        return span;
+    }
+    let mut found = text.match_indices(needle);
+    match (found.next(), found.next()) {
+        (Some((at, _)), None) => Span::new(span.start + at, span.start + at + needle.len()),
+        _ => span,
+    }
+}
+
+fn help(code: &str) -> &'static str {
+    match code {
+        VARIABLE_UNRESOLVED => {
+            "give it a value (the property, `--stage`/`--region`, or the environment variable) or a fallback such as `${opt:stage, 'dev'}`"
+        }
+        VARIABLE_CYCLE => {
+            "a value cannot depend on itself; point one of these variables at a literal value"
+        }
+        VARIABLE_SYNTAX => {
+            "variables look like `${source:address}` with optional fallbacks `${source:address, 'default'}`; write `\\${` for a literal `${`"
+        }
+        _ => "see the message for the value Serverless expects here",
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn coerces_like_javascript() {
+        assert_eq!(
+            coerce_string(&Value::Number(1e21)).as_deref(),
+            Some("1e+21")
+        );
+        assert_eq!(coerce_string(&Value::Bool(true)).as_deref(), Some("true"));
+        assert_eq!(coerce_string(&Value::Null), None);
+        assert_eq!(coerce_string(&Value::Object(Vec::new())), None);
+        let list = Value::Array(vec![
+            Node::new(Value::Number(1.0), Span::default()),
+            Node::new(Value::Null, Span::default()),
+            Node::new(Value::Object(Vec::new()), Span::default()),
+        ]);
+        assert_eq!(coerce_string(&list).as_deref(), Some("1,,[object Object]"));
+    }
+
+    #[test]
+    fn narrows_to_the_variable_text() {
+        let source = "topic: a-${opt:x}-b";
+        assert_eq!(
+            narrow(Some(source), Span::new(7, 19), Some("${opt:x}")),
+            Span::new(9, 17)
+        );
+        assert_eq!(
+            narrow(Some(source), Span::new(7, 19), Some("${opt:y}")),
+            Span::new(7, 19)
+        );
+        assert_eq!(
+            narrow(None, Span::new(7, 19), Some("${opt:x}")),
+            Span::new(7, 19)
+        );
+    }
+}

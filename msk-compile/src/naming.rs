@@ -1,0 +1,81 @@
+//! Serverless' resource naming (`lib/plugins/aws/lib/naming.js` in 3.40.0).
+
+/// lodash `upperFirst`: the first character upper-cased, the rest untouched.
+pub fn upper_first(name: &str) -> String {
+    let mut chars = name.chars();
+    match chars.next() {
+        Some(first) => first.to_uppercase().chain(chars).collect(),
+        None => String::new(),
+    }
+}
+
+/// `getNormalizedFunctionName`: `-` → `Dash`, `_` → `Underscore`, then upper-first.
+pub fn normalized_function_name(function: &str) -> String {
+    upper_first(&function.replace('-', "Dash").replace('_', "Underscore"))
+}
+
+/// `normalizeNameToAlphaNumericOnly`: every character outside `[0-9A-Za-z]` deleted,
+/// then upper-first.
+pub fn alphanumeric_only(name: &str) -> String {
+    upper_first(
+        &name
+            .chars()
+            .filter(char::is_ascii_alphanumeric)
+            .collect::<String>(),
+    )
+}
+
+/// `getLambdaLogicalId`.
+pub fn lambda_logical_id(function: &str) -> String {
+    format!("{}LambdaFunction", normalized_function_name(function))
+}
+
+/// The logical ID of an event resource: `<Function><infix><Part1><Part2>…`, where each part
+/// is cut to 79 characters after normalization (Serverless keeps IDs under 255 this way).
+pub fn event_logical_id(function: &str, infix: &str, parts: &[&str]) -> String {
+    let mut id = normalized_function_name(function);
+    id.push_str(infix);
+    for part in parts {
+        // After `alphanumeric_only` the part is ASCII, so 79 chars are 79 bytes.
+        let normalized = alphanumeric_only(part);
+        id.push_str(&normalized[..normalized.len().min(79)]);
+    }
+    id
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    // Expected values: Serverless' naming unit tests and the oracle (spec §4.2).
+    #[test]
+    fn names_match_serverless() {
+        assert_eq!(upper_first("nAME"), "NAME");
+        assert_eq!(alphanumeric_only("a-b-c"), "Abc");
+        assert_eq!(alphanumeric_only("!\"#$%&'()*+,-./:;<=>?@[\\]^_`{|}~"), "");
+        assert_eq!(
+            normalized_function_name("hello_world"),
+            "HelloUnderscoreworld"
+        );
+        assert_eq!(normalized_function_name("hello-world"), "HelloDashworld");
+        assert_eq!(
+            normalized_function_name("my-func_2"),
+            "MyDashfuncUnderscore2"
+        );
+        assert_eq!(
+            event_logical_id(
+                "functionName",
+                "EventSourceMappingMSK",
+                &["my-kafka-cluster", "kafka-topic"]
+            ),
+            "FunctionNameEventSourceMappingMSKMykafkaclusterKafkatopic"
+        );
+        let long = event_logical_id(
+            "fnA",
+            "EventSourceMappingMSK",
+            &[&"c".repeat(90), &format!("{}.x", "t".repeat(85))],
+        );
+        assert_eq!(long.len(), 182);
+        assert!(long.ends_with(&format!("T{}", "t".repeat(78))));
+    }
+}

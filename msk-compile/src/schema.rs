@@ -1,0 +1,374 @@
+//! JSON Schemas generated from the model, both draft-07 (the dialect of Serverless' Ajv and of
+//! yaml-language-server, the engine of VS Code's YAML extension).
+//!
+//! * [`msk_event_schema`] is the schema of one `msk` event value. Its validation keywords are
+//!   exactly Serverless Framework 3.40.0's (the compiler's validator interprets this schema);
+//!   the editor keywords the model adds (`title`, `markdownDescription`, `examples`, …) are
+//!   ignored by validators. It is post-processed in one place: `Option` fields lose the `null`
+//!   branch schemars gives them (Serverless' schema has none; it deletes null-valued keys
+//!   before validating), formats draft-07 does not know (`double`) are dropped, and keys are put
+//!   in a fixed, readable order (documentation first, then constraints).
+//! * [`serverless_schema`] is the schema of a whole `serverless.yml` for editors: strict for
+//!   `functions.<name>.events[].msk`, open everywhere else (other keys and event types are not
+//!   this tool's to judge), and it accepts a Serverless variable (`${…}`) in place of any msk
+//!   value, because Serverless resolves variables before it validates.
+
+use schemars::Schema;
+use schemars::generate::SchemaSettings;
+use schemars::transform::{RestrictFormats, Transform, transform_subschemas};
+use serde_json::{Map, Value, json};
+
+use msk_model::MskEvent;
+
+/// The draft-07 JSON Schema of one `msk` event value.
+pub fn msk_event_schema() -> Value {
+    let mut settings = SchemaSettings::draft07();
+    settings
+        .transforms
+        .push(Box::new(RestrictFormats::default()));
+    settings.transforms.push(Box::new(StripNullBranches));
+    let generator = settings.into_generator();
+    let mut schema = generator.into_root_schema_for::<MskEvent>().to_value();
+    tidy(&mut schema);
+    schema
+}
+
+/// Removes `"null"` from `type` arrays and `enum`s (and a lone `{"type": "null"}` from
+/// `anyOf`), so that optional keys are typed exactly as Serverless declares them.
+#[derive(Debug, Clone)]
+struct StripNullBranches;
+
+impl Transform for StripNullBranches {
+    fn transform(&mut self, schema: &mut Schema) {
+        if let Some(object) = schema.as_object_mut() {
+            if let Some(Value::Array(types)) = object.get_mut("type") {
+                types.retain(|kind| kind != "null");
+                if types.len() == 1 {
+                    let single = types.remove(0);
+                    object.insert("type".to_owned(), single);
+                }
+            }
+            if let Some(Value::Array(values)) = object.get_mut("enum") {
+                values.retain(|value| !value.is_null());
+            }
+            let only_key = object.len() == 1;
+            if let Some(Value::Array(branches)) = object.get_mut("anyOf") {
+                branches.retain(|branch| branch.get("type") != Some(&Value::from("null")));
+                if branches.len() == 1 && only_key {
+                    if let Value::Object(inner) = branches.remove(0) {
+                        *object = inner;
+                    }
+                }
+            }
+            if object.get("default") == Some(&Value::Null) {
+                object.remove("default");
+            }
+        }
+        transform_subschemas(self, schema);
+    }
+}
+
+/// Keywords in the order they are written: what a reader looks for first (documentation),
+/// then the constraints. Keywords not listed keep their relative order after these.
+const KEY_ORDER: &[&str] = &[
+    "$schema",
+    "$comment",
+    "title",
+    "description",
+    "markdownDescription",
+    "type",
+    "enum",
+    "enumDescriptions",
+    "markdownEnumDescriptions",
+    "default",
+    "examples",
+    "defaultSnippets",
+    "minimum",
+    "maximum",
+    "minLength",
+    "maxLength",
+    "pattern",
+    "patternErrorMessage",
+    "errorMessage",
+    "items",
+    "minItems",
+    "maxItems",
+    "anyOf",
+    "if",
+    "then",
+    "else",
+    "properties",
+    "required",
+    "additionalProperties",
+    "dependencies",
+    "definitions",
+];
+
+/// Keywords whose value is a schema, or a list or map of schemas (as opposed to data such as
+/// `enum`, `default`, `examples` or `defaultSnippets`, which are left exactly as written).
+const SCHEMA_KEYWORDS: &[&str] = &["items", "additionalProperties", "if", "then", "else", "not"];
+const SCHEMA_LIST_KEYWORDS: &[&str] = &["anyOf", "allOf", "oneOf"];
+const SCHEMA_MAP_KEYWORDS: &[&str] = &[
+    "properties",
+    "definitions",
+    "patternProperties",
+    "dependencies",
+];
+
+/// Puts keys in [`KEY_ORDER`], drops `additionalProperties: true` (the default) and writes a
+/// property that accepts anything as `{}`, as Serverless does (`'Fn::ImportValue': {}`).
+fn tidy(schema: &mut Value) {
+    let Value::Object(object) = schema else {
+        return;
+    };
+    if object.get("additionalProperties") == Some(&Value::Bool(true)) {
+        object.remove("additionalProperties");
+    }
+    for (key, value) in object.iter_mut() {
+        if SCHEMA_KEYWORDS.contains(&key.as_str()) {
+            tidy(value);
+        } else if SCHEMA_LIST_KEYWORDS.contains(&key.as_str()) {
+            if let Value::Array(branches) = value {
+                branches.iter_mut().for_each(tidy);
+            }
+        } else if SCHEMA_MAP_KEYWORDS.contains(&key.as_str()) {
+            if let Value::Object(members) = value {
+                for member in members.values_mut() {
+                    if *member == Value::Bool(true) {
+                        *member = json!({});
+                    }
+                    tidy(member);
+                }
+            }
+        }
+    }
+    let mut ordered = Map::new();
+    for key in KEY_ORDER {
+        if let Some(value) = object.remove(*key) {
+            ordered.insert((*key).to_owned(), value);
+        }
+    }
+    ordered.append(object);
+    *object = ordered;
+}
+
+/// A Serverless variable (`${self:custom.batchSize}`, `${opt:stage}`, …) anywhere in a string.
+/// Serverless resolves variables before it validates, so the editor cannot know the value.
+const VARIABLE_PATTERN: &str = r"\$\{";
+
+/// Keywords that document a schema or help completion; they stay where they are when the
+/// constraints of a key move under `else` (see [`accept_variables`]).
+const ANNOTATIONS: &[&str] = &[
+    "title",
+    "description",
+    "markdownDescription",
+    "default",
+    "examples",
+    "defaultSnippets",
+    "type",
+];
+
+/// A schema for a whole `serverless.yml`: strict for `functions.*.events[].msk`, open for
+/// everything else (other keys and event types are not this tool's to judge).
+///
+/// Differences from [`msk_event_schema`], all in favour of what Serverless accepts before its
+/// own validation runs:
+/// * every msk value, the `msk` mapping itself and each `filterPatterns` item may be a string
+///   holding a Serverless variable (`${…}`); see [`accept_variables`];
+/// * nothing outside `functions.<name>.events[].msk` has a type or is closed, so
+///   `functions: ${file(functions.yml)}`, other event types and unknown keys are never flagged.
+///
+/// The `defaultSnippets` of the msk event are offered twice: as the value of `msk:` and, wrapped
+/// in `msk:`, as a whole `events[]` item.
+pub fn serverless_schema() -> Value {
+    let mut msk = msk_event_schema();
+    let mut definitions = Map::new();
+    if let Value::Object(object) = &mut msk {
+        object.remove("$schema");
+        // The model's types are inlined today; should one become a definition, it moves to
+        // the root, where its `#/definitions/…` references still point.
+        if let Some(Value::Object(nested)) = object.remove("definitions") {
+            definitions.extend(nested);
+        }
+    }
+    let item_snippets: Vec<Value> = msk
+        .get("defaultSnippets")
+        .and_then(Value::as_array)
+        .map(|snippets| snippets.iter().map(wrap_snippet).collect())
+        .unwrap_or_default();
+    accept_variables(&mut msk);
+
+    definitions.insert(
+        "function".to_owned(),
+        json!({
+            "properties": {
+                "events": {
+                    "title": "Events",
+                    "markdownDescription": "The events that invoke the function. This schema checks `msk` events only; every other event type is left to the Serverless Framework.",
+                    "items": { "$ref": "#/definitions/event" }
+                }
+            }
+        }),
+    );
+    definitions.insert(
+        "event".to_owned(),
+        json!({
+            "defaultSnippets": item_snippets,
+            "properties": { "msk": { "$ref": "#/definitions/msk" } },
+            // An item with `msk` holds nothing else (Serverless: "unrecognized property"); keys
+            // set to null do not count, since Serverless deletes them before validating.
+            "dependencies": {
+                "msk": {
+                    "additionalProperties": {
+                        "type": "null",
+                        "errorMessage": "An events[] item holds exactly one event type: move this key into its own `- <event>:` item."
+                    }
+                }
+            }
+        }),
+    );
+    definitions.insert("msk".to_owned(), msk);
+    let mut schema = json!({
+        "$schema": "http://json-schema.org/draft-07/schema#",
+        "title": "Serverless Framework service",
+        "description": "serverless.yml, as checked by msk-compile: functions.<name>.events[].msk strictly (Serverless Framework 3.40.0's rules), everything else not at all.",
+        "markdownDescription": "`serverless.yml`, as checked by `msk-compile`: `functions.<name>.events[].msk` strictly (Serverless Framework 3.40.0's rules), everything else not at all.",
+        "type": "object",
+        "properties": {
+            "functions": {
+                "title": "Functions",
+                "markdownDescription": "The service's Lambda functions, by name. Only their `events[].msk` entries are checked here.",
+                "additionalProperties": { "$ref": "#/definitions/function" }
+            }
+        },
+        "definitions": definitions
+    });
+    tidy(&mut schema);
+    schema
+}
+
+/// `{label, body}` of the msk event → the same snippet for an `events[]` item (`{msk: body}`).
+fn wrap_snippet(snippet: &Value) -> Value {
+    let mut wrapped = snippet.clone();
+    if let Some(object) = wrapped.as_object_mut() {
+        if let Some(body) = object.remove("body") {
+            object.insert("body".to_owned(), json!({ "msk": body }));
+        }
+    }
+    wrapped
+}
+
+/// Rewrites the editor's copy of the msk schema so that a string holding a Serverless variable
+/// passes wherever a value is expected, without losing any check on written-out values:
+///
+/// * a key whose type is not `string` (`batchSize`, `enabled`, `filterPatterns`, the `msk`
+///   mapping) gets `string` added to its `type` and `pattern: \$\{`, which only strings must
+///   match; number, array and object keywords keep applying to numbers, arrays and objects;
+/// * a key whose constraints a variable would break (`startingPosition`'s `enum`, the `arn`
+///   forms, `saslScram512`'s pattern, `consumerGroupId`'s length) keeps its documentation and
+///   moves the constraints under `if: <variable> … else:`, so they apply to everything but a
+///   variable. Completion does not look under `else`, so an `enum` is also offered as one
+///   `defaultSnippets` item per value, with its description.
+///
+/// `if`/`else` is used rather than `anyOf: [<key>, <variable>]` because yaml-language-server's
+/// hover shows an `anyOf` whose branches all lack titles as `Title || Title` with the plain
+/// description; with `else` it shows the key's own title and markdown.
+fn accept_variables(schema: &mut Value) {
+    let Value::Object(object) = schema else {
+        return;
+    };
+    if let Some(Value::Object(properties)) = object.get_mut("properties") {
+        properties.values_mut().for_each(accept_variables);
+    }
+    if let Some(items) = object.get_mut("items") {
+        accept_variables(items);
+    }
+
+    let types: Vec<String> = match object.get("type") {
+        Some(Value::String(single)) => vec![single.clone()],
+        Some(Value::Array(many)) => many
+            .iter()
+            .filter_map(Value::as_str)
+            .map(str::to_owned)
+            .collect(),
+        _ => Vec::new(),
+    };
+    let constrains_strings = [
+        "enum",
+        "const",
+        "pattern",
+        "minLength",
+        "maxLength",
+        "anyOf",
+        "oneOf",
+        "allOf",
+    ]
+    .iter()
+    .any(|keyword| object.contains_key(*keyword));
+    if !types.is_empty() && !types.iter().any(|kind| kind == "string") && !constrains_strings {
+        let expected = types.join(", ");
+        let mut widened: Vec<Value> = types.into_iter().map(Value::from).collect();
+        widened.push(Value::from("string"));
+        object.insert("type".to_owned(), Value::Array(widened));
+        object.insert("pattern".to_owned(), Value::from(VARIABLE_PATTERN));
+        // yaml-language-server words both a type mismatch and a failed `pattern` with
+        // `errorMessage`, which would otherwise say "one of number, string" or quote the
+        // variable pattern. On an object it would also replace "Missing property" and
+        // "Property … is not allowed", so objects only get the pattern's message.
+        let message = format!("Incorrect type. Expected \"{expected}\" (or a ${{…}} variable).");
+        let keyword = if expected == "object" {
+            "patternErrorMessage"
+        } else {
+            "errorMessage"
+        };
+        object.insert(keyword.to_owned(), Value::from(message));
+        return;
+    }
+    if !constrains_strings {
+        return;
+    }
+    let mut constraints = Map::new();
+    let keys: Vec<String> = object
+        .keys()
+        .filter(|key| !ANNOTATIONS.contains(&key.as_str()))
+        .cloned()
+        .collect();
+    for key in keys {
+        if let Some(value) = object.remove(&key) {
+            constraints.insert(key, value);
+        }
+    }
+    if let Some(Value::Array(values)) = constraints.get("enum") {
+        let descriptions = constraints
+            .get("markdownEnumDescriptions")
+            .or_else(|| constraints.get("enumDescriptions"))
+            .and_then(Value::as_array);
+        let snippets: Vec<Value> = values
+            .iter()
+            .enumerate()
+            .map(|(index, value)| {
+                let mut snippet = Map::new();
+                snippet.insert("label".to_owned(), Value::from(value_label(value)));
+                if let Some(description) = descriptions.and_then(|all| all.get(index)) {
+                    snippet.insert("markdownDescription".to_owned(), description.clone());
+                }
+                snippet.insert("body".to_owned(), value.clone());
+                Value::Object(snippet)
+            })
+            .collect();
+        object.insert("defaultSnippets".to_owned(), Value::Array(snippets));
+    }
+    object.insert(
+        "if".to_owned(),
+        json!({ "type": "string", "pattern": VARIABLE_PATTERN }),
+    );
+    object.insert("else".to_owned(), Value::Object(constraints));
+}
+
+/// How a value is shown as a completion label: strings bare, anything else as JSON.
+fn value_label(value: &Value) -> String {
+    match value {
+        Value::String(text) => text.clone(),
+        other => other.to_string(),
+    }
+}

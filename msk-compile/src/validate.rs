@@ -1,0 +1,660 @@
+//! Schema validation as Serverless 3.40.0 performs it: Ajv 8 with `allErrors`,
+//! `coerceTypes: 'array'`, null-valued keys ignored, followed by Serverless' own
+//! error normalization and message wording.
+//!
+//! The validator interprets the schema generated from the model (so the schema users get
+//! in their editor and the checks the compiler runs cannot disagree). Coercion rewrites the
+//! node in place, as Ajv does, so coerced values reach the compiler (`"10"` → `10`).
+//! Every error keeps the span of what it is about: the value, the unknown key, or the
+//! mapping that lacks a required key.
+
+use std::collections::HashMap;
+
+use regex::Regex;
+use serde_json::Value as Schema;
+
+use crate::json::js_number_string;
+use crate::tree::{Node, Span, Value};
+
+/// One schema violation, already worded as Serverless words it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct SchemaViolation {
+    /// Path segments below the validated node (`["batchSize"]`, `["arn", "Ref"]`).
+    pub path: Vec<String>,
+    /// The Ajv keyword that failed (`maximum`, `required`, `additionalProperties`, …).
+    pub keyword: &'static str,
+    /// The message without the `at '<path>': ` prefix (`must be >= 1`).
+    pub message: String,
+    pub span: Span,
+    /// Extra facts for better help texts (the allowed values, the unknown key, the bound).
+    pub detail: Detail,
+}
+
+/// What a violation was about, for help texts beyond Serverless' message.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Detail {
+    None,
+    UnknownKey {
+        key: String,
+        known: Vec<String>,
+    },
+    MissingKey {
+        key: String,
+    },
+    Enum {
+        allowed: Vec<String>,
+        actual: Option<String>,
+    },
+    Range {
+        minimum: Option<f64>,
+        maximum: Option<f64>,
+    },
+    Type {
+        expected: String,
+    },
+}
+
+/// Error as Ajv records it, before Serverless' normalization.
+#[derive(Debug, Clone)]
+struct RawError {
+    violation: SchemaViolation,
+    /// `parentSchema.type` of the failing keyword (Serverless uses it to word anyOf errors).
+    parent_type: Option<String>,
+}
+
+/// A compiled view of one schema document (definitions resolved, patterns compiled once).
+#[derive(Debug)]
+pub struct Validator {
+    root: Schema,
+    patterns: HashMap<String, Option<Regex>>,
+}
+
+impl Validator {
+    pub fn new(root: Schema) -> Self {
+        let mut patterns = HashMap::new();
+        collect_patterns(&root, &mut patterns);
+        Validator { root, patterns }
+    }
+
+    /// Validates (and coerces) `node` against the root schema.
+    pub fn validate(&self, node: &mut Node) -> Vec<SchemaViolation> {
+        let mut errors = Vec::new();
+        let mut path = Vec::new();
+        self.check(&self.root, node, &mut path, String::new(), &mut errors);
+        errors.into_iter().map(|raw| raw.violation).collect()
+    }
+
+    fn resolve<'s>(&'s self, schema: &'s Schema) -> &'s Schema {
+        let mut current = schema;
+        // Follow `$ref` chains and single-branch `allOf` wrappers (schemars wraps `$ref`s
+        // that carry a description); Serverless inlines its definitions the same way.
+        for _ in 0..32 {
+            if let Some(reference) = current.get("$ref").and_then(Schema::as_str) {
+                let Some(target) = reference
+                    .strip_prefix("#/")
+                    .map(|pointer| format!("/{pointer}"))
+                else {
+                    return current;
+                };
+                match self.root.pointer(&target) {
+                    Some(found) => current = found,
+                    None => return current,
+                }
+            } else if let Some(Schema::Array(all)) = current.get("allOf") {
+                match all.as_slice() {
+                    [single] => current = single,
+                    _ => return current,
+                }
+            } else {
+                return current;
+            }
+        }
+        current
+    }
+
+    fn check(
+        &self,
+        schema: &Schema,
+        node: &mut Node,
+        path: &mut Vec<String>,
+        schema_path: String,
+        errors: &mut Vec<RawError>,
+    ) {
+        let schema = self.resolve(schema);
+        let Some(keywords) = schema.as_object() else {
+            return;
+        };
+        let parent_type = keywords
+            .get("type")
+            .and_then(Schema::as_str)
+            .map(str::to_owned);
+        let fail = |errors: &mut Vec<RawError>,
+                    keyword: &'static str,
+                    message: String,
+                    span: Span,
+                    detail: Detail,
+                    path: &[String]| {
+            errors.push(RawError {
+                violation: SchemaViolation {
+                    path: path.to_vec(),
+                    keyword,
+                    message,
+                    span,
+                    detail,
+                },
+                parent_type: parent_type.clone(),
+            });
+        };
+
+        if let Some(types) = keywords.get("type") {
+            let types: Vec<&str> = match types {
+                Schema::String(single) => vec![single.as_str()],
+                Schema::Array(many) => many.iter().filter_map(Schema::as_str).collect(),
+                _ => Vec::new(),
+            };
+            if !types.iter().any(|kind| has_type(node, kind)) {
+                match coerce(node, &types) {
+                    Some(coerced) => node.value = coerced,
+                    None => {
+                        let expected = types.join(",");
+                        fail(
+                            errors,
+                            "type",
+                            format!("must be {expected}"),
+                            node.span,
+                            Detail::Type { expected },
+                            path,
+                        );
+                        // Ajv skips the type-specific keywords of a value of the wrong type.
+                        self.check_untyped(keywords, node, path, &schema_path, errors);
+                        return;
+                    }
+                }
+            }
+        }
+        self.check_untyped(keywords, node, path, &schema_path, errors);
+
+        match &mut node.value {
+            Value::Number(number) => {
+                let number = *number;
+                let range = Detail::Range {
+                    minimum: keywords.get("minimum").and_then(Schema::as_f64),
+                    maximum: keywords.get("maximum").and_then(Schema::as_f64),
+                };
+                if let Some(maximum) = keywords.get("maximum").and_then(Schema::as_f64) {
+                    if number > maximum || number.is_nan() {
+                        fail(
+                            errors,
+                            "maximum",
+                            format!("must be <= {}", js_number_string(maximum)),
+                            node.span,
+                            range.clone(),
+                            path,
+                        );
+                    }
+                }
+                if let Some(minimum) = keywords.get("minimum").and_then(Schema::as_f64) {
+                    if number < minimum || number.is_nan() {
+                        fail(
+                            errors,
+                            "minimum",
+                            format!("must be >= {}", js_number_string(minimum)),
+                            node.span,
+                            range,
+                            path,
+                        );
+                    }
+                }
+            }
+            Value::String(text) => {
+                // Ajv counts Unicode code points, as `chars()` does.
+                let length = text.chars().count();
+                if let Some(maximum) = keywords.get("maxLength").and_then(Schema::as_u64) {
+                    if length as u64 > maximum {
+                        fail(
+                            errors,
+                            "maxLength",
+                            format!("must NOT have more than {maximum} characters"),
+                            node.span,
+                            Detail::None,
+                            path,
+                        );
+                    }
+                }
+                if let Some(minimum) = keywords.get("minLength").and_then(Schema::as_u64) {
+                    if (length as u64) < minimum {
+                        fail(
+                            errors,
+                            "minLength",
+                            format!("must NOT have fewer than {minimum} characters"),
+                            node.span,
+                            Detail::None,
+                            path,
+                        );
+                    }
+                }
+                if let Some(pattern) = keywords.get("pattern").and_then(Schema::as_str) {
+                    let matches = self
+                        .patterns
+                        .get(pattern)
+                        .and_then(Option::as_ref)
+                        .is_none_or(|regex| regex.is_match(text));
+                    if !matches {
+                        fail(
+                            errors,
+                            "pattern",
+                            format!("must match pattern \"{pattern}\""),
+                            node.span,
+                            Detail::None,
+                            path,
+                        );
+                    }
+                }
+            }
+            Value::Array(items) => {
+                let count = items.len() as u64;
+                if let Some(maximum) = keywords.get("maxItems").and_then(Schema::as_u64) {
+                    if count > maximum {
+                        fail(
+                            errors,
+                            "maxItems",
+                            format!("must NOT have more than {maximum} items"),
+                            node.span,
+                            Detail::None,
+                            path,
+                        );
+                    }
+                }
+                if let Some(minimum) = keywords.get("minItems").and_then(Schema::as_u64) {
+                    if count < minimum {
+                        fail(
+                            errors,
+                            "minItems",
+                            format!("must NOT have fewer than {minimum} items"),
+                            node.span,
+                            Detail::None,
+                            path,
+                        );
+                    }
+                }
+                if let Some(item_schema) = keywords.get("items") {
+                    for (index, item) in items.iter_mut().enumerate() {
+                        path.push(index.to_string());
+                        self.check(item_schema, item, path, join(&schema_path, "items"), errors);
+                        path.pop();
+                    }
+                }
+            }
+            Value::Object(entries) => {
+                let properties = keywords.get("properties").and_then(Schema::as_object);
+                let present = |key: &str| {
+                    entries
+                        .iter()
+                        .any(|entry| entry.key == key && !entry.value.is_null())
+                };
+                if let Some(Schema::Array(required)) = keywords.get("required") {
+                    for key in required.iter().filter_map(Schema::as_str) {
+                        if !present(key) {
+                            fail(
+                                errors,
+                                "required",
+                                format!("must have required property '{key}'"),
+                                node.span,
+                                Detail::MissingKey {
+                                    key: key.to_owned(),
+                                },
+                                path,
+                            );
+                        }
+                    }
+                }
+                if keywords.get("additionalProperties") == Some(&Schema::Bool(false)) {
+                    let known: Vec<String> = properties
+                        .map(|map| map.keys().cloned().collect())
+                        .unwrap_or_default();
+                    for entry in entries.iter().filter(|entry| !entry.value.is_null()) {
+                        if !known.iter().any(|key| *key == entry.key) {
+                            fail(
+                                errors,
+                                "additionalProperties",
+                                format!("unrecognized property '{}'", entry.key),
+                                entry.key_span,
+                                Detail::UnknownKey {
+                                    key: entry.key.clone(),
+                                    known: known.clone(),
+                                },
+                                path,
+                            );
+                        }
+                    }
+                }
+                if let Some(properties) = properties {
+                    for (key, property_schema) in properties {
+                        // Serverless deletes null-valued keys before validating.
+                        if let Some(entry) = entries
+                            .iter_mut()
+                            .find(|entry| entry.key == *key && !entry.value.is_null())
+                        {
+                            path.push(key.clone());
+                            self.check(
+                                property_schema,
+                                &mut entry.value,
+                                path,
+                                join(&join(&schema_path, "properties"), key),
+                                errors,
+                            );
+                            path.pop();
+                        }
+                    }
+                }
+            }
+            Value::Null | Value::Bool(_) => {}
+        }
+    }
+
+    /// Keywords that apply to values of every type: `enum`, `const`, `anyOf`/`oneOf`.
+    fn check_untyped(
+        &self,
+        keywords: &serde_json::Map<String, Schema>,
+        node: &mut Node,
+        path: &mut Vec<String>,
+        schema_path: &str,
+        errors: &mut Vec<RawError>,
+    ) {
+        let parent_type = keywords
+            .get("type")
+            .and_then(Schema::as_str)
+            .map(str::to_owned);
+        if let Some(Schema::Array(allowed)) = keywords.get("enum") {
+            let data = crate::json::to_json(node);
+            if !allowed.iter().any(|candidate| json_equal(candidate, &data)) {
+                let strings: Option<Vec<String>> = allowed
+                    .iter()
+                    .map(|value| value.as_str().map(str::to_owned))
+                    .collect();
+                let mut message = "must be equal to one of the allowed values".to_owned();
+                if let Some(strings) = &strings {
+                    message.push_str(&format!(" [{}]", strings.join(", ")));
+                }
+                errors.push(RawError {
+                    violation: SchemaViolation {
+                        path: path.clone(),
+                        keyword: "enum",
+                        message,
+                        span: node.span,
+                        detail: Detail::Enum {
+                            allowed: strings.unwrap_or_default(),
+                            actual: node.as_str().map(str::to_owned),
+                        },
+                    },
+                    parent_type: parent_type.clone(),
+                });
+            }
+        }
+        for keyword in ["anyOf", "oneOf"] {
+            if let Some(Schema::Array(branches)) = keywords.get(keyword) {
+                self.check_any_of(
+                    branches,
+                    keyword,
+                    node,
+                    path,
+                    &join(schema_path, keyword),
+                    parent_type.clone(),
+                    errors,
+                );
+            }
+        }
+    }
+
+    /// `anyOf`: the first passing branch wins (later ones are not evaluated, as in Ajv);
+    /// when none passes, Serverless' normalization decides which errors to show.
+    #[allow(clippy::too_many_arguments)]
+    fn check_any_of(
+        &self,
+        branches: &[Schema],
+        keyword: &'static str,
+        node: &mut Node,
+        path: &mut Vec<String>,
+        schema_path: &str,
+        parent_type: Option<String>,
+        errors: &mut Vec<RawError>,
+    ) {
+        let mut variants: Vec<Vec<RawError>> = Vec::new();
+        for (index, branch) in branches.iter().enumerate() {
+            let mut branch_errors = Vec::new();
+            self.check(
+                branch,
+                node,
+                path,
+                join(schema_path, &index.to_string()),
+                &mut branch_errors,
+            );
+            if branch_errors.is_empty() {
+                return;
+            }
+            variants.push(branch_errors);
+        }
+        let depth = path.len();
+        // A variant whose only complaint is the value's type at the branch root is not what
+        // the user meant, when other variants have more to say.
+        if variants.len() > 1 {
+            variants.retain(|variant| {
+                !(variant.len() == 1
+                    && variant[0].violation.keyword == "type"
+                    && variant[0].violation.path.len() == depth)
+            });
+        }
+        if variants.len() > 1 {
+            let deepest = variants
+                .iter()
+                .map(|variant| {
+                    variant
+                        .iter()
+                        .map(|error| error.violation.path.len())
+                        .max()
+                        .unwrap_or(0)
+                })
+                .max()
+                .unwrap_or(0);
+            variants.retain(|variant| {
+                variant
+                    .iter()
+                    .map(|error| error.violation.path.len())
+                    .max()
+                    .unwrap_or(0)
+                    == deepest
+            });
+        }
+        if variants.len() == 1 {
+            errors.append(&mut variants.remove(0));
+            return;
+        }
+        let mut common_type = None;
+        for variant in &variants {
+            let mut types: Vec<Option<&String>> = variant
+                .iter()
+                .map(|error| error.parent_type.as_ref())
+                .collect();
+            types.dedup();
+            if let [Some(kind)] = types.as_slice() {
+                common_type = Some((*kind).clone());
+            }
+        }
+        let message = match (variants.is_empty(), common_type) {
+            (false, Some(kind)) => format!("unsupported {kind} format"),
+            _ => "unsupported configuration format".to_owned(),
+        };
+        errors.push(RawError {
+            violation: SchemaViolation {
+                path: path.clone(),
+                keyword,
+                message,
+                span: node.span,
+                detail: Detail::None,
+            },
+            parent_type,
+        });
+    }
+}
+
+fn join(base: &str, segment: &str) -> String {
+    if base.is_empty() {
+        segment.to_owned()
+    } else {
+        format!("{base}/{segment}")
+    }
+}
+
+fn collect_patterns(schema: &Schema, patterns: &mut HashMap<String, Option<Regex>>) {
+    match schema {
+        Schema::Object(map) => {
+            if let Some(pattern) = map.get("pattern").and_then(Schema::as_str) {
+                patterns
+                    .entry(pattern.to_owned())
+                    .or_insert_with(|| Regex::new(pattern).ok());
+            }
+            map.values()
+                .for_each(|value| collect_patterns(value, patterns));
+        }
+        Schema::Array(items) => items
+            .iter()
+            .for_each(|value| collect_patterns(value, patterns)),
+        _ => {}
+    }
+}
+
+fn has_type(node: &Node, kind: &str) -> bool {
+    match (&node.value, kind) {
+        (Value::Null, "null")
+        | (Value::Bool(_), "boolean")
+        | (Value::String(_), "string")
+        | (Value::Array(_), "array")
+        | (Value::Object(_), "object") => true,
+        // Ajv's strictNumbers: NaN and ±Infinity are not numbers.
+        (Value::Number(number), "number") => number.is_finite(),
+        (Value::Number(number), "integer") => number.is_finite() && number.fract() == 0.0,
+        _ => false,
+    }
+}
+
+/// Ajv's `coerceTypes: 'array'`: unwrap a one-element array, then try each target type in order.
+fn coerce(node: &Node, types: &[&str]) -> Option<Value> {
+    let mut data = &node.value;
+    if let Value::Array(items) = data {
+        if items.len() == 1 && !types.contains(&"array") {
+            data = &items[0].value;
+            let unwrapped = Node::new(data.clone(), node.span);
+            if types.iter().any(|kind| has_type(&unwrapped, kind)) {
+                return Some(data.clone());
+            }
+        }
+    }
+    for kind in types {
+        let coerced = match (*kind, data) {
+            ("number" | "integer", Value::Bool(flag)) => {
+                Some(Value::Number(if *flag { 1.0 } else { 0.0 }))
+            }
+            ("number" | "integer", Value::Null) => Some(Value::Number(0.0)),
+            ("number" | "integer", Value::String(text)) if !text.is_empty() => {
+                js_string_to_number(text).map(Value::Number)
+            }
+            ("string", Value::Number(number)) => Some(Value::String(js_number_string(*number))),
+            ("string", Value::Bool(flag)) => Some(Value::String(flag.to_string())),
+            ("string", Value::Null) => Some(Value::String(String::new())),
+            ("boolean", Value::String(text)) if text == "false" => Some(Value::Bool(false)),
+            ("boolean", Value::String(text)) if text == "true" => Some(Value::Bool(true)),
+            ("boolean", Value::Number(number)) if *number == 0.0 => Some(Value::Bool(false)),
+            ("boolean", Value::Number(number)) if *number == 1.0 => Some(Value::Bool(true)),
+            ("boolean", Value::Null) => Some(Value::Bool(false)),
+            ("array", Value::String(_) | Value::Number(_) | Value::Bool(_) | Value::Null) => {
+                Some(Value::Array(vec![Node::new(data.clone(), node.span)]))
+            }
+            _ => None,
+        };
+        if let Some(value) = coerced {
+            if kind == &"integer"
+                && !matches!(value, Value::Number(number) if number.fract() == 0.0)
+            {
+                continue;
+            }
+            return Some(value);
+        }
+    }
+    None
+}
+
+/// JavaScript's `+text` for a non-empty string, when the result is a finite number
+/// (Ajv only coerces when `data == +data`, which is false for `NaN`).
+pub fn js_string_to_number(text: &str) -> Option<f64> {
+    let trimmed = text.trim_matches(|c: char| c.is_whitespace() || c == '\u{feff}');
+    if trimmed.is_empty() {
+        return Some(0.0);
+    }
+    let radix = |prefix: [&str; 2], base: u32| {
+        prefix
+            .iter()
+            .find_map(|p| trimmed.strip_prefix(p))
+            .map(|digits| {
+                if digits.is_empty() {
+                    None
+                } else {
+                    u128::from_str_radix(digits, base)
+                        .ok()
+                        .map(|value| value as f64)
+                }
+            })
+    };
+    if let Some(result) = radix(["0x", "0X"], 16)
+        .or_else(|| radix(["0o", "0O"], 8))
+        .or_else(|| radix(["0b", "0B"], 2))
+    {
+        return result;
+    }
+    let unsigned = trimmed.strip_prefix(['+', '-']).unwrap_or(trimmed);
+    if unsigned == "Infinity" {
+        return Some(if trimmed.starts_with('-') {
+            f64::NEG_INFINITY
+        } else {
+            f64::INFINITY
+        });
+    }
+    // A decimal literal: digits, optional fraction, optional exponent; Rust's parser also
+    // accepts `inf`/`nan`, which JavaScript does not, so check the characters first.
+    let decimal = unsigned
+        .bytes()
+        .all(|byte| byte.is_ascii_digit() || matches!(byte, b'.' | b'e' | b'E' | b'+' | b'-'));
+    if !decimal
+        || !unsigned
+            .bytes()
+            .next()
+            .is_some_and(|byte| byte.is_ascii_digit() || byte == b'.')
+    {
+        return None;
+    }
+    trimmed.parse::<f64>().ok()
+}
+
+fn json_equal(left: &serde_json::Value, right: &serde_json::Value) -> bool {
+    match (left.as_f64(), right.as_f64()) {
+        (Some(a), Some(b)) => a == b,
+        _ => left == right,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn javascript_number_coercion() {
+        // Node 20: +"10" → 10, +" 1.5 " → 1.5, +"0x1F" → 31, +"1e3" → 1000, +"abc" → NaN, +"inf" → NaN.
+        assert_eq!(js_string_to_number("10"), Some(10.0));
+        assert_eq!(js_string_to_number(" 1.5 "), Some(1.5));
+        assert_eq!(js_string_to_number("0x1F"), Some(31.0));
+        assert_eq!(js_string_to_number("1e3"), Some(1000.0));
+        assert_eq!(js_string_to_number("-Infinity"), Some(f64::NEG_INFINITY));
+        assert_eq!(js_string_to_number("abc"), None);
+        assert_eq!(js_string_to_number("inf"), None);
+        assert_eq!(js_string_to_number("-0x10"), None);
+    }
+}

@@ -1,0 +1,231 @@
+//! Conformance with Serverless Framework 3.40.0: every oracle case in `tests/cases`
+//! compiles to exactly the EventSourceMappings, IAM statements, warnings or error that the
+//! real framework produced for it (`expected.msk.json`, `expected.json`, `expected.error.txt`).
+
+use msk_compile::json::stringify_pretty;
+use msk_compile::{Diagnostic, Severity, codes, serverless_schema_error_message, template};
+use msk_tests::{case_dirs, cases_dir, compile_yaml, parse_expected_error, read};
+use serde_json::Value;
+
+/// Where Serverless crashes with a bare TypeError, the code we report instead (spec §3.3).
+const CRASH_CODES: &[(&str, &str)] = &[
+    ("arn-getatt-long", codes::ARN_UNSUPPORTED),
+    ("arn-import-sub", codes::ARN_INTRINSIC_NOT_A_STRING),
+    ("arn-no-slash", codes::ARN_WITHOUT_CLUSTER_NAME),
+    ("schema-missing-topic", codes::MISSING_KEY),
+    ("schema-missing-arn", codes::MISSING_KEY),
+];
+
+fn is_msk_statement(statement: &Value) -> bool {
+    let actions: Vec<&str> = statement["Action"]
+        .as_array()
+        .map(|actions| actions.iter().filter_map(Value::as_str).collect())
+        .unwrap_or_default();
+    actions == msk_model::iam::KAFKA_ACTIONS || actions == msk_model::iam::EC2_ACTIONS
+}
+
+fn warnings(diagnostics: &[Diagnostic]) -> Vec<String> {
+    diagnostics
+        .iter()
+        .filter(|diagnostic| {
+            diagnostic.severity == Severity::Warning && diagnostic.code == codes::SCHEMA
+        })
+        .map(|diagnostic| {
+            format!(
+                "at '{}': {}",
+                diagnostic.path.as_deref().unwrap_or_default(),
+                diagnostic.message
+            )
+        })
+        .collect()
+}
+
+/// One test per oracle case, so a failure names its case.
+macro_rules! oracle_cases {
+    ($($test:ident => $dir:literal,)*) => {
+        $(
+            #[test]
+            fn $test() {
+                let dir = cases_dir().join($dir);
+                if let Err(message) = check_case(&dir, $dir) {
+                    panic!("{}: {message}", $dir);
+                }
+            }
+        )*
+
+        /// The list above covers every folder in `tests/cases` (and nothing else).
+        #[test]
+        fn every_oracle_case_has_a_test() {
+            let listed: Vec<&str> = vec![$($dir),*];
+            let present: Vec<String> = case_dirs().iter().map(|dir| dir.file_name().unwrap_or_default().to_string_lossy().into_owned()).collect();
+            assert_eq!(present.len(), 33);
+            assert_eq!(listed, present);
+        }
+    };
+}
+
+oracle_cases! {
+    alias_targets => "alias-targets",
+    all_options => "all-options",
+    arn_getatt_long => "arn-getatt-long",
+    arn_getatt_short => "arn-getatt-short",
+    arn_import_sub => "arn-import-sub",
+    arn_intrinsics_long => "arn-intrinsics-long",
+    arn_intrinsics_short => "arn-intrinsics-short",
+    arn_no_slash => "arn-no-slash",
+    at_timestamp_missing => "at-timestamp-missing",
+    config_validation_off => "config-validation-off",
+    edge_values => "edge-values",
+    filter_patterns => "filter-patterns",
+    logical_id_collision => "logical-id-collision",
+    minimal => "minimal",
+    multi_function => "multi-function",
+    naming => "naming",
+    provider_iam_statements => "provider-iam-statements",
+    role_all_functions_custom => "role-all-functions-custom",
+    role_function_mixed => "role-function-mixed",
+    role_provider_arn => "role-provider-arn",
+    role_provider_logical => "role-provider-logical",
+    schema_batchsize_10001 => "schema-batchsize-10001",
+    schema_batchsize_zero => "schema-batchsize-zero",
+    schema_coercion => "schema-coercion",
+    schema_consumer_group_too_long => "schema-consumer-group-too-long",
+    schema_enum_case => "schema-enum-case",
+    schema_error_mode_multi => "schema-error-mode-multi",
+    schema_error_mode_single => "schema-error-mode-single",
+    schema_missing_arn => "schema-missing-arn",
+    schema_missing_topic => "schema-missing-topic",
+    schema_msk_null => "schema-msk-null",
+    schema_unknown_key => "schema-unknown-key",
+    variables => "variables",
+}
+
+/// The bundled example, run through the oracle as an extra case.
+#[test]
+fn example_orders() {
+    let dir = cases_dir().join("../extra-cases/example-orders");
+    if let Err(message) = check_case(&dir, "example-orders") {
+        panic!("example-orders: {message}");
+    }
+}
+
+fn check_case(dir: &std::path::Path, name: &str) -> Result<(), String> {
+    let report = compile_yaml(&read(&dir.join("serverless.yml")));
+    let expected_msk = dir.join("expected.msk.json");
+    if expected_msk.is_file() {
+        let expected: Value =
+            serde_json::from_str(&read(&expected_msk)).map_err(|error| error.to_string())?;
+        let Some(compiled) = &report.compiled else {
+            return Err(format!("expected success, got {:#?}", report.diagnostics));
+        };
+        let ours = compiled.to_json();
+        let (want, got) = (
+            stringify_pretty(&expected["EventSourceMappings"]),
+            stringify_pretty(&ours["Resources"]),
+        );
+        if want != got {
+            return Err(format!("Resources differ\nwant: {want}\ngot:  {got}"));
+        }
+        let want_statements = match &expected["IamRoleLambdaExecutionStatements"] {
+            Value::Array(all) => Value::Array(
+                all.iter()
+                    .filter(|statement| is_msk_statement(statement))
+                    .cloned()
+                    .collect(),
+            ),
+            other => other.clone(),
+        };
+        let (want, got) = (
+            stringify_pretty(&want_statements),
+            stringify_pretty(&ours["IamRoleStatements"]),
+        );
+        if want != got {
+            return Err(format!(
+                "IamRoleStatements differ\nwant: {want}\ngot:  {got}"
+            ));
+        }
+        let want_warnings: Vec<String> = expected["ConfigValidationWarnings"]
+            .as_array()
+            .map(|all| {
+                all.iter()
+                    .filter_map(Value::as_str)
+                    .map(str::to_owned)
+                    .collect()
+            })
+            .unwrap_or_default();
+        let got_warnings = warnings(&report.diagnostics);
+        if want_warnings != got_warnings {
+            return Err(format!(
+                "warnings differ\nwant: {want_warnings:#?}\ngot:  {got_warnings:#?}"
+            ));
+        }
+        return check_template_merge(dir, compiled);
+    }
+    let expected = parse_expected_error(&read(&dir.join("expected.error.txt")));
+    if report.compiled.is_some() {
+        return Err(format!("expected the error {expected:?}, got success"));
+    }
+    let errors: Vec<&Diagnostic> = report
+        .diagnostics
+        .iter()
+        .filter(|diagnostic| diagnostic.is_error())
+        .collect();
+    let want_code = match CRASH_CODES.iter().find(|(case, _)| *case == name) {
+        Some((_, code)) => *code,
+        None => expected.code.as_str(),
+    };
+    let Some(error) = errors
+        .iter()
+        .find(|diagnostic| diagnostic.code == want_code)
+    else {
+        return Err(format!(
+            "expected an error with code {want_code}, got {errors:#?}"
+        ));
+    };
+    if error.span.is_none() {
+        return Err(format!("the {want_code} error has no position"));
+    }
+    if want_code == codes::SCHEMA {
+        let message = serverless_schema_error_message(&report.diagnostics);
+        if message != expected.message {
+            return Err(format!(
+                "schema error message differs\nwant: {}\ngot:  {message}",
+                expected.message
+            ));
+        }
+    } else if expected.code != "(none)" && error.message != expected.message {
+        return Err(format!(
+            "message differs\nwant: {}\ngot:  {}",
+            expected.message, error.message
+        ));
+    }
+    Ok(())
+}
+
+/// Removing the msk parts from the oracle's whole template and merging ours back in must
+/// give the oracle's template, byte for byte.
+fn check_template_merge(
+    dir: &std::path::Path,
+    compiled: &msk_compile::Compiled,
+) -> Result<(), String> {
+    let expected_text = read(&dir.join("expected.json"));
+    let mut stripped: Value =
+        serde_json::from_str(&expected_text).map_err(|error| error.to_string())?;
+    let resources = stripped["Resources"]
+        .as_object_mut()
+        .ok_or("no Resources")?;
+    resources.retain(|_, resource| resource["Type"] != "AWS::Lambda::EventSourceMapping");
+    if let Some(statements) = resources
+        .get_mut("IamRoleLambdaExecution")
+        .and_then(|role| role.pointer_mut("/Properties/Policies/0/PolicyDocument/Statement"))
+        .and_then(Value::as_array_mut)
+    {
+        statements.retain(|statement| !is_msk_statement(statement));
+    }
+    let merged = template::merge(&stringify_pretty(&stripped), compiled)
+        .map_err(|diagnostic| diagnostic.message)?;
+    if merged.trim_end() != expected_text.trim_end() {
+        return Err("the merged template differs from the oracle's expected.json".to_owned());
+    }
+    Ok(())
+}
