@@ -1,13 +1,23 @@
 //! Merging the compiled msk parts into a CloudFormation template, as the framework does
 //! in-process: mappings are assigned into `Resources`, statements appended to the first
 //! policy of `IamRoleLambdaExecution` (only when the template has that role).
+//!
+//! Position matters because the output is compared byte for byte. In the framework the msk
+//! compiler runs after the functions and the earlier event compilers and before the sqs
+//! compiler; the config's own `resources.Resources` are merged last. So new mappings go
+//! before the first sqs mapping and before the trailing run of custom resources, and the
+//! msk statements before the first sqs statement. A mapping already in the template is
+//! replaced where it stands.
 
-use serde_json::Value as Json;
+use serde_json::{Map, Value as Json};
 
 use crate::codes;
 use crate::compile::Compiled;
 use crate::diag::Diagnostic;
 use crate::json::stringify_pretty;
+
+/// Logical-ID marker of the sqs compiler's mappings (`<Fn>EventSourceMappingSQS<Queue>`).
+const SQS_MAPPING_MARKER: &str = "EventSourceMappingSQS";
 
 /// Returns the merged template text (`JSON.stringify(template, null, 2)`), or the original
 /// text unchanged when there is nothing to add.
@@ -15,49 +25,61 @@ pub fn merge(template_text: &str, compiled: &Compiled) -> Result<String, Diagnos
     if compiled.resources.is_empty() && compiled.statements.is_empty() {
         return Ok(template_text.to_owned());
     }
-    let mut template: Json = serde_json::from_str(template_text).map_err(|error| {
-        Diagnostic::error(
-            codes::TEMPLATE_INVALID,
-            format!("the template is not valid JSON: {error}"),
-        )
-    })?;
+    let invalid = |message: String| Diagnostic::error(codes::TEMPLATE_INVALID, message);
+    let mut template: Json = serde_json::from_str(template_text)
+        .map_err(|error| invalid(format!("the template is not valid JSON: {error}")))?;
     let Some(resources) = template.get_mut("Resources").and_then(Json::as_object_mut) else {
-        return Err(Diagnostic::error(
-            codes::TEMPLATE_INVALID,
-            "the template has no `Resources` object",
-        ));
+        return Err(invalid("the template has no `Resources` object".to_owned()));
     };
-    // The framework assigns the mappings while compiling events, before it merges the
-    // config's own `resources.Resources`; so new mappings go before the trailing run of
-    // custom resources, and a mapping already in the template is replaced where it stands.
-    let keys: Vec<String> = resources.keys().cloned().collect();
-    let tail_start = keys
-        .iter()
-        .rposition(|key| !compiled.custom_resources.contains(key))
-        .map_or(0, |last| last + 1);
-    let mut tail: Vec<(String, Json)> = keys[tail_start..]
-        .iter()
-        .filter_map(|key| {
-            resources
-                .shift_remove(key)
-                .map(|value| (key.clone(), value))
-        })
-        .collect();
-    for (logical_id, resource) in &compiled.resources {
-        match tail.iter_mut().find(|(key, _)| key == logical_id) {
-            Some(slot) => slot.1 = resource.clone(),
-            None => {
-                resources.insert(logical_id.clone(), resource.clone());
-            }
-        }
-    }
-    resources.extend(tail);
+    merge_resources(resources, compiled);
     if let Some(role) = resources.get_mut(msk_model::iam::SHARED_ROLE_LOGICAL_ID) {
         let statements = role
             .pointer_mut("/Properties/Policies/0/PolicyDocument/Statement")
             .and_then(Json::as_array_mut)
-            .ok_or_else(|| Diagnostic::error(codes::TEMPLATE_INVALID, "`IamRoleLambdaExecution` has no `Properties.Policies[0].PolicyDocument.Statement` list"))?;
-        statements.extend(compiled.statements.iter().cloned());
+            .ok_or_else(|| invalid("`IamRoleLambdaExecution` has no `Properties.Policies[0].PolicyDocument.Statement` list".to_owned()))?;
+        let at = statements
+            .iter()
+            .position(is_sqs_statement)
+            .unwrap_or(statements.len());
+        statements.splice(at..at, compiled.statements.iter().cloned());
     }
     Ok(stringify_pretty(&template))
+}
+
+fn merge_resources(resources: &mut Map<String, Json>, compiled: &Compiled) {
+    let keys: Vec<&String> = resources.keys().collect();
+    let custom_tail = keys
+        .iter()
+        .rposition(|key| !compiled.custom_resources.contains(key))
+        .map_or(0, |last| last + 1);
+    let first_sqs = keys
+        .iter()
+        .position(|key| key.contains(SQS_MAPPING_MARKER))
+        .unwrap_or(keys.len());
+    let insert_at = custom_tail.min(first_sqs);
+
+    let mut merged = Map::with_capacity(resources.len() + compiled.resources.len());
+    let mut rest = std::mem::take(resources).into_iter();
+    merged.extend(rest.by_ref().take(insert_at));
+    let rest: Vec<(String, Json)> = rest.collect();
+    for (logical_id, resource) in &compiled.resources {
+        if !rest.iter().any(|(key, _)| key == logical_id) {
+            merged.insert(logical_id.clone(), resource.clone());
+        }
+    }
+    for (key, value) in rest {
+        let value = compiled.resources.get(&key).cloned().unwrap_or(value);
+        merged.insert(key, value);
+    }
+    *resources = merged;
+}
+
+fn is_sqs_statement(statement: &Json) -> bool {
+    statement["Action"].as_array().is_some_and(|actions| {
+        actions.iter().any(|action| {
+            action
+                .as_str()
+                .is_some_and(|action| action.starts_with("sqs:"))
+        })
+    })
 }
