@@ -1,11 +1,13 @@
 //! Every diagnostic code the tool can emit, with the page `msk-compile explain CODE` prints.
 //! A test checks that each code used in the sources has a page here.
 
+use crate::load;
+
 /// Serverless' own code for schema violations (`configValidationMode: error`); in `warn`
 /// mode the same violations are warnings with this code.
 pub const SCHEMA: &str = "INVALID_NON_SCHEMA_COMPLIANT_CONFIGURATION";
 pub const STARTING_POSITION_TIMESTAMP: &str = "FUNCTION_MSK_STARTING_POSITION_TIMESTAMP_INVALID";
-pub const BOTH_ALIASES: &str = crate::service::CODE_BOTH_ALIASES;
+pub const BOTH_ALIASES: &str = "FUNCTION_BOTH_PROVISIONED_CONCURRENCY_AND_SNAPSTART_ENABLED_ERROR";
 pub const EVENTS_NOT_A_LIST: &str = "MSK_EVENTS_NOT_A_LIST";
 pub const EVENT_NULL: &str = "MSK_EVENT_NULL";
 pub const EVENT_NOT_AN_OBJECT: &str = "MSK_EVENT_NOT_AN_OBJECT";
@@ -129,6 +131,78 @@ pub const PAGES: &[Page] = &[
         fix: "Pass the `cloudformation-template-update-stack.json` that `serverless package` writes.",
     },
     Page {
+        code: load::YAML_SYNTAX,
+        summary: "The YAML text is not well-formed (or uses an alias before its anchor, or holds several documents). The position is where the parser stopped.",
+        example: "functions:\n  consumer:\n    events:\n      - msk: {arn: x, topic: t",
+        fix: "Close the bracket, fix the indentation or quote the value at the position shown.",
+    },
+    Page {
+        code: load::YAML_UNKNOWN_TAG,
+        summary: "A tag other than the 17 CloudFormation short forms (`!Ref`, `!GetAtt`, `!Sub`, `!ImportValue`, …) and YAML's `!!` types; Serverless rejects it too.",
+        example: "arn: !Reff MskCluster",
+        fix: "Use one of the supported tags (listed in the help), or the long form `{Ref: MskCluster}`.",
+    },
+    Page {
+        code: load::YAML_TAG_MISMATCH,
+        summary: "A `!!` type tag on a value that cannot have that type.",
+        example: "batchSize: !!int ten",
+        fix: "Remove the tag or fix the value.",
+    },
+    Page {
+        code: load::YAML_DUPLICATE_KEY,
+        summary: "The same key appears twice in one mapping; Serverless' YAML loader rejects the file.",
+        example: "- msk:\n    topic: a\n    topic: b",
+        fix: "Keep one of the two keys (the help names the line of the first).",
+    },
+    Page {
+        code: load::YAML_INVALID_MERGE,
+        summary: "A `<<` merge key whose value is not a mapping or a list of mappings.",
+        example: "<<: 5",
+        fix: "Merge an anchored mapping: `<<: *defaults`.",
+    },
+    Page {
+        code: load::YAML_TOO_COMPLEX,
+        summary: "The document nests too deeply, merges too many keys, or its aliases expand beyond the budget (a defence against alias bombs).",
+        example: "a: &a [x, x]\nb: &b [*a, *a]\nc: &c [*b, *b]   # …doubling on and on",
+        fix: "Flatten the structure or reduce the aliasing.",
+    },
+    Page {
+        code: load::JSON_SYNTAX,
+        summary: "A `serverless.json` that is not valid JSON.",
+        example: "{\"service\": \"s\",}",
+        fix: "Fix the JSON at the position shown.",
+    },
+    Page {
+        code: load::CONFIG_NOT_AN_OBJECT,
+        summary: "The file is empty or its top level is not a mapping.",
+        example: "- service: s",
+        fix: "Write the configuration as a mapping (`service: …`, `provider: …`, `functions: …`).",
+    },
+    Page {
+        code: load::VARIABLE_SYNTAX,
+        summary: "A `${…}` variable that Serverless cannot parse (e.g. a variable nested inside a fallback, which v3 does not allow).",
+        example: "batchSize: ${self:custom.missing, ${self:custom.size}}",
+        fix: "Use a literal fallback (`${self:custom.missing, 5}`) or fix the syntax.",
+    },
+    Page {
+        code: load::VARIABLE_UNRESOLVED,
+        summary: "A variable has no value and no fallback, or its source needs AWS or other files (`ssm`, `cf`, `s3`, `aws`, `file`, `param`), which this offline tool does not read.",
+        example: "arn: ${opt:clusterArn}",
+        fix: "Pass the value (`--stage`, `--region`, an environment variable), add a fallback such as `${opt:stage, 'dev'}`, or replace the remote source with a literal.",
+    },
+    Page {
+        code: load::VARIABLE_CYCLE,
+        summary: "Variables refer to each other in a circle.",
+        example: "custom:\n  a: ${self:custom.b}\n  b: ${self:custom.a}",
+        fix: "Break the circle with a literal value.",
+    },
+    Page {
+        code: load::VARIABLE_INVALID,
+        summary: "A variable resolved to a value that cannot be used there: `strToBool` of something other than true/false/0/1 (Serverless also rejects `strToBool(false)`), a mapping concatenated into a string, an unsupported `sls:` address.",
+        example: "enabled: ${strToBool(false)}",
+        fix: "Use a literal (`enabled: false`) or a value of the right kind.",
+    },
+    Page {
         code: NOT_UTF8,
         summary: "The config file is not valid UTF-8 text; the position of the first bad byte is reported.",
         example: "(a serverless.yml saved in Latin-1 with an `é`)",
@@ -137,8 +211,48 @@ pub const PAGES: &[Page] = &[
 ];
 
 /// The page for `code`, if it exists.
+///
+/// Codes compare case-insensitively, so `explain msk_arn_unsupported_intrinsic` works.
 pub fn page(code: &str) -> Option<&'static Page> {
     PAGES
         .iter()
         .find(|page| page.code.eq_ignore_ascii_case(code))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Every code constant declared in the sources has an explain page, and pages are unique.
+    #[test]
+    fn every_code_has_a_page() {
+        let sources = [
+            include_str!("codes.rs"),
+            include_str!("load/mod.rs"),
+            include_str!("../../msk-model/src/event.rs"),
+        ];
+        // Constants may be wrapped over two lines by rustfmt, so match across whitespace.
+        let pattern =
+            regex::Regex::new(r#"(?:pub const \w+: &str =|code =)\s*"([A-Z][A-Z0-9_]+)""#)
+                .expect("valid pattern");
+        let declared: Vec<String> = sources
+            .iter()
+            .flat_map(|source| {
+                pattern
+                    .captures_iter(source)
+                    .map(|found| found[1].to_owned())
+            })
+            .collect();
+        assert!(declared.len() >= 30, "found only {declared:?}");
+        for code in &declared {
+            assert!(page(code).is_some(), "no explain page for {code}");
+        }
+        let mut seen = std::collections::HashSet::new();
+        for entry in PAGES {
+            assert!(seen.insert(entry.code), "two pages for {}", entry.code);
+            assert!(
+                !entry.summary.is_empty() && !entry.example.is_empty() && !entry.fix.is_empty()
+            );
+        }
+    }
 }

@@ -21,6 +21,7 @@ pub mod naming;
 pub mod render;
 pub mod schema;
 pub mod service;
+pub mod synth;
 pub mod template;
 pub mod tree;
 pub mod validate;
@@ -69,13 +70,26 @@ pub fn compile_source(source: &str, format: Format, options: &Options) -> Report
     }
     let mode = ValidationMode::of(&root);
     diagnostics.extend(check::check_events(&mut root, mode));
-    if diagnostics.iter().any(Diagnostic::is_error) {
-        return Report {
-            compiled: None,
-            diagnostics,
-        };
-    }
-    let compiled = compile::compile(&root, &mut diagnostics);
+    // Serverless stops at the first schema error in `error` mode; we compile anyway to
+    // report the problems it would only find later, except those about a value the schema
+    // already rejected (one problem, one diagnostic).
+    let schema_errors: Vec<String> = diagnostics
+        .iter()
+        .filter(|diagnostic| diagnostic.is_error())
+        .filter_map(|diagnostic| diagnostic.path.clone())
+        .collect();
+    let mut compile_diagnostics = Vec::new();
+    let compiled = compile::compile(&root, &mut compile_diagnostics);
+    compile_diagnostics.retain(|diagnostic| {
+        !diagnostic.path.as_ref().is_some_and(|path| {
+            schema_errors.iter().any(|rejected| {
+                path == rejected
+                    || path.starts_with(&format!("{rejected}."))
+                    || rejected.starts_with(&format!("{path}."))
+            })
+        })
+    });
+    diagnostics.extend(compile_diagnostics);
     let failed = diagnostics.iter().any(Diagnostic::is_error);
     Report {
         compiled: (!failed).then_some(compiled),

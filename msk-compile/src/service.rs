@@ -8,9 +8,6 @@ use crate::diag::Diagnostic;
 use crate::naming::{lambda_logical_id, normalized_function_name};
 use crate::tree::{Node, Value};
 
-pub const CODE_BOTH_ALIASES: &str =
-    "FUNCTION_BOTH_PROVISIONED_CONCURRENCY_AND_SNAPSTART_ENABLED_ERROR";
-
 /// The alias Serverless points event sources at (`functionObject.targetAlias`).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct TargetAlias {
@@ -98,7 +95,7 @@ pub fn target_alias(name: &str, function: &Node) -> Result<Option<TargetAlias>, 
     let snap_start = function.get("snapStart").filter(|node| node.is_truthy());
     match (provisioned, snap_start) {
         (Some(_), Some(snap)) => Err(Diagnostic::error(
-            CODE_BOTH_ALIASES,
+            crate::codes::BOTH_ALIASES,
             format!("Functions with enabled SnapStart does not support provisioned concurrency. Please remove at least one of the settings on function \"{name}\"."),
         )
         .at(snap.span)

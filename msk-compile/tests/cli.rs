@@ -1,0 +1,356 @@
+//! The command-line contract: output shape, exit statuses, diagnostic formats, template
+//! merging and atomic writes. Expected outputs come from the oracle cases in `tests/`.
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+fn bin() -> Command {
+    Command::new(env!("CARGO_BIN_EXE_msk-compile"))
+}
+
+fn repo() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("..")
+}
+
+fn case(name: &str) -> PathBuf {
+    repo().join("tests/cases").join(name)
+}
+
+fn run(args: &[&str]) -> Output {
+    bin().args(args).output().expect("the binary runs")
+}
+
+fn stdout(output: &Output) -> String {
+    String::from_utf8_lossy(&output.stdout).into_owned()
+}
+
+fn stderr(output: &Output) -> String {
+    String::from_utf8_lossy(&output.stderr).into_owned()
+}
+
+fn scratch(name: &str) -> PathBuf {
+    let dir = std::env::temp_dir().join(format!("msk-compile-cli-{}-{name}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).expect("temp dir");
+    dir
+}
+
+fn oracle_msk(name: &str) -> serde_json::Value {
+    let text =
+        std::fs::read_to_string(case(name).join("expected.msk.json")).expect("expected.msk.json");
+    serde_json::from_str(&text).expect("json")
+}
+
+#[test]
+fn compile_prints_exactly_resources_and_statements() {
+    let config = case("all-options").join("serverless.yml");
+    let output = run(&[
+        "compile",
+        config.to_str().unwrap_or_default(),
+        "--stage",
+        "dev",
+        "--region",
+        "us-east-1",
+    ]);
+    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    let value: serde_json::Value = serde_json::from_str(&stdout(&output)).expect("stdout is JSON");
+    let keys: Vec<&String> = value.as_object().expect("object").keys().collect();
+    assert_eq!(keys, ["Resources", "IamRoleStatements"]);
+    assert_eq!(
+        value["Resources"],
+        oracle_msk("all-options")["EventSourceMappings"]
+    );
+    // The oracle's role holds the two log statements first, then the msk pair.
+    let statements = oracle_msk("all-options")["IamRoleLambdaExecutionStatements"]
+        .as_array()
+        .expect("list")[2..]
+        .to_vec();
+    assert_eq!(
+        value["IamRoleStatements"],
+        serde_json::Value::Array(statements)
+    );
+}
+
+#[test]
+fn statements_are_null_without_the_shared_role() {
+    let config = case("role-provider-arn").join("serverless.yml");
+    let output = run(&["compile", config.to_str().unwrap_or_default()]);
+    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    let value: serde_json::Value = serde_json::from_str(&stdout(&output)).expect("stdout is JSON");
+    assert!(value["IamRoleStatements"].is_null());
+    assert_eq!(
+        value["Resources"],
+        oracle_msk("role-provider-arn")["EventSourceMappings"]
+    );
+}
+
+#[test]
+fn config_defaults_to_the_current_directory() {
+    let output = bin()
+        .arg("compile")
+        .current_dir(case("minimal"))
+        .output()
+        .expect("runs");
+    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    let value: serde_json::Value = serde_json::from_str(&stdout(&output)).expect("JSON");
+    assert_eq!(
+        value["Resources"],
+        oracle_msk("minimal")["EventSourceMappings"]
+    );
+}
+
+#[test]
+fn yaml_output_holds_the_same_data() {
+    let config = case("minimal").join("serverless.yml");
+    let output = run(&[
+        "compile",
+        config.to_str().unwrap_or_default(),
+        "--format",
+        "yaml",
+    ]);
+    assert_eq!(output.status.code(), Some(0));
+    let text = stdout(&output);
+    assert!(
+        text.contains("ConsumerEventSourceMappingMSKMyclusterOrders:"),
+        "{text}"
+    );
+    assert!(text.contains("StartingPosition: TRIM_HORIZON"), "{text}");
+}
+
+#[test]
+fn json_diagnostics_carry_code_path_and_position() {
+    // schema-batchsize-zero: `batchSize: 0` in warn mode → a warning, exit 0.
+    let config = case("schema-batchsize-zero").join("serverless.yml");
+    let text = std::fs::read_to_string(&config).expect("config");
+    let (line, column) = text
+        .lines()
+        .enumerate()
+        .find_map(|(index, line)| {
+            line.find("batchSize: 0")
+                .map(|at| (index + 1, at + "batchSize: ".len() + 1))
+        })
+        .expect("the case sets batchSize: 0");
+    let output = run(&[
+        "compile",
+        config.to_str().unwrap_or_default(),
+        "--message-format",
+        "json",
+    ]);
+    assert_eq!(output.status.code(), Some(0));
+    let lines: Vec<serde_json::Value> = stderr(&output)
+        .lines()
+        .map(|line| serde_json::from_str(line).expect("one JSON object per line"))
+        .collect();
+    let warning = lines
+        .iter()
+        .find(|diagnostic| diagnostic["path"] == "functions.consumer.events.0.msk.batchSize")
+        .expect("a batchSize diagnostic");
+    assert_eq!(warning["severity"], "warning");
+    assert_eq!(
+        warning["code"],
+        "INVALID_NON_SCHEMA_COMPLIANT_CONFIGURATION"
+    );
+    assert_eq!(warning["message"], "must be >= 1");
+    assert_eq!(warning["file"], config.to_str().unwrap_or_default());
+    assert_eq!(
+        (warning["line"].as_u64(), warning["column"].as_u64()),
+        (Some(line as u64), Some(column as u64))
+    );
+}
+
+#[test]
+fn errors_exit_1_and_deny_warnings_turns_warnings_into_failure() {
+    let error_case = case("at-timestamp-missing").join("serverless.yml");
+    let output = run(&["compile", error_case.to_str().unwrap_or_default()]);
+    assert_eq!(output.status.code(), Some(1));
+    assert!(stdout(&output).is_empty());
+    assert!(stderr(&output).contains("FUNCTION_MSK_STARTING_POSITION_TIMESTAMP_INVALID"));
+
+    let warn_case = case("schema-batchsize-zero").join("serverless.yml");
+    assert_eq!(
+        run(&["check", warn_case.to_str().unwrap_or_default()])
+            .status
+            .code(),
+        Some(0)
+    );
+    assert_eq!(
+        run(&[
+            "check",
+            warn_case.to_str().unwrap_or_default(),
+            "--deny-warnings"
+        ])
+        .status
+        .code(),
+        Some(1)
+    );
+}
+
+#[test]
+fn usage_and_io_errors_exit_2() {
+    assert_eq!(
+        run(&["compile", "/nonexistent/serverless.yml"])
+            .status
+            .code(),
+        Some(2)
+    );
+    assert_eq!(run(&["compile", "--no-such-flag"]).status.code(), Some(2));
+    assert_eq!(run(&["explain", "NO_SUCH_CODE"]).status.code(), Some(2));
+    let empty = scratch("empty");
+    let output = bin()
+        .arg("check")
+        .current_dir(&empty)
+        .output()
+        .expect("runs");
+    assert_eq!(output.status.code(), Some(2));
+}
+
+#[test]
+fn invalid_utf8_is_a_coded_error_with_a_position() {
+    let dir = scratch("utf8");
+    let path = dir.join("serverless.yml");
+    std::fs::write(&path, b"service: s\nprovider:\n  name: \xff\n").expect("write");
+    let output = run(&["check", path.to_str().unwrap_or_default()]);
+    assert_eq!(output.status.code(), Some(2));
+    assert!(
+        stderr(&output).contains("CONFIG_NOT_UTF8"),
+        "{}",
+        stderr(&output)
+    );
+    assert!(stderr(&output).contains(":3:9"), "{}", stderr(&output));
+}
+
+#[test]
+fn github_format_writes_workflow_annotations() {
+    let config = case("schema-unknown-key").join("serverless.yml");
+    let output = run(&[
+        "check",
+        config.to_str().unwrap_or_default(),
+        "--message-format",
+        "github",
+    ]);
+    let text = stderr(&output);
+    let first = text.lines().next().expect("a line");
+    assert!(first.starts_with("::warning file="), "{first}");
+    assert!(
+        first.contains(",line=") && first.contains(",col="),
+        "{first}"
+    );
+    assert!(first.contains("unrecognized property"), "{first}");
+}
+
+#[test]
+fn human_format_shows_the_source_line_and_help() {
+    let config = case("schema-enum-case").join("serverless.yml");
+    let output = bin()
+        .args(["check", config.to_str().unwrap_or_default()])
+        .env("NO_COLOR", "1")
+        .output()
+        .expect("runs");
+    let text = stderr(&output);
+    assert!(
+        text.contains("warning[INVALID_NON_SCHEMA_COMPLIANT_CONFIGURATION]"),
+        "{text}"
+    );
+    assert!(text.contains("startingPosition: latest"), "{text}");
+    assert!(
+        text.contains("help: values are case-sensitive: write `LATEST`"),
+        "{text}"
+    );
+    assert!(!text.contains('\u{1b}'), "no colour when not a terminal");
+}
+
+#[test]
+fn template_merge_reproduces_the_oracle_template_and_in_place_is_atomic() {
+    let dir = scratch("template");
+    let expected = std::fs::read_to_string(case("multi-function").join("expected.json"))
+        .expect("expected.json");
+    let mut stripped: serde_json::Value = serde_json::from_str(&expected).expect("json");
+    let resources = stripped["Resources"].as_object_mut().expect("Resources");
+    resources.retain(|_, resource| resource["Type"] != "AWS::Lambda::EventSourceMapping");
+    if let Some(statements) = resources["IamRoleLambdaExecution"]
+        .pointer_mut("/Properties/Policies/0/PolicyDocument/Statement")
+        .and_then(|list| list.as_array_mut())
+    {
+        statements.truncate(2);
+    }
+    let template = dir.join("cloudformation-template-update-stack.json");
+    std::fs::write(
+        &template,
+        serde_json::to_string_pretty(&stripped).expect("json"),
+    )
+    .expect("write");
+    let config = case("multi-function").join("serverless.yml");
+    let output = run(&[
+        "compile",
+        config.to_str().unwrap_or_default(),
+        "--template",
+        template.to_str().unwrap_or_default(),
+        "--in-place",
+    ]);
+    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    assert!(stdout(&output).is_empty());
+    assert_eq!(
+        std::fs::read_to_string(&template).expect("read").trim_end(),
+        expected.trim_end()
+    );
+
+    // On a config error the template is left byte-identical.
+    let before = std::fs::read(&template).expect("read");
+    let bad = case("at-timestamp-missing").join("serverless.yml");
+    let output = run(&[
+        "compile",
+        bad.to_str().unwrap_or_default(),
+        "--template",
+        template.to_str().unwrap_or_default(),
+        "--in-place",
+    ]);
+    assert_eq!(output.status.code(), Some(1));
+    assert_eq!(std::fs::read(&template).expect("read"), before);
+    let leftovers: Vec<_> = std::fs::read_dir(&dir)
+        .expect("dir")
+        .filter_map(Result::ok)
+        .filter(|entry| entry.file_name().to_string_lossy().ends_with(".tmp"))
+        .collect();
+    assert!(leftovers.is_empty());
+}
+
+#[test]
+fn a_template_without_msk_events_comes_back_byte_identical() {
+    let dir = scratch("no-msk");
+    let config = dir.join("serverless.yml");
+    std::fs::write(&config, "service: plain\nprovider:\n  name: aws\nfunctions:\n  f:\n    handler: h.f\n    events:\n      - sqs: arn:aws:sqs:us-east-1:111111111111:q\n").expect("write");
+    let template = dir.join("template.json");
+    let original = "{\n  \"Resources\": {\"Odd\":   1.50}\n}\n";
+    std::fs::write(&template, original).expect("write");
+    let output = run(&[
+        "compile",
+        config.to_str().unwrap_or_default(),
+        "--template",
+        template.to_str().unwrap_or_default(),
+        "--in-place",
+    ]);
+    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    assert_eq!(std::fs::read_to_string(&template).expect("read"), original);
+}
+
+#[test]
+fn output_is_deterministic() {
+    let config = repo().join("examples/serverless.yml");
+    let first = run(&["compile", config.to_str().unwrap_or_default()]);
+    let second = run(&["compile", config.to_str().unwrap_or_default()]);
+    assert_eq!(first.status.code(), Some(0), "{}", stderr(&first));
+    assert_eq!(first.stdout, second.stdout);
+}
+
+#[test]
+fn explain_has_a_page_for_every_code() {
+    for page in msk_compile::codes::PAGES {
+        let output = run(&["explain", page.code]);
+        assert_eq!(output.status.code(), Some(0), "{}", page.code);
+        let text = stdout(&output);
+        assert!(
+            text.contains("Example:") && text.contains("How to fix it:"),
+            "{text}"
+        );
+    }
+}

@@ -1,0 +1,35 @@
+//! Snapshots of what the bundled examples compile to (reviewed against the oracle: the
+//! example's output is also checked byte for byte by the `extra_example_orders`
+//! conformance test, so a snapshot change that the oracle did not make fails twice).
+
+use msk_compile::json::stringify_pretty;
+use msk_tests::{compile_yaml, read};
+
+#[test]
+fn examples_compile_to_their_snapshots() {
+    let examples = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../examples");
+    let mut settings = insta::Settings::clone_current();
+    settings.set_snapshot_path("../../snapshots");
+    settings.set_prepend_module_to_snapshot(false);
+    let _guard = settings.bind_to_scope();
+    let mut names: Vec<_> = std::fs::read_dir(&examples)
+        .expect("examples/")
+        .filter_map(Result::ok)
+        .map(|entry| entry.path())
+        .filter(|path| path.extension().is_some_and(|ext| ext == "yml"))
+        .collect();
+    names.sort();
+    assert!(!names.is_empty());
+    for path in names {
+        let report = compile_yaml(&read(&path));
+        let compiled = report
+            .compiled
+            .unwrap_or_else(|| panic!("{} fails: {:#?}", path.display(), report.diagnostics));
+        assert!(report.diagnostics.is_empty(), "{:#?}", report.diagnostics);
+        let name = format!(
+            "example__{}",
+            path.file_stem().unwrap_or_default().to_string_lossy()
+        );
+        insta::assert_snapshot!(name, stringify_pretty(&compiled.to_json()));
+    }
+}
