@@ -179,7 +179,9 @@ fn help_for(violation: &SchemaViolation) -> Option<String> {
             _ => None,
         },
         Detail::MissingKey { key } => Some(format!("add `{key}:` to this msk event")),
-        Detail::Type { expected } => Some(format!("write a {expected} here")),
+        Detail::Type { expected } => Some(format!("write {} here", crate::tree::with_article(expected))),
+        Detail::Pattern { pattern } if pattern == "^arn:" => Some("expected an ARN, such as `arn:aws:secretsmanager:us-east-1:123456789012:secret:AmazonMSK_name`".to_owned()),
+        Detail::Pattern { pattern } => Some(format!("the value must match the regular expression `{pattern}`")),
         Detail::None => None,
     }
 }

@@ -216,8 +216,8 @@ fn build_resource<M: CfnMapping>(
             Diagnostic::error(
                 codes::EVENT_NOT_AN_OBJECT,
                 format!(
-                    "the msk event must be a mapping with `arn` and `topic`, not a {}",
-                    event.msk.type_name()
+                    "the msk event must be a mapping with `arn` and `topic`, not {}",
+                    event.msk.type_with_article()
                 ),
             )
             .at(event.msk.span)
@@ -334,9 +334,9 @@ fn field_value(
                     Diagnostic::error(
                         codes::FILTER_PATTERNS_NOT_A_LIST,
                         format!(
-                            "`{}` must be a list of patterns, not a {}",
+                            "`{}` must be a list of patterns, not {}",
                             field.key,
-                            node.type_name()
+                            node.type_with_article()
                         ),
                     )
                     .at(node.span)
@@ -381,7 +381,7 @@ fn id_token(
             None => {
                 diagnostics.push(fail(
                     codes::NOT_A_STRING,
-                    format!("`{key}` must be a string, not a {}", node.type_name()),
+                    format!("`{key}` must be a string, not {}", node.type_with_article()),
                     node.span,
                     "write the value as a plain string",
                 ));
@@ -398,7 +398,7 @@ fn id_token(
                         None => {
                             diagnostics.push(fail(
                                 codes::ARN_INTRINSIC_NOT_A_STRING,
-                                format!("`{intrinsic}` in `arn` must be a plain string here, not a {}: Serverless names the resource after it", value.type_name()),
+                                format!("`{intrinsic}` in `arn` must be a plain string here, not {}: Serverless names the resource after it", value.type_with_article()),
                                 value.span,
                                 "use the export or resource name directly, e.g. `!ImportValue shared-msk-ClusterArn`",
                             ));
@@ -421,23 +421,32 @@ fn id_token(
                     }
                 },
                 _ => {
-                    let intrinsic = match &node.value {
-                        Value::Object(entries) => entries.first().map(|entry| entry.key.clone()),
+                    let first_key = match &node.value {
+                        Value::Object(entries) => entries.first().map(|entry| entry.key.as_str()),
                         _ => None,
                     };
-                    let message = match intrinsic {
-                        Some(name) => format!("`{name}` is not supported for the msk `arn`"),
-                        None => format!(
-                            "`arn` must be an ARN string, `Ref` or `Fn::ImportValue`, not a {}",
-                            node.type_name()
+                    let (message, help) = match first_key {
+                        // `Ref`/`Fn::ImportValue` present but empty: Serverless falls through
+                        // to `arn.split` and crashes.
+                        Some(name @ ("Ref" | "Fn::ImportValue")) => (
+                            format!(
+                                "`{name}` in `arn` is empty; Serverless names the resource after it"
+                            ),
+                            "give the cluster's logical ID (`!Ref MskCluster`) or the export name (`!ImportValue shared-ClusterArn`)",
+                        ),
+                        Some(name) => (
+                            format!("`{name}` is not supported for the msk `arn`"),
+                            "an AWS::MSK::Cluster's `Ref` is its ARN: use `!Ref <ClusterLogicalId>` instead of `!GetAtt`",
+                        ),
+                        None => (
+                            format!(
+                                "`arn` must be an ARN string, `Ref` or `Fn::ImportValue`, not {}",
+                                node.type_with_article()
+                            ),
+                            "write the cluster ARN, `!Ref <ClusterLogicalId>` or `!ImportValue <export>`",
                         ),
                     };
-                    diagnostics.push(fail(
-                        codes::ARN_UNSUPPORTED,
-                        message,
-                        node.span,
-                        "an AWS::MSK::Cluster's `Ref` is its ARN: use `!Ref <ClusterLogicalId>` instead of `!GetAtt`",
-                    ));
+                    diagnostics.push(fail(codes::ARN_UNSUPPORTED, message, node.span, help));
                     None
                 }
             }

@@ -100,6 +100,11 @@ impl Node {
         }
     }
 
+    /// The type name with its article, for messages (`an object`, `a string`).
+    pub fn type_with_article(&self) -> String {
+        with_article(self.type_name())
+    }
+
     /// The JavaScript `typeof`-style name used in messages (`array` for arrays).
     pub fn type_name(&self) -> &'static str {
         match &self.value {
@@ -111,6 +116,16 @@ impl Node {
             Value::Object(_) => "object",
         }
     }
+}
+
+/// `a`/`an` + a type name (`an array`, `a number`).
+pub fn with_article(name: &str) -> String {
+    let article = if name.starts_with(['a', 'e', 'i', 'o', 'u']) {
+        "an"
+    } else {
+        "a"
+    };
+    format!("{article} {name}")
 }
 
 /// Converts byte offsets into 1-based line and column numbers (columns count characters).

@@ -52,6 +52,9 @@ pub enum Detail {
     Type {
         expected: String,
     },
+    Pattern {
+        pattern: String,
+    },
 }
 
 /// Error as Ajv records it, before Serverless' normalization.
@@ -245,7 +248,9 @@ impl Validator {
                             "pattern",
                             format!("must match pattern \"{pattern}\""),
                             node.span,
-                            Detail::None,
+                            Detail::Pattern {
+                                pattern: pattern.to_owned(),
+                            },
                             path,
                         );
                     }
