@@ -22,6 +22,7 @@ pub const INTERNAL: &str = "MSK_INTERNAL";
 pub const IO: &str = "MSK_IO_ERROR";
 pub const TEMPLATE_INVALID: &str = "MSK_TEMPLATE_INVALID";
 pub const NOT_UTF8: &str = "CONFIG_NOT_UTF8";
+pub const TOO_LARGE: &str = "CONFIG_TOO_LARGE";
 
 /// One `explain` page.
 #[derive(Debug, Clone, Copy)]
@@ -201,6 +202,12 @@ pub const PAGES: &[Page] = &[
         summary: "A variable resolved to a value that cannot be used there: `strToBool` of something other than true/false/0/1 (Serverless also rejects `strToBool(false)`), a mapping concatenated into a string, an unsupported `sls:` address.",
         example: "enabled: ${strToBool(false)}",
         fix: "Use a literal (`enabled: false`) or a value of the right kind.",
+    },
+    Page {
+        code: TOO_LARGE,
+        summary: "The config file is larger than 32 MiB; it is refused before parsing, so a hostile or runaway file costs nothing.",
+        example: "(a generated serverless.yml of 50 MB)",
+        fix: "Split the service, or shrink the file with anchors and variables instead of repeated values.",
     },
     Page {
         code: NOT_UTF8,

@@ -50,8 +50,26 @@ impl Report {
     }
 }
 
+/// The largest config accepted (32 MiB): far beyond any real service (a generated one with
+/// 5000 functions × 10 msk events is about a third of it), small enough that a hostile
+/// file is refused before any work.
+pub const MAX_CONFIG_BYTES: usize = 32 * 1024 * 1024;
+
+/// The diagnostic for a config over [`MAX_CONFIG_BYTES`].
+pub fn too_large(size: u64) -> Diagnostic {
+    Diagnostic::error(codes::TOO_LARGE, format!("the config is {size} bytes; msk-compile reads at most {MAX_CONFIG_BYTES} bytes"))
+        .at(tree::Span::new(0, 0))
+        .with_help("split the service, or generate the file without repeating shared values (use anchors or variables)")
+}
+
 /// Loads, resolves variables, validates and compiles one config text.
 pub fn compile_source(source: &str, format: Format, options: &Options) -> Report {
+    if source.len() > MAX_CONFIG_BYTES {
+        return Report {
+            compiled: None,
+            diagnostics: vec![too_large(source.len() as u64)],
+        };
+    }
     let mut root = match load::parse(source, format) {
         Ok(root) => root,
         Err(diagnostics) => {

@@ -129,7 +129,18 @@ fn main() -> ExitCode {
 
 fn run_compile(args: &CompileArgs) -> Result<ExitCode, UsageError> {
     let config = find_config(args.config.as_deref())?;
-    let (name, text) = read_config(&config)?;
+    let (name, text) = match read_config(&config)? {
+        Ok(read) => read,
+        Err(unreadable) => {
+            emit_diagnostics(
+                &[unreadable.diagnostic],
+                &unreadable.name,
+                &unreadable.text,
+                &args.common,
+            );
+            return Ok(ExitCode::from(1));
+        }
+    };
     let report = compile_text(&text, &config, &args.common);
     let failed = emit_diagnostics(&report.diagnostics, &name, &text, &args.common);
     let Some(compiled) = report.compiled.filter(|_| !failed) else {
@@ -188,7 +199,18 @@ fn run_check(args: &CheckArgs) -> Result<ExitCode, UsageError> {
     };
     let mut failed = false;
     for config in configs {
-        let (name, text) = read_config(&config)?;
+        let (name, text) = match read_config(&config)? {
+            Ok(read) => read,
+            Err(unreadable) => {
+                failed |= emit_diagnostics(
+                    &[unreadable.diagnostic],
+                    &unreadable.name,
+                    &unreadable.text,
+                    &args.common,
+                );
+                continue;
+            }
+        };
         let report = compile_text(&text, &config, &args.common);
         failed |= emit_diagnostics(&report.diagnostics, &name, &text, &args.common);
     }
@@ -304,26 +326,45 @@ fn find_config(given: Option<&Path>) -> Result<PathBuf, UsageError> {
         })
 }
 
-fn read_config(path: &Path) -> Result<(String, String), UsageError> {
-    let bytes = std::fs::read(path)
-        .map_err(|error| UsageError(format!("cannot read {}: {error}", path.display())))?;
+/// A config that could not be read as text: reported as a positioned diagnostic.
+struct Unreadable {
+    name: String,
+    text: String,
+    diagnostic: Diagnostic,
+}
+
+/// Reads a config as UTF-8 text, refusing files over the size limit before reading them.
+fn read_config(path: &Path) -> Result<Result<(String, String), Unreadable>, UsageError> {
     let name = path.display().to_string();
+    let size = std::fs::metadata(path)
+        .map_err(|error| UsageError(format!("cannot read {name}: {error}")))?
+        .len();
+    if size > msk_compile::MAX_CONFIG_BYTES as u64 {
+        return Ok(Err(Unreadable {
+            name,
+            text: String::new(),
+            diagnostic: msk_compile::too_large(size),
+        }));
+    }
+    let bytes =
+        std::fs::read(path).map_err(|error| UsageError(format!("cannot read {name}: {error}")))?;
     match String::from_utf8(bytes) {
-        Ok(text) => Ok((name, text)),
+        Ok(text) => Ok(Ok((name, text))),
         Err(error) => {
             let offset = error.utf8_error().valid_up_to();
-            let valid = &error.as_bytes()[..offset];
-            let line = valid.iter().filter(|byte| **byte == b'\n').count() + 1;
-            let column = valid
-                .iter()
-                .rev()
-                .take_while(|byte| **byte != b'\n')
-                .count()
-                + 1;
-            Err(UsageError(format!(
-                "[{}] {name}:{line}:{column}: the file is not valid UTF-8 (byte offset {offset})",
-                codes::NOT_UTF8
-            )))
+            // The lossy text is identical up to the first bad byte, so the span renders there.
+            let text = String::from_utf8_lossy(error.as_bytes()).into_owned();
+            let diagnostic = Diagnostic::error(
+                codes::NOT_UTF8,
+                format!("the file is not valid UTF-8 (byte offset {offset})"),
+            )
+            .at(msk_compile::tree::Span::new(offset, offset + 1))
+            .with_help("save the file as UTF-8");
+            Ok(Err(Unreadable {
+                name,
+                text,
+                diagnostic,
+            }))
         }
     }
 }

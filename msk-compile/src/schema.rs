@@ -18,7 +18,7 @@ use schemars::generate::SchemaSettings;
 use schemars::transform::{RestrictFormats, Transform, transform_subschemas};
 use serde_json::{Map, Value, json};
 
-use msk_model::MskEvent;
+use msk_model::{CfnMapping, MskEvent};
 
 /// The draft-07 JSON Schema of one `msk` event value.
 pub fn msk_event_schema() -> Value {
@@ -54,10 +54,11 @@ impl Transform for StripNullBranches {
             let only_key = object.len() == 1;
             if let Some(Value::Array(branches)) = object.get_mut("anyOf") {
                 branches.retain(|branch| branch.get("type") != Some(&Value::from("null")));
-                if branches.len() == 1 && only_key {
-                    if let Value::Object(inner) = branches.remove(0) {
-                        *object = inner;
-                    }
+                if branches.len() == 1
+                    && only_key
+                    && let Value::Object(inner) = branches.remove(0)
+                {
+                    *object = inner;
                 }
             }
             if object.get("default") == Some(&Value::Null) {
@@ -94,6 +95,7 @@ const KEY_ORDER: &[&str] = &[
     "minItems",
     "maxItems",
     "anyOf",
+    "allOf",
     "if",
     "then",
     "else",
@@ -127,18 +129,18 @@ fn tidy(schema: &mut Value) {
     for (key, value) in object.iter_mut() {
         if SCHEMA_KEYWORDS.contains(&key.as_str()) {
             tidy(value);
-        } else if SCHEMA_LIST_KEYWORDS.contains(&key.as_str()) {
-            if let Value::Array(branches) = value {
-                branches.iter_mut().for_each(tidy);
-            }
-        } else if SCHEMA_MAP_KEYWORDS.contains(&key.as_str()) {
-            if let Value::Object(members) = value {
-                for member in members.values_mut() {
-                    if *member == Value::Bool(true) {
-                        *member = json!({});
-                    }
-                    tidy(member);
+        } else if SCHEMA_LIST_KEYWORDS.contains(&key.as_str())
+            && let Value::Array(branches) = value
+        {
+            branches.iter_mut().for_each(tidy);
+        } else if SCHEMA_MAP_KEYWORDS.contains(&key.as_str())
+            && let Value::Object(members) = value
+        {
+            for member in members.values_mut() {
+                if *member == Value::Bool(true) {
+                    *member = json!({});
                 }
+                tidy(member);
             }
         }
     }
@@ -171,12 +173,15 @@ const ANNOTATIONS: &[&str] = &[
 /// A schema for a whole `serverless.yml`: strict for `functions.*.events[].msk`, open for
 /// everything else (other keys and event types are not this tool's to judge).
 ///
-/// Differences from [`msk_event_schema`], all in favour of what Serverless accepts before its
-/// own validation runs:
+/// Differences from [`msk_event_schema`]:
 /// * every msk value, the `msk` mapping itself and each `filterPatterns` item may be a string
-///   holding a Serverless variable (`${…}`); see [`accept_variables`];
+///   holding a Serverless variable (`${…}`), which Serverless resolves before it validates; see
+///   [`accept_variables`];
 /// * nothing outside `functions.<name>.events[].msk` has a type or is closed, so
-///   `functions: ${file(functions.yml)}`, other event types and unknown keys are never flagged.
+///   `functions: ${file(functions.yml)}`, other event types and unknown keys are never flagged,
+///   except a key beside `msk` in the same `events[]` item (Serverless: "unrecognized property");
+/// * the model's cross-key rules, which Serverless checks while compiling, are stated too (see
+///   [`add_rules`]).
 ///
 /// The `defaultSnippets` of the msk event are offered twice: as the value of `msk:` and, wrapped
 /// in `msk:`, as a whole `events[]` item.
@@ -197,6 +202,7 @@ pub fn serverless_schema() -> Value {
         .map(|snippets| snippets.iter().map(wrap_snippet).collect())
         .unwrap_or_default();
     accept_variables(&mut msk);
+    add_rules::<MskEvent>(&mut msk);
 
     definitions.insert(
         "function".to_owned(),
@@ -219,6 +225,7 @@ pub fn serverless_schema() -> Value {
             // set to null do not count, since Serverless deletes them before validating.
             "dependencies": {
                 "msk": {
+                    "properties": { "msk": {} },
                     "additionalProperties": {
                         "type": "null",
                         "errorMessage": "An events[] item holds exactly one event type: move this key into its own `- <event>:` item."
@@ -247,13 +254,35 @@ pub fn serverless_schema() -> Value {
     schema
 }
 
+/// The model's cross-key rules (`startingPosition: AT_TIMESTAMP` requires
+/// `startingPositionTimestamp`) as `if`/`then`. Serverless checks them when it compiles, not
+/// in its schema, so [`msk_event_schema`] (the validator's) leaves them out; an editor should
+/// flag them all the same. A key holding a variable never triggers a rule.
+fn add_rules<M: CfnMapping>(schema: &mut Value) {
+    let rules: Vec<Value> = M::RULES
+        .iter()
+        .map(|rule| {
+            json!({
+                "if": { "properties": { rule.field: { "const": rule.equals } }, "required": [rule.field] },
+                "then": {
+                    "required": [rule.requires],
+                    "errorMessage": format!("{} is required when {} is {}.", rule.requires, rule.field, rule.equals)
+                }
+            })
+        })
+        .collect();
+    if let (Some(object), false) = (schema.as_object_mut(), rules.is_empty()) {
+        object.insert("allOf".to_owned(), Value::Array(rules));
+    }
+}
+
 /// `{label, body}` of the msk event → the same snippet for an `events[]` item (`{msk: body}`).
 fn wrap_snippet(snippet: &Value) -> Value {
     let mut wrapped = snippet.clone();
-    if let Some(object) = wrapped.as_object_mut() {
-        if let Some(body) = object.remove("body") {
-            object.insert("body".to_owned(), json!({ "msk": body }));
-        }
+    if let Some(object) = wrapped.as_object_mut()
+        && let Some(body) = object.remove("body")
+    {
+        object.insert("body".to_owned(), json!({ "msk": body }));
     }
     wrapped
 }

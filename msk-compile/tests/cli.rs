@@ -210,7 +210,7 @@ fn invalid_utf8_is_a_coded_error_with_a_position() {
     let path = dir.join("serverless.yml");
     std::fs::write(&path, b"service: s\nprovider:\n  name: \xff\n").expect("write");
     let output = run(&["check", path.to_str().unwrap_or_default()]);
-    assert_eq!(output.status.code(), Some(2));
+    assert_eq!(output.status.code(), Some(1));
     assert!(
         stderr(&output).contains("CONFIG_NOT_UTF8"),
         "{}",
@@ -353,4 +353,28 @@ fn explain_has_a_page_for_every_code() {
             "{text}"
         );
     }
+}
+
+#[test]
+fn a_file_over_the_size_limit_is_refused_before_reading() {
+    let dir = scratch("big");
+    let path = dir.join("serverless.yml");
+    let file = std::fs::File::create(&path).expect("create");
+    // A sparse file: the size is what counts, nothing needs to be written.
+    file.set_len(msk_compile::MAX_CONFIG_BYTES as u64 + 1)
+        .expect("set_len");
+    let output = run(&[
+        "check",
+        path.to_str().unwrap_or_default(),
+        "--message-format",
+        "json",
+    ]);
+    assert_eq!(output.status.code(), Some(1));
+    let diagnostic: serde_json::Value =
+        serde_json::from_str(stderr(&output).lines().next().expect("a line")).expect("json");
+    assert_eq!(diagnostic["code"], "CONFIG_TOO_LARGE");
+    assert_eq!(
+        (diagnostic["line"].as_u64(), diagnostic["column"].as_u64()),
+        (Some(1), Some(1))
+    );
 }

@@ -5,7 +5,7 @@
 //! Serverless Framework 3.40.0's schema for `msk`, because the compiler validates with this
 //! schema. Everything else is for editors (yaml-language-server, VS Code): `title`,
 //! `markdownDescription` with the CloudFormation property and a link to its reference,
-//! `markdownEnumDescriptions`, `examples`, `default`, `defaultSnippets` and
+//! `markdownEnumDescriptions`, `examples`, `default`, `defaultSnippets`, `errorMessage` and
 //! `patternErrorMessage`; validators ignore them. Doc comments become the plain `description`.
 
 use schemars::JsonSchema;
@@ -24,11 +24,6 @@ macro_rules! cfn {
     };
 }
 
-/// The editor message for an `arn` that matches none of its forms. Each form (branch) carries it
-/// as `errorMessage`: an editor reports the errors of the closest branch, which alone read as
-/// "Incorrect type. Expected "string"" or "Missing property "Ref"".
-const ARN_FORMS: &str = "arn must be an ARN (starting with \"arn:\"), a Ref or an Fn::ImportValue.";
-
 /// A page of the CloudFormation reference other than the resource's own (property types).
 macro_rules! cfn_page {
     ($page:literal) => {
@@ -38,6 +33,11 @@ macro_rules! cfn_page {
         )
     };
 }
+
+/// The editor message for an `arn` that matches none of its forms. Each form (branch) carries it
+/// as `errorMessage`: an editor reports the errors of the closest branch, which alone read as
+/// "Incorrect type. Expected "string"" or "Missing property "Ref"".
+const ARN_FORMS: &str = "arn must be an ARN (starting with \"arn:\"), a Ref or an Fn::ImportValue.";
 
 /// An Amazon MSK cluster as the event source of a Lambda function.
 ///

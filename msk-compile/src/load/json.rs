@@ -110,7 +110,11 @@ impl JsonParser<'_> {
                     ("false", Value::Bool(false)),
                     ("null", Value::Null),
                 ] {
-                    if self.source[self.at..].starts_with(word) {
+                    if self
+                        .source
+                        .get(self.at..)
+                        .is_some_and(|rest| rest.starts_with(word))
+                    {
                         self.at += word.len();
                         return Ok(Node::new(value, Span::new(start, self.at)));
                     }
@@ -203,7 +207,7 @@ impl JsonParser<'_> {
             }
             if self.at > run_start {
                 flush_surrogate(&mut text, &mut pending_high);
-                text.push_str(&self.source[run_start..self.at]);
+                text.push_str(self.source.get(run_start..self.at).unwrap_or(""));
             }
             match self.bytes.get(self.at) {
                 Some(b'"') => {
@@ -277,7 +281,11 @@ impl JsonParser<'_> {
             }
             self.digits();
         }
-        let number: f64 = self.source[start..self.at].parse().unwrap_or(f64::NAN);
+        let number: f64 = self
+            .source
+            .get(start..self.at)
+            .and_then(|text| text.parse().ok())
+            .unwrap_or(f64::NAN);
         Ok(Node::new(number_value(number), Span::new(start, self.at)))
     }
 

@@ -513,7 +513,7 @@ pub(crate) fn resolve_binary(text: &str) -> Option<Vec<u8>> {
         }
         bit_length += 6;
     }
-    if bit_length % 8 != 0 {
+    if !bit_length.is_multiple_of(8) {
         return None;
     }
     let input: Vec<u32> = text

@@ -202,6 +202,12 @@ impl<'v> Machine<'v> {
         }
     }
 
+    /// `value.slice(start, end)`; offsets always fall next to ASCII characters, and an
+    /// impossible range gives "" rather than a panic.
+    fn slice(&self, start: usize, end: usize) -> &'v str {
+        self.value.get(start..end).unwrap_or("")
+    }
+
     /// The JavaScript (UTF-16) index of a byte offset, for messages.
     fn js_index(&self, byte: usize) -> usize {
         self.value
@@ -267,12 +273,7 @@ impl<'v> Machine<'v> {
 
     fn backslashes(&self, escape_start: usize) -> String {
         // `'\\'.repeat(Math.ceil((index - 1 - escapeVarStart - 1) / 2))`
-        let count = (self.index.saturating_sub(escape_start + 2) + 1) / 2;
-        "\\".repeat(if self.index >= escape_start + 2 {
-            count
-        } else {
-            0
-        })
+        "\\".repeat(self.index.saturating_sub(escape_start + 2).div_ceil(2))
     }
 
     fn register_var_escape(&mut self) {
@@ -404,8 +405,8 @@ impl<'v> Machine<'v> {
 
     /// `parseString(start)`: a quoted literal from `start` to the current index.
     fn string(&self, start: usize) -> Result<Value, SyntaxError> {
-        let raw = &self.value[start..self.index];
-        if self.bytes[start] == b'\'' {
+        let raw = self.slice(start, self.index);
+        if self.bytes.get(start) == Some(&b'\'') {
             let trimmed = js_trim(raw);
             let inner = trimmed
                 .get(1..trimmed.len().saturating_sub(1).max(1))
@@ -424,7 +425,7 @@ impl<'v> Machine<'v> {
     }
 
     fn typed_source(&mut self, with_params: bool) {
-        let kind = self.value[self.source_start..self.index].to_owned();
+        let kind = self.slice(self.source_start, self.index).to_owned();
         self.current_source = Some(Source::Typed {
             kind,
             params: with_params.then(Vec::new),
@@ -449,7 +450,7 @@ impl<'v> Machine<'v> {
     }
 
     fn param_value(&self) -> Result<(Value, Option<usize>), SyntaxError> {
-        let text = js_trim(&self.value[self.param_start..self.index]);
+        let text = js_trim(self.slice(self.param_start, self.index));
         let value = if self.context_variables.is_none() {
             self.literal(text, true)?
         } else {
@@ -598,7 +599,7 @@ impl<'v> Machine<'v> {
                     return Ok(());
                 }
                 if c == b':' || c == b'(' {
-                    if !is_type(&self.value[self.source_start..index]) {
+                    if !is_type(self.slice(self.source_start, index)) {
                         return Err(self.error("Invalid variable source", self.source_start));
                     }
                     self.typed_source(c == b'(');
@@ -609,7 +610,7 @@ impl<'v> Machine<'v> {
                     };
                 } else if c == b'}' {
                     let literal =
-                        self.literal(js_trim(&self.value[self.source_start..index]), false)?;
+                        self.literal(js_trim(self.slice(self.source_start, index)), false)?;
                     self.current_source = Some(Source::Literal(literal));
                     self.finalize_variable();
                 } else if !is_alphanumeric(c) {
@@ -645,7 +646,7 @@ impl<'v> Machine<'v> {
             }
             State::Param => {
                 if c == b')' {
-                    if !js_trim(&self.value[self.param_start..index]).is_empty() {
+                    if !js_trim(self.slice(self.param_start, index)).is_empty() {
                         let (value, variables) = self.param_value()?;
                         let meta = self.generate_meta(value, variables);
                         self.push_param(meta);
@@ -730,7 +731,7 @@ impl<'v> Machine<'v> {
             }
             State::Address => {
                 if c == b'}' || c == b',' {
-                    let text = js_trim(&self.value[self.address_start..index]).to_owned();
+                    let text = js_trim(self.slice(self.address_start, index)).to_owned();
                     let meta = self.generate_meta(Value::String(text), self.context_variables);
                     self.set_address(meta);
                     if c == b'}' {

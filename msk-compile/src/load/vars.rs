@@ -29,9 +29,10 @@
 //! Not reproduced: Serverless resolves in phases (`provider.stage` etc. first) and stops at the
 //! first phase with errors, so it may report fewer errors than we do; the values agree.
 
+use std::borrow::Cow;
 use std::collections::{BTreeMap, HashMap, HashSet};
 
-use indexmap::IndexMap;
+use indexmap::{IndexMap, IndexSet};
 
 use super::scalar::{is_array_index, js_number_to_string, js_trim, number_value};
 use super::var_syntax::{self, ErrId, Meta, Source, VarState, Variable};
@@ -88,7 +89,33 @@ const PROPERTY_NEST_LIMIT: usize = 10;
 /// Our bound on nested resolution (property → dependency → …), so the stack cannot overflow.
 const MAX_RESOLUTION_DEPTH: usize = 256;
 
+/// Stack for the resolver thread: resolution recurses once per nested reference (bounded by
+/// [`MAX_RESOLUTION_DEPTH`]) and debug builds use large frames, so the caller's stack (2 MiB
+/// for test threads) is not enough. Only the touched part of it is ever committed.
+const RESOLVER_STACK: usize = 64 << 20;
+
 fn resolve(root: &mut Node, options: &VariableOptions, source: Option<&str>) -> Vec<Diagnostic> {
+    let on_thread = std::thread::scope(|scope| {
+        let spawned = std::thread::Builder::new()
+            .name("msk-variables".to_owned())
+            .stack_size(RESOLVER_STACK)
+            .spawn_scoped(scope, || resolve_on_this_thread(root, options, source));
+        // Nothing in the resolver panics; should it, the panic continues in the caller.
+        spawned.ok().map(|handle| {
+            handle
+                .join()
+                .unwrap_or_else(|panic| std::panic::resume_unwind(panic))
+        })
+    });
+    // No thread available: resolve here (the depth bound still holds, with less margin).
+    on_thread.unwrap_or_else(|| resolve_on_this_thread(root, options, source))
+}
+
+fn resolve_on_this_thread(
+    root: &mut Node,
+    options: &VariableOptions,
+    source: Option<&str>,
+) -> Vec<Diagnostic> {
     let mut resolver = Resolver {
         root,
         options,
@@ -155,7 +182,7 @@ struct Resolver<'a> {
     /// Serverless' `variablesMeta`, keyed by the property path joined with NUL.
     metas: IndexMap<String, PropMeta>,
     /// `propertyDependenciesMap`.
-    dependencies: HashMap<String, Vec<String>>,
+    dependencies: HashMap<String, IndexSet<String>>,
     /// `propertyResolutionNestDepthMap`.
     nest_depth: HashMap<String, usize>,
     errors: Vec<VarError>,
@@ -173,41 +200,53 @@ fn humanize(path: &str) -> String {
     path.replace('\0', ".")
 }
 
+/// One step below the `base` of [`parse_entries`], kept borrowed until a string is found.
+#[derive(Debug, Clone, Copy)]
+enum Step<'n> {
+    Key(&'n str),
+    Index(usize),
+}
+
 /// `parseEntries`: every string with variables (or a syntax error) under `node`, in order.
 fn parse_entries(node: &Node, base: &[String]) -> Vec<Found> {
     let mut found = Vec::new();
-    let mut pending: Vec<(Vec<String>, &Node)> = vec![(base.to_vec(), node)];
-    while let Some((keys, node)) = pending.pop() {
+    let mut path: Vec<Step<'_>> = Vec::new();
+    // (node, its depth below `node`, the step that leads to it)
+    let mut pending: Vec<(&Node, usize, Option<Step<'_>>)> = vec![(node, 0, None)];
+    while let Some((node, depth, step)) = pending.pop() {
+        path.truncate(depth.saturating_sub(1));
+        if let Some(step) = step {
+            path.push(step);
+        }
         match &node.value {
             Value::Object(entries) => {
                 for entry in entries.iter().rev() {
-                    let mut child = keys.clone();
-                    child.push(entry.key.clone());
-                    pending.push((child, &entry.value));
+                    pending.push((&entry.value, depth + 1, Some(Step::Key(&entry.key))));
                 }
             }
             Value::Array(items) => {
                 for (index, item) in items.iter().enumerate().rev() {
-                    let mut child = keys.clone();
-                    child.push(index.to_string());
-                    pending.push((child, item));
+                    pending.push((item, depth + 1, Some(Step::Index(index))));
                 }
             }
-            Value::String(text) => match var_syntax::parse(text) {
-                Ok(None) => {}
-                Ok(Some(variables)) => found.push(Found {
+            Value::String(text) => {
+                let parsed = match var_syntax::parse(text) {
+                    Ok(None) => continue,
+                    Ok(Some(variables)) => Ok(variables),
+                    Err(error) => Err(error),
+                };
+                let mut keys = base.to_vec();
+                keys.extend(path.iter().map(|step| match step {
+                    Step::Key(key) => (*key).to_owned(),
+                    Step::Index(index) => index.to_string(),
+                }));
+                found.push(Found {
                     keys,
                     span: node.span,
                     value: text.clone(),
-                    parsed: Ok(variables),
-                }),
-                Err(error) => found.push(Found {
-                    keys,
-                    span: node.span,
-                    value: text.clone(),
-                    parsed: Err(error),
-                }),
-            },
+                    parsed,
+                });
+            }
             _ => {}
         }
     }
@@ -310,36 +349,32 @@ fn node_at<'n>(mut node: &'n Node, keys: &[String]) -> Option<&'n Node> {
 }
 
 /// JavaScript `keys.reduce((value, key) => value[key], root)`, stopping at `null`/`undefined`.
-fn js_get_path(root: &Node, keys: &[String]) -> Option<Node> {
-    // Walk by reference while possible; copy only the final value.
-    let mut at = 0;
-    let mut node = root;
-    while at < keys.len() {
-        let next = match &node.value {
-            Value::Object(entries) => entries
-                .iter()
-                .find(|entry| entry.key == keys[at])
-                .map(|entry| &entry.value),
-            Value::Array(items) if is_array_index(&keys[at]) => keys[at]
-                .parse::<usize>()
-                .ok()
-                .and_then(|index| items.get(index)),
-            _ => break,
-        };
-        match next {
-            Some(next) => node = next,
-            None => return None,
-        }
-        at += 1;
-    }
-    let mut value = node.clone();
-    for key in &keys[at..] {
-        if value.is_null() {
+/// Borrows along the way; only synthetic values (`length`, a character) are created.
+fn js_walk<'n>(root: &'n Node, keys: &[String]) -> Option<Cow<'n, Node>> {
+    let mut current = Cow::Borrowed(root);
+    for key in keys {
+        if current.is_null() {
             return None;
         }
-        value = js_get(&value, key)?;
+        current = match current {
+            Cow::Borrowed(node) => match &node.value {
+                Value::Object(entries) => {
+                    Cow::Borrowed(&entries.iter().find(|entry| &entry.key == key)?.value)
+                }
+                Value::Array(items) if is_array_index(key) => {
+                    Cow::Borrowed(items.get(key.parse::<usize>().ok()?)?)
+                }
+                _ => Cow::Owned(js_get(node, key)?),
+            },
+            Cow::Owned(node) => Cow::Owned(js_get(&node, key)?),
+        };
     }
-    Some(value)
+    Some(current)
+}
+
+/// [`js_walk`], copied out of the config.
+fn js_get_path(root: &Node, keys: &[String]) -> Option<Node> {
+    js_walk(root, keys).map(Cow::into_owned)
 }
 
 fn set_at(root: &mut Node, keys: &[String], value: Node) {
@@ -511,7 +546,10 @@ impl Resolver<'_> {
                 return;
             }
             let keys: Vec<String> = path.split('\0').map(str::to_owned).collect();
-            let mut value = json_normalize(meta.value.clone());
+            let mut value = json_normalize(std::mem::replace(
+                &mut meta.value,
+                Node::new(Value::Null, span),
+            ));
             // The resolved value sits where the variable was written.
             value.span = span;
 
@@ -566,7 +604,7 @@ impl Resolver<'_> {
                     self.nest_depth.insert(join_path(&found.keys), depth);
                 }
             }
-            meta.value = value.clone();
+            // The meta keeps no copy: a resolved property is done (or re-registered below).
             set_at(self.root, &keys, value);
             self.put_back(path, meta);
             if !again && let Some(property) = self.metas.get_mut(path) {
@@ -630,12 +668,13 @@ impl Resolver<'_> {
         {
             return;
         }
-        if let [only] = variables.as_slice()
+        if let [only] = variables.as_mut_slice()
             && only.whole
         {
-            if let VarState::Resolved(value) = &only.state {
+            let placeholder = VarState::Resolved(Node::new(Value::Null, Span::default()));
+            if let VarState::Resolved(value) = std::mem::replace(&mut only.state, placeholder) {
                 let span = meta.value.span;
-                meta.value = value.clone();
+                meta.value = value;
                 meta.value.span = span;
             }
             meta.variables = None;
@@ -649,11 +688,21 @@ impl Resolver<'_> {
                 continue;
             };
             let Some(text) = coerce_string(&value.value) else {
+                if top {
+                    self.needles.push(
+                        raw.get(variable.start..variable.end)
+                            .unwrap_or(&raw)
+                            .to_owned(),
+                    );
+                }
                 let id = self.property_error(
                     VARIABLE_INVALID,
                     path,
                     "String value consist of variable which resolve with non-string value",
                 );
+                if top {
+                    self.needles.pop();
+                }
                 meta.error = Some(id);
                 meta.variables = None;
                 return;
@@ -685,10 +734,7 @@ impl Resolver<'_> {
             return;
         }
         self.depth += 1;
-        loop {
-            let Some(source) = sources.get_mut(index) else {
-                break;
-            };
+        while let Some(source) = sources.get_mut(index) {
             let kind = match source {
                 Source::Typed { kind, .. } if KNOWN_SOURCES.contains(&kind.as_str()) => {
                     kind.clone()
@@ -980,7 +1026,7 @@ impl Resolver<'_> {
     ) -> Result<Option<Node>, Fail> {
         let mut undefined = false;
         for index in 0..keys.len() {
-            match js_get_path(self.root, &keys[..index]) {
+            match js_walk(self.root, &keys[..index]) {
                 None => {
                     undefined = true;
                     break;
@@ -1051,7 +1097,7 @@ impl Resolver<'_> {
             let Some(next) = self.dependencies.get(current) else {
                 continue;
             };
-            if next.iter().any(|candidate| candidate == dependent) {
+            if next.contains(dependent) {
                 return Err(Fail::Source {
                     code: VARIABLE_CYCLE,
                     message: format!(
@@ -1067,10 +1113,10 @@ impl Resolver<'_> {
                 }
             }
         }
-        let list = self.dependencies.entry(dependent.to_owned()).or_default();
-        if !list.iter().any(|existing| existing == dependency) {
-            list.push(dependency.to_owned());
-        }
+        self.dependencies
+            .entry(dependent.to_owned())
+            .or_default()
+            .insert(dependency.to_owned());
         Ok(())
     }
 

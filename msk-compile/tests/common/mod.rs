@@ -3,7 +3,7 @@
 
 use msk_compile::Diagnostic;
 use msk_compile::load::{self, Format, VariableOptions, js_number_to_string};
-use msk_compile::tree::{Node, Value};
+use msk_compile::tree::{Entry, Node, Value};
 
 /// `JSON.stringify(value)`: compact, keys in order, JavaScript numbers, non-ASCII unescaped.
 pub fn stringify(node: &Node) -> String {
@@ -82,7 +82,7 @@ pub fn yaml_error(source: &str) -> Diagnostic {
 }
 
 /// `functions.consumer.events.<n>.msk.filterPatterns.<i>` of the probe configs.
-pub fn pattern<'n>(root: &'n Node, event: usize, index: usize) -> &'n Node {
+pub fn pattern(root: &Node, event: usize, index: usize) -> &Node {
     let events = root
         .pointer(&["functions", "consumer", "events"])
         .expect("events");
@@ -99,7 +99,7 @@ pub fn pattern<'n>(root: &'n Node, event: usize, index: usize) -> &'n Node {
 }
 
 /// The source text of a span.
-pub fn text<'s>(source: &'s str, span: msk_compile::tree::Span) -> &'s str {
+pub fn text(source: &str, span: msk_compile::tree::Span) -> &str {
     &source[span.start..span.end]
 }
 
@@ -128,3 +128,28 @@ functions:
           topic: orders
           filterPatterns:
 ";
+
+/// Serverless' validator deletes `null`-valued keys and puts them back at the end of their
+/// object (`normalizeUserConfig`/`denormalizeUserConfig`), which the oracle's output shows.
+/// The loader itself keeps source order; this applies that later step for comparisons.
+pub fn nulls_last(node: &Node) -> Node {
+    let value = match &node.value {
+        Value::Object(entries) => {
+            let (nulls, others): (Vec<&Entry>, Vec<&Entry>) =
+                entries.iter().partition(|entry| entry.value.is_null());
+            Value::Object(
+                others
+                    .into_iter()
+                    .map(|entry| Entry {
+                        value: nulls_last(&entry.value),
+                        ..entry.clone()
+                    })
+                    .chain(nulls.into_iter().cloned())
+                    .collect(),
+            )
+        }
+        Value::Array(items) => Value::Array(items.iter().map(nulls_last).collect()),
+        other => other.clone(),
+    };
+    Node::new(value, node.span)
+}
