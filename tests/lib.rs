@@ -39,6 +39,22 @@ pub fn compile_yaml(source: &str) -> Report {
     compile_source(source, Format::Yaml, &oracle_options())
 }
 
+/// Compiles the config of a case folder (`serverless.yml`, `.yaml` or `.json`, as
+/// Serverless looks for them) with the oracle's options.
+pub fn compile_config(dir: &Path) -> Report {
+    for (name, format) in [
+        ("serverless.yml", Format::Yaml),
+        ("serverless.yaml", Format::Yaml),
+        ("serverless.json", Format::Json),
+    ] {
+        let path = dir.join(name);
+        if path.is_file() {
+            return compile_source(&read(&path), format, &oracle_options());
+        }
+    }
+    panic!("no serverless config in {}", dir.display());
+}
+
 /// Reads a file of the repository as text.
 pub fn read(path: &Path) -> String {
     std::fs::read_to_string(path)

@@ -38,6 +38,7 @@ fn validator() -> &'static Validator {
 /// diagnostics: errors in `error` mode, warnings in `warn` mode, nothing in `off` mode
 /// (coercion still happens in every mode, as in Serverless).
 pub fn check_events(root: &mut Node, mode: ValidationMode) -> Vec<Diagnostic> {
+    move_null_keys_last(root);
     let names: Vec<String> = functions(root)
         .into_iter()
         .map(|(name, _)| name.to_owned())
@@ -183,5 +184,23 @@ fn help_for(violation: &SchemaViolation) -> Option<String> {
         Detail::Pattern { pattern } if pattern == "^arn:" => Some("expected an ARN, such as `arn:aws:secretsmanager:us-east-1:123456789012:secret:AmazonMSK_name`".to_owned()),
         Detail::Pattern { pattern } => Some(format!("the value must match the regular expression `{pattern}`")),
         Detail::None => None,
+    }
+}
+
+/// Serverless deletes every null-valued key before validating and puts it back afterwards
+/// (`normalizeUserConfig` / `denormalizeUserConfig`), which moves those keys to the end of
+/// their object. The order is visible in output, e.g. in `JSON.stringify`'d filter patterns
+/// (oracle: `{a: null, b: 1}` → `{"b":1,"a":null}`).
+fn move_null_keys_last(node: &mut Node) {
+    match &mut node.value {
+        Value::Object(entries) => {
+            // A stable sort keeps the relative order within both groups.
+            entries.sort_by_key(|entry| entry.value.is_null());
+            entries
+                .iter_mut()
+                .for_each(|entry| move_null_keys_last(&mut entry.value));
+        }
+        Value::Array(items) => items.iter_mut().for_each(move_null_keys_last),
+        _ => {}
     }
 }

@@ -79,7 +79,8 @@ pub fn compile_source(source: &str, format: Format, options: &Options) -> Report
             };
         }
     };
-    let mut diagnostics = load::resolve_variables(&mut root, &options.variables);
+    let mut diagnostics =
+        load::resolve_variables_with_source(&mut root, &options.variables, source);
     if diagnostics.iter().any(Diagnostic::is_error) {
         return Report {
             compiled: None,

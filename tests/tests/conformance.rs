@@ -4,7 +4,7 @@
 
 use msk_compile::json::stringify_pretty;
 use msk_compile::{Diagnostic, Severity, codes, serverless_schema_error_message, template};
-use msk_tests::{case_dirs, cases_dir, compile_yaml, parse_expected_error, read};
+use msk_tests::{case_dirs, cases_dir, compile_config, parse_expected_error, read};
 use serde_json::Value;
 
 /// Where Serverless crashes with a bare TypeError, the code we report instead (spec §3.3).
@@ -145,10 +145,12 @@ extra_cases! {
     extra_variables_more => "variables-more",
     extra_variables_strtobool_false => "variables-strtobool-false",
     extra_yaml_scalars => "yaml-scalars",
+    extra_null_keys_order => "null-keys-order",
+    extra_json_config => "json-config",
 }
 
 fn check_case(dir: &std::path::Path, name: &str) -> Result<(), String> {
-    let report = compile_yaml(&read(&dir.join("serverless.yml")));
+    let report = compile_config(dir);
     let expected_msk = dir.join("expected.msk.json");
     if expected_msk.is_file() {
         let expected: Value =
