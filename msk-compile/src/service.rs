@@ -67,12 +67,11 @@ pub fn role_dependency(root: &Node, function: &Node) -> Option<String> {
         // An ARN (contains `:`) needs no dependency; a bare name is a logical ID.
         Value::String(name) => (!name.contains(':')).then(|| name.clone()),
         Value::Object(_) => {
-            if let Some(Value::Array(items)) = role.get("Fn::GetAtt").map(|node| &node.value) {
-                if let [resource, attribute] = items.as_slice() {
-                    if let (Some(resource), Some("Arn")) = (resource.as_str(), attribute.as_str()) {
-                        return Some(resource.to_owned());
-                    }
-                }
+            if let Some(Value::Array(items)) = role.get("Fn::GetAtt").map(|node| &node.value)
+                && let [resource, attribute] = items.as_slice()
+                && let (Some(resource), Some("Arn")) = (resource.as_str(), attribute.as_str())
+            {
+                return Some(resource.to_owned());
             }
             let external = ["Fn::ImportValue", "Ref", "Fn::Sub"]
                 .iter()

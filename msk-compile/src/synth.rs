@@ -225,7 +225,8 @@ fn function_text(out: &mut String, state: &mut State, function: usize, events: u
 
 fn event_text(out: &mut String, state: &mut State, function: usize, event: usize) {
     let serial = state.serial;
-    let may_merge = serial % state.merge_stride == 0 && state.merge_work + 8 <= MERGE_BUDGET;
+    let may_merge =
+        serial.is_multiple_of(state.merge_stride) && state.merge_work + 8 <= MERGE_BUDGET;
     let rng = &mut state.rng;
     let cluster = (function * 3 + event) % CLUSTERS;
     out.push_str("      - msk:\n");
@@ -266,7 +267,7 @@ fn event_text(out: &mut String, state: &mut State, function: usize, event: usize
         }
         45..=64 => {
             let name = ["orders", "payments", "analytics"][cluster % 3];
-            let quote = if serial % 2 == 0 { "" } else { "'" };
+            let quote = if serial.is_multiple_of(2) { "" } else { "'" };
             let _ = writeln!(
                 out,
                 "{pad}arn: {quote}arn:aws:kafka:us-east-1:111111111111:cluster/{name}-{cluster}-prod/{cluster:08x}-aaaa-bbbb-cccc-{serial:012x}-1{quote}"

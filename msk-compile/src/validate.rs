@@ -83,7 +83,7 @@ impl Validator {
     pub fn validate(&self, node: &mut Node) -> Vec<SchemaViolation> {
         let mut errors = Vec::new();
         let mut path = Vec::new();
-        self.check(&self.root, node, &mut path, String::new(), &mut errors);
+        self.check(&self.root, node, &mut path, &mut errors);
         errors.into_iter().map(|raw| raw.violation).collect()
     }
 
@@ -120,7 +120,6 @@ impl Validator {
         schema: &Schema,
         node: &mut Node,
         path: &mut Vec<String>,
-        schema_path: String,
         errors: &mut Vec<RawError>,
     ) {
         let schema = self.resolve(schema);
@@ -169,13 +168,13 @@ impl Validator {
                             path,
                         );
                         // Ajv skips the type-specific keywords of a value of the wrong type.
-                        self.check_untyped(keywords, node, path, &schema_path, errors);
+                        self.check_untyped(keywords, node, path, errors);
                         return;
                     }
                 }
             }
         }
-        self.check_untyped(keywords, node, path, &schema_path, errors);
+        self.check_untyped(keywords, node, path, errors);
 
         match &mut node.value {
             Value::Number(number) => {
@@ -184,57 +183,57 @@ impl Validator {
                     minimum: keywords.get("minimum").and_then(Schema::as_f64),
                     maximum: keywords.get("maximum").and_then(Schema::as_f64),
                 };
-                if let Some(maximum) = keywords.get("maximum").and_then(Schema::as_f64) {
-                    if number > maximum || number.is_nan() {
-                        fail(
-                            errors,
-                            "maximum",
-                            format!("must be <= {}", js_number_string(maximum)),
-                            node.span,
-                            range.clone(),
-                            path,
-                        );
-                    }
+                if let Some(maximum) = keywords.get("maximum").and_then(Schema::as_f64)
+                    && (number > maximum || number.is_nan())
+                {
+                    fail(
+                        errors,
+                        "maximum",
+                        format!("must be <= {}", js_number_string(maximum)),
+                        node.span,
+                        range.clone(),
+                        path,
+                    );
                 }
-                if let Some(minimum) = keywords.get("minimum").and_then(Schema::as_f64) {
-                    if number < minimum || number.is_nan() {
-                        fail(
-                            errors,
-                            "minimum",
-                            format!("must be >= {}", js_number_string(minimum)),
-                            node.span,
-                            range,
-                            path,
-                        );
-                    }
+                if let Some(minimum) = keywords.get("minimum").and_then(Schema::as_f64)
+                    && (number < minimum || number.is_nan())
+                {
+                    fail(
+                        errors,
+                        "minimum",
+                        format!("must be >= {}", js_number_string(minimum)),
+                        node.span,
+                        range,
+                        path,
+                    );
                 }
             }
             Value::String(text) => {
                 // Ajv counts Unicode code points, as `chars()` does.
                 let length = text.chars().count();
-                if let Some(maximum) = keywords.get("maxLength").and_then(Schema::as_u64) {
-                    if length as u64 > maximum {
-                        fail(
-                            errors,
-                            "maxLength",
-                            format!("must NOT have more than {maximum} characters"),
-                            node.span,
-                            Detail::None,
-                            path,
-                        );
-                    }
+                if let Some(maximum) = keywords.get("maxLength").and_then(Schema::as_u64)
+                    && length as u64 > maximum
+                {
+                    fail(
+                        errors,
+                        "maxLength",
+                        format!("must NOT have more than {maximum} characters"),
+                        node.span,
+                        Detail::None,
+                        path,
+                    );
                 }
-                if let Some(minimum) = keywords.get("minLength").and_then(Schema::as_u64) {
-                    if (length as u64) < minimum {
-                        fail(
-                            errors,
-                            "minLength",
-                            format!("must NOT have fewer than {minimum} characters"),
-                            node.span,
-                            Detail::None,
-                            path,
-                        );
-                    }
+                if let Some(minimum) = keywords.get("minLength").and_then(Schema::as_u64)
+                    && (length as u64) < minimum
+                {
+                    fail(
+                        errors,
+                        "minLength",
+                        format!("must NOT have fewer than {minimum} characters"),
+                        node.span,
+                        Detail::None,
+                        path,
+                    );
                 }
                 if let Some(pattern) = keywords.get("pattern").and_then(Schema::as_str) {
                     let matches = self
@@ -258,34 +257,34 @@ impl Validator {
             }
             Value::Array(items) => {
                 let count = items.len() as u64;
-                if let Some(maximum) = keywords.get("maxItems").and_then(Schema::as_u64) {
-                    if count > maximum {
-                        fail(
-                            errors,
-                            "maxItems",
-                            format!("must NOT have more than {maximum} items"),
-                            node.span,
-                            Detail::None,
-                            path,
-                        );
-                    }
+                if let Some(maximum) = keywords.get("maxItems").and_then(Schema::as_u64)
+                    && count > maximum
+                {
+                    fail(
+                        errors,
+                        "maxItems",
+                        format!("must NOT have more than {maximum} items"),
+                        node.span,
+                        Detail::None,
+                        path,
+                    );
                 }
-                if let Some(minimum) = keywords.get("minItems").and_then(Schema::as_u64) {
-                    if count < minimum {
-                        fail(
-                            errors,
-                            "minItems",
-                            format!("must NOT have fewer than {minimum} items"),
-                            node.span,
-                            Detail::None,
-                            path,
-                        );
-                    }
+                if let Some(minimum) = keywords.get("minItems").and_then(Schema::as_u64)
+                    && count < minimum
+                {
+                    fail(
+                        errors,
+                        "minItems",
+                        format!("must NOT have fewer than {minimum} items"),
+                        node.span,
+                        Detail::None,
+                        path,
+                    );
                 }
                 if let Some(item_schema) = keywords.get("items") {
                     for (index, item) in items.iter_mut().enumerate() {
                         path.push(index.to_string());
-                        self.check(item_schema, item, path, join(&schema_path, "items"), errors);
+                        self.check(item_schema, item, path, errors);
                         path.pop();
                     }
                 }
@@ -318,7 +317,7 @@ impl Validator {
                         .map(|map| map.keys().cloned().collect())
                         .unwrap_or_default();
                     for entry in entries.iter().filter(|entry| !entry.value.is_null()) {
-                        if !known.iter().any(|key| *key == entry.key) {
+                        if !known.contains(&entry.key) {
                             fail(
                                 errors,
                                 "additionalProperties",
@@ -341,13 +340,7 @@ impl Validator {
                             .find(|entry| entry.key == *key && !entry.value.is_null())
                         {
                             path.push(key.clone());
-                            self.check(
-                                property_schema,
-                                &mut entry.value,
-                                path,
-                                join(&join(&schema_path, "properties"), key),
-                                errors,
-                            );
+                            self.check(property_schema, &mut entry.value, path, errors);
                             path.pop();
                         }
                     }
@@ -363,7 +356,6 @@ impl Validator {
         keywords: &serde_json::Map<String, Schema>,
         node: &mut Node,
         path: &mut Vec<String>,
-        schema_path: &str,
         errors: &mut Vec<RawError>,
     ) {
         let parent_type = keywords
@@ -398,15 +390,7 @@ impl Validator {
         }
         for keyword in ["anyOf", "oneOf"] {
             if let Some(Schema::Array(branches)) = keywords.get(keyword) {
-                self.check_any_of(
-                    branches,
-                    keyword,
-                    node,
-                    path,
-                    &join(schema_path, keyword),
-                    parent_type.clone(),
-                    errors,
-                );
+                self.check_any_of(branches, keyword, node, path, parent_type.clone(), errors);
             }
         }
     }
@@ -420,20 +404,13 @@ impl Validator {
         keyword: &'static str,
         node: &mut Node,
         path: &mut Vec<String>,
-        schema_path: &str,
         parent_type: Option<String>,
         errors: &mut Vec<RawError>,
     ) {
         let mut variants: Vec<Vec<RawError>> = Vec::new();
-        for (index, branch) in branches.iter().enumerate() {
+        for branch in branches {
             let mut branch_errors = Vec::new();
-            self.check(
-                branch,
-                node,
-                path,
-                join(schema_path, &index.to_string()),
-                &mut branch_errors,
-            );
+            self.check(branch, node, path, &mut branch_errors);
             if branch_errors.is_empty() {
                 return;
             }
@@ -502,14 +479,6 @@ impl Validator {
     }
 }
 
-fn join(base: &str, segment: &str) -> String {
-    if base.is_empty() {
-        segment.to_owned()
-    } else {
-        format!("{base}/{segment}")
-    }
-}
-
 fn collect_patterns(schema: &Schema, patterns: &mut HashMap<String, Option<Regex>>) {
     match schema {
         Schema::Object(map) => {
@@ -545,13 +514,14 @@ fn has_type(node: &Node, kind: &str) -> bool {
 /// Ajv's `coerceTypes: 'array'`: unwrap a one-element array, then try each target type in order.
 fn coerce(node: &Node, types: &[&str]) -> Option<Value> {
     let mut data = &node.value;
-    if let Value::Array(items) = data {
-        if items.len() == 1 && !types.contains(&"array") {
-            data = &items[0].value;
-            let unwrapped = Node::new(data.clone(), node.span);
-            if types.iter().any(|kind| has_type(&unwrapped, kind)) {
-                return Some(data.clone());
-            }
+    if let Value::Array(items) = data
+        && items.len() == 1
+        && !types.contains(&"array")
+    {
+        data = &items[0].value;
+        let unwrapped = Node::new(data.clone(), node.span);
+        if types.iter().any(|kind| has_type(&unwrapped, kind)) {
+            return Some(data.clone());
         }
     }
     for kind in types {
