@@ -4,7 +4,6 @@
 use std::sync::OnceLock;
 
 use crate::codes;
-use crate::compile::functions;
 use crate::diag::{Diagnostic, Severity};
 use crate::schema::msk_event_schema;
 use crate::tree::{Node, Value};
@@ -39,26 +38,29 @@ fn validator() -> &'static Validator {
 /// (coercion still happens in every mode, as in Serverless).
 pub fn check_events(root: &mut Node, mode: ValidationMode) -> Vec<Diagnostic> {
     move_null_keys_last(root);
-    let names: Vec<String> = functions(root)
-        .into_iter()
-        .map(|(name, _)| name.to_owned())
-        .collect();
     let mut found = Vec::new();
-    for name in names {
-        let Some(Value::Array(events)) = root
-            .get_mut("functions")
-            .and_then(|functions| functions.get_mut(&name))
-            .and_then(|function| function.get_mut("events"))
-            .map(|events| &mut events.value)
-        else {
-            continue;
-        };
-        for (index, event) in events.iter_mut().enumerate() {
-            check_event(
-                event,
-                &format!("functions.{name}.events.{index}"),
-                &mut found,
-            );
+    // The functions in config order (`compile::functions`), walked in place: looking each
+    // one up by name would cost time quadratic in the number of functions.
+    if let Some(Value::Object(functions)) = root
+        .get_mut("functions")
+        .map(|functions| &mut functions.value)
+    {
+        for function in functions.iter_mut() {
+            let name = &function.key;
+            let Some(Value::Array(events)) = function
+                .value
+                .get_mut("events")
+                .map(|events| &mut events.value)
+            else {
+                continue;
+            };
+            for (index, event) in events.iter_mut().enumerate() {
+                check_event(
+                    event,
+                    &format!("functions.{name}.events.{index}"),
+                    &mut found,
+                );
+            }
         }
     }
     // Serverless shows each message once.
@@ -194,8 +196,11 @@ fn help_for(violation: &SchemaViolation) -> Option<String> {
 fn move_null_keys_last(node: &mut Node) {
     match &mut node.value {
         Value::Object(entries) => {
-            // A stable sort keeps the relative order within both groups.
-            entries.sort_by_key(|entry| entry.value.is_null());
+            // A stable sort keeps the relative order within both groups (skipped when there
+            // is nothing to move, which is almost always).
+            if entries.iter().any(|entry| entry.value.is_null()) {
+                entries.sort_by_key(|entry| entry.value.is_null());
+            }
             entries
                 .iter_mut()
                 .for_each(|entry| move_null_keys_last(&mut entry.value));

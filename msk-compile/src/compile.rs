@@ -6,25 +6,60 @@
 //! the offending value instead, and it keeps going so that one run reports every problem.
 
 use indexmap::IndexMap;
-use serde_json::{Map, Value as Json, json};
+use serde::ser::{Serialize, SerializeMap, Serializer};
+use serde_json::{Map, Value as Json};
 
 use msk_model::iam::{EC2_ACTIONS, KAFKA_ACTIONS};
 use msk_model::{CfnField, CfnMapping, CfnProperty, IdToken, MskEvent, Presence, Shape};
 
 use crate::codes;
 use crate::diag::Diagnostic;
-use crate::json::{stringify_compact, to_json};
+use crate::json::{Replay, object, stringify_compact, to_json};
 use crate::naming::event_logical_id;
 use crate::service::{
     TargetAlias, creates_shared_role, lambda_target, role_dependency, target_alias,
 };
 use crate::tree::{Node, Span, Value};
 
+/// One compiled resource, held as its compact JSON text; [`Resource::to_json`] gives the
+/// value back, and serializing it gives exactly what serializing that value gives.
+///
+/// A big service compiles to tens of thousands of resources, all kept until the output is
+/// written. As `serde_json::Value`s (an index map per object, an allocation per string) they
+/// took six times the memory of their text and were most of a run's peak memory.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Resource(Box<str>);
+
+impl Resource {
+    pub fn new(value: &Json) -> Self {
+        Resource(value.to_string().into_boxed_str())
+    }
+
+    /// The resource as a JSON value.
+    pub fn to_json(&self) -> Json {
+        // Replaying our own text into a value cannot fail; `Null` keeps this total.
+        Replay(&self.0)
+            .serialize(serde_json::value::Serializer)
+            .unwrap_or(Json::Null)
+    }
+
+    /// The compact JSON text (`JSON.stringify(resource)`, up to number forms).
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+impl Serialize for Resource {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        Replay(&self.0).serialize(serializer)
+    }
+}
+
 /// What the msk compiler adds to the CloudFormation template.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Compiled {
     /// The EventSourceMapping resources by logical ID, in Serverless' order.
-    pub resources: IndexMap<String, Json>,
+    pub resources: IndexMap<String, Resource>,
     /// The kafka + ec2 statement pairs, one pair per function with msk events, in order.
     pub statements: Vec<Json>,
     /// Whether Serverless creates the shared `IamRoleLambdaExecution` role the statements
@@ -42,13 +77,35 @@ impl Compiled {
     }
 
     /// `{"Resources": …, "IamRoleStatements": …}`, the CLI's output without `--template`.
+    ///
+    /// This copies every resource; to write the output, serialize the `Compiled` itself
+    /// (`json::stringify_pretty(&compiled)`), which gives the same text without the copy.
     pub fn to_json(&self) -> Json {
         let resources: Map<String, Json> = self
             .resources
             .iter()
-            .map(|(id, resource)| (id.clone(), resource.clone()))
+            .map(|(id, resource)| (id.clone(), resource.to_json()))
             .collect();
-        json!({ "Resources": resources, "IamRoleStatements": self.iam_statements() })
+        let mut output = Map::with_capacity(2);
+        output.insert("Resources".to_owned(), Json::Object(resources));
+        output.insert(
+            "IamRoleStatements".to_owned(),
+            self.iam_statements()
+                .map_or(Json::Null, |statements| Json::Array(statements.to_vec())),
+        );
+        Json::Object(output)
+    }
+}
+
+/// Serializes exactly as [`Compiled::to_json`] (same keys, order and values), borrowing: a
+/// big service's resources are not copied on their way out.
+impl Serialize for Compiled {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut output = serializer.serialize_map(Some(2))?;
+        output.serialize_entry("Resources", &self.resources)?;
+        // `None` is written as `null`, as `Json::Null` is.
+        output.serialize_entry("IamRoleStatements", &self.iam_statements())?;
+        output.end()
     }
 }
 
@@ -63,23 +120,75 @@ pub fn functions(root: &Node) -> Vec<(&str, &Node)> {
     }
 }
 
-/// Where one resource came from, to report logical-ID collisions.
-#[derive(Debug)]
-struct Origin {
-    path: String,
-}
-
 /// Compiles every msk event of the (validated, coerced) config.
 pub fn compile(root: &Node, diagnostics: &mut Vec<Diagnostic>) -> Compiled {
     let functions = functions(root);
-    let shared_role = creates_shared_role(root, &functions);
-    let mut resources = IndexMap::new();
-    let mut origins: IndexMap<String, Origin> = IndexMap::new();
-    let mut statements = Vec::new();
-
+    let mut compiler = Compiler::new(root, &functions);
     for (name, function) in &functions {
+        compiler.function(root, name, function, diagnostics);
+    }
+    compiler.finish()
+}
+
+/// [`compile`], consuming the config: each function's part of the tree is freed as soon as
+/// its events are compiled, so that the tree and the resources are never both whole in memory
+/// (for a big service the two are its peak). Same result, same diagnostics.
+pub fn compile_owned(mut root: Node, diagnostics: &mut Vec<Diagnostic>) -> Compiled {
+    let mut compiler = Compiler::new(&root, &functions(&root));
+    // Only the functions are taken out; what else a function's resources depend on
+    // (`provider.role`, `provider.iam.role`) stays in `root`.
+    let taken = match root.get_mut("functions").map(|node| &mut node.value) {
+        Some(Value::Object(entries)) => std::mem::take(entries),
+        _ => Vec::new(),
+    };
+    for function in taken {
+        compiler.function(&root, &function.key, &function.value, diagnostics);
+    }
+    compiler.finish()
+}
+
+/// The state of one compilation: what is compiled so far, and what it needs to know about
+/// the whole service.
+struct Compiler {
+    resources: IndexMap<String, Resource>,
+    /// `origins[i]`: the event path of the first event that compiled to resource `i`, to
+    /// report logical-ID collisions.
+    origins: Vec<String>,
+    statements: Vec<Json>,
+    shared_role: bool,
+    custom_resources: Vec<String>,
+}
+
+impl Compiler {
+    fn new(root: &Node, functions: &[(&str, &Node)]) -> Self {
+        let custom_resources = match root
+            .pointer(&["resources", "Resources"])
+            .map(|node| &node.value)
+        {
+            Some(Value::Object(entries)) => {
+                entries.iter().map(|entry| entry.key.clone()).collect()
+            }
+            _ => Vec::new(),
+        };
+        Compiler {
+            resources: IndexMap::new(),
+            origins: Vec::new(),
+            statements: Vec::new(),
+            shared_role: creates_shared_role(root, functions),
+            custom_resources,
+        }
+    }
+
+    /// Compiles the events of one function (in config order).
+    fn function(
+        &mut self,
+        root: &Node,
+        name: &str,
+        function: &Node,
+        diagnostics: &mut Vec<Diagnostic>,
+    ) {
         let events = match function.get("events").map(|node| &node.value) {
-            None | Some(Value::Null) => continue,
+            None | Some(Value::Null) => return,
             Some(Value::Array(events)) => events,
             Some(_) => {
                 if let Some(node) = function.get("events") {
@@ -92,7 +201,7 @@ pub fn compile(root: &Node, diagnostics: &mut Vec<Diagnostic>) -> Compiled {
                         .with_path(format!("functions.{name}.events")),
                     );
                 }
-                continue;
+                return;
             }
         };
         let alias = match target_alias(name, function) {
@@ -136,50 +245,54 @@ pub fn compile(root: &Node, diagnostics: &mut Vec<Diagnostic>) -> Compiled {
             if let Some((logical_id, resource)) =
                 build_resource::<MskEvent>(&context, &depends_on, diagnostics)
             {
+                let resource = Resource::new(&resource);
                 if let Some(arn) = MskEvent::IAM_RESOURCE_KEY.and_then(|key| msk.get(key)) {
                     cluster_arns.push(to_json(arn));
                 }
-                if let Some(first) = origins.get(&logical_id) {
-                    diagnostics.push(
-                        Diagnostic::warning(
-                            codes::LOGICAL_ID_COLLISION,
-                            format!("this event and the one at '{}' both compile to `{logical_id}`; Serverless keeps only this one", first.path),
-                        )
-                        .at(msk.span)
-                        .with_path(event_path.clone())
-                        .with_help("give the events different topics, or clusters with different names"),
-                    );
-                } else {
-                    origins.insert(
-                        logical_id.clone(),
-                        Origin {
-                            path: event_path.clone(),
-                        },
-                    );
+                match self.resources.get_index_of(&logical_id) {
+                    Some(at) => {
+                        let first = self.origins.get(at).map_or("", String::as_str);
+                        diagnostics.push(
+                            Diagnostic::warning(
+                                codes::LOGICAL_ID_COLLISION,
+                                format!("this event and the one at '{first}' both compile to `{logical_id}`; Serverless keeps only this one"),
+                            )
+                            .at(msk.span)
+                            .with_path(event_path.clone())
+                            .with_help("give the events different topics, or clusters with different names"),
+                        );
+                        // Assignment to an existing key: the resource keeps its position.
+                        self.resources.insert(logical_id, resource);
+                    }
+                    None => {
+                        self.resources.insert(logical_id, resource);
+                        self.origins.push(event_path);
+                    }
                 }
-                resources.insert(logical_id, resource);
             }
         }
 
         if !cluster_arns.is_empty() {
-            statements.push(
-                json!({ "Effect": "Allow", "Action": KAFKA_ACTIONS, "Resource": cluster_arns }),
-            );
-            statements.push(json!({ "Effect": "Allow", "Action": EC2_ACTIONS, "Resource": "*" }));
+            self.statements.push(object([
+                ("Effect", Json::from("Allow")),
+                ("Action", Json::from(KAFKA_ACTIONS.as_slice())),
+                ("Resource", Json::Array(cluster_arns)),
+            ]));
+            self.statements.push(object([
+                ("Effect", Json::from("Allow")),
+                ("Action", Json::from(EC2_ACTIONS.as_slice())),
+                ("Resource", Json::from("*")),
+            ]));
         }
     }
-    let custom_resources = match root
-        .pointer(&["resources", "Resources"])
-        .map(|node| &node.value)
-    {
-        Some(Value::Object(entries)) => entries.iter().map(|entry| entry.key.clone()).collect(),
-        _ => Vec::new(),
-    };
-    Compiled {
-        resources,
-        statements,
-        shared_role,
-        custom_resources,
+
+    fn finish(self) -> Compiled {
+        Compiled {
+            resources: self.resources,
+            statements: self.statements,
+            shared_role: self.shared_role,
+            custom_resources: self.custom_resources,
+        }
     }
 }
 
@@ -285,8 +398,11 @@ fn build_resource<M: CfnMapping>(
     }
     let parts: Vec<&str> = id_parts.iter().map(String::as_str).collect();
     let logical_id = event_logical_id(event.function, M::LOGICAL_ID_INFIX, &parts);
-    let resource =
-        json!({ "Type": M::RESOURCE_TYPE, "DependsOn": depends_on, "Properties": properties });
+    let resource = object([
+        ("Type", Json::from(M::RESOURCE_TYPE)),
+        ("DependsOn", Json::Array(depends_on.to_vec())),
+        ("Properties", Json::Object(properties)),
+    ]);
     Some((logical_id, resource))
 }
 
@@ -320,12 +436,20 @@ fn field_value(
     match field.shape {
         Shape::Value => Some(value),
         Shape::List => Some(Json::Array(vec![value])),
-        Shape::SourceAccess { kind } => Some(json!([{ "Type": kind, "URI": value }])),
+        Shape::SourceAccess { kind } => Some(Json::Array(vec![object([
+            ("Type", Json::from(kind)),
+            ("URI", value),
+        ])])),
         Shape::FilterPatterns => match node.map(|node| &node.value) {
             Some(Value::Array(patterns)) => Some(Json::Array(
                 patterns
                     .iter()
-                    .map(|pattern| json!({ "Pattern": stringify_compact(&to_json(pattern)) }))
+                    .map(|pattern| {
+                        object([(
+                            "Pattern",
+                            Json::String(stringify_compact(&to_json(pattern))),
+                        )])
+                    })
                     .collect(),
             )),
             _ => {

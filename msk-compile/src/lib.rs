@@ -98,7 +98,9 @@ pub fn compile_source(source: &str, format: Format, options: &Options) -> Report
         .filter_map(|diagnostic| diagnostic.path.clone())
         .collect();
     let mut compile_diagnostics = Vec::new();
-    let compiled = compile::compile(&root, &mut compile_diagnostics);
+    // Consumes the tree as it goes: for a big service, tree and resources together would
+    // be the run's peak memory.
+    let compiled = compile::compile_owned(root, &mut compile_diagnostics);
     compile_diagnostics.retain(|diagnostic| {
         !diagnostic.path.as_ref().is_some_and(|path| {
             schema_errors.iter().any(|rejected| {

@@ -2,9 +2,10 @@
 //! order, their execution role (`DependsOn`), their alias target (`FunctionName`), and
 //! whether Serverless creates the shared `IamRoleLambdaExecution` role at all.
 
-use serde_json::json;
+use serde_json::Value as Json;
 
 use crate::diag::Diagnostic;
+use crate::json::object;
 use crate::naming::{lambda_logical_id, normalized_function_name};
 use crate::tree::{Node, Value};
 
@@ -108,9 +109,22 @@ pub fn target_alias(name: &str, function: &Node) -> Result<Option<TargetAlias>, 
 
 /// `resolveLambdaTarget`: the function ARN, or the alias ARN when there is an alias.
 pub fn lambda_target(name: &str, alias: Option<&TargetAlias>) -> serde_json::Value {
-    let arn = json!({ "Fn::GetAtt": [lambda_logical_id(name), "Arn"] });
+    // Built by moving values in: `json!` would copy `arn` through serialization.
+    let arn = object([(
+        "Fn::GetAtt",
+        Json::Array(vec![
+            Json::String(lambda_logical_id(name)),
+            Json::from("Arn"),
+        ]),
+    )]);
     match alias {
-        Some(alias) => json!({ "Fn::Join": [":", [arn, alias.name]] }),
+        Some(alias) => object([(
+            "Fn::Join",
+            Json::Array(vec![
+                Json::from(":"),
+                Json::Array(vec![arn, Json::from(alias.name)]),
+            ]),
+        )]),
         None => arn,
     }
 }

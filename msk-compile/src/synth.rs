@@ -494,5 +494,10 @@ mod tests {
         assert_eq!(compiled.resources.len(), 1000);
         assert_eq!(compiled.statements.len(), 400);
         assert!(compiled.shared_role);
+        // The CLI serializes the `Compiled` itself; it must equal its JSON value's text.
+        assert_eq!(
+            crate::json::stringify_pretty(&compiled),
+            crate::json::stringify_pretty(&compiled.to_json())
+        );
     }
 }

@@ -12,7 +12,7 @@
 use serde_json::{Map, Value as Json};
 
 use crate::codes;
-use crate::compile::Compiled;
+use crate::compile::{Compiled, Resource};
 use crate::diag::Diagnostic;
 use crate::json::stringify_pretty;
 
@@ -64,11 +64,14 @@ fn merge_resources(resources: &mut Map<String, Json>, compiled: &Compiled) {
     let rest: Vec<(String, Json)> = rest.collect();
     for (logical_id, resource) in &compiled.resources {
         if !rest.iter().any(|(key, _)| key == logical_id) {
-            merged.insert(logical_id.clone(), resource.clone());
+            merged.insert(logical_id.clone(), resource.to_json());
         }
     }
     for (key, value) in rest {
-        let value = compiled.resources.get(&key).cloned().unwrap_or(value);
+        let value = compiled
+            .resources
+            .get(&key)
+            .map_or(value, Resource::to_json);
         merged.insert(key, value);
     }
     *resources = merged;

@@ -59,10 +59,28 @@ pub enum Detail {
 
 /// Error as Ajv records it, before Serverless' normalization.
 #[derive(Debug, Clone)]
-struct RawError {
+struct RawError<'s> {
     violation: SchemaViolation,
     /// `parentSchema.type` of the failing keyword (Serverless uses it to word anyOf errors).
-    parent_type: Option<String>,
+    parent_type: Option<&'s str>,
+}
+
+/// One step of the path below the validated node while validating. Borrowed from the
+/// schema (property names) or a plain index, so that walking a valid value allocates
+/// nothing; violations get the path as strings.
+#[derive(Debug, Clone, Copy)]
+enum Segment<'s> {
+    Key(&'s str),
+    Index(usize),
+}
+
+fn path_strings(path: &[Segment<'_>]) -> Vec<String> {
+    path.iter()
+        .map(|segment| match segment {
+            Segment::Key(key) => (*key).to_owned(),
+            Segment::Index(index) => index.to_string(),
+        })
+        .collect()
 }
 
 /// A compiled view of one schema document (definitions resolved, patterns compiled once).
@@ -93,13 +111,14 @@ impl Validator {
         // that carry a description); Serverless inlines its definitions the same way.
         for _ in 0..32 {
             if let Some(reference) = current.get("$ref").and_then(Schema::as_str) {
+                // `#/a/b` → the JSON pointer `/a/b` (without building a new string).
                 let Some(target) = reference
-                    .strip_prefix("#/")
-                    .map(|pointer| format!("/{pointer}"))
+                    .strip_prefix('#')
+                    .filter(|pointer| pointer.starts_with('/'))
                 else {
                     return current;
                 };
-                match self.root.pointer(&target) {
+                match self.root.pointer(target) {
                     Some(found) => current = found,
                     None => return current,
                 }
@@ -115,46 +134,53 @@ impl Validator {
         current
     }
 
-    fn check(
-        &self,
-        schema: &Schema,
+    fn check<'s>(
+        &'s self,
+        schema: &'s Schema,
         node: &mut Node,
-        path: &mut Vec<String>,
-        errors: &mut Vec<RawError>,
+        path: &mut Vec<Segment<'s>>,
+        errors: &mut Vec<RawError<'s>>,
     ) {
         let schema = self.resolve(schema);
         let Some(keywords) = schema.as_object() else {
             return;
         };
-        let parent_type = keywords
-            .get("type")
-            .and_then(Schema::as_str)
-            .map(str::to_owned);
-        let fail = |errors: &mut Vec<RawError>,
+        let parent_type = keywords.get("type").and_then(Schema::as_str);
+        let fail = |errors: &mut Vec<RawError<'s>>,
                     keyword: &'static str,
                     message: String,
                     span: Span,
                     detail: Detail,
-                    path: &[String]| {
+                    path: &[Segment<'s>]| {
             errors.push(RawError {
                 violation: SchemaViolation {
-                    path: path.to_vec(),
+                    path: path_strings(path),
                     keyword,
                     message,
                     span,
                     detail,
                 },
-                parent_type: parent_type.clone(),
+                parent_type,
             });
         };
 
         if let Some(types) = keywords.get("type") {
+            // The common case, a value of the right type, needs no list of the types.
+            let matches = match types {
+                Schema::String(single) => has_type(node, single),
+                Schema::Array(many) => many
+                    .iter()
+                    .filter_map(Schema::as_str)
+                    .any(|kind| has_type(node, kind)),
+                _ => false,
+            };
             let types: Vec<&str> = match types {
+                _ if matches => Vec::new(),
                 Schema::String(single) => vec![single.as_str()],
                 Schema::Array(many) => many.iter().filter_map(Schema::as_str).collect(),
                 _ => Vec::new(),
             };
-            if !types.iter().any(|kind| has_type(node, kind)) {
+            if !matches {
                 match coerce(node, &types) {
                     Some(coerced) => node.value = coerced,
                     None => {
@@ -283,7 +309,7 @@ impl Validator {
                 }
                 if let Some(item_schema) = keywords.get("items") {
                     for (index, item) in items.iter_mut().enumerate() {
-                        path.push(index.to_string());
+                        path.push(Segment::Index(index));
                         self.check(item_schema, item, path, errors);
                         path.pop();
                     }
@@ -313,11 +339,14 @@ impl Validator {
                     }
                 }
                 if keywords.get("additionalProperties") == Some(&Schema::Bool(false)) {
-                    let known: Vec<String> = properties
-                        .map(|map| map.keys().cloned().collect())
-                        .unwrap_or_default();
+                    // Listed (and copied) only for a violation's help text.
+                    let known = || -> Vec<String> {
+                        properties
+                            .map(|map| map.keys().cloned().collect())
+                            .unwrap_or_default()
+                    };
                     for entry in entries.iter().filter(|entry| !entry.value.is_null()) {
-                        if !known.contains(&entry.key) {
+                        if !properties.is_some_and(|map| map.contains_key(&entry.key)) {
                             fail(
                                 errors,
                                 "additionalProperties",
@@ -325,7 +354,7 @@ impl Validator {
                                 entry.key_span,
                                 Detail::UnknownKey {
                                     key: entry.key.clone(),
-                                    known: known.clone(),
+                                    known: known(),
                                 },
                                 path,
                             );
@@ -339,7 +368,7 @@ impl Validator {
                             .iter_mut()
                             .find(|entry| entry.key == *key && !entry.value.is_null())
                         {
-                            path.push(key.clone());
+                            path.push(Segment::Key(key));
                             self.check(property_schema, &mut entry.value, path, errors);
                             path.pop();
                         }
@@ -351,20 +380,29 @@ impl Validator {
     }
 
     /// Keywords that apply to values of every type: `enum`, `const`, `anyOf`/`oneOf`.
-    fn check_untyped(
-        &self,
-        keywords: &serde_json::Map<String, Schema>,
+    fn check_untyped<'s>(
+        &'s self,
+        keywords: &'s serde_json::Map<String, Schema>,
         node: &mut Node,
-        path: &mut Vec<String>,
-        errors: &mut Vec<RawError>,
+        path: &mut Vec<Segment<'s>>,
+        errors: &mut Vec<RawError<'s>>,
     ) {
-        let parent_type = keywords
-            .get("type")
-            .and_then(Schema::as_str)
-            .map(str::to_owned);
+        let parent_type = keywords.get("type").and_then(Schema::as_str);
         if let Some(Schema::Array(allowed)) = keywords.get("enum") {
-            let data = crate::json::to_json(node);
-            if !allowed.iter().any(|candidate| json_equal(candidate, &data)) {
+            let found = match &node.value {
+                // Strings (the usual enum values) compare as `json_equal` does, without
+                // converting the node.
+                Value::String(text) => allowed
+                    .iter()
+                    .any(|candidate| candidate.as_str() == Some(text.as_str())),
+                _ => {
+                    let data = crate::json::to_json(node);
+                    allowed
+                        .iter()
+                        .any(|candidate| json_equal(candidate, &data))
+                }
+            };
+            if !found {
                 let strings: Option<Vec<String>> = allowed
                     .iter()
                     .map(|value| value.as_str().map(str::to_owned))
@@ -375,7 +413,7 @@ impl Validator {
                 }
                 errors.push(RawError {
                     violation: SchemaViolation {
-                        path: path.clone(),
+                        path: path_strings(path),
                         keyword: "enum",
                         message,
                         span: node.span,
@@ -384,13 +422,13 @@ impl Validator {
                             actual: node.as_str().map(str::to_owned),
                         },
                     },
-                    parent_type: parent_type.clone(),
+                    parent_type,
                 });
             }
         }
         for keyword in ["anyOf", "oneOf"] {
             if let Some(Schema::Array(branches)) = keywords.get(keyword) {
-                self.check_any_of(branches, keyword, node, path, parent_type.clone(), errors);
+                self.check_any_of(branches, keyword, node, path, parent_type, errors);
             }
         }
     }
@@ -398,14 +436,14 @@ impl Validator {
     /// `anyOf`: the first passing branch wins (later ones are not evaluated, as in Ajv);
     /// when none passes, Serverless' normalization decides which errors to show.
     #[allow(clippy::too_many_arguments)]
-    fn check_any_of(
-        &self,
-        branches: &[Schema],
+    fn check_any_of<'s>(
+        &'s self,
+        branches: &'s [Schema],
         keyword: &'static str,
         node: &mut Node,
-        path: &mut Vec<String>,
-        parent_type: Option<String>,
-        errors: &mut Vec<RawError>,
+        path: &mut Vec<Segment<'s>>,
+        parent_type: Option<&'s str>,
+        errors: &mut Vec<RawError<'s>>,
     ) {
         let mut variants: Vec<Vec<RawError>> = Vec::new();
         for branch in branches {
@@ -453,13 +491,11 @@ impl Validator {
         }
         let mut common_type = None;
         for variant in &variants {
-            let mut types: Vec<Option<&String>> = variant
-                .iter()
-                .map(|error| error.parent_type.as_ref())
-                .collect();
+            let mut types: Vec<Option<&str>> =
+                variant.iter().map(|error| error.parent_type).collect();
             types.dedup();
             if let [Some(kind)] = types.as_slice() {
-                common_type = Some((*kind).clone());
+                common_type = Some(*kind);
             }
         }
         let message = match (variants.is_empty(), common_type) {
@@ -468,7 +504,7 @@ impl Validator {
         };
         errors.push(RawError {
             violation: SchemaViolation {
-                path: path.clone(),
+                path: path_strings(path),
                 keyword,
                 message,
                 span: node.span,

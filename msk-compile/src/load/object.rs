@@ -16,9 +16,15 @@ use std::collections::{HashMap, HashSet};
 use super::scalar::is_array_index;
 use crate::tree::{Entry, Node, Span};
 
+/// Mappings with up to this many keys find a key by scanning: most mappings have a handful
+/// of keys, and hashing (plus a copy of every key) would cost more than the scan. Bigger
+/// ones (`functions:` of a big service) get a hash index, so loading stays linear.
+const SCAN_LIMIT: usize = 16;
+
 #[derive(Debug, Default)]
 pub(crate) struct ObjectBuilder {
     entries: Vec<Entry>,
+    /// Key → position, built once the mapping outgrows [`SCAN_LIMIT`] (empty before).
     index: HashMap<String, usize>,
     /// Keys that came from a merge and may still be overridden by an explicit key.
     overridable: HashSet<String>,
@@ -36,8 +42,8 @@ impl ObjectBuilder {
         key_span: Span,
         value: Node,
     ) -> Result<(), Span> {
-        match self.index.get(&key) {
-            Some(&at) => {
+        match self.position(&key) {
+            Some(at) => {
                 if !self.overridable.remove(&key) {
                     return Err(self.entries[at].key_span);
                 }
@@ -56,7 +62,7 @@ impl ObjectBuilder {
     /// The entries of one merge source (`<<: *anchor`), in that source's order.
     pub(crate) fn merge(&mut self, source: Vec<Entry>) {
         for entry in source {
-            if !self.index.contains_key(&entry.key) {
+            if self.position(&entry.key).is_none() {
                 self.overridable.insert(entry.key.clone());
                 self.push(entry.key, entry.key_span, entry.value);
             }
@@ -65,8 +71,8 @@ impl ObjectBuilder {
 
     /// `JSON.parse`: the last value wins, in the first key's position.
     pub(crate) fn insert_json(&mut self, key: String, key_span: Span, value: Node) {
-        match self.index.get(&key) {
-            Some(&at) => {
+        match self.position(&key) {
+            Some(at) => {
                 self.entries[at] = Entry {
                     key,
                     key_span,
@@ -77,8 +83,26 @@ impl ObjectBuilder {
         }
     }
 
+    fn position(&self, key: &str) -> Option<usize> {
+        if self.index.is_empty() {
+            self.entries.iter().position(|entry| entry.key == key)
+        } else {
+            self.index.get(key).copied()
+        }
+    }
+
     fn push(&mut self, key: String, key_span: Span, value: Node) {
-        self.index.insert(key.clone(), self.entries.len());
+        if self.entries.len() == SCAN_LIMIT && self.index.is_empty() {
+            self.index = self
+                .entries
+                .iter()
+                .enumerate()
+                .map(|(at, entry)| (entry.key.clone(), at))
+                .collect();
+        }
+        if !self.index.is_empty() {
+            self.index.insert(key.clone(), self.entries.len());
+        }
         self.entries.push(Entry {
             key,
             key_span,
@@ -90,6 +114,9 @@ impl ObjectBuilder {
     pub(crate) fn finish(self) -> Vec<Entry> {
         let mut entries = self.entries;
         js_order(&mut entries);
+        // The tree keeps every mapping until the end of the run; the growth slack would be
+        // a third of its memory.
+        entries.shrink_to_fit();
         entries
     }
 }
@@ -152,6 +179,28 @@ mod tests {
                 "1.5"
             ]
         );
+    }
+
+    #[test]
+    fn big_mappings_find_their_keys_through_the_index() {
+        let mut object = ObjectBuilder::new();
+        for at in 0..40 {
+            assert!(
+                object
+                    .insert_yaml(format!("k{at}"), Span::new(at, at + 1), node(0.0))
+                    .is_ok()
+            );
+        }
+        for at in [0, SCAN_LIMIT - 1, SCAN_LIMIT, 39] {
+            assert_eq!(
+                object.insert_yaml(format!("k{at}"), Span::default(), node(1.0)),
+                Err(Span::new(at, at + 1))
+            );
+        }
+        object.insert_json("k20".to_owned(), Span::default(), node(2.0));
+        let entries = object.finish();
+        assert_eq!(entries.len(), 40);
+        assert_eq!(entries[20].value.value, Value::Number(2.0));
     }
 
     #[test]

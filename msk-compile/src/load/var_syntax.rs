@@ -261,7 +261,9 @@ impl<'v> Machine<'v> {
 
     fn finalize_variable(&mut self) {
         self.finalize_source();
-        let sources = self.sources.take().unwrap_or_default();
+        let mut sources = self.sources.take().unwrap_or_default();
+        // Kept until the property is resolved, for every property of the config at once.
+        sources.shrink_to_fit();
         self.push_variable(Variable {
             start: self.variable_start.saturating_sub(self.context_start),
             end: (self.index + 1).saturating_sub(self.context_start),
@@ -480,7 +482,9 @@ impl<'v> Machine<'v> {
         let Some(id) = self.variables else {
             return Ok(None);
         };
-        let variables = std::mem::take(&mut self.arena[id]);
+        let mut variables = std::mem::take(&mut self.arena[id]);
+        // Kept until the property is resolved, for every property of the config at once.
+        variables.shrink_to_fit();
         Ok(Self::normalize(self.value.len(), variables))
     }
 

@@ -38,7 +38,7 @@ use super::scalar::{is_array_index, js_number_to_string, js_trim, number_value};
 use super::var_syntax::{self, ErrId, Meta, Source, VarState, Variable};
 use super::{VARIABLE_CYCLE, VARIABLE_INVALID, VARIABLE_SYNTAX, VARIABLE_UNRESOLVED};
 use crate::diag::Diagnostic;
-use crate::tree::{Node, Span, Value};
+use crate::tree::{Entry, Node, Span, Value};
 
 /// What Serverless takes from its command line and environment for variables.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -126,6 +126,7 @@ fn resolve_on_this_thread(
         in_progress: HashSet::new(),
         depth: 0,
         needles: Vec::new(),
+        hints: Vec::new(),
     };
     let entries = parse_entries(resolver.root, &[]);
     for entry in entries {
@@ -189,6 +190,8 @@ struct Resolver<'a> {
     in_progress: HashSet<String>,
     depth: usize,
     needles: Vec<String>,
+    /// Where the last property was written, for [`set_at_hinted`].
+    hints: Vec<usize>,
 }
 
 fn join_path(keys: &[String]) -> String {
@@ -378,45 +381,71 @@ fn js_get_path(root: &Node, keys: &[String]) -> Option<Node> {
 }
 
 fn set_at(root: &mut Node, keys: &[String], value: Node) {
+    set_at_hinted(root, keys, value, &mut Vec::new());
+}
+
+/// [`set_at`], starting the key search in each mapping where the previous call found its
+/// key at that depth (`hints`, updated): properties are resolved in config order, so the next
+/// one sits at or just after the previous one, and resolving every property under a mapping
+/// with thousands of keys (`functions` of a big service) stays linear instead of quadratic.
+/// Keys are unique within a mapping, so where the search starts does not change the result.
+fn set_at_hinted(root: &mut Node, keys: &[String], value: Node, hints: &mut Vec<usize>) {
     let Some((last, parents)) = keys.split_last() else {
         *root = value;
         return;
     };
     let mut node = root;
-    for key in parents {
-        node = match &mut node.value {
-            Value::Object(entries) => match entries.iter_mut().find(|entry| &entry.key == key) {
-                Some(entry) => &mut entry.value,
-                None => return,
-            },
-            Value::Array(items) => match key
-                .parse::<usize>()
-                .ok()
-                .and_then(|index| items.get_mut(index))
-            {
-                Some(item) => item,
-                None => return,
-            },
-            _ => return,
+    for (depth, key) in keys.iter().enumerate() {
+        let hint = hints.get(depth).copied().unwrap_or(0);
+        let at = match &node.value {
+            Value::Object(entries) => find_from(entries, key, hint),
+            Value::Array(items) => key.parse::<usize>().ok().filter(|at| *at < items.len()),
+            _ => None,
         };
+        let Some(at) = at else { return };
+        // Overwritten in place: the deeper hints are still to be read by this walk.
+        match hints.get_mut(depth) {
+            Some(slot) => *slot = at,
+            None => hints.push(at),
+        }
+        if depth == parents.len() {
+            break;
+        }
+        let child = match &mut node.value {
+            Value::Object(entries) => entries.get_mut(at).map(|entry| &mut entry.value),
+            Value::Array(items) => items.get_mut(at),
+            _ => None,
+        };
+        let Some(child) = child else { return };
+        node = child;
     }
+    hints.truncate(keys.len());
     match &mut node.value {
         Value::Object(entries) => {
-            if let Some(entry) = entries.iter_mut().find(|entry| &entry.key == last) {
+            if let Some(entry) = hints.last().and_then(|at| entries.get_mut(*at))
+                && &entry.key == last
+            {
                 entry.value = value;
             }
         }
         Value::Array(items) => {
-            if let Some(item) = last
-                .parse::<usize>()
-                .ok()
-                .and_then(|index| items.get_mut(index))
-            {
+            if let Some(item) = hints.last().and_then(|at| items.get_mut(*at)) {
                 *item = value;
             }
         }
         _ => {}
     }
+}
+
+/// The position of `key` in `entries`, searching from `hint` on, then before it.
+fn find_from(entries: &[Entry], key: &str, hint: usize) -> Option<usize> {
+    let start = hint.min(entries.len());
+    let (before, after) = entries.split_at(start);
+    after
+        .iter()
+        .position(|entry| entry.key == key)
+        .map(|at| start + at)
+        .or_else(|| before.iter().position(|entry| entry.key == key))
 }
 
 /// A value as it leaves a source: `JSON.parse(JSON.stringify(value))`.
@@ -524,7 +553,13 @@ impl Resolver<'_> {
         }
         self.in_progress.insert(path.to_owned());
         self.depth += 1;
+        // A dependency resolved on the way writes elsewhere in the config; the hints of the
+        // properties resolved in config order must survive it.
+        let outer_hints = (self.depth > 1).then(|| std::mem::take(&mut self.hints));
         self.resolve_property_inner(path);
+        if let Some(outer_hints) = outer_hints {
+            self.hints = outer_hints;
+        }
         self.depth -= 1;
         self.in_progress.remove(path);
         Ok(())
@@ -605,7 +640,7 @@ impl Resolver<'_> {
                 }
             }
             // The meta keeps no copy: a resolved property is done (or re-registered below).
-            set_at(self.root, &keys, value);
+            set_at_hinted(self.root, &keys, value, &mut self.hints);
             self.put_back(path, meta);
             if !again && let Some(property) = self.metas.get_mut(path) {
                 property.done = true;
@@ -998,7 +1033,7 @@ impl Resolver<'_> {
     fn options_object(&self) -> Node {
         let mut entries = Vec::new();
         let mut push = |key: &str, value: &str| {
-            entries.push(crate::tree::Entry {
+            entries.push(Entry {
                 key: key.to_owned(),
                 key_span: Span::default(),
                 value: Node::new(Value::String(value.to_owned()), Span::default()),

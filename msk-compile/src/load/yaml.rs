@@ -598,7 +598,11 @@ impl<'s> Builder<'s> {
         };
         let node_span = Span::new(frame.start, end);
         let value = match frame.content {
-            Content::Sequence(items) => Value::Array(items),
+            Content::Sequence(mut items) => {
+                // Kept until the end of the run: drop the growth slack (as mappings do).
+                items.shrink_to_fit();
+                Value::Array(items)
+            }
             Content::Mapping { object, .. } => Value::Object(object.finish()),
         };
         let mut node = Node::new(value, node_span);

@@ -1,0 +1,143 @@
+//! Fuzz target over the whole path of `msk-compile`: bytes → text → load → resolve variables
+//! → validate → compile → render diagnostics → write the output and merge it into a template.
+//!
+//! Contract checked on every input (a violation aborts the run as a crash):
+//! - nothing panics, overflows the stack or allocates without bound (libFuzzer's `-timeout`
+//!   and `-rss_limit_mb` turn hangs and memory blow-ups into findings too);
+//! - no data is lost silently: a run yields compiled output exactly when it reports no error,
+//!   and every error carries a code and a span inside the text;
+//! - every diagnostic renders in each `--message-format` (human with and without colour, JSON,
+//!   GitHub annotations), and the JSON format is one valid JSON object per line;
+//! - compiled output serializes to JSON and YAML, and merges into a template giving valid JSON.
+//!
+//! Bytes that are not UTF-8 take the CLI's path: the lossy text is compiled and rendered under a
+//! `CONFIG_NOT_UTF8` diagnostic at the first bad byte. Input whose first non-blank byte is `{` or
+//! `[` is also compiled as `serverless.json`, so the JSON loader is fuzzed by the same corpus.
+
+#![no_main]
+
+use std::collections::BTreeMap;
+
+use libfuzzer_sys::fuzz_target;
+use msk_compile::render::{MessageFormat, SourceFile, render};
+use msk_compile::tree::Span;
+use msk_compile::{Diagnostic, Format, Options, VariableOptions, codes, compile_source, json, template};
+
+/// A template shaped like the framework's: the shared role with a policy to append to, a
+/// function, and an sqs mapping the msk mappings must be placed before.
+const TEMPLATE: &str = r#"{
+  "AWSTemplateFormatVersion": "2010-09-09",
+  "Resources": {
+    "ServerlessDeploymentBucket": {"Type": "AWS::S3::Bucket"},
+    "IamRoleLambdaExecution": {
+      "Type": "AWS::IAM::Role",
+      "Properties": {"Policies": [{"PolicyDocument": {"Statement": [
+        {"Effect": "Allow", "Action": ["logs:CreateLogStream"], "Resource": "*"},
+        {"Effect": "Allow", "Action": ["sqs:ReceiveMessage"], "Resource": "*"}
+      ]}}]}
+    },
+    "ConsumerLambdaFunction": {"Type": "AWS::Lambda::Function"},
+    "ConsumerEventSourceMappingSQSQueue": {"Type": "AWS::Lambda::EventSourceMapping"}
+  },
+  "Outputs": {}
+}"#;
+
+fuzz_target!(|data: &[u8]| {
+    let options = options();
+    match std::str::from_utf8(data) {
+        Ok(text) => {
+            run(text, Format::Yaml, &options, None);
+            if text.trim_start().starts_with(['{', '[']) {
+                run(text, Format::Json, &options, None);
+            }
+        }
+        Err(error) => {
+            // What the CLI does with such a file: report the first bad byte, against the lossy
+            // text (identical up to that byte). The lossy text is compiled as well, so that
+            // U+FFFD in every position is exercised.
+            let offset = error.valid_up_to();
+            let text = String::from_utf8_lossy(data);
+            let not_utf8 = Diagnostic::error(codes::NOT_UTF8, "the file is not valid UTF-8")
+                .at(Span::new(offset, offset + 1));
+            run(&text, Format::Yaml, &options, Some(not_utf8));
+        }
+    }
+});
+
+/// Fixed options, so that `${opt:…}`, `${env:…}` and `${sls:stage}` resolve for some names and
+/// fail for others: both branches of the resolver are reachable.
+fn options() -> Options {
+    let pairs = |entries: &[(&str, &str)]| -> BTreeMap<String, String> {
+        entries
+            .iter()
+            .map(|(name, value)| ((*name).to_owned(), (*value).to_owned()))
+            .collect()
+    };
+    Options {
+        variables: VariableOptions {
+            stage: Some("dev".to_owned()),
+            region: Some("us-east-1".to_owned()),
+            options: pairs(&[("topic", "orders"), ("size", "100")]),
+            env: pairs(&[
+                ("CLUSTER_ARN", "arn:aws:kafka:us-east-1:111111111111:cluster/c/1"),
+                ("ENABLED", "true"),
+                ("EMPTY", ""),
+            ]),
+        },
+    }
+}
+
+fn run(text: &str, format: Format, options: &Options, extra: Option<Diagnostic>) {
+    let report = compile_source(text, format, options);
+
+    assert_eq!(
+        report.compiled.is_some(),
+        !report.has_errors(),
+        "compiled output exactly when there is no error: {:#?}",
+        report.diagnostics
+    );
+    for diagnostic in &report.diagnostics {
+        assert!(!diagnostic.code.is_empty(), "uncoded diagnostic: {diagnostic:#?}");
+        if diagnostic.is_error() {
+            let span = diagnostic
+                .span
+                .unwrap_or_else(|| panic!("error without a position: {diagnostic:#?}"));
+            assert!(
+                span.start <= span.end && span.end <= text.len(),
+                "span {span:?} outside the {}-byte text: {diagnostic:#?}",
+                text.len()
+            );
+        }
+    }
+
+    let file = SourceFile::new("serverless.yml", text);
+    for diagnostic in report.diagnostics.iter().chain(&extra) {
+        for format in [
+            MessageFormat::Human { color: false },
+            MessageFormat::Human { color: true },
+            MessageFormat::Github,
+        ] {
+            let _ = render(diagnostic, &file, format);
+        }
+        let line = render(diagnostic, &file, MessageFormat::Json);
+        assert!(!line.contains('\n'), "JSON diagnostics are one per line: {line}");
+        assert!(
+            serde_json::from_str::<serde_json::Value>(&line).is_ok(),
+            "invalid JSON diagnostic: {line}"
+        );
+    }
+
+    if let Some(compiled) = report.compiled {
+        let output = compiled.to_json();
+        let _ = json::stringify_pretty(&output);
+        // `--format yaml` may fail with an error but must not panic.
+        let _ = serde_saphyr::to_string(&output);
+        match template::merge(TEMPLATE, &compiled) {
+            Ok(merged) => assert!(
+                serde_json::from_str::<serde_json::Value>(&merged).is_ok(),
+                "merged template is not JSON"
+            ),
+            Err(diagnostic) => panic!("the fixed template is valid: {diagnostic:#?}"),
+        }
+    }
+}
