@@ -14,15 +14,15 @@
 //!   cloned outside the timing);
 //! * `validate`: `check::check_events` on a loaded and resolved tree (cloned likewise; it
 //!   coerces in place);
-//! * `compile`: `compile::compile` on the validated tree;
+//! * `compile`: `compile::compile` on the validated tree (`compile_source` uses
+//!   `compile::compile_owned`, which also frees the tree as it goes);
 //! * `serialize`: `json::stringify_pretty(&compiled)`, the CLI's output (the same text as
 //!   `stringify_pretty(&compiled.to_json())`, without copying the resources first);
 //! * `end_to_end`: `compile_source` + serialize, what the CLI does between reading the file
 //!   and writing stdout;
-//! * `floor`: `serde_saphyr::from_str_with_options::<serde_json::Value>` (no budget) of the same
-//!   text plus
-//!   `serde_json::to_writer_pretty` of the finished output value, and its two halves
-//!   `floor_parse` / `floor_serialize`.
+//! * `floor`: `serde_saphyr::from_str_with_options::<serde_json::Value>` (no budget) of the
+//!   same text plus `serde_json::to_writer_pretty` of the finished output value, and its two
+//!   halves `floor_parse` / `floor_serialize`.
 //!
 //! Why that floor: it reads the same YAML with the same event parser the loader is built on
 //! (granit-parser, under serde-saphyr) into the plainest tree (no spans, no tags, no key
@@ -32,15 +32,16 @@
 //!
 //! After the groups, a table of the medians and `end_to_end / floor` is printed, read back
 //! from criterion's own results (`<target>/criterion/<group>/<bench>/new/estimates.json`).
-//! Sample counts and times are small on purpose: the whole run takes a few minutes on two
-//! shared cores; the figures are stable to a few percent, which the targets do not need.
+//! Sample counts and times are small on purpose (10 flat samples; criterion warns that it
+//! needs longer for the big sizes and takes the time it needs): the whole run takes a few
+//! minutes on two shared cores, and the ratios the targets are about are stable to a few
+//! percent.
 
+use std::hint::black_box;
 use std::path::PathBuf;
 use std::time::Duration;
 
-use std::hint::black_box;
-
-use criterion::{BatchSize, Criterion, Throughput};
+use criterion::{BatchSize, Criterion, SamplingMode, Throughput};
 
 use msk_compile::check::{self, ValidationMode};
 use msk_compile::json::stringify_pretty;
@@ -86,6 +87,9 @@ fn bench_size(c: &mut Criterion, functions: usize, events: usize) {
     // Big inputs take long per iteration: fewer, longer samples keep the run short.
     let big = functions * events >= 10_000;
     group.sample_size(10);
+    // Every iteration takes milliseconds or more: flat sampling (the same number of
+    // iterations per sample) instead of criterion's linear ramp, which runs 5.5× as many.
+    group.sampling_mode(SamplingMode::Flat);
     group.warm_up_time(Duration::from_millis(if big { 500 } else { 1000 }));
     group.measurement_time(Duration::from_secs(if big { 4 } else { 2 }));
 
@@ -125,9 +129,7 @@ fn bench_size(c: &mut Criterion, functions: usize, events: usize) {
     group.bench_function("end_to_end", |b| {
         b.iter(|| {
             let report = compile_source(black_box(&source), Format::Yaml, &options);
-            report
-                .compiled
-                .map(|compiled| stringify_pretty(&compiled))
+            report.compiled.map(|compiled| stringify_pretty(&compiled))
         })
     });
 

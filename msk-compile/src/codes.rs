@@ -204,6 +204,12 @@ pub const PAGES: &[Page] = &[
         fix: "Use a literal (`enabled: false`) or a value of the right kind.",
     },
     Page {
+        code: load::VARIABLE_TOO_COMPLEX,
+        summary: "`${self:…}` variables expand beyond the budget: a referenced value is copied where it is used, so values built from references to values built from references grow exponentially (the variable form of an alias bomb). Also when references to mappings keep looking through millions of unresolved properties.",
+        example: "custom:\n  a0: [x, x, x, x, x, x, x, x, x, x]\n  a1: ['${self:custom.a0}', '${self:custom.a0}', …]   # ten of them\n  a2: ['${self:custom.a1}', '${self:custom.a1}', …]   # …and so on",
+        fix: "Reference the shared value directly instead of nesting references, or write the value out.",
+    },
+    Page {
         code: TOO_LARGE,
         summary: "The config file is larger than 32 MiB; it is refused before parsing, so a hostile or runaway file costs nothing.",
         example: "(a generated serverless.yml of 50 MB)",

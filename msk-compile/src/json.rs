@@ -55,7 +55,7 @@ pub fn number_to_json(number: f64) -> serde_json::Value {
 }
 
 /// `JSON.stringify(value)`: compact.
-pub fn stringify_compact(value: &serde_json::Value) -> String {
+pub fn stringify_compact<T: Serialize + ?Sized>(value: &T) -> String {
     write_with(value, CompactFormatter)
 }
 
@@ -113,7 +113,9 @@ impl Serialize for Replay<'_> {
         };
         let result = Next(&cursor).serialize(serializer)?;
         if cursor.at.get() != self.0.len() {
-            return Err(serde::ser::Error::custom("trailing text after the JSON value"));
+            return Err(serde::ser::Error::custom(
+                "trailing text after the JSON value",
+            ));
         }
         Ok(result)
     }
@@ -152,9 +154,7 @@ impl<'t> Cursor<'t> {
     fn token(&self) -> &'t str {
         let start = self.at.get();
         let rest = self.text.get(start..).unwrap_or("");
-        let length = rest
-            .find([',', ']', '}', ':'])
-            .unwrap_or(rest.len());
+        let length = rest.find([',', ']', '}', ':']).unwrap_or(rest.len());
         self.at.set(start + length);
         rest.get(..length).unwrap_or("")
     }
@@ -394,5 +394,53 @@ mod tests {
             stringify_compact(&value),
             "\"naïve ☃ \\\"q\\\" \\\\ \\u001f\\n/\""
         );
+    }
+
+    #[test]
+    fn replayed_text_serializes_as_its_value() {
+        let value = serde_json::json!({
+            "numbers": [
+                1, -2, 2.5, 1e21, -0.0, 0.1, 5e-324, 1.7976931348623157e308,
+                18446744073709551615u64, -9223372036854775808i64, 9007199254740993.0
+            ],
+            "string": "naïve ☃ \"q\" \\ \u{1f}\u{8}\u{c}\t\r\n/ 😀",
+            "empty": {}, "none": [], "null": null, "yes": true, "no": false,
+            "nested": {"x": [{"y": [[], {}, [1, [2]]]}]},
+            "": ""
+        });
+        let text = value.to_string();
+        assert_eq!(stringify_pretty(&Replay(&text)), stringify_pretty(&value));
+        assert_eq!(stringify_compact(&Replay(&text)), stringify_compact(&value));
+        assert_eq!(
+            Replay(&text).serialize(serde_json::value::Serializer).ok(),
+            Some(value)
+        );
+    }
+
+    #[test]
+    fn replaying_malformed_text_is_an_error() {
+        for text in [
+            "",
+            "{",
+            "[1,",
+            "{\"a\"}",
+            "\"abc",
+            "tru",
+            "1 2",
+            "{\"a\":1}x",
+            "\"\\u12\"",
+            "\"\\ud800\"",
+            "\"\\q\"",
+            "[1]]",
+            "-",
+            "1.2.3",
+        ] {
+            assert!(
+                Replay(text)
+                    .serialize(serde_json::value::Serializer)
+                    .is_err(),
+                "{text:?}"
+            );
+        }
     }
 }

@@ -33,7 +33,17 @@ pub fn lambda_logical_id(function: &str) -> String {
 /// The logical ID of an event resource: `<Function><infix><Part1><Part2>…`, where each part
 /// is cut to 79 characters after normalization (Serverless keeps IDs under 255 this way).
 pub fn event_logical_id(function: &str, infix: &str, parts: &[&str]) -> String {
-    let mut id = normalized_function_name(function);
+    event_logical_id_normalized(&normalized_function_name(function), infix, parts)
+}
+
+/// [`event_logical_id`] from the function's [`normalized_function_name`], which is the same
+/// for all the events of a function.
+pub fn event_logical_id_normalized(
+    normalized_function: &str,
+    infix: &str,
+    parts: &[&str],
+) -> String {
+    let mut id = normalized_function.to_owned();
     id.push_str(infix);
     for part in parts {
         // After `alphanumeric_only` the part is ASCII, so 79 chars are 79 bytes.

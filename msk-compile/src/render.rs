@@ -59,15 +59,31 @@ fn human(diagnostic: &Diagnostic, file: &SourceFile<'_>, color: bool) -> String 
         Some(path) => format!("at '{path}': {}", diagnostic.message),
         None => diagnostic.message.clone(),
     };
+    // The `-->` line follows the title, which may span lines (a quoted token of the source).
+    let header_line = title.split('\n').count();
     let title = level.primary_title(title).id(diagnostic.code);
+    // When the excerpt starts inside the span's line, annotate-snippets counts the `-->`
+    // column from the excerpt: the true column replaces it in the rendered header.
+    let mut column_fix = None;
     let mut group = match diagnostic.span {
         Some(span) => {
             let start = floor_char_boundary(file.text, span.start);
             let end = floor_char_boundary(file.text, span.end.max(start));
+            let excerpt = Excerpt::new(file, start, end);
+            if excerpt.from > excerpt.line_from {
+                let column = |from: usize| file.text[from..start].chars().count() + 1;
+                column_fix = Some((
+                    format!(":{}:{}", excerpt.line, column(excerpt.from)),
+                    format!(":{}:{}", excerpt.line, column(excerpt.line_from)),
+                ));
+            }
             title.element(
-                Snippet::source(file.text)
+                Snippet::source(&file.text[excerpt.from..excerpt.to])
+                    .line_start(excerpt.line)
                     .path(file.name)
-                    .annotation(AnnotationKind::Primary.span(start..end)),
+                    .annotation(
+                        AnnotationKind::Primary.span(start - excerpt.from..end - excerpt.from),
+                    ),
             )
         }
         None => title.element(Level::NOTE.message(format!("in {}", file.name))),
@@ -80,7 +96,78 @@ fn human(diagnostic: &Diagnostic, file: &SourceFile<'_>, color: bool) -> String 
     } else {
         Renderer::plain()
     };
-    renderer.render(&[group])
+    let rendered = renderer.render(&[group]);
+    match column_fix {
+        Some((excerpt_column, true_column)) => {
+            fix_header_column(&rendered, header_line, &excerpt_column, &true_column)
+        }
+        None => rendered,
+    }
+}
+
+/// Bytes of context kept on each side of a span within its line. annotate-snippets shows at
+/// most a terminal width of a line, so this is more than it shows; without a cut, each
+/// diagnostic on a one-line (minified) `serverless.json` would cost the whole file.
+const LINE_CONTEXT: usize = 1024;
+
+/// The part of the text given to annotate-snippets for a span. It scans all the source it is
+/// given, so with the whole file N diagnostics cost N × file size (a config with 20 000
+/// unknown keys took minutes); the excerpt is the lines the span touches, cut to
+/// [`LINE_CONTEXT`] on each side, and renders as the whole file did.
+#[derive(Debug)]
+struct Excerpt {
+    /// Start of the span's first line.
+    line_from: usize,
+    /// The excerpt, as byte offsets into the text.
+    from: usize,
+    to: usize,
+    /// 1-based number of the span's first line.
+    line: usize,
+}
+
+impl Excerpt {
+    fn new(file: &SourceFile<'_>, start: usize, end: usize) -> Self {
+        let text = file.text;
+        // annotate-snippets puts the end of a text that ends in a newline at the end of its
+        // last line, not on a line of its own: so does the excerpt.
+        let before = &text[..start];
+        let before = if start == text.len() {
+            before.strip_suffix('\n').unwrap_or(before)
+        } else {
+            before
+        };
+        let line_from = before.rfind('\n').map_or(0, |at| at + 1);
+        let line_to = text[end..].find('\n').map_or(text.len(), |at| end + at + 1);
+        let (line, _) = file.index.line_col(text, line_from);
+        Excerpt {
+            line_from,
+            from: floor_char_boundary(text, start.saturating_sub(LINE_CONTEXT)).max(line_from),
+            to: floor_char_boundary(text, end.saturating_add(LINE_CONTEXT)).min(line_to),
+            line,
+        }
+    }
+}
+
+/// Replaces the column at the end of the `-->` line (line `header_line`, from 0).
+fn fix_header_column(
+    rendered: &str,
+    header_line: usize,
+    excerpt_column: &str,
+    true_column: &str,
+) -> String {
+    let mut lines: Vec<&str> = rendered.split('\n').collect();
+    let fixed = lines
+        .get(header_line)
+        .filter(|header| header.contains("--> "))
+        .and_then(|header| header.strip_suffix(excerpt_column))
+        .map(|head| format!("{head}{true_column}"));
+    match fixed {
+        Some(header) => {
+            lines[header_line] = &header;
+            lines.join("\n")
+        }
+        None => rendered.to_owned(),
+    }
 }
 
 /// The largest char boundary at or below `offset` (spans must not split a character).

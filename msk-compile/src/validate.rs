@@ -83,35 +83,64 @@ fn path_strings(path: &[Segment<'_>]) -> Vec<String> {
         .collect()
 }
 
-/// A compiled view of one schema document (definitions resolved, patterns compiled once).
+/// A compiled view of one schema document: every schema object reachable from the root,
+/// with `$ref`s and single-branch `allOf`s resolved and its keywords read once.
+///
+/// Validation runs once per msk event, tens of thousands of times for a big service; reading
+/// the keywords out of the schema's JSON maps on every visit (a hashed lookup per keyword)
+/// was most of its cost.
 #[derive(Debug)]
 pub struct Validator {
-    root: Schema,
+    /// `rules[0]` is the root.
+    rules: Vec<Rule>,
+}
+
+/// The keywords of one schema, as [`Validator::check`] uses them. `None`/empty is "keyword
+/// absent, or not of the form that applies" (exactly where the JSON reading gave up).
+#[derive(Debug, Default)]
+struct Rule {
+    /// The schema is an object; other schemas (`true`, a list) check nothing.
+    object: bool,
+    /// `type`: the names listed (one for a string; a non-string `type` lists none).
+    types: Option<Vec<String>>,
+    /// `type` when it is a string: Ajv's `parentSchema.type` in Serverless' wording.
+    single_type: Option<String>,
+    minimum: Option<f64>,
+    maximum: Option<f64>,
+    max_length: Option<u64>,
+    min_length: Option<u64>,
+    /// `pattern` and its regex (`None` when it does not compile: then it matches all).
+    pattern: Option<(String, Option<Regex>)>,
+    max_items: Option<u64>,
+    min_items: Option<u64>,
+    items: Option<usize>,
+    required: Option<Vec<String>>,
+    /// `additionalProperties: false`.
+    closed: bool,
+    /// `properties`, in schema order.
+    properties: Option<Vec<(String, usize)>>,
+    enum_values: Option<Vec<Schema>>,
+    any_of: Option<Vec<usize>>,
+    one_of: Option<Vec<usize>>,
+}
+
+/// Builds the rules: one per distinct (resolved) schema object, shared where `$ref`s meet.
+struct RuleBuilder<'s> {
+    root: &'s Schema,
+    rules: Vec<Rule>,
+    /// Resolved schema (by address) → its rule; also ends `$ref` cycles.
+    seen: HashMap<*const Schema, usize>,
     patterns: HashMap<String, Option<Regex>>,
 }
 
-impl Validator {
-    pub fn new(root: Schema) -> Self {
-        let mut patterns = HashMap::new();
-        collect_patterns(&root, &mut patterns);
-        Validator { root, patterns }
-    }
-
-    /// Validates (and coerces) `node` against the root schema.
-    pub fn validate(&self, node: &mut Node) -> Vec<SchemaViolation> {
-        let mut errors = Vec::new();
-        let mut path = Vec::new();
-        self.check(&self.root, node, &mut path, &mut errors);
-        errors.into_iter().map(|raw| raw.violation).collect()
-    }
-
-    fn resolve<'s>(&'s self, schema: &'s Schema) -> &'s Schema {
+impl<'s> RuleBuilder<'s> {
+    fn resolve(&self, schema: &'s Schema) -> &'s Schema {
         let mut current = schema;
         // Follow `$ref` chains and single-branch `allOf` wrappers (schemars wraps `$ref`s
         // that carry a description); Serverless inlines its definitions the same way.
         for _ in 0..32 {
             if let Some(reference) = current.get("$ref").and_then(Schema::as_str) {
-                // `#/a/b` → the JSON pointer `/a/b` (without building a new string).
+                // `#/a/b` → the JSON pointer `/a/b`.
                 let Some(target) = reference
                     .strip_prefix('#')
                     .filter(|pointer| pointer.starts_with('/'))
@@ -134,18 +163,129 @@ impl Validator {
         current
     }
 
+    /// The rule of `schema` (resolved first).
+    fn rule(&mut self, schema: &'s Schema) -> usize {
+        let schema = self.resolve(schema);
+        let address: *const Schema = schema;
+        if let Some(&index) = self.seen.get(&address) {
+            return index;
+        }
+        let index = self.rules.len();
+        self.rules.push(Rule::default());
+        self.seen.insert(address, index);
+        let Some(keywords) = schema.as_object() else {
+            return index;
+        };
+        let as_strings = |value: &Schema| -> Vec<String> {
+            match value {
+                Schema::Array(items) => items
+                    .iter()
+                    .filter_map(Schema::as_str)
+                    .map(str::to_owned)
+                    .collect(),
+                _ => Vec::new(),
+            }
+        };
+        let branches = |builder: &mut Self, keyword: &str| match keywords.get(keyword) {
+            Some(Schema::Array(branches)) => {
+                Some(branches.iter().map(|branch| builder.rule(branch)).collect())
+            }
+            _ => None,
+        };
+        let pattern = keywords
+            .get("pattern")
+            .and_then(Schema::as_str)
+            .map(|pattern| {
+                let regex = self
+                    .patterns
+                    .entry(pattern.to_owned())
+                    .or_insert_with(|| Regex::new(pattern).ok())
+                    .clone();
+                (pattern.to_owned(), regex)
+            });
+        let items = keywords.get("items").map(|items| self.rule(items));
+        let properties = keywords
+            .get("properties")
+            .and_then(Schema::as_object)
+            .map(|properties| {
+                properties
+                    .iter()
+                    .map(|(key, property)| (key.clone(), self.rule(property)))
+                    .collect()
+            });
+        let any_of = branches(self, "anyOf");
+        let one_of = branches(self, "oneOf");
+        let rule = Rule {
+            object: true,
+            types: keywords.get("type").map(|types| match types {
+                Schema::String(single) => vec![single.clone()],
+                other => as_strings(other),
+            }),
+            single_type: keywords
+                .get("type")
+                .and_then(Schema::as_str)
+                .map(str::to_owned),
+            minimum: keywords.get("minimum").and_then(Schema::as_f64),
+            maximum: keywords.get("maximum").and_then(Schema::as_f64),
+            max_length: keywords.get("maxLength").and_then(Schema::as_u64),
+            min_length: keywords.get("minLength").and_then(Schema::as_u64),
+            pattern,
+            max_items: keywords.get("maxItems").and_then(Schema::as_u64),
+            min_items: keywords.get("minItems").and_then(Schema::as_u64),
+            items,
+            required: match keywords.get("required") {
+                Some(required @ Schema::Array(_)) => Some(as_strings(required)),
+                _ => None,
+            },
+            closed: keywords.get("additionalProperties") == Some(&Schema::Bool(false)),
+            properties,
+            enum_values: match keywords.get("enum") {
+                Some(Schema::Array(allowed)) => Some(allowed.clone()),
+                _ => None,
+            },
+            any_of,
+            one_of,
+        };
+        if let Some(slot) = self.rules.get_mut(index) {
+            *slot = rule;
+        }
+        index
+    }
+}
+
+impl Validator {
+    pub fn new(root: Schema) -> Self {
+        let mut builder = RuleBuilder {
+            root: &root,
+            rules: Vec::new(),
+            seen: HashMap::new(),
+            patterns: HashMap::new(),
+        };
+        builder.rule(&root);
+        Validator {
+            rules: builder.rules,
+        }
+    }
+
+    /// Validates (and coerces) `node` against the root schema.
+    pub fn validate(&self, node: &mut Node) -> Vec<SchemaViolation> {
+        let mut errors = Vec::new();
+        let mut path = Vec::new();
+        self.check(0, node, &mut path, &mut errors);
+        errors.into_iter().map(|raw| raw.violation).collect()
+    }
+
     fn check<'s>(
         &'s self,
-        schema: &'s Schema,
+        rule: usize,
         node: &mut Node,
         path: &mut Vec<Segment<'s>>,
         errors: &mut Vec<RawError<'s>>,
     ) {
-        let schema = self.resolve(schema);
-        let Some(keywords) = schema.as_object() else {
+        let Some(rule) = self.rules.get(rule).filter(|rule| rule.object) else {
             return;
         };
-        let parent_type = keywords.get("type").and_then(Schema::as_str);
+        let parent_type = rule.single_type.as_deref();
         let fail = |errors: &mut Vec<RawError<'s>>,
                     keyword: &'static str,
                     message: String,
@@ -164,21 +304,13 @@ impl Validator {
             });
         };
 
-        if let Some(types) = keywords.get("type") {
+        if let Some(types) = &rule.types {
             // The common case, a value of the right type, needs no list of the types.
-            let matches = match types {
-                Schema::String(single) => has_type(node, single),
-                Schema::Array(many) => many
-                    .iter()
-                    .filter_map(Schema::as_str)
-                    .any(|kind| has_type(node, kind)),
-                _ => false,
-            };
-            let types: Vec<&str> = match types {
-                _ if matches => Vec::new(),
-                Schema::String(single) => vec![single.as_str()],
-                Schema::Array(many) => many.iter().filter_map(Schema::as_str).collect(),
-                _ => Vec::new(),
+            let matches = types.iter().any(|kind| has_type(node, kind));
+            let types: Vec<&str> = if matches {
+                Vec::new()
+            } else {
+                types.iter().map(String::as_str).collect()
             };
             if !matches {
                 match coerce(node, &types) {
@@ -194,22 +326,22 @@ impl Validator {
                             path,
                         );
                         // Ajv skips the type-specific keywords of a value of the wrong type.
-                        self.check_untyped(keywords, node, path, errors);
+                        self.check_untyped(rule, node, path, errors);
                         return;
                     }
                 }
             }
         }
-        self.check_untyped(keywords, node, path, errors);
+        self.check_untyped(rule, node, path, errors);
 
         match &mut node.value {
             Value::Number(number) => {
                 let number = *number;
                 let range = Detail::Range {
-                    minimum: keywords.get("minimum").and_then(Schema::as_f64),
-                    maximum: keywords.get("maximum").and_then(Schema::as_f64),
+                    minimum: rule.minimum,
+                    maximum: rule.maximum,
                 };
-                if let Some(maximum) = keywords.get("maximum").and_then(Schema::as_f64)
+                if let Some(maximum) = rule.maximum
                     && (number > maximum || number.is_nan())
                 {
                     fail(
@@ -221,7 +353,7 @@ impl Validator {
                         path,
                     );
                 }
-                if let Some(minimum) = keywords.get("minimum").and_then(Schema::as_f64)
+                if let Some(minimum) = rule.minimum
                     && (number < minimum || number.is_nan())
                 {
                     fail(
@@ -237,7 +369,7 @@ impl Validator {
             Value::String(text) => {
                 // Ajv counts Unicode code points, as `chars()` does.
                 let length = text.chars().count();
-                if let Some(maximum) = keywords.get("maxLength").and_then(Schema::as_u64)
+                if let Some(maximum) = rule.max_length
                     && length as u64 > maximum
                 {
                     fail(
@@ -249,7 +381,7 @@ impl Validator {
                         path,
                     );
                 }
-                if let Some(minimum) = keywords.get("minLength").and_then(Schema::as_u64)
+                if let Some(minimum) = rule.min_length
                     && (length as u64) < minimum
                 {
                     fail(
@@ -261,12 +393,8 @@ impl Validator {
                         path,
                     );
                 }
-                if let Some(pattern) = keywords.get("pattern").and_then(Schema::as_str) {
-                    let matches = self
-                        .patterns
-                        .get(pattern)
-                        .and_then(Option::as_ref)
-                        .is_none_or(|regex| regex.is_match(text));
+                if let Some((pattern, regex)) = &rule.pattern {
+                    let matches = regex.as_ref().is_none_or(|regex| regex.is_match(text));
                     if !matches {
                         fail(
                             errors,
@@ -283,7 +411,7 @@ impl Validator {
             }
             Value::Array(items) => {
                 let count = items.len() as u64;
-                if let Some(maximum) = keywords.get("maxItems").and_then(Schema::as_u64)
+                if let Some(maximum) = rule.max_items
                     && count > maximum
                 {
                     fail(
@@ -295,7 +423,7 @@ impl Validator {
                         path,
                     );
                 }
-                if let Some(minimum) = keywords.get("minItems").and_then(Schema::as_u64)
+                if let Some(minimum) = rule.min_items
                     && count < minimum
                 {
                     fail(
@@ -307,23 +435,23 @@ impl Validator {
                         path,
                     );
                 }
-                if let Some(item_schema) = keywords.get("items") {
+                if let Some(item_rule) = rule.items {
                     for (index, item) in items.iter_mut().enumerate() {
                         path.push(Segment::Index(index));
-                        self.check(item_schema, item, path, errors);
+                        self.check(item_rule, item, path, errors);
                         path.pop();
                     }
                 }
             }
             Value::Object(entries) => {
-                let properties = keywords.get("properties").and_then(Schema::as_object);
+                let properties = rule.properties.as_deref();
                 let present = |key: &str| {
                     entries
                         .iter()
                         .any(|entry| entry.key == key && !entry.value.is_null())
                 };
-                if let Some(Schema::Array(required)) = keywords.get("required") {
-                    for key in required.iter().filter_map(Schema::as_str) {
+                if let Some(required) = &rule.required {
+                    for key in required {
                         if !present(key) {
                             fail(
                                 errors,
@@ -338,15 +466,17 @@ impl Validator {
                         }
                     }
                 }
-                if keywords.get("additionalProperties") == Some(&Schema::Bool(false)) {
+                if rule.closed {
                     // Listed (and copied) only for a violation's help text.
                     let known = || -> Vec<String> {
                         properties
-                            .map(|map| map.keys().cloned().collect())
+                            .map(|list| list.iter().map(|(key, _)| key.clone()).collect())
                             .unwrap_or_default()
                     };
                     for entry in entries.iter().filter(|entry| !entry.value.is_null()) {
-                        if !properties.is_some_and(|map| map.contains_key(&entry.key)) {
+                        if !properties
+                            .is_some_and(|list| list.iter().any(|(key, _)| *key == entry.key))
+                        {
                             fail(
                                 errors,
                                 "additionalProperties",
@@ -362,14 +492,14 @@ impl Validator {
                     }
                 }
                 if let Some(properties) = properties {
-                    for (key, property_schema) in properties {
+                    for (key, property_rule) in properties {
                         // Serverless deletes null-valued keys before validating.
                         if let Some(entry) = entries
                             .iter_mut()
                             .find(|entry| entry.key == *key && !entry.value.is_null())
                         {
                             path.push(Segment::Key(key));
-                            self.check(property_schema, &mut entry.value, path, errors);
+                            self.check(*property_rule, &mut entry.value, path, errors);
                             path.pop();
                         }
                     }
@@ -382,13 +512,13 @@ impl Validator {
     /// Keywords that apply to values of every type: `enum`, `const`, `anyOf`/`oneOf`.
     fn check_untyped<'s>(
         &'s self,
-        keywords: &'s serde_json::Map<String, Schema>,
+        rule: &'s Rule,
         node: &mut Node,
         path: &mut Vec<Segment<'s>>,
         errors: &mut Vec<RawError<'s>>,
     ) {
-        let parent_type = keywords.get("type").and_then(Schema::as_str);
-        if let Some(Schema::Array(allowed)) = keywords.get("enum") {
+        let parent_type = rule.single_type.as_deref();
+        if let Some(allowed) = &rule.enum_values {
             let found = match &node.value {
                 // Strings (the usual enum values) compare as `json_equal` does, without
                 // converting the node.
@@ -397,9 +527,7 @@ impl Validator {
                     .any(|candidate| candidate.as_str() == Some(text.as_str())),
                 _ => {
                     let data = crate::json::to_json(node);
-                    allowed
-                        .iter()
-                        .any(|candidate| json_equal(candidate, &data))
+                    allowed.iter().any(|candidate| json_equal(candidate, &data))
                 }
             };
             if !found {
@@ -426,8 +554,8 @@ impl Validator {
                 });
             }
         }
-        for keyword in ["anyOf", "oneOf"] {
-            if let Some(Schema::Array(branches)) = keywords.get(keyword) {
+        for (keyword, branches) in [("anyOf", &rule.any_of), ("oneOf", &rule.one_of)] {
+            if let Some(branches) = branches {
                 self.check_any_of(branches, keyword, node, path, parent_type, errors);
             }
         }
@@ -438,7 +566,7 @@ impl Validator {
     #[allow(clippy::too_many_arguments)]
     fn check_any_of<'s>(
         &'s self,
-        branches: &'s [Schema],
+        branches: &[usize],
         keyword: &'static str,
         node: &mut Node,
         path: &mut Vec<Segment<'s>>,
@@ -446,7 +574,7 @@ impl Validator {
         errors: &mut Vec<RawError<'s>>,
     ) {
         let mut variants: Vec<Vec<RawError>> = Vec::new();
-        for branch in branches {
+        for &branch in branches {
             let mut branch_errors = Vec::new();
             self.check(branch, node, path, &mut branch_errors);
             if branch_errors.is_empty() {
@@ -512,24 +640,6 @@ impl Validator {
             },
             parent_type,
         });
-    }
-}
-
-fn collect_patterns(schema: &Schema, patterns: &mut HashMap<String, Option<Regex>>) {
-    match schema {
-        Schema::Object(map) => {
-            if let Some(pattern) = map.get("pattern").and_then(Schema::as_str) {
-                patterns
-                    .entry(pattern.to_owned())
-                    .or_insert_with(|| Regex::new(pattern).ok());
-            }
-            map.values()
-                .for_each(|value| collect_patterns(value, patterns));
-        }
-        Schema::Array(items) => items
-            .iter()
-            .for_each(|value| collect_patterns(value, patterns)),
-        _ => {}
     }
 }
 

@@ -26,7 +26,10 @@ mod yaml;
 
 pub use scalar::js_number_to_string;
 pub use tags::CLOUDFORMATION_TAGS;
-pub use vars::{VariableOptions, resolve_variables, resolve_variables_with_source};
+pub use vars::{
+    MAX_VARIABLE_BYTES, MAX_VARIABLE_NODES, MAX_VARIABLE_SCANS, VariableOptions, resolve_variables,
+    resolve_variables_with_source,
+};
 pub use yaml::{MAX_ALIAS_BYTES, MAX_ALIAS_NODES};
 
 use crate::diag::Diagnostic;
@@ -63,6 +66,10 @@ pub const VARIABLE_CYCLE: &str = "VARIABLE_CYCLE";
 /// an object or list concatenated into a string, an unsupported `sls:` address, a missing
 /// `env:` address.
 pub const VARIABLE_INVALID: &str = "VARIABLE_INVALID";
+/// `${self:…}` references that copy more than [`MAX_VARIABLE_NODES`] nodes or
+/// [`MAX_VARIABLE_BYTES`] bytes in all (the variable form of an alias bomb), or that make the
+/// resolver look through more than [`MAX_VARIABLE_SCANS`] unresolved properties.
+pub const VARIABLE_TOO_COMPLEX: &str = "VARIABLE_TOO_COMPLEX";
 
 /// Every code this module emits, with a one-line summary (for `msk-compile explain`).
 pub const CODES: &[(&str, &str)] = &[
@@ -98,6 +105,10 @@ pub const CODES: &[(&str, &str)] = &[
     (
         VARIABLE_INVALID,
         "a variable whose value cannot be used there",
+    ),
+    (
+        VARIABLE_TOO_COMPLEX,
+        "variables that expand too much (references to references)",
     ),
 ];
 

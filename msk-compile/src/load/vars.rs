@@ -22,6 +22,11 @@
 //!   errors too (Serverless: "Unrecognized configuration variable sources").
 //! * Circular references are `VARIABLE_CYCLE` errors with Serverless' messages; recursion is
 //!   bounded, so nothing here can hang or overflow the stack.
+//! * Work is bounded too (`VARIABLE_TOO_COMPLEX`): a `${self:…}` value is copied where it is
+//!   used, so references to references can expand exponentially like YAML aliases; all the
+//!   copies together may not exceed [`MAX_VARIABLE_NODES`] nodes or [`MAX_VARIABLE_BYTES`]
+//!   bytes, and the lookups of a referenced mapping's unresolved properties at most
+//!   [`MAX_VARIABLE_SCANS`] entries.
 //! * Messages are Serverless' own ("Cannot resolve variable at "custom.a": Value not found at
 //!   "self" source"); each distinct error is reported once, at the property's span (narrowed
 //!   to the `${…}` text by [`resolve_variables_with_source`]).
@@ -30,13 +35,16 @@
 //! first phase with errors, so it may report fewer errors than we do; the values agree.
 
 use std::borrow::Cow;
-use std::collections::{BTreeMap, HashMap, HashSet};
+use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
+use std::ops::Bound;
 
 use indexmap::{IndexMap, IndexSet};
 
 use super::scalar::{is_array_index, js_number_to_string, js_trim, number_value};
 use super::var_syntax::{self, ErrId, Meta, Source, VarState, Variable};
-use super::{VARIABLE_CYCLE, VARIABLE_INVALID, VARIABLE_SYNTAX, VARIABLE_UNRESOLVED};
+use super::{
+    VARIABLE_CYCLE, VARIABLE_INVALID, VARIABLE_SYNTAX, VARIABLE_TOO_COMPLEX, VARIABLE_UNRESOLVED,
+};
 use crate::diag::Diagnostic;
 use crate::tree::{Entry, Node, Span, Value};
 
@@ -88,6 +96,14 @@ const INTERNAL_NEST_LIMIT: usize = 10;
 const PROPERTY_NEST_LIMIT: usize = 10;
 /// Our bound on nested resolution (property → dependency → …), so the stack cannot overflow.
 const MAX_RESOLUTION_DEPTH: usize = 256;
+/// Most nodes that `${self:…}` references may copy in all (the YAML alias budget's size).
+pub const MAX_VARIABLE_NODES: usize = 1_000_000;
+/// Most bytes of keys and strings that `${self:…}` references may copy in all.
+pub const MAX_VARIABLE_BYTES: usize = 64 << 20;
+/// Most unresolved properties that references to mappings may look through in all. Each
+/// property is normally looked at once, when it gets resolved; only properties that stay
+/// unresolved (errors, unknown sources) are seen again by each later reference.
+pub const MAX_VARIABLE_SCANS: usize = 2_000_000;
 
 /// Stack for the resolver thread: resolution recurses once per nested reference (bounded by
 /// [`MAX_RESOLUTION_DEPTH`]) and debug builds use large frames, so the caller's stack (2 MiB
@@ -127,6 +143,11 @@ fn resolve_on_this_thread(
         depth: 0,
         needles: Vec::new(),
         hints: Vec::new(),
+        unresolved: BTreeSet::new(),
+        copied_nodes: 0,
+        copied_bytes: 0,
+        scanned: 0,
+        too_complex: None,
     };
     let entries = parse_entries(resolver.root, &[]);
     for entry in entries {
@@ -192,6 +213,18 @@ struct Resolver<'a> {
     needles: Vec<String>,
     /// Where the last property was written, for [`set_at_hinted`].
     hints: Vec<usize>,
+    /// The paths of the properties not done yet, sorted: the properties under a referenced
+    /// mapping are a range of it, instead of a scan of every property for each reference
+    /// (which made 40 000 references to a mapping take seconds).
+    unresolved: BTreeSet<String>,
+    /// What `${self:…}` references have copied so far.
+    copied_nodes: usize,
+    copied_bytes: usize,
+    /// Unresolved properties looked through for references to mappings so far.
+    scanned: usize,
+    /// The error reported when a budget ran out; later references share it, so it is
+    /// reported once.
+    too_complex: Option<ErrId>,
 }
 
 fn join_path(keys: &[String]) -> String {
@@ -254,6 +287,31 @@ fn parse_entries(node: &Node, base: &[String]) -> Vec<Found> {
         }
     }
     found
+}
+
+/// The nodes and the bytes of keys and strings in `node`, counted up to just past the limits
+/// (so a huge value costs no more than the budget left).
+fn size_within(node: &Node, max_nodes: usize, max_bytes: usize) -> (usize, usize) {
+    let (mut nodes, mut bytes) = (0_usize, 0_usize);
+    let mut pending = vec![node];
+    while let Some(node) = pending.pop() {
+        if nodes > max_nodes || bytes > max_bytes {
+            break;
+        }
+        nodes += 1;
+        match &node.value {
+            Value::String(text) => bytes += text.len(),
+            Value::Array(items) => pending.extend(items),
+            Value::Object(entries) => {
+                for entry in entries {
+                    bytes += entry.key.len();
+                    pending.push(&entry.value);
+                }
+            }
+            _ => {}
+        }
+    }
+    (nodes, bytes)
 }
 
 /// `type/string/coerce`: `None` for `null` and plain objects.
@@ -375,11 +433,6 @@ fn js_walk<'n>(root: &'n Node, keys: &[String]) -> Option<Cow<'n, Node>> {
     Some(current)
 }
 
-/// [`js_walk`], copied out of the config.
-fn js_get_path(root: &Node, keys: &[String]) -> Option<Node> {
-    js_walk(root, keys).map(Cow::into_owned)
-}
-
 fn set_at(root: &mut Node, keys: &[String], value: Node) {
     set_at_hinted(root, keys, value, &mut Vec::new());
 }
@@ -489,6 +542,7 @@ impl Resolver<'_> {
         };
         let mut meta = meta;
         meta.value.span = found.span;
+        self.unresolved.insert(path.clone());
         self.metas.insert(
             path,
             PropMeta {
@@ -644,6 +698,7 @@ impl Resolver<'_> {
             self.put_back(path, meta);
             if !again && let Some(property) = self.metas.get_mut(path) {
                 property.done = true;
+                self.unresolved.remove(path);
             }
             let sub_paths: Vec<String> =
                 nested.iter().map(|found| join_path(&found.keys)).collect();
@@ -1096,13 +1151,27 @@ impl Resolver<'_> {
             } else {
                 format!("{}\0", join_path(keys))
             };
-            let nested: Vec<String> = self
-                .metas
-                .iter()
-                .filter(|(path, property)| !property.done && path.starts_with(&prefix))
-                .map(|(path, _)| path.clone())
+            // The unresolved properties under the mapping, in config order.
+            // Counted before looking: once the budget is spent, nothing more is scanned.
+            let budget = MAX_VARIABLE_SCANS.saturating_sub(self.scanned);
+            let mut positions: Vec<usize> = self
+                .unresolved
+                .range::<str, _>((Bound::Included(prefix.as_str()), Bound::Unbounded))
+                .take_while(|path| path.starts_with(&prefix))
+                .take(budget.saturating_add(1))
+                .filter_map(|path| self.metas.get_index_of(path))
                 .collect();
-            for path in nested {
+            self.scanned = self.scanned.saturating_add(positions.len());
+            if self.scanned > MAX_VARIABLE_SCANS {
+                return Err(self.too_complex(dependent, format!(
+                    "references to mappings look through more than {MAX_VARIABLE_SCANS} unresolved properties"
+                )));
+            }
+            positions.sort_unstable();
+            for at in positions {
+                let Some(path) = self.metas.get_index(at).map(|(path, _)| path.clone()) else {
+                    continue;
+                };
                 self.register_dependency(dependent, &path)?;
                 self.resolve_property(&path)?;
                 if let Some(property) = self.metas.get(&path).filter(|property| !property.done) {
@@ -1110,7 +1179,37 @@ impl Resolver<'_> {
                 }
             }
         }
-        Ok(js_get_path(self.root, keys))
+        let Some(value) = js_walk(self.root, keys) else {
+            return Ok(None);
+        };
+        // Counted before copying, so that a bomb stops before it takes the memory.
+        let (nodes, bytes) = size_within(
+            &value,
+            MAX_VARIABLE_NODES.saturating_sub(self.copied_nodes),
+            MAX_VARIABLE_BYTES.saturating_sub(self.copied_bytes),
+        );
+        self.copied_nodes = self.copied_nodes.saturating_add(nodes);
+        self.copied_bytes = self.copied_bytes.saturating_add(bytes);
+        if self.copied_nodes > MAX_VARIABLE_NODES || self.copied_bytes > MAX_VARIABLE_BYTES {
+            return Err(self.too_complex(dependent, format!(
+                "`${{self:…}}` references copy more than {MAX_VARIABLE_NODES} nodes or {MAX_VARIABLE_BYTES} bytes"
+            )));
+        }
+        Ok(Some(value.into_owned()))
+    }
+
+    /// The `VARIABLE_TOO_COMPLEX` error, recorded at the first property that ran out of a
+    /// budget and shared by those after it.
+    fn too_complex(&mut self, path: &str, detail: String) -> Fail {
+        let id = match self.too_complex {
+            Some(id) => id,
+            None => {
+                let id = self.property_error(VARIABLE_TOO_COMPLEX, path, &detail);
+                self.too_complex = Some(id);
+                id
+            }
+        };
+        Fail::Error(id)
     }
 
     /// `registerCrossPropertyDependency`, with its cycle check.
@@ -1303,6 +1402,9 @@ fn help(code: &str) -> &'static str {
         }
         VARIABLE_CYCLE => {
             "a value cannot depend on itself; point one of these variables at a literal value"
+        }
+        VARIABLE_TOO_COMPLEX => {
+            "a `${self:…}` value is copied everywhere it is used, so references to values that are themselves built from references grow exponentially; reference the shared value directly, or write it out"
         }
         VARIABLE_SYNTAX => {
             "variables look like `${source:address}` with optional fallbacks `${source:address, 'default'}`; write `\\${` for a literal `${`"

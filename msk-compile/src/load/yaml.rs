@@ -131,7 +131,6 @@ struct Anchored {
 
 struct Builder<'s> {
     source: &'s str,
-    lines: LineIndex,
     stack: Vec<Frame>,
     anchors: HashMap<usize, Anchored>,
     open_anchors: HashSet<usize>,
@@ -158,7 +157,6 @@ impl<'s> Builder<'s> {
     fn new(source: &'s str) -> Self {
         Builder {
             source,
-            lines: LineIndex::new(source),
             stack: Vec::new(),
             anchors: HashMap::new(),
             open_anchors: HashSet::new(),
@@ -772,7 +770,10 @@ impl<'s> Builder<'s> {
             } => match pending.take() {
                 Some(PendingKey::Named { key, span, .. }) => {
                     if let Err(first) = object.insert_yaml(key.clone(), span, node) {
-                        let (line, column) = self.lines.line_col(self.source, first.start);
+                        // Only an error needs line numbers: the index is built here, not for
+                        // every load.
+                        let (line, column) =
+                            LineIndex::new(self.source).line_col(self.source, first.start);
                         return Err(Box::new(
                                 Diagnostic::error(YAML_DUPLICATE_KEY, format!("duplicated mapping key `{key}`"))
                                     .at(span)
