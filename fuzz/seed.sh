@@ -58,4 +58,59 @@ PY
     done
 fi
 
+# Small hostile seeds (under the 4096-byte `-max_len`), so that mutations start next to the
+# budgets: alias and variable bombs, deep nesting, a long key, a one-line JSON config.
+scratch_hostile="$(mktemp -d)"
+head=$'service: s\nprovider: {name: aws}\n'
+event=$'functions:\n  f:\n    handler: h\n    events:\n      - msk: {arn: \'arn:aws:kafka:us-east-1:111111111111:cluster/c/1\', topic: t}\n'
+{
+    printf '%sa0: &a0 [lol, lol, lol, lol, lol, lol, lol, lol, lol, lol]\n' "$head"
+    for level in 1 2 3 4 5 6 7 8 9; do
+        previous="*a$((level - 1))"
+        printf 'a%d: &a%d [%s' "$level" "$level" "$previous"
+        for _ in 1 2 3 4 5 6 7 8 9; do printf ', %s' "$previous"; done
+        printf ']\n'
+    done
+    printf '%s' "$event"
+} >"$scratch_hostile/alias-bomb.yml"
+{
+    printf '%scustom:\n  a0: [lol, lol, lol, lol, lol, lol, lol, lol, lol, lol]\n' "$head"
+    for level in 1 2 3 4 5 6 7 8 9 10 11; do
+        previous="'\${self:custom.a$((level - 1))}'"
+        printf '  a%d: [%s' "$level" "$previous"
+        for _ in 1 2 3 4 5 6 7 8 9; do printf ', %s' "$previous"; done
+        printf ']\n'
+    done
+    printf '%s' "$event"
+} >"$scratch_hostile/variable-bomb.yml"
+{
+    printf '%scustom:\n  a0: lollollollol\n' "$head"
+    for level in 1 2 3 4 5 6 7 8 9 10 11; do
+        printf "  a%d: '" "$level"
+        for _ in 1 2 3 4 5 6 7 8 9 10; do printf '${self:custom.a%d}' "$((level - 1))"; done
+        printf "'\n"
+    done
+    printf '%s' "$event"
+} >"$scratch_hostile/variable-string-bomb.yml"
+{
+    printf '%scustom: ' "$head"
+    for _ in $(seq 150); do printf '['; done
+    for _ in $(seq 150); do printf ']'; done
+    printf '\n%s' "$event"
+} >"$scratch_hostile/deep.yml"
+{
+    printf '%scustom:\n  ' "$head"
+    for _ in $(seq 300); do printf 'kkkkkkkkkk'; done
+    printf ': 1\n%s' "$event"
+} >"$scratch_hostile/long-key.yml"
+{
+    printf '{"service": "s", "provider": {"name": "aws"}, "functions": {"f": {"handler": "h", "events": [{"msk": {'
+    for index in $(seq 60); do printf '"batchSiz%d": 1, ' "$index"; done
+    printf '"arn": "arn:aws:kafka:us-east-1:111111111111:cluster/c/1", "topic": "t"}}]}}}'
+} >"$scratch_hostile/one-line.json"
+for file in "$scratch_hostile"/*; do
+    add "$file"
+done
+rm -rf "$scratch_hostile"
+
 echo "$(ls "$corpus" | wc -l) files in $corpus"

@@ -21,7 +21,9 @@ use std::collections::BTreeMap;
 use libfuzzer_sys::fuzz_target;
 use msk_compile::render::{MessageFormat, SourceFile, render};
 use msk_compile::tree::Span;
-use msk_compile::{Diagnostic, Format, Options, VariableOptions, codes, compile_source, json, template};
+use msk_compile::{
+    Diagnostic, Format, Options, VariableOptions, codes, compile_source, json, template,
+};
 
 /// A template shaped like the framework's: the shared role with a policy to append to, a
 /// function, and an sqs mapping the msk mappings must be placed before.
@@ -79,7 +81,10 @@ fn options() -> Options {
             region: Some("us-east-1".to_owned()),
             options: pairs(&[("topic", "orders"), ("size", "100")]),
             env: pairs(&[
-                ("CLUSTER_ARN", "arn:aws:kafka:us-east-1:111111111111:cluster/c/1"),
+                (
+                    "CLUSTER_ARN",
+                    "arn:aws:kafka:us-east-1:111111111111:cluster/c/1",
+                ),
                 ("ENABLED", "true"),
                 ("EMPTY", ""),
             ]),
@@ -97,7 +102,10 @@ fn run(text: &str, format: Format, options: &Options, extra: Option<Diagnostic>)
         report.diagnostics
     );
     for diagnostic in &report.diagnostics {
-        assert!(!diagnostic.code.is_empty(), "uncoded diagnostic: {diagnostic:#?}");
+        assert!(
+            !diagnostic.code.is_empty(),
+            "uncoded diagnostic: {diagnostic:#?}"
+        );
         if diagnostic.is_error() {
             let span = diagnostic
                 .span
@@ -120,7 +128,10 @@ fn run(text: &str, format: Format, options: &Options, extra: Option<Diagnostic>)
             let _ = render(diagnostic, &file, format);
         }
         let line = render(diagnostic, &file, MessageFormat::Json);
-        assert!(!line.contains('\n'), "JSON diagnostics are one per line: {line}");
+        assert!(
+            !line.contains('\n'),
+            "JSON diagnostics are one per line: {line}"
+        );
         assert!(
             serde_json::from_str::<serde_json::Value>(&line).is_ok(),
             "invalid JSON diagnostic: {line}"

@@ -35,7 +35,7 @@
 //! first phase with errors, so it may report fewer errors than we do; the values agree.
 
 use std::borrow::Cow;
-use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
+use std::collections::{BTreeMap, HashMap, HashSet};
 use std::ops::Bound;
 
 use indexmap::{IndexMap, IndexSet};
@@ -143,11 +143,13 @@ fn resolve_on_this_thread(
         depth: 0,
         needles: Vec::new(),
         hints: Vec::new(),
-        unresolved: BTreeSet::new(),
+        unresolved: BTreeMap::new(),
         copied_nodes: 0,
         copied_bytes: 0,
         scanned: 0,
         too_complex: None,
+        progress: 0,
+        stalled: HashMap::new(),
     };
     let entries = parse_entries(resolver.root, &[]);
     for entry in entries {
@@ -213,10 +215,10 @@ struct Resolver<'a> {
     needles: Vec<String>,
     /// Where the last property was written, for [`set_at_hinted`].
     hints: Vec<usize>,
-    /// The paths of the properties not done yet, sorted: the properties under a referenced
-    /// mapping are a range of it, instead of a scan of every property for each reference
-    /// (which made 40 000 references to a mapping take seconds).
-    unresolved: BTreeSet<String>,
+    /// The properties not done yet, by path (sorted), with their position in `metas`: the
+    /// properties under a referenced mapping are a range of it, instead of a scan of every
+    /// property for each reference (which made 40 000 references to a mapping take seconds).
+    unresolved: BTreeMap<String, usize>,
     /// What `${self:…}` references have copied so far.
     copied_nodes: usize,
     copied_bytes: usize,
@@ -225,6 +227,14 @@ struct Resolver<'a> {
     /// The error reported when a budget ran out; later references share it, so it is
     /// reported once.
     too_complex: Option<ErrId>,
+    /// Counts every change of the resolver's state (an error, a registration, a property
+    /// done, a variable resolved or failed or past a fallback, a new dependency).
+    progress: u64,
+    /// Properties whose last attempt changed nothing, with [`Self::progress`] then. Asked
+    /// again before anything changed, such a property gives the same answer (still
+    /// unresolved) without trying: a chain of properties each referring ten times to a
+    /// property that never resolves (an unknown source) was otherwise retried 10^depth times.
+    stalled: HashMap<String, u64>,
 }
 
 fn join_path(keys: &[String]) -> String {
@@ -542,18 +552,21 @@ impl Resolver<'_> {
         };
         let mut meta = meta;
         meta.value.span = found.span;
-        self.unresolved.insert(path.clone());
-        self.metas.insert(
-            path,
+        self.progress += 1;
+        // A path registered again keeps its position.
+        let (at, _) = self.metas.insert_full(
+            path.clone(),
             PropMeta {
                 meta,
                 span: found.span,
                 done: false,
             },
         );
+        self.unresolved.insert(path, at);
     }
 
     fn push_error(&mut self, code: &'static str, message: String, path: &str) -> ErrId {
+        self.progress += 1;
         self.errors.push(VarError {
             code,
             message,
@@ -605,6 +618,10 @@ impl Resolver<'_> {
                 ),
             });
         }
+        if self.stalled.get(path) == Some(&self.progress) {
+            return Ok(());
+        }
+        let progress_before = self.progress;
         self.in_progress.insert(path.to_owned());
         self.depth += 1;
         // A dependency resolved on the way writes elsewhere in the config; the hints of the
@@ -616,6 +633,9 @@ impl Resolver<'_> {
         }
         self.depth -= 1;
         self.in_progress.remove(path);
+        if self.progress == progress_before {
+            self.stalled.insert(path.to_owned(), progress_before);
+        }
         Ok(())
     }
 
@@ -699,6 +719,7 @@ impl Resolver<'_> {
             if !again && let Some(property) = self.metas.get_mut(path) {
                 property.done = true;
                 self.unresolved.remove(path);
+                self.progress += 1;
             }
             let sub_paths: Vec<String> =
                 nested.iter().map(|found| join_path(&found.keys)).collect();
@@ -813,6 +834,7 @@ impl Resolver<'_> {
             return;
         };
         let mut sources = sources.clone();
+        let sources_before = sources.len();
         let mut index = 0;
         if self.depth >= MAX_RESOLUTION_DEPTH {
             let id = self.property_error(
@@ -874,6 +896,10 @@ impl Resolver<'_> {
             }
         }
         self.depth -= 1;
+        // Resolved, failed, or waiting at a later fallback: a change.
+        if !matches!(&variable.state, VarState::Pending(left) if left.len() == sources_before) {
+            self.progress += 1;
+        }
     }
 
     /// `resolveVariableSource`: resolves params and address, then asks the source.
@@ -1157,9 +1183,9 @@ impl Resolver<'_> {
             let mut positions: Vec<usize> = self
                 .unresolved
                 .range::<str, _>((Bound::Included(prefix.as_str()), Bound::Unbounded))
-                .take_while(|path| path.starts_with(&prefix))
+                .take_while(|(path, _)| path.starts_with(&prefix))
                 .take(budget.saturating_add(1))
-                .filter_map(|path| self.metas.get_index_of(path))
+                .map(|(_, at)| *at)
                 .collect();
             self.scanned = self.scanned.saturating_add(positions.len());
             if self.scanned > MAX_VARIABLE_SCANS {
@@ -1247,10 +1273,14 @@ impl Resolver<'_> {
                 }
             }
         }
-        self.dependencies
+        if self
+            .dependencies
             .entry(dependent.to_owned())
             .or_default()
-            .insert(dependency.to_owned());
+            .insert(dependency.to_owned())
+        {
+            self.progress += 1;
+        }
         Ok(())
     }
 
