@@ -89,6 +89,32 @@ impl Node {
         matches!(self.value, Value::Null)
     }
 
+    /// The number of nodes and the bytes of keys and strings in this tree, without recursion,
+    /// counted up to just past the limits (so a huge value costs no more than the budget left;
+    /// pass `usize::MAX` for an exact count). Alias and variable budgets use it.
+    pub fn size_within(&self, max_nodes: usize, max_bytes: usize) -> (usize, usize) {
+        let (mut nodes, mut bytes) = (0_usize, 0_usize);
+        let mut pending = vec![self];
+        while let Some(node) = pending.pop() {
+            if nodes > max_nodes || bytes > max_bytes {
+                break;
+            }
+            nodes += 1;
+            match &node.value {
+                Value::String(text) => bytes += text.len(),
+                Value::Array(items) => pending.extend(items),
+                Value::Object(entries) => {
+                    for entry in entries {
+                        bytes += entry.key.len();
+                        pending.push(&entry.value);
+                    }
+                }
+                _ => {}
+            }
+        }
+        (nodes, bytes)
+    }
+
     /// JavaScript truthiness: everything but `null`, `false`, `0`, `NaN` and `""`.
     pub fn is_truthy(&self) -> bool {
         match &self.value {

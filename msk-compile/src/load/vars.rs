@@ -299,31 +299,6 @@ fn parse_entries(node: &Node, base: &[String]) -> Vec<Found> {
     found
 }
 
-/// The nodes and the bytes of keys and strings in `node`, counted up to just past the limits
-/// (so a huge value costs no more than the budget left).
-fn size_within(node: &Node, max_nodes: usize, max_bytes: usize) -> (usize, usize) {
-    let (mut nodes, mut bytes) = (0_usize, 0_usize);
-    let mut pending = vec![node];
-    while let Some(node) = pending.pop() {
-        if nodes > max_nodes || bytes > max_bytes {
-            break;
-        }
-        nodes += 1;
-        match &node.value {
-            Value::String(text) => bytes += text.len(),
-            Value::Array(items) => pending.extend(items),
-            Value::Object(entries) => {
-                for entry in entries {
-                    bytes += entry.key.len();
-                    pending.push(&entry.value);
-                }
-            }
-            _ => {}
-        }
-    }
-    (nodes, bytes)
-}
-
 /// `type/string/coerce`: `None` for `null` and plain objects.
 fn coerce_string(value: &Value) -> Option<String> {
     match value {
@@ -1209,8 +1184,7 @@ impl Resolver<'_> {
             return Ok(None);
         };
         // Counted before copying, so that a bomb stops before it takes the memory.
-        let (nodes, bytes) = size_within(
-            &value,
+        let (nodes, bytes) = value.size_within(
             MAX_VARIABLE_NODES.saturating_sub(self.copied_nodes),
             MAX_VARIABLE_BYTES.saturating_sub(self.copied_bytes),
         );

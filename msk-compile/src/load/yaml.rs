@@ -723,7 +723,7 @@ impl<'s> Builder<'s> {
     }
 
     fn store_anchor(&mut self, id: usize, node: &Node) -> Result<(), Fail> {
-        let (nodes, bytes) = measure(node);
+        let (nodes, bytes) = node.size_within(usize::MAX, usize::MAX);
         // Keeping a copy costs as much as one use of the alias.
         self.alias_nodes += nodes;
         self.alias_bytes += bytes;
@@ -886,28 +886,6 @@ fn js_key(node: &Node) -> Result<String, String> {
         Value::Number(number) => scalar::js_number_to_string(*number),
         Value::String(text) => text.clone(),
     })
-}
-
-/// Node count and string bytes of a tree (keys included), without recursion.
-fn measure(node: &Node) -> (usize, usize) {
-    let mut nodes = 0;
-    let mut bytes = 0;
-    let mut pending = vec![node];
-    while let Some(node) = pending.pop() {
-        nodes += 1;
-        match &node.value {
-            Value::String(text) => bytes += text.len(),
-            Value::Array(items) => pending.extend(items),
-            Value::Object(entries) => {
-                for entry in entries {
-                    bytes += entry.key.len();
-                    pending.push(&entry.value);
-                }
-            }
-            _ => {}
-        }
-    }
-    (nodes, bytes)
 }
 
 fn describe(node: &Node) -> &'static str {
