@@ -306,6 +306,29 @@ impl<'v> Machine<'v> {
     }
 
     /// `registerContext(newContextStart = contextStart)`; `None` is the default argument.
+    /// Starts a param or an address at `c` (found at `start`): a quoted string, after which
+    /// the machine goes on in `after_string`, or a plain token in state `plain`, which opens a
+    /// nested variable context when it starts with `$`.
+    fn begin_token(&mut self, c: u8, start: usize, after_string: State, plain: State) {
+        match c {
+            b'"' => {
+                self.string_context = after_string;
+                self.state = State::DoubleQuotedString;
+            }
+            b'\'' => {
+                self.string_context = after_string;
+                self.state = State::SingleQuotedString;
+            }
+            _ => {
+                self.state = plain;
+                self.context_variables = None;
+                if c == b'$' {
+                    self.register_context(Some(start));
+                }
+            }
+        }
+    }
+
     fn register_context(&mut self, new_context_start: Option<usize>) {
         if self.contexts.len() >= MAX_NESTING {
             self.too_deep = true;
@@ -633,19 +656,7 @@ impl<'v> Machine<'v> {
                     return Err(self.error("Invalid variable param", index));
                 } else {
                     self.param_start = index;
-                    if c == b'"' {
-                        self.string_context = State::AfterParamString;
-                        self.state = State::DoubleQuotedString;
-                    } else if c == b'\'' {
-                        self.string_context = State::AfterParamString;
-                        self.state = State::SingleQuotedString;
-                    } else {
-                        self.state = State::Param;
-                        self.context_variables = None;
-                        if c == b'$' {
-                            self.register_context(Some(self.param_start));
-                        }
-                    }
+                    self.begin_token(c, index, State::AfterParamString, State::Param);
                 }
             }
             State::Param => {
@@ -718,18 +729,8 @@ impl<'v> Machine<'v> {
                         } else {
                             return Err(self.error("Invalid variable address", self.address_start));
                         }
-                    } else if c == b'"' {
-                        self.string_context = State::AfterAddressString;
-                        self.state = State::DoubleQuotedString;
-                    } else if c == b'\'' {
-                        self.string_context = State::AfterAddressString;
-                        self.state = State::SingleQuotedString;
                     } else {
-                        self.state = State::Address;
-                        self.context_variables = None;
-                        if c == b'$' {
-                            self.register_context(Some(self.address_start));
-                        }
+                        self.begin_token(c, index, State::AfterAddressString, State::Address);
                     }
                 }
             }
