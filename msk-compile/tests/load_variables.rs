@@ -648,13 +648,7 @@ fn random_variable_strings_never_panic() {
         "file",
         "x",
     ];
-    let mut state: u64 = 0x2545_f491_4f6c_dd1d;
-    let mut next = move |bound: usize| {
-        state ^= state << 13;
-        state ^= state >> 7;
-        state ^= state << 17;
-        usize::try_from(state % bound as u64).unwrap_or(0)
-    };
+    let mut next = common::xorshift(0x2545_f491_4f6c_dd1d);
     let known = [
         VARIABLE_SYNTAX,
         VARIABLE_UNRESOLVED,

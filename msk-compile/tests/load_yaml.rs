@@ -597,13 +597,7 @@ fn random_yaml_never_panics() {
         "\\",
         "2001-12-14",
     ];
-    let mut state: u64 = 0x9e37_79b9_7f4a_7c15;
-    let mut next = move |bound: usize| {
-        state ^= state << 13;
-        state ^= state >> 7;
-        state ^= state << 17;
-        usize::try_from(state % bound as u64).unwrap_or(0)
-    };
+    let mut next = common::xorshift(0x9e37_79b9_7f4a_7c15);
     let known = [
         YAML_SYNTAX,
         YAML_UNKNOWN_TAG,

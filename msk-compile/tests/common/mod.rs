@@ -153,3 +153,15 @@ pub fn nulls_last(node: &Node) -> Node {
     };
     Node::new(value, node.span)
 }
+
+/// A deterministic xorshift generator for the random-input tests: each call returns a number
+/// below `bound` (`bound` > 0), the same sequence for the same seed on every machine.
+pub fn xorshift(seed: u64) -> impl FnMut(usize) -> usize {
+    let mut state = seed;
+    move |bound: usize| {
+        state ^= state << 13;
+        state ^= state >> 7;
+        state ^= state << 17;
+        usize::try_from(state % bound as u64).unwrap_or(0)
+    }
+}
