@@ -306,6 +306,19 @@ impl<'v> Machine<'v> {
     }
 
     /// `registerContext(newContextStart = contextStart)`; `None` is the default argument.
+    /// What is not a variable type after all: `}` closes the context, anything else makes it
+    /// foreign text, in which a `$` may still open a nested context.
+    fn end_as_foreign(&mut self, c: u8) {
+        if c == b'}' {
+            self.release_context();
+        } else {
+            self.state = State::Foreign;
+            if c == b'$' {
+                self.register_context(None);
+            }
+        }
+    }
+
     /// Starts a param or an address at `c` (found at `start`): a quoted string, after which
     /// the machine goes on in `after_string`, or a plain token in state `plain`, which opens a
     /// nested variable context when it starts with `$`.
@@ -574,13 +587,8 @@ impl<'v> Machine<'v> {
                     self.state = State::MaybeType;
                 } else if self.any_context_not_foreign() {
                     return Err(self.error("Invalid variable type", index));
-                } else if c == b'}' {
-                    self.release_context();
                 } else {
-                    self.state = State::Foreign;
-                    if c == b'$' {
-                        self.register_context(None);
-                    }
+                    self.end_as_foreign(c);
                 }
             }
             State::MaybeNextSourceStart => {
@@ -611,14 +619,7 @@ impl<'v> Machine<'v> {
                     if self.any_context_not_foreign() {
                         return Err(self.error("Invalid variable type", self.source_start));
                     }
-                    if c == b'}' {
-                        self.release_context();
-                    } else {
-                        self.state = State::Foreign;
-                        if c == b'$' {
-                            self.register_context(None);
-                        }
-                    }
+                    self.end_as_foreign(c);
                 }
             }
             State::TypeOrSourceLiteral => {
