@@ -14,7 +14,9 @@ use msk_model::{CfnField, CfnMapping, CfnProperty, IdToken, MskEvent, Presence, 
 
 use crate::codes;
 use crate::diag::Diagnostic;
-use crate::json::{Replay, object, stringify_compact, to_json};
+use crate::json::{
+    Replay, object, stringify_compact, to_json, write_node, write_pretty_from_compact, write_string,
+};
 use crate::naming::{event_logical_id_normalized, normalized_function_name};
 use crate::service::{creates_shared_role, lambda_target, role_dependency, target_alias};
 use crate::tree::{Node, Span, Value};
@@ -30,12 +32,13 @@ pub struct Resource(Box<str>);
 
 impl Resource {
     pub fn new(value: &Json) -> Self {
-        // `serde_json::to_writer` into bytes: the `Display` route (`to_string`) goes through
-        // `fmt` adapters and cost a third of compiling a resource.
-        let mut text = Vec::with_capacity(512);
-        // Writing a `Value` into memory cannot fail, and serde_json writes UTF-8.
-        let _ = serde_json::to_writer(&mut text, value);
-        Resource(String::from_utf8(text).unwrap_or_default().into_boxed_str())
+        Resource(stringify_compact(value).into_boxed_str())
+    }
+
+    /// A resource from text the compiler wrote itself: `JSON.stringify(resource)`, compact,
+    /// numbers in JavaScript's form.
+    fn from_compact_text(text: &str) -> Self {
+        Resource(text.into())
     }
 
     /// The resource as a JSON value.
@@ -46,7 +49,7 @@ impl Resource {
             .unwrap_or(Json::Null)
     }
 
-    /// The compact JSON text (`JSON.stringify(resource)`, up to number forms).
+    /// The compact JSON text (`JSON.stringify(resource)`).
     pub fn as_str(&self) -> &str {
         &self.0
     }
@@ -97,6 +100,34 @@ impl Compiled {
                 .map_or(Json::Null, |statements| Json::Array(statements.to_vec())),
         );
         Json::Object(output)
+    }
+}
+
+impl Compiled {
+    /// `JSON.stringify(self.to_json(), null, 2)`: the CLI's output, written from the
+    /// resources' text without parsing it again (the same text as
+    /// `json::stringify_pretty(&compiled)`, several times faster for a big service).
+    pub fn to_pretty_json(&self) -> String {
+        let size: usize = self
+            .resources
+            .values()
+            .map(|resource| resource.0.len())
+            .sum();
+        let mut out = String::with_capacity(size * 3 + 256);
+        out.push_str("{\n  \"Resources\": {");
+        for (index, (logical_id, resource)) in self.resources.iter().enumerate() {
+            out.push_str(if index == 0 { "\n    " } else { ",\n    " });
+            write_string(&mut out, logical_id);
+            out.push_str(": ");
+            write_pretty_from_compact(&mut out, &resource.0, 2);
+        }
+        if !self.resources.is_empty() {
+            out.push_str("\n  ");
+        }
+        out.push_str("},\n  \"IamRoleStatements\": ");
+        write_pretty_from_compact(&mut out, &stringify_compact(&self.iam_statements()), 1);
+        out.push_str("\n}");
+        out
     }
 }
 
@@ -162,6 +193,8 @@ struct Compiler {
     statements: Vec<Json>,
     shared_role: bool,
     custom_resources: Vec<String>,
+    /// Buffers reused from event to event.
+    scratch: Scratch,
 }
 
 impl Compiler {
@@ -180,6 +213,7 @@ impl Compiler {
             statements: Vec::new(),
             shared_role: creates_shared_role(root, functions),
             custom_resources,
+            scratch: Scratch::default(),
         }
     }
 
@@ -220,7 +254,9 @@ impl Compiler {
             .chain(alias.as_ref().map(|alias| alias.logical_id.clone()))
             .map(Json::String)
             .collect();
-        let target = lambda_target(name, alias.as_ref());
+        // The same for every event of the function: written once.
+        let depends_on = stringify_compact(&depends_on);
+        let target = stringify_compact(&lambda_target(name, alias.as_ref()));
         let normalized_function = normalized_function_name(name);
         let ordinal = self.names.len();
         self.names.push(name.to_owned());
@@ -249,10 +285,10 @@ impl Compiler {
                 normalized_function: &normalized_function,
                 msk,
             };
-            if let Some((logical_id, resource)) =
-                build_resource::<MskEvent>(&context, &depends_on, diagnostics)
+            if let Some(logical_id) =
+                build_resource::<MskEvent>(&context, &depends_on, &mut self.scratch, diagnostics)
             {
-                let resource = Resource::new(&resource);
+                let resource = Resource::from_compact_text(&self.scratch.resource);
                 if let Some(arn) = MskEvent::IAM_RESOURCE_KEY.and_then(|key| msk.get(key)) {
                     cluster_arns.push(to_json(arn));
                 }
@@ -314,8 +350,8 @@ struct EventContext<'a> {
     function: &'a str,
     /// The event's index in the function's `events`.
     index: usize,
-    /// `FunctionName`: the same for every event of the function, so built once.
-    lambda_target: &'a Json,
+    /// `FunctionName` as JSON text: the same for every event of the function, so built once.
+    lambda_target: &'a str,
     /// The function name as logical IDs start with it.
     normalized_function: &'a str,
     msk: &'a Node,
@@ -340,12 +376,28 @@ impl EventContext<'_> {
     }
 }
 
-/// Builds one resource from the mapping tables of `M`; `None` after reporting errors.
+/// The buffers one event's resource is written into; kept by the compiler and reused, so
+/// that compiling an event allocates little beyond the resource's own text.
+#[derive(Debug, Default)]
+struct Scratch {
+    /// The finished resource, `JSON.stringify(resource)`.
+    resource: String,
+    /// Each property value's JSON text, one after the other…
+    values: String,
+    /// …and where each one is, under its property path, in table order.
+    properties: Vec<(&'static [&'static str], std::ops::Range<usize>)>,
+    /// The logical ID's parts.
+    id_parts: Vec<String>,
+}
+
+/// Builds one resource from the mapping tables of `M` into `scratch.resource` and returns
+/// its logical ID; `None` after reporting errors.
 fn build_resource<M: CfnMapping>(
     event: &EventContext<'_>,
-    depends_on: &[Json],
+    depends_on: &str,
+    scratch: &mut Scratch,
     diagnostics: &mut Vec<Diagnostic>,
-) -> Option<(String, Json)> {
+) -> Option<String> {
     // Only this event's own diagnostics are looked at: counting all of them for every event
     // made a service with many colliding events quadratic (40 000 events took seconds).
     let first_new = diagnostics.len();
@@ -365,8 +417,8 @@ fn build_resource<M: CfnMapping>(
     }
 
     for rule in M::RULES {
-        let triggered = defaulted(M::field(rule.field), event.value(rule.field)).as_deref()
-            == Some(rule.equals);
+        let triggered =
+            defaulted(M::field(rule.field), event.value(rule.field)) == Some(rule.equals);
         if triggered && event.value(rule.requires).is_none_or(Node::is_null) {
             let span = event
                 .msk
@@ -384,64 +436,114 @@ fn build_resource<M: CfnMapping>(
         }
     }
 
-    let mut id_parts = Vec::new();
+    scratch.id_parts.clear();
     for part in M::ID_PARTS {
         if let Some(token) = id_token(event, part.key, part.token, diagnostics) {
-            id_parts.push(token);
+            scratch.id_parts.push(token);
         }
     }
 
-    let mut properties = Map::new();
+    scratch.values.clear();
+    scratch.properties.clear();
     for property in M::PROPERTIES {
-        match property {
+        let start = scratch.values.len();
+        let path = match property {
             CfnProperty::Slot("FunctionName") => {
-                properties.insert("FunctionName".to_owned(), event.lambda_target.clone());
+                scratch.values.push_str(event.lambda_target);
+                &["FunctionName"][..]
             }
             CfnProperty::Slot(other) => {
                 diagnostics.push(Diagnostic::error(
                     codes::INTERNAL,
                     format!("no value for the `{other}` slot"),
                 ));
+                continue;
             }
             CfnProperty::Field(field) => {
-                if let Some(value) = field_value(event, field, diagnostics) {
-                    insert_path(&mut properties, field.path, value);
+                if !write_field_value(event, field, &mut scratch.values, diagnostics) {
+                    continue;
                 }
+                field.path
             }
-        }
+        };
+        scratch.properties.push((path, start..scratch.values.len()));
     }
 
     let failed = diagnostics
         .get(first_new..)
         .is_some_and(|new| new.iter().any(Diagnostic::is_error));
-    if failed || id_parts.len() != M::ID_PARTS.len() {
+    if failed || scratch.id_parts.len() != M::ID_PARTS.len() {
         return None;
     }
-    let parts: Vec<&str> = id_parts.iter().map(String::as_str).collect();
+    let parts: Vec<&str> = scratch.id_parts.iter().map(String::as_str).collect();
     let logical_id =
         event_logical_id_normalized(event.normalized_function, M::LOGICAL_ID_INFIX, &parts);
-    let resource = object([
-        ("Type", Json::from(M::RESOURCE_TYPE)),
-        ("DependsOn", Json::Array(depends_on.to_vec())),
-        ("Properties", Json::Object(properties)),
-    ]);
-    Some((logical_id, resource))
+    let out = &mut scratch.resource;
+    out.clear();
+    out.push_str("{\"Type\":");
+    write_string(out, M::RESOURCE_TYPE);
+    out.push_str(",\"DependsOn\":");
+    out.push_str(depends_on);
+    out.push_str(",\"Properties\":");
+    write_properties(out, &scratch.values, &scratch.properties);
+    out.push('}');
+    Some(logical_id)
+}
+
+/// Writes the properties object. Entries whose paths share a first segment form one nested
+/// object where the first of them stands, as assigning `Properties.A.B` and later
+/// `Properties.A.C` does in JavaScript (the derive rejects tables where one path is inside
+/// another or two are equal, so grouping is all there is to it).
+fn write_properties(
+    out: &mut String,
+    values: &str,
+    entries: &[(&'static [&'static str], std::ops::Range<usize>)],
+) {
+    out.push('{');
+    let mut written: Vec<&str> = Vec::new();
+    for (index, (path, range)) in entries.iter().enumerate() {
+        let Some((head, tail)) = path.split_first() else {
+            continue;
+        };
+        if written.contains(head) {
+            continue;
+        }
+        if !written.is_empty() {
+            out.push(',');
+        }
+        written.push(head);
+        write_string(out, head);
+        out.push(':');
+        if tail.is_empty() {
+            out.push_str(&values[range.clone()]);
+        } else {
+            let nested: Vec<(&'static [&'static str], std::ops::Range<usize>)> = entries[index..]
+                .iter()
+                .filter(|(path, _)| path.len() > 1 && path[0] == *head)
+                .map(|(path, range)| (&path[1..], range.clone()))
+                .collect();
+            write_properties(out, values, &nested);
+        }
+    }
+    out.push('}');
 }
 
 /// The field's value after its default: JavaScript `value || default`.
-fn defaulted(field: Option<&CfnField>, value: Option<&Node>) -> Option<String> {
+fn defaulted<'a>(field: Option<&CfnField>, value: Option<&'a Node>) -> Option<&'a str> {
     match value.filter(|node| node.is_truthy()) {
-        Some(node) => node.as_str().map(str::to_owned),
-        None => field.and_then(|field| field.default).map(str::to_owned),
+        Some(node) => node.as_str(),
+        None => field.and_then(|field| field.default),
     }
 }
 
-/// The CloudFormation value of one field, or `None` when Serverless leaves it out.
-fn field_value(
+/// Appends the CloudFormation value of one field to `out` as JSON text; `false` (and
+/// nothing written) when Serverless leaves it out.
+fn write_field_value(
     event: &EventContext<'_>,
     field: &CfnField,
+    out: &mut String,
     diagnostics: &mut Vec<Diagnostic>,
-) -> Option<Json> {
+) -> bool {
     let node = event.value(field.key);
     let present = match field.presence {
         Presence::Always => true,
@@ -449,33 +551,50 @@ fn field_value(
         Presence::Truthy => node.is_some_and(Node::is_truthy),
     };
     if !present {
-        return None;
+        return false;
     }
-    let value = match (node.filter(|node| node.is_truthy()), field.default) {
-        (None, Some(default)) => Json::String(default.to_owned()),
-        _ => node.map_or(Json::Null, to_json),
+    let write_value = |out: &mut String| match (node.filter(|node| node.is_truthy()), field.default)
+    {
+        (None, Some(default)) => write_string(out, default),
+        _ => match node {
+            Some(node) => write_node(out, node),
+            None => out.push_str("null"),
+        },
     };
     match field.shape {
-        Shape::Value => Some(value),
-        Shape::List => Some(Json::Array(vec![value])),
-        Shape::SourceAccess { kind } => Some(Json::Array(vec![object([
-            ("Type", Json::from(kind)),
-            ("URI", value),
-        ])])),
+        Shape::Value => write_value(out),
+        Shape::List => {
+            out.push('[');
+            write_value(out);
+            out.push(']');
+        }
+        Shape::SourceAccess { kind } => {
+            out.push_str("[{\"Type\":");
+            write_string(out, kind);
+            out.push_str(",\"URI\":");
+            write_value(out);
+            out.push_str("}]");
+        }
         Shape::FilterPatterns => match node.map(|node| &node.value) {
-            Some(Value::Array(patterns)) => Some(Json::Array(
-                patterns
-                    .iter()
-                    .map(|pattern| {
-                        object([(
-                            "Pattern",
-                            Json::String(stringify_compact(&to_json(pattern))),
-                        )])
-                    })
-                    .collect(),
-            )),
+            Some(Value::Array(patterns)) => {
+                // `{Pattern: JSON.stringify(pattern)}` for each: the pattern's JSON text,
+                // itself written as a JSON string.
+                let mut pattern_text = String::new();
+                out.push('[');
+                for (index, pattern) in patterns.iter().enumerate() {
+                    if index > 0 {
+                        out.push(',');
+                    }
+                    pattern_text.clear();
+                    write_node(&mut pattern_text, pattern);
+                    out.push_str("{\"Pattern\":");
+                    write_string(out, &pattern_text);
+                    out.push('}');
+                }
+                out.push(']');
+            }
             _ => {
-                let node = node?;
+                let Some(node) = node else { return false };
                 diagnostics.push(
                     Diagnostic::error(
                         codes::FILTER_PATTERNS_NOT_A_LIST,
@@ -489,10 +608,11 @@ fn field_value(
                     .with_path(event.key_path(field.key))
                     .with_help("write each pattern as a list item: `- value: {...}`"),
                 );
-                None
+                return false;
             }
         },
     }
+    true
 }
 
 /// The logical-ID token of one field; reports why there is none (where Serverless crashes).
@@ -594,24 +714,6 @@ fn id_token(
                     diagnostics.push(fail(codes::ARN_UNSUPPORTED, message, node.span, help));
                     None
                 }
-            }
-        }
-    }
-}
-
-/// Inserts `value` at a dotted property path, creating the intermediate objects.
-fn insert_path(properties: &mut Map<String, Json>, path: &[&str], value: Json) {
-    match path {
-        [] => {}
-        [last] => {
-            properties.insert((*last).to_owned(), value);
-        }
-        [first, rest @ ..] => {
-            let child = properties
-                .entry((*first).to_owned())
-                .or_insert_with(|| Json::Object(Map::new()));
-            if let Json::Object(child) = child {
-                insert_path(child, rest, value);
             }
         }
     }

@@ -94,6 +94,158 @@ fn write_with<T: Serialize + ?Sized, F: Formatter>(value: &T, formatter: F) -> S
     String::from_utf8(out).unwrap_or_default()
 }
 
+/// Appends `JSON.stringify(text)`: the string quoted, with the escapes JavaScript (and
+/// serde_json) write: `\"`, `\\`, `\b` `\f` `\n` `\r` `\t`, other control characters as
+/// `\u00xx`; everything else, non-ASCII included, as is.
+pub fn write_string(out: &mut String, text: &str) {
+    out.reserve(text.len() + 2);
+    out.push('"');
+    let bytes = text.as_bytes();
+    let mut copied = 0;
+    for (at, byte) in bytes.iter().enumerate() {
+        let escape = match byte {
+            b'"' => "\\\"",
+            b'\\' => "\\\\",
+            b'\n' => "\\n",
+            b'\r' => "\\r",
+            b'\t' => "\\t",
+            0x08 => "\\b",
+            0x0c => "\\f",
+            0x00..=0x1f => "",
+            _ => continue,
+        };
+        // Escaped bytes are ASCII, so these slice bounds are character boundaries.
+        out.push_str(&text[copied..at]);
+        if escape.is_empty() {
+            const HEX: &[u8; 16] = b"0123456789abcdef";
+            out.push_str("\\u00");
+            out.push(char::from(HEX[usize::from(byte >> 4)]));
+            out.push(char::from(HEX[usize::from(byte & 0xf)]));
+        } else {
+            out.push_str(escape);
+        }
+        copied = at + 1;
+    }
+    out.push_str(&text[copied..]);
+    out.push('"');
+}
+
+/// Appends `JSON.stringify(number)`: JavaScript's number form, `null` for NaN and ±∞.
+pub fn write_number(out: &mut String, number: f64) {
+    const SAFE: f64 = 9_007_199_254_740_991.0;
+    if number.fract() == 0.0 && number.abs() <= SAFE {
+        // Exact: the value is integral and within 2^53 (and -0 prints as 0, as in JavaScript).
+        #[allow(clippy::cast_possible_truncation)]
+        let integer = number as i64;
+        let mut buffer = itoa::Buffer::new();
+        out.push_str(buffer.format(integer));
+    } else if number.is_finite() {
+        let mut buffer = ryu_js::Buffer::new();
+        out.push_str(buffer.format_finite(number));
+    } else {
+        out.push_str("null");
+    }
+}
+
+/// Appends `JSON.stringify(node)` (compact), reading the config tree directly: what
+/// `stringify_compact(&to_json(node))` gives, without building the value.
+pub fn write_node(out: &mut String, node: &Node) {
+    match &node.value {
+        Value::Null => out.push_str("null"),
+        Value::Bool(flag) => out.push_str(if *flag { "true" } else { "false" }),
+        Value::Number(number) => write_number(out, *number),
+        Value::String(text) => write_string(out, text),
+        Value::Array(items) => {
+            out.push('[');
+            for (index, item) in items.iter().enumerate() {
+                if index > 0 {
+                    out.push(',');
+                }
+                write_node(out, item);
+            }
+            out.push(']');
+        }
+        Value::Object(entries) => {
+            out.push('{');
+            for (index, entry) in entries.iter().enumerate() {
+                if index > 0 {
+                    out.push(',');
+                }
+                write_string(out, &entry.key);
+                out.push(':');
+                write_node(out, &entry.value);
+            }
+            out.push('}');
+        }
+    }
+}
+
+/// Appends compact JSON text (no white space outside strings, as [`stringify_compact`] and
+/// [`write_node`] write it) in the form `JSON.stringify(value, null, 2)` gives when the
+/// value sits `depth` levels deep: a line per member, two spaces per level, `{}` and `[]`
+/// kept inline. Strings are copied as they are, escapes included.
+///
+/// This is how the CLI writes tens of thousands of resources: re-indenting their text is a
+/// copy, where serializing them again meant parsing, unescaping and escaping every string.
+pub fn write_pretty_from_compact(out: &mut String, compact: &str, depth: usize) {
+    let bytes = compact.as_bytes();
+    out.reserve(bytes.len() * 2);
+    let mut depth = depth;
+    let mut copied = 0;
+    let mut at = 0;
+    let newline = |out: &mut String, depth: usize| {
+        out.push('\n');
+        for _ in 0..depth {
+            out.push_str("  ");
+        }
+    };
+    while at < bytes.len() {
+        match bytes[at] {
+            b'"' => {
+                // Skip to the closing quote; a backslash always takes the next byte with it.
+                at += 1;
+                while at < bytes.len() && bytes[at] != b'"' {
+                    at += if bytes[at] == b'\\' { 2 } else { 1 };
+                }
+                at += 1;
+                continue;
+            }
+            open @ (b'{' | b'[') => {
+                out.push_str(&compact[copied..=at]);
+                let close = if open == b'{' { b'}' } else { b']' };
+                if bytes.get(at + 1) == Some(&close) {
+                    out.push(char::from(close));
+                    at += 1;
+                } else {
+                    depth += 1;
+                    newline(out, depth);
+                }
+            }
+            b'}' | b']' => {
+                out.push_str(&compact[copied..at]);
+                depth = depth.saturating_sub(1);
+                newline(out, depth);
+                out.push(char::from(bytes[at]));
+            }
+            b',' => {
+                out.push_str(&compact[copied..=at]);
+                newline(out, depth);
+            }
+            b':' => {
+                out.push_str(&compact[copied..=at]);
+                out.push(' ');
+            }
+            _ => {
+                at += 1;
+                continue;
+            }
+        }
+        at += 1;
+        copied = at;
+    }
+    out.push_str(compact.get(copied..).unwrap_or(""));
+}
+
 /// A JSON value kept as the compact text `serde_json` wrote for it (`value.to_string()`), and
 /// serialized again from that text exactly as the value would serialize itself: the same
 /// serializer calls in the same order, numbers with their kind (`u64`, `i64`, `f64`) and read
@@ -297,16 +449,34 @@ impl Serialize for Next<'_, '_> {
                     },
                     _ if token.starts_with('-') => match token.parse::<i64>() {
                         Ok(number) => serializer.serialize_i64(number),
-                        Err(_) => Err(S::Error::custom(format!("invalid number `{token}`"))),
+                        Err(_) => integral_beyond_64_bits(token, serializer),
                     },
                     _ => match token.parse::<u64>() {
                         Ok(number) => serializer.serialize_u64(number),
-                        Err(_) => Err(S::Error::custom(format!("invalid token `{token}`"))),
+                        Err(_) => integral_beyond_64_bits(token, serializer),
                     },
                 }
             }
             None => Err(S::Error::custom("unexpected end of JSON text")),
         }
+    }
+}
+
+/// An integer token too long for 64 bits: JavaScript writes integral numbers below 1e21 in
+/// full (`100000000000000000000`), so text written in JavaScript's form has them; they are
+/// floats.
+fn integral_beyond_64_bits<S: serde::Serializer>(
+    token: &str,
+    serializer: S,
+) -> Result<S::Ok, S::Error> {
+    let digits = token.strip_prefix('-').unwrap_or(token);
+    match token.parse::<f64>() {
+        Ok(number) if !digits.is_empty() && digits.bytes().all(|byte| byte.is_ascii_digit()) => {
+            serializer.serialize_f64(number)
+        }
+        _ => Err(serde::ser::Error::custom(format!(
+            "invalid token `{token}`"
+        ))),
     }
 }
 
@@ -415,6 +585,84 @@ mod tests {
             Replay(&text).serialize(serde_json::value::Serializer).ok(),
             Some(value)
         );
+    }
+
+    fn sample() -> serde_json::Value {
+        serde_json::json!({
+            "numbers": [1, -2, 2.5, 1e21, 1e20, -0.0, 0.1, 5e-324, 9007199254740993.0],
+            "string": "naïve ☃ \"q\" \\ \u{1f}\u{8}\u{c}\t\r\n/ 😀 {a:[1,2]}",
+            "empty": {}, "none": [], "null": null, "yes": true, "no": false,
+            "nested": {"x": [{"y": [[], {}, [1, [2]], "]},{["]}]},
+            "": ""
+        })
+    }
+
+    #[test]
+    fn compact_text_reindents_as_the_pretty_printer_writes() {
+        let value = sample();
+        let mut out = String::new();
+        write_pretty_from_compact(&mut out, &stringify_compact(&value), 0);
+        assert_eq!(out, stringify_pretty(&value));
+        // One level down: the pretty form of `{"k": value}` with the outer lines cut off.
+        let wrapped = stringify_pretty(&serde_json::json!({ "k": value }));
+        let mut inner = String::new();
+        write_pretty_from_compact(&mut inner, &stringify_compact(&value), 1);
+        assert_eq!(format!("{{\n  \"k\": {inner}\n}}"), wrapped);
+        for scalar in ["1", "\"a,b:{c}\"", "null", "[]", "{}"] {
+            let mut out = String::new();
+            write_pretty_from_compact(&mut out, scalar, 3);
+            assert_eq!(out, scalar);
+        }
+    }
+
+    #[test]
+    fn nodes_write_as_their_json_values_do() {
+        use crate::tree::{Entry, Span};
+        let node = |value| Node::new(value, Span::default());
+        let tree = node(Value::Object(vec![
+            Entry {
+                key: "a\"\u{7}".to_owned(),
+                key_span: Span::default(),
+                value: node(Value::Array(vec![
+                    node(Value::Number(1.0)),
+                    node(Value::Number(-0.0)),
+                    node(Value::Number(2.5)),
+                    node(Value::Number(1e21)),
+                    node(Value::Number(1e20)),
+                    node(Value::Number(f64::NAN)),
+                    node(Value::Number(f64::NEG_INFINITY)),
+                    node(Value::Number(9_007_199_254_740_993.0)),
+                    node(Value::Number(-123_456_789.0)),
+                ])),
+            },
+            Entry {
+                key: "b".to_owned(),
+                key_span: Span::default(),
+                value: node(Value::Array(vec![
+                    node(Value::Null),
+                    node(Value::Bool(true)),
+                    node(Value::Bool(false)),
+                    node(Value::String(
+                        "naïve \u{1f}\u{8}\u{c}\t\r\n\\/ 😀".to_owned(),
+                    )),
+                    node(Value::Object(Vec::new())),
+                    node(Value::Array(Vec::new())),
+                ])),
+            },
+        ]));
+        let mut out = String::new();
+        write_node(&mut out, &tree);
+        assert_eq!(out, stringify_compact(&to_json(&tree)));
+        assert_eq!(
+            out,
+            r#"{"a\"\u0007":[1,0,2.5,1e+21,100000000000000000000,null,null,9007199254740992,-123456789],"b":[null,true,false,"naïve \u001f\b\f\t\r\n\\/ 😀",{},[]]}"#
+        );
+        // Text in this form replays to itself (integral numbers beyond 2^53 come back as
+        // integers rather than floats, which print the same).
+        assert_eq!(stringify_compact(&Replay(&out)), out);
+        let mut pretty = String::new();
+        write_pretty_from_compact(&mut pretty, &out, 0);
+        assert_eq!(stringify_pretty(&Replay(&out)), pretty);
     }
 
     #[test]

@@ -165,7 +165,7 @@ fn run_compile(args: &CompileArgs) -> Result<ExitCode, UsageError> {
             }
         }
         None => match args.format {
-            OutputFormat::Json => json::stringify_pretty(&compiled),
+            OutputFormat::Json => compiled.to_pretty_json(),
             OutputFormat::Yaml => serde_saphyr::to_string(&compiled.to_json())
                 .map_err(|error| UsageError(format!("cannot write YAML: {error}")))?,
         },

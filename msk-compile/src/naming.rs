@@ -43,12 +43,30 @@ pub fn event_logical_id_normalized(
     infix: &str,
     parts: &[&str],
 ) -> String {
-    let mut id = normalized_function.to_owned();
+    let mut id = String::with_capacity(
+        normalized_function.len()
+            + infix.len()
+            + parts.iter().map(|part| part.len()).sum::<usize>(),
+    );
+    id.push_str(normalized_function);
     id.push_str(infix);
     for part in parts {
-        // After `alphanumeric_only` the part is ASCII, so 79 chars are 79 bytes.
-        let normalized = alphanumeric_only(part);
-        id.push_str(&normalized[..normalized.len().min(79)]);
+        // `alphanumeric_only(part)` cut to 79 characters, written in place: the characters
+        // kept are ASCII (bytes of other characters never are), so the upper-casing of the
+        // first is ASCII's.
+        for (kept, byte) in part
+            .bytes()
+            .filter(u8::is_ascii_alphanumeric)
+            .take(79)
+            .enumerate()
+        {
+            let byte = if kept == 0 {
+                byte.to_ascii_uppercase()
+            } else {
+                byte
+            };
+            id.push(char::from(byte));
+        }
     }
     id
 }
@@ -86,6 +104,16 @@ mod tests {
             &[&"c".repeat(90), &format!("{}.x", "t".repeat(85))],
         );
         assert_eq!(long.len(), 182);
+        // Non-ASCII letters are dropped, not upper-cased; the first ASCII one is.
+        assert_eq!(
+            event_logical_id("f", "X", &["ébc-d", "1a"]),
+            format!(
+                "FX{}{}",
+                alphanumeric_only("ébc-d"),
+                alphanumeric_only("1a")
+            )
+        );
+        assert_eq!(event_logical_id("f", "X", &["ébc-d"]), "FXBcd");
         assert!(long.ends_with(&format!("T{}", "t".repeat(78))));
     }
 }

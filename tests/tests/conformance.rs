@@ -188,6 +188,16 @@ fn check_case(dir: &std::path::Path, name: &str) -> Result<(), String> {
                 "IamRoleStatements differ\nwant: {want}\ngot:  {got}"
             ));
         }
+        // The CLI's output text, written from the resources' compact text, against the
+        // oracle's values in `JSON.stringify(…, null, 2)` form.
+        let mut want_output = serde_json::Map::new();
+        want_output.insert("Resources".to_owned(), want_mappings);
+        want_output.insert("IamRoleStatements".to_owned(), want_statements);
+        let want = stringify_pretty(&want_output);
+        let got = compiled.to_pretty_json();
+        if want != got {
+            return Err(format!("CLI output differs\nwant: {want}\ngot:  {got}"));
+        }
         let want_warnings: Vec<String> = expected["ConfigValidationWarnings"]
             .as_array()
             .map(|all| {

@@ -35,10 +35,17 @@
 //! first phase with errors, so it may report fewer errors than we do; the values agree.
 
 use std::borrow::Cow;
-use std::collections::{BTreeMap, HashMap, HashSet};
+use std::collections::BTreeMap;
 use std::ops::Bound;
 
-use indexmap::{IndexMap, IndexSet};
+/// The resolver's maps are keyed by property paths and hashed many times per variable: a
+/// fast fixed-seed hash (iteration order never matters here, and the input is the user's own
+/// config, not an attacker's).
+type Hasher = foldhash::fast::FixedState;
+type HashMap<K, V> = std::collections::HashMap<K, V, Hasher>;
+type HashSet<T> = std::collections::HashSet<T, Hasher>;
+type IndexMap<K, V> = indexmap::IndexMap<K, V, Hasher>;
+type IndexSet<T> = indexmap::IndexSet<T, Hasher>;
 
 use super::scalar::{is_array_index, js_number_to_string, js_trim, number_value};
 use super::var_syntax::{self, ErrId, Meta, Source, VarState, Variable};
@@ -135,11 +142,11 @@ fn resolve_on_this_thread(
     let mut resolver = Resolver {
         root,
         options,
-        metas: IndexMap::new(),
-        dependencies: HashMap::new(),
-        nest_depth: HashMap::new(),
+        metas: IndexMap::default(),
+        dependencies: HashMap::default(),
+        nest_depth: HashMap::default(),
         errors: Vec::new(),
-        in_progress: HashSet::new(),
+        in_progress: HashSet::default(),
         depth: 0,
         needles: Vec::new(),
         hints: Vec::new(),
@@ -149,7 +156,7 @@ fn resolve_on_this_thread(
         scanned: 0,
         too_complex: None,
         progress: 0,
-        stalled: HashMap::new(),
+        stalled: HashMap::default(),
     };
     let entries = parse_entries(resolver.root, &[]);
     for entry in entries {
@@ -805,10 +812,16 @@ impl Resolver<'_> {
 
     /// `resolveVariable`: tries the sources in order.
     fn resolve_variable(&mut self, path: &str, variable: &mut Variable) {
-        let VarState::Pending(sources) = &variable.state else {
-            return;
-        };
-        let mut sources = sources.clone();
+        // Taken out rather than copied (each source may hold resolved params); every way
+        // out of the loop below puts a new state back.
+        let mut sources =
+            match std::mem::replace(&mut variable.state, VarState::Pending(Vec::new())) {
+                VarState::Pending(sources) => sources,
+                other => {
+                    variable.state = other;
+                    return;
+                }
+            };
         let sources_before = sources.len();
         let mut index = 0;
         if self.depth >= MAX_RESOLUTION_DEPTH {
@@ -1225,7 +1238,7 @@ impl Resolver<'_> {
         }
         // `validateCrossPropertyDependency` walks the dependency graph depth first; a visited
         // set keeps it linear without changing which cycle it reports first.
-        let mut visited: HashSet<&str> = HashSet::new();
+        let mut visited: HashSet<&str> = HashSet::default();
         let mut stack = vec![dependency];
         while let Some(current) = stack.pop() {
             let Some(next) = self.dependencies.get(current) else {
@@ -1261,7 +1274,7 @@ impl Resolver<'_> {
     /// Every distinct error, in config order, then every variable left unresolved.
     fn report(&self, source: Option<&str>) -> Vec<Diagnostic> {
         let mut diagnostics = Vec::new();
-        let mut reported = HashSet::new();
+        let mut reported = HashSet::default();
         for property in self.metas.values() {
             if let Some(id) = property.meta.error
                 && reported.insert(id)
