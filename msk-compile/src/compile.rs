@@ -499,30 +499,42 @@ fn write_properties(
     values: &str,
     entries: &[(&'static [&'static str], std::ops::Range<usize>)],
 ) {
+    write_property_object(out, values, entries, &[]);
+}
+
+/// The object of the entries whose paths continue `parent`.
+fn write_property_object(
+    out: &mut String,
+    values: &str,
+    entries: &[(&'static [&'static str], std::ops::Range<usize>)],
+    parent: &[&str],
+) {
+    let level = parent.len();
+    let inside = |path: &[&str]| path.len() > level && path[..level] == *parent;
     out.push('{');
-    let mut written: Vec<&str> = Vec::new();
+    let mut first = true;
     for (index, (path, range)) in entries.iter().enumerate() {
-        let Some((head, tail)) = path.split_first() else {
-            continue;
-        };
-        if written.contains(head) {
+        if !inside(path) {
             continue;
         }
-        if !written.is_empty() {
+        let key = &path[..=level];
+        // Written with the first entry under the same key.
+        if entries[..index]
+            .iter()
+            .any(|(earlier, _)| inside(earlier) && earlier[..=level] == *key)
+        {
+            continue;
+        }
+        if !first {
             out.push(',');
         }
-        written.push(head);
-        write_string(out, head);
+        first = false;
+        write_string(out, path[level]);
         out.push(':');
-        if tail.is_empty() {
+        if path.len() == level + 1 {
             out.push_str(&values[range.clone()]);
         } else {
-            let nested: Vec<(&'static [&'static str], std::ops::Range<usize>)> = entries[index..]
-                .iter()
-                .filter(|(path, _)| path.len() > 1 && path[0] == *head)
-                .map(|(path, range)| (&path[1..], range.clone()))
-                .collect();
-            write_properties(out, values, &nested);
+            write_property_object(out, values, entries, key);
         }
     }
     out.push('}');
@@ -716,5 +728,29 @@ fn id_token(
                 }
             }
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn properties_sharing_a_path_prefix_nest_where_the_first_stands() {
+        // JavaScript: p.A = {B: 1}; p.C = 2; p.A.D = 3; p.E = {F: {G: 4}}; p.E.H = 5.
+        let values = "12345";
+        let entries: [(&'static [&'static str], std::ops::Range<usize>); 5] = [
+            (&["A", "B"], 0..1),
+            (&["C"], 1..2),
+            (&["A", "D"], 2..3),
+            (&["E", "F", "G"], 3..4),
+            (&["E", "H"], 4..5),
+        ];
+        let mut out = String::new();
+        write_properties(&mut out, values, &entries);
+        assert_eq!(out, r#"{"A":{"B":1,"D":3},"C":2,"E":{"F":{"G":4},"H":5}}"#);
+        out.clear();
+        write_properties(&mut out, values, &[]);
+        assert_eq!(out, "{}");
     }
 }

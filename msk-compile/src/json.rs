@@ -101,6 +101,18 @@ pub fn write_string(out: &mut String, text: &str) {
     out.reserve(text.len() + 2);
     out.push('"');
     let bytes = text.as_bytes();
+    // Most strings need no escape; this test has no early exit, so it runs over whole
+    // chunks of bytes at a time.
+    let needs_escape = |byte: &u8| *byte < 0x20 || *byte == b'"' || *byte == b'\\';
+    if !bytes.chunks(32).any(|chunk| {
+        chunk
+            .iter()
+            .fold(false, |found, byte| found | needs_escape(byte))
+    }) {
+        out.push_str(text);
+        out.push('"');
+        return;
+    }
     let mut copied = 0;
     for (at, byte) in bytes.iter().enumerate() {
         let escape = match byte {
@@ -194,9 +206,20 @@ pub fn write_pretty_from_compact(out: &mut String, compact: &str, depth: usize) 
     let mut copied = 0;
     let mut at = 0;
     let newline = |out: &mut String, depth: usize| {
-        out.push('\n');
-        for _ in 0..depth {
-            out.push_str("  ");
+        // A newline and the indentation in one copy for the usual depths.
+        const LINE: &str = concat!(
+            "\n",
+            "                                ",
+            "                                "
+        );
+        match LINE.get(..1 + 2 * depth) {
+            Some(line) => out.push_str(line),
+            None => {
+                out.push('\n');
+                for _ in 0..depth {
+                    out.push_str("  ");
+                }
+            }
         }
     };
     while at < bytes.len() {
@@ -204,8 +227,17 @@ pub fn write_pretty_from_compact(out: &mut String, compact: &str, depth: usize) 
             b'"' => {
                 // Skip to the closing quote; a backslash always takes the next byte with it.
                 at += 1;
-                while at < bytes.len() && bytes[at] != b'"' {
-                    at += if bytes[at] == b'\\' { 2 } else { 1 };
+                loop {
+                    let rest = bytes.get(at..).unwrap_or_default();
+                    let Some(found) = memchr::memchr2(b'"', b'\\', rest) else {
+                        at = bytes.len();
+                        break;
+                    };
+                    at += found;
+                    if bytes[at] == b'"' {
+                        break;
+                    }
+                    at += 2;
                 }
                 at += 1;
                 continue;
