@@ -158,7 +158,7 @@ fn resolve_on_this_thread(
         progress: 0,
         stalled: HashMap::default(),
     };
-    let entries = parse_entries(resolver.root, &[]);
+    let entries = parse_entries::<&str>(resolver.root, &[]);
     for entry in entries {
         resolver.register(entry);
     }
@@ -261,7 +261,7 @@ enum Step<'n> {
 }
 
 /// `parseEntries`: every string with variables (or a syntax error) under `node`, in order.
-fn parse_entries(node: &Node, base: &[String]) -> Vec<Found> {
+fn parse_entries<K: AsRef<str>>(node: &Node, base: &[K]) -> Vec<Found> {
     let mut found = Vec::new();
     let mut path: Vec<Step<'_>> = Vec::new();
     // (node, its depth below `node`, the step that leads to it)
@@ -288,7 +288,8 @@ fn parse_entries(node: &Node, base: &[String]) -> Vec<Found> {
                     Ok(Some(variables)) => Ok(variables),
                     Err(error) => Err(error),
                 };
-                let mut keys = base.to_vec();
+                let mut keys: Vec<String> =
+                    base.iter().map(|key| key.as_ref().to_owned()).collect();
                 keys.extend(path.iter().map(|step| match step {
                     Step::Key(key) => (*key).to_owned(),
                     Step::Index(index) => index.to_string(),
@@ -425,7 +426,7 @@ fn js_walk<'n>(root: &'n Node, keys: &[String]) -> Option<Cow<'n, Node>> {
     Some(current)
 }
 
-fn set_at(root: &mut Node, keys: &[String], value: Node) {
+fn set_at<K: AsRef<str>>(root: &mut Node, keys: &[K], value: Node) {
     set_at_hinted(root, keys, value, &mut Vec::new());
 }
 
@@ -434,13 +435,15 @@ fn set_at(root: &mut Node, keys: &[String], value: Node) {
 /// one sits at or just after the previous one, and resolving every property under a mapping
 /// with thousands of keys (`functions` of a big service) stays linear instead of quadratic.
 /// Keys are unique within a mapping, so where the search starts does not change the result.
-fn set_at_hinted(root: &mut Node, keys: &[String], value: Node, hints: &mut Vec<usize>) {
+fn set_at_hinted<K: AsRef<str>>(root: &mut Node, keys: &[K], value: Node, hints: &mut Vec<usize>) {
     let Some((last, parents)) = keys.split_last() else {
         *root = value;
         return;
     };
     let mut node = root;
+    let last = last.as_ref();
     for (depth, key) in keys.iter().enumerate() {
+        let key = key.as_ref();
         let hint = hints.get(depth).copied().unwrap_or(0);
         let at = match &node.value {
             Value::Object(entries) => find_from(entries, key, hint),
@@ -468,7 +471,7 @@ fn set_at_hinted(root: &mut Node, keys: &[String], value: Node, hints: &mut Vec<
     match &mut node.value {
         Value::Object(entries) => {
             if let Some(entry) = hints.last().and_then(|at| entries.get_mut(*at))
-                && &entry.key == last
+                && entry.key == last
             {
                 entry.value = value;
             }
@@ -636,7 +639,7 @@ impl Resolver<'_> {
                 self.put_back(path, meta);
                 return;
             }
-            let keys: Vec<String> = path.split('\0').map(str::to_owned).collect();
+            let keys: Vec<&str> = path.split('\0').collect();
             let mut value = json_normalize(std::mem::replace(
                 &mut meta.value,
                 Node::new(Value::Null, span),
@@ -667,7 +670,7 @@ impl Resolver<'_> {
                         Ok(Some(variables)) => {
                             again = true;
                             nested.push(Found {
-                                keys: keys.clone(),
+                                keys: keys.iter().map(|key| (*key).to_owned()).collect(),
                                 span,
                                 value: text.clone(),
                                 parsed: Ok(variables),
@@ -835,10 +838,14 @@ impl Resolver<'_> {
         }
         self.depth += 1;
         while let Some(source) = sources.get_mut(index) {
-            let kind = match source {
-                Source::Typed { kind, .. } if KNOWN_SOURCES.contains(&kind.as_str()) => {
-                    kind.clone()
+            let known = match source {
+                Source::Typed { kind, .. } => {
+                    KNOWN_SOURCES.iter().find(|known| **known == kind.as_str())
                 }
+                Source::Literal(_) => None,
+            };
+            let kind: &'static str = match known {
+                Some(kind) => kind,
                 // Unknown source (or a literal first): left unresolved, as Serverless does.
                 _ => {
                     variable.state = VarState::Pending(sources.split_off(index));
@@ -913,14 +920,13 @@ impl Resolver<'_> {
             self.resolve_variables(path, address, false);
             self.resolve_internal_result(path, address, INTERNAL_NEST_LIMIT)?;
         }
-        let params: Option<Vec<Value>> = params.as_ref().map(|params| {
-            params
-                .iter()
-                .map(|param| param.value.value.clone())
-                .collect()
-        });
-        let address = address.as_ref().map(|address| address.value.value.clone());
-        match self.resolve_source(path, kind, params.as_deref(), address.as_ref()) {
+        // Only the first param is ever read (`strToBool`'s input).
+        let first_param = params
+            .as_ref()
+            .and_then(|params| params.first())
+            .map(|param| &param.value.value);
+        let address = address.as_ref().map(|address| &address.value.value);
+        match self.resolve_source(path, kind, first_param, address) {
             Ok(value) => Ok(json_normalize(value)),
             Err(Fail::Source { code, message }) => {
                 Err(Fail::Error(self.property_error(code, path, &message)))
@@ -977,7 +983,7 @@ impl Resolver<'_> {
                 self.resolve_internal_result(path, meta, nest - 1)
             }
             Value::Object(_) | Value::Array(_) => {
-                for found in parse_entries(&meta.value, &[]) {
+                for found in parse_entries::<&str>(&meta.value, &[]) {
                     let mut inner = match found.parsed {
                         Ok(variables) => Meta::new(Value::String(found.value), Some(variables)),
                         Err(error) => {
@@ -1001,7 +1007,7 @@ impl Resolver<'_> {
         &mut self,
         path: &str,
         kind: &str,
-        params: Option<&[Value]>,
+        first_param: Option<&Value>,
         address: Option<&Value>,
     ) -> Result<Node, Fail> {
         let invalid = |message: String| Fail::Source {
@@ -1060,7 +1066,7 @@ impl Resolver<'_> {
                 Some(other) => Err(invalid(format!("Unsupported \"{other}\" address argument in variable \"sls\" source"))),
             },
             "strToBool" => {
-                let Some(input) = params.and_then(<[Value]>::first).filter(|input| !matches!(input, Value::Null)) else {
+                let Some(input) = first_param.filter(|input| !matches!(input, Value::Null)) else {
                     return Err(invalid("Missing \"strToBool\" input".to_owned()));
                 };
                 let Some(text) = coerce_string(input) else {
