@@ -201,7 +201,8 @@ enum Fail {
 
 /// One string found by `parseEntries`.
 struct Found {
-    keys: Vec<String>,
+    /// The property path: its keys joined with NUL, as [`join_path`] writes them.
+    path: String,
     span: Span,
     value: String,
     parsed: Result<Vec<Variable>, var_syntax::SyntaxError>,
@@ -288,14 +289,26 @@ fn parse_entries<K: AsRef<str>>(node: &Node, base: &[K]) -> Vec<Found> {
                     Ok(Some(variables)) => Ok(variables),
                     Err(error) => Err(error),
                 };
-                let mut keys: Vec<String> =
-                    base.iter().map(|key| key.as_ref().to_owned()).collect();
-                keys.extend(path.iter().map(|step| match step {
-                    Step::Key(key) => (*key).to_owned(),
-                    Step::Index(index) => index.to_string(),
-                }));
+                // `join_path` of the base keys and the steps, written in one string.
+                let mut joined = String::new();
+                let mut index_text = itoa::Buffer::new();
+                for (at, key) in base.iter().map(AsRef::as_ref).enumerate() {
+                    if at > 0 {
+                        joined.push('\0');
+                    }
+                    joined.push_str(key);
+                }
+                for (at, step) in path.iter().enumerate() {
+                    if at > 0 || !base.is_empty() {
+                        joined.push('\0');
+                    }
+                    match step {
+                        Step::Key(key) => joined.push_str(key),
+                        Step::Index(index) => joined.push_str(index_text.format(*index)),
+                    }
+                }
                 found.push(Found {
-                    keys,
+                    path: joined,
                     span: node.span,
                     value: text.clone(),
                     parsed,
@@ -517,7 +530,7 @@ fn json_normalize(mut node: Node) -> Node {
 
 impl Resolver<'_> {
     fn register(&mut self, found: Found) {
-        let path = join_path(&found.keys);
+        let path = found.path;
         let meta = match found.parsed {
             Ok(variables) => Meta::new(Value::String(found.value), Some(variables)),
             Err(error) => {
@@ -670,7 +683,7 @@ impl Resolver<'_> {
                         Ok(Some(variables)) => {
                             again = true;
                             nested.push(Found {
-                                keys: keys.iter().map(|key| (*key).to_owned()).collect(),
+                                path: path.to_owned(),
                                 span,
                                 value: text.clone(),
                                 parsed: Ok(variables),
@@ -695,7 +708,7 @@ impl Resolver<'_> {
                     return;
                 }
                 for found in &nested {
-                    self.nest_depth.insert(join_path(&found.keys), depth);
+                    self.nest_depth.insert(found.path.clone(), depth);
                 }
             }
             // The meta keeps no copy: a resolved property is done (or re-registered below).
@@ -706,8 +719,7 @@ impl Resolver<'_> {
                 self.unresolved.remove(path);
                 self.progress += 1;
             }
-            let sub_paths: Vec<String> =
-                nested.iter().map(|found| join_path(&found.keys)).collect();
+            let sub_paths: Vec<String> = nested.iter().map(|found| found.path.clone()).collect();
             for found in nested {
                 self.register(found);
             }
@@ -994,7 +1006,8 @@ impl Resolver<'_> {
                     inner.value.span = found.span;
                     self.resolve_variables(path, &mut inner, false);
                     self.resolve_internal_result(path, &mut inner, nest - 1)?;
-                    set_at(&mut meta.value, &found.keys, inner.value);
+                    let keys: Vec<&str> = found.path.split('\0').collect();
+                    set_at(&mut meta.value, &keys, inner.value);
                 }
                 Ok(())
             }
