@@ -108,28 +108,48 @@ impl Compiled {
     /// resources' text without parsing it again (the same text as
     /// `json::stringify_pretty(&compiled)`, several times faster for a big service).
     pub fn to_pretty_json(&self) -> String {
-        let size: usize = self
-            .resources
-            .values()
-            .map(|resource| resource.0.len())
-            .sum();
-        let mut out = String::with_capacity(size * 3 + 256);
-        out.push_str("{\n  \"Resources\": {");
+        let mut text = String::new();
+        let written: Result<(), std::convert::Infallible> = self.write_pretty_chunks(|chunk| {
+            text.push_str(chunk);
+            Ok(())
+        });
+        match written {
+            Ok(()) => text,
+        }
+    }
+
+    /// Writes [`Self::to_pretty_json`]'s text to `out` piece by piece, so that the whole
+    /// output (for a big service, the largest thing in memory) is never held at once.
+    pub fn write_pretty_json<W: std::io::Write>(&self, mut out: W) -> std::io::Result<()> {
+        self.write_pretty_chunks(|chunk| out.write_all(chunk.as_bytes()))
+    }
+
+    /// The pretty text in pieces of about [`PRETTY_CHUNK`] bytes, in order.
+    fn write_pretty_chunks<E>(&self, mut sink: impl FnMut(&str) -> Result<(), E>) -> Result<(), E> {
+        let mut chunk = String::with_capacity(PRETTY_CHUNK * 2);
+        chunk.push_str("{\n  \"Resources\": {");
         for (index, (logical_id, resource)) in self.resources.iter().enumerate() {
-            out.push_str(if index == 0 { "\n    " } else { ",\n    " });
-            write_string(&mut out, logical_id);
-            out.push_str(": ");
-            write_pretty_from_compact(&mut out, &resource.0, 2);
+            chunk.push_str(if index == 0 { "\n    " } else { ",\n    " });
+            write_string(&mut chunk, logical_id);
+            chunk.push_str(": ");
+            write_pretty_from_compact(&mut chunk, &resource.0, 2);
+            if chunk.len() >= PRETTY_CHUNK {
+                sink(&chunk)?;
+                chunk.clear();
+            }
         }
         if !self.resources.is_empty() {
-            out.push_str("\n  ");
+            chunk.push_str("\n  ");
         }
-        out.push_str("},\n  \"IamRoleStatements\": ");
-        write_pretty_from_compact(&mut out, &stringify_compact(&self.iam_statements()), 1);
-        out.push_str("\n}");
-        out
+        chunk.push_str("},\n  \"IamRoleStatements\": ");
+        write_pretty_from_compact(&mut chunk, &stringify_compact(&self.iam_statements()), 1);
+        chunk.push_str("\n}");
+        sink(&chunk)
     }
 }
+
+/// Pretty output is handed on in pieces of about this size.
+const PRETTY_CHUNK: usize = 64 * 1024;
 
 /// Serializes exactly as [`Compiled::to_json`] (same keys, order and values), borrowing: a
 /// big service's resources are not copied on their way out.

@@ -152,7 +152,7 @@ fn run_compile(args: &CompileArgs) -> Result<ExitCode, UsageError> {
                 UsageError(format!("cannot read {}: {error}", template_path.display()))
             })?;
             match template::merge(&template_text, &compiled) {
-                Ok(merged) => merged,
+                Ok(merged) => Output::Text(merged),
                 Err(diagnostic) => {
                     emit_diagnostics(
                         &[diagnostic],
@@ -165,9 +165,11 @@ fn run_compile(args: &CompileArgs) -> Result<ExitCode, UsageError> {
             }
         }
         None => match args.format {
-            OutputFormat::Json => compiled.to_pretty_json(),
-            OutputFormat::Yaml => serde_saphyr::to_string(&compiled.to_json())
-                .map_err(|error| UsageError(format!("cannot write YAML: {error}")))?,
+            OutputFormat::Json => Output::Pretty(&compiled),
+            OutputFormat::Yaml => Output::Text(
+                serde_saphyr::to_string(&compiled.to_json())
+                    .map_err(|error| UsageError(format!("cannot write YAML: {error}")))?,
+            ),
         },
     };
     let destination = if args.in_place {
@@ -176,15 +178,17 @@ fn run_compile(args: &CompileArgs) -> Result<ExitCode, UsageError> {
         args.output.clone()
     };
     match destination {
-        Some(path) => write_atomically(&path, output.as_bytes())?,
+        Some(path) => write_atomically(&path, |file| output.write_to(file))?,
         None => {
             let mut stdout = std::io::stdout().lock();
-            stdout
-                .write_all(output.as_bytes())
+            output
+                .write_to(&mut stdout)
                 .and_then(|()| stdout.write_all(b"\n"))
+                .and_then(|()| stdout.flush())
                 .map_err(|error| UsageError(format!("cannot write stdout: {error}")))?;
         }
     }
+    drop(output);
     // The process ends here: freeing tens of thousands of resources one by one would only
     // delay the exit (about a tenth of writing them out).
     std::mem::forget(compiled);
@@ -256,7 +260,7 @@ fn run_schema(serverless: bool, output: Option<&Path>) -> Result<ExitCode, Usage
     };
     let text = json::stringify_pretty(&schema) + "\n";
     match output {
-        Some(path) => write_atomically(path, text.as_bytes())?,
+        Some(path) => write_atomically(path, |file| file.write_all(text.as_bytes()))?,
         None => print!("{text}"),
     }
     Ok(ExitCode::SUCCESS)
@@ -378,7 +382,26 @@ fn read_config(path: &Path) -> Result<Result<(String, String), Unreadable>, Usag
 
 /// Writes `bytes` to a temporary file beside `path`, then renames it over `path`, so that
 /// readers see either the old or the new content and a failure leaves the old file intact.
-fn write_atomically(path: &Path, bytes: &[u8]) -> Result<(), UsageError> {
+/// What `compile` writes: a text built whole (a merged template, YAML), or the compiled
+/// resources as JSON, written piece by piece as they are formatted.
+enum Output<'c> {
+    Text(String),
+    Pretty(&'c msk_compile::Compiled),
+}
+
+impl Output<'_> {
+    fn write_to(&self, out: &mut impl Write) -> std::io::Result<()> {
+        match self {
+            Output::Text(text) => out.write_all(text.as_bytes()),
+            Output::Pretty(compiled) => compiled.write_pretty_json(out),
+        }
+    }
+}
+
+fn write_atomically(
+    path: &Path,
+    write: impl FnOnce(&mut std::io::BufWriter<std::fs::File>) -> std::io::Result<()>,
+) -> Result<(), UsageError> {
     let directory = path
         .parent()
         .filter(|parent| !parent.as_os_str().is_empty())
@@ -392,7 +415,13 @@ fn write_atomically(path: &Path, bytes: &[u8]) -> Result<(), UsageError> {
         std::process::id()
     ));
     let result = std::fs::File::create(&temporary)
-        .and_then(|mut file| file.write_all(bytes).and_then(|()| file.sync_all()))
+        .and_then(|file| {
+            let mut file = std::io::BufWriter::new(file);
+            write(&mut file)?;
+            file.into_inner()
+                .map_err(std::io::IntoInnerError::into_error)?
+                .sync_all()
+        })
         .and_then(|()| std::fs::rename(&temporary, path));
     result.map_err(|error| {
         let _ = std::fs::remove_file(&temporary);
