@@ -15,6 +15,15 @@ use msk_compile::{
     template,
 };
 
+/// mimalloc instead of the system allocator: a run makes about a million small
+/// allocations (the config tree, variables, resources) and frees most of them, and glibc's
+/// `free` was a fifth of all instructions. On 1000 functions × 10 events the process time
+/// fell by about a quarter, system time by half (glibc kept giving memory back to the
+/// kernel and faulting it in again), at 20–25 MB more peak memory for the biggest service.
+/// The library leaves the choice of allocator to its users.
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 #[derive(Debug, Parser)]
 #[command(
     name = "msk-compile",
