@@ -16,13 +16,16 @@
 //!   coerces in place);
 //! * `compile`: `compile::compile` on the validated tree (`compile_source` uses
 //!   `compile::compile_owned`, which also frees the tree as it goes);
-//! * `serialize`: `json::stringify_pretty(&compiled)`, the CLI's output (the same text as
-//!   `stringify_pretty(&compiled.to_json())`, without copying the resources first);
+//! * `serialize`: `compiled.to_pretty_json()`, the CLI's output text (the same text as
+//!   `json::stringify_pretty(&compiled.to_json())`; the CLI streams it to stdout in pieces);
 //! * `end_to_end`: `compile_source` + serialize, what the CLI does between reading the file
 //!   and writing stdout;
 //! * `floor`: `serde_saphyr::from_str_with_options::<serde_json::Value>` (no budget) of the
 //!   same text plus `serde_json::to_writer_pretty` of the finished output value, and its two
 //!   halves `floor_parse` / `floor_serialize`.
+//!
+//! The bench runs with the CLI's global allocator (mimalloc), the floor included, so that
+//! the figures are the CLI's.
 //!
 //! Why that floor: it reads the same YAML with the same event parser the loader is built on
 //! (granit-parser, under serde-saphyr) into the plainest tree (no spans, no tags, no key
@@ -46,6 +49,9 @@ use criterion::{BatchSize, Criterion, SamplingMode, Throughput};
 use msk_compile::check::{self, ValidationMode};
 use msk_compile::json::stringify_pretty;
 use msk_compile::{Format, Options, compile, compile_source, load, synth};
+
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
 /// The sizes of issue 5: functions × msk events per function.
 const SIZES: [(usize, usize); 3] = [(200, 5), (1000, 10), (5000, 10)];
@@ -81,6 +87,7 @@ fn bench_size(c: &mut Criterion, functions: usize, events: usize) {
     assert_eq!(compiled.resources.len(), functions * events);
     let output_value = compiled.to_json();
     let output = stringify_pretty(&output_value);
+    assert_eq!(compiled.to_pretty_json(), output, "the CLI's text is JSON.stringify's");
 
     let mut group = c.benchmark_group(format!("{functions}x{events}"));
     group.throughput(Throughput::Bytes(source.len() as u64));
@@ -124,12 +131,12 @@ fn bench_size(c: &mut Criterion, functions: usize, events: usize) {
         })
     });
     group.bench_function("serialize", |b| {
-        b.iter(|| stringify_pretty(black_box(&compiled)))
+        b.iter(|| black_box(&compiled).to_pretty_json())
     });
     group.bench_function("end_to_end", |b| {
         b.iter(|| {
             let report = compile_source(black_box(&source), Format::Yaml, &options);
-            report.compiled.map(|compiled| stringify_pretty(&compiled))
+            report.compiled.map(|compiled| compiled.to_pretty_json())
         })
     });
 
