@@ -87,7 +87,11 @@ fn bench_size(c: &mut Criterion, functions: usize, events: usize) {
     assert_eq!(compiled.resources.len(), functions * events);
     let output_value = compiled.to_json();
     let output = stringify_pretty(&output_value);
-    assert_eq!(compiled.to_pretty_json(), output, "the CLI's text is JSON.stringify's");
+    assert_eq!(
+        compiled.to_pretty_json(),
+        output,
+        "the CLI's text is JSON.stringify's"
+    );
 
     let mut group = c.benchmark_group(format!("{functions}x{events}"));
     group.throughput(Throughput::Bytes(source.len() as u64));
