@@ -35,17 +35,18 @@ impl ObjectBuilder {
         ObjectBuilder::default()
     }
 
-    /// An explicit `key: value`; on a duplicate returns the span of the first key.
+    /// An explicit `key: value`; on a duplicate returns the span of the first key (and the
+    /// key, for the message).
     pub(crate) fn insert_yaml(
         &mut self,
         key: String,
         key_span: Span,
         value: Node,
-    ) -> Result<(), Span> {
+    ) -> Result<(), (Span, String)> {
         match self.position(&key) {
             Some(at) => {
                 if !self.overridable.remove(&key) {
-                    return Err(self.entries[at].key_span);
+                    return Err((self.entries[at].key_span, key));
                 }
                 // Assignment to an existing JavaScript property keeps its position.
                 self.entries[at] = Entry {

@@ -60,13 +60,13 @@ impl Scalar {
     }
 
     /// JavaScript's `String(value)`, as js-yaml applies it to a mapping key.
-    pub(crate) fn to_key(&self) -> String {
+    pub(crate) fn into_key(self) -> String {
         match self {
             Scalar::Null => "null".to_owned(),
             Scalar::Bool(flag) => flag.to_string(),
-            Scalar::Number(number) => js_number_to_string(*number),
-            Scalar::String(text) => text.clone(),
-            Scalar::Timestamp(millis) => date_to_string(*millis),
+            Scalar::Number(number) => js_number_to_string(number),
+            Scalar::String(text) => text,
+            Scalar::Timestamp(millis) => date_to_string(millis),
             Scalar::Binary(bytes) => bytes
                 .iter()
                 .map(u8::to_string)

@@ -483,7 +483,7 @@ impl<'s> Builder<'s> {
         let raw = if empty { None } else { Some(text) };
         let in_key = matches!(position, Position::Key);
 
-        let (node, scalar) = match tag {
+        let built = match tag {
             None if style == ScalarStyle::Plain => {
                 if in_key && text == "<<" {
                     return self.attach(Finished {
@@ -493,29 +493,19 @@ impl<'s> Builder<'s> {
                         }),
                     });
                 }
-                let scalar = scalar::resolve_plain(raw.unwrap_or(""));
-                (
-                    Node::new(scalar.clone().into_value(), node_span),
-                    Some(scalar),
-                )
+                CoreScalar::Scalar(scalar::resolve_plain(raw.unwrap_or("")))
             }
-            None => (
-                Node::new(Value::String(text.to_owned()), node_span),
-                Some(Scalar::String(text.to_owned())),
-            ),
-            Some((TagKind::NonSpecific, _)) => match raw {
-                Some(text) => (
-                    Node::new(Value::String(text.to_owned()), node_span),
-                    Some(Scalar::String(text.to_owned())),
-                ),
-                None => (Node::new(Value::Null, node_span), Some(Scalar::Null)),
-            },
+            None => CoreScalar::Scalar(Scalar::String(text.to_owned())),
+            Some((TagKind::NonSpecific, _)) => CoreScalar::Scalar(match raw {
+                Some(text) => Scalar::String(text.to_owned()),
+                None => Scalar::Null,
+            }),
             Some((TagKind::CloudFormation(key), _)) => {
                 let data = match raw {
                     Some(text) => Node::new(Value::String(text.to_owned()), value_span),
                     None => Node::new(Value::Null, value_span),
                 };
-                (tags::construct_cloudformation(key, data, node_span), None)
+                CoreScalar::Node(tags::construct_cloudformation(key, data, node_span))
             }
             Some((TagKind::Core(name), tag_span)) => {
                 if name == "merge" && in_key && matches!(raw, None | Some("<<")) {
@@ -526,33 +516,47 @@ impl<'s> Builder<'s> {
                         }),
                     });
                 }
-                match self.core_scalar(name, raw, tag_span, node_span)? {
-                    CoreScalar::Scalar(scalar) => (
-                        Node::new(scalar.clone().into_value(), node_span),
-                        Some(scalar),
-                    ),
-                    CoreScalar::Node(node) => (node, None),
-                }
+                self.core_scalar(name, raw, tag_span, node_span)?
             }
         };
-        let key = if in_key {
-            let key = match &scalar {
-                Some(scalar) => scalar.to_key(),
-                None => js_key(&node)
-                    .map_err(|message| self.error(YAML_SYNTAX, message, node_span, None))?,
+        if !in_key {
+            let node = match built {
+                CoreScalar::Scalar(scalar) => Node::new(scalar.into_value(), node_span),
+                CoreScalar::Node(node) => node,
             };
-            Some(PendingKey::Named {
-                key,
-                span: node_span,
-                line: span.start.line(),
-            })
-        } else {
-            None
+            if anchor != 0 {
+                self.store_anchor(anchor, &node)?;
+            }
+            return self.attach(Finished { node, key: None });
+        }
+        // A key: its mapping keeps only the key's text (and the span), so the node's value is
+        // built only when an anchor needs it (`&a key: …`).
+        let (key, node) = match built {
+            CoreScalar::Scalar(scalar) => {
+                let value = if anchor == 0 {
+                    Value::Null
+                } else {
+                    scalar.clone().into_value()
+                };
+                (scalar.into_key(), Node::new(value, node_span))
+            }
+            CoreScalar::Node(node) => (
+                js_key(&node)
+                    .map_err(|message| self.error(YAML_SYNTAX, message, node_span, None))?,
+                node,
+            ),
         };
         if anchor != 0 {
             self.store_anchor(anchor, &node)?;
         }
-        self.attach(Finished { node, key })
+        self.attach(Finished {
+            node,
+            key: Some(PendingKey::Named {
+                key,
+                span: node_span,
+                line: span.start.line(),
+            }),
+        })
     }
 
     /// An explicitly typed scalar (`!!int "42"`).
@@ -880,7 +884,7 @@ impl<'s> Builder<'s> {
                 key: pending,
             } => match pending.take() {
                 Some(PendingKey::Named { key, span, .. }) => {
-                    if let Err(first) = object.insert_yaml(key.clone(), span, node) {
+                    if let Err((first, key)) = object.insert_yaml(key, span, node) {
                         // Only an error needs line numbers: the index is built here, not for
                         // every load.
                         let (line, column) =
