@@ -195,7 +195,7 @@ mod tests {
         for at in [0, SCAN_LIMIT - 1, SCAN_LIMIT, 39] {
             assert_eq!(
                 object.insert_yaml(format!("k{at}"), Span::default(), node(1.0)),
-                Err(Span::new(at, at + 1))
+                Err((Span::new(at, at + 1), format!("k{at}")))
             );
         }
         object.insert_json("k20".to_owned(), Span::default(), node(2.0));
@@ -230,7 +230,7 @@ mod tests {
         );
         assert_eq!(
             object.insert_yaml("a".into(), Span::new(7, 8), node(3.0)),
-            Err(Span::new(5, 6))
+            Err((Span::new(5, 6), "a".to_owned()))
         );
         assert!(
             object
