@@ -12,6 +12,7 @@ use serde_json::{Map, Value as Json};
 use msk_model::iam::{EC2_ACTIONS, KAFKA_ACTIONS};
 use msk_model::{CfnField, CfnMapping, CfnProperty, IdToken, MskEvent, Presence, Shape};
 
+use crate::check::split_by_weight;
 use crate::codes;
 use crate::diag::Diagnostic;
 use crate::json::{
@@ -19,7 +20,7 @@ use crate::json::{
 };
 use crate::naming::{event_logical_id_normalized, normalized_function_name};
 use crate::service::{creates_shared_role, lambda_target, role_dependency, target_alias};
-use crate::tree::{Node, Span, Value};
+use crate::tree::{Entry, Node, Span, Value};
 
 /// One compiled resource, held as its compact JSON text; [`Resource::to_json`] gives the
 /// value back, and serializing it gives exactly what serializing that value gives.
@@ -178,27 +179,207 @@ pub fn functions(root: &Node) -> Vec<(&str, &Node)> {
 pub fn compile(root: &Node, diagnostics: &mut Vec<Diagnostic>) -> Compiled {
     let functions = functions(root);
     let mut compiler = Compiler::new(root, &functions);
+    let mut scratch = Scratch::default();
     for (name, function) in &functions {
-        compiler.function(root, name, function, diagnostics);
+        let part = prepare_function(root, name, function, &mut scratch);
+        compiler.commit(part, diagnostics);
     }
     compiler.finish()
 }
 
+/// Services with at least this many events are compiled on several threads (below it, the
+/// threads' start-up would be most of the gain).
+const PARALLEL_EVENTS: usize = 2_000;
+
 /// [`compile`], consuming the config: each function's part of the tree is freed as soon as
 /// its events are compiled, so that the tree and the resources are never both whole in memory
 /// (for a big service the two are its peak). Same result, same diagnostics.
+///
+/// A big service's functions are compiled side by side, a run of functions per core; their
+/// parts then join the service in config order, exactly as one by one.
 pub fn compile_owned(mut root: Node, diagnostics: &mut Vec<Diagnostic>) -> Compiled {
     let mut compiler = Compiler::new(&root, &functions(&root));
     // Only the functions are taken out; what else a function's resources depend on
     // (`provider.role`, `provider.iam.role`) stays in `root`.
-    let taken = match root.get_mut("functions").map(|node| &mut node.value) {
+    let mut taken = match root.get_mut("functions").map(|node| &mut node.value) {
         Some(Value::Object(entries)) => std::mem::take(entries),
         _ => Vec::new(),
     };
-    for function in taken {
-        compiler.function(&root, &function.key, &function.value, diagnostics);
+    let events = |function: &Entry| match function.value.get("events").map(|node| &node.value) {
+        Some(Value::Array(events)) => events.len(),
+        _ => 0,
+    };
+    let total: usize = taken.iter().map(events).sum();
+    let threads = if total >= PARALLEL_EVENTS {
+        std::thread::available_parallelism().map_or(1, std::num::NonZeroUsize::get)
+    } else {
+        1
+    };
+    if threads <= 1 {
+        let mut scratch = Scratch::default();
+        for function in taken {
+            let part = prepare_function(&root, &function.key, &function.value, &mut scratch);
+            drop(function);
+            compiler.commit(part, diagnostics);
+        }
+        return compiler.finish();
+    }
+    let root = &root;
+    let runs = split_by_weight(&mut taken, threads, events);
+    let parts: Vec<Vec<FunctionPart>> = std::thread::scope(|scope| {
+        let handles: Vec<_> = runs
+            .into_iter()
+            .map(|run| {
+                scope.spawn(move || {
+                    let mut scratch = Scratch::default();
+                    run.iter_mut()
+                        .map(|function| {
+                            let part = prepare_function(
+                                root,
+                                &function.key,
+                                &function.value,
+                                &mut scratch,
+                            );
+                            // This function's tree is done with.
+                            function.value = Node::new(Value::Null, function.value.span);
+                            part
+                        })
+                        .collect()
+                })
+            })
+            .collect();
+        handles
+            .into_iter()
+            // Nothing in compiling panics; should it, the panic goes on here.
+            .map(|handle| {
+                handle
+                    .join()
+                    .unwrap_or_else(|panic| std::panic::resume_unwind(panic))
+            })
+            .collect()
+    });
+    for part in parts.into_iter().flatten() {
+        compiler.commit(part, diagnostics);
     }
     compiler.finish()
+}
+
+/// What one function compiles to, before it joins the service: computed from the function
+/// and the read-only config alone, so functions can be prepared side by side.
+#[derive(Debug)]
+struct FunctionPart {
+    name: String,
+    /// Diagnostics about the function itself (its `events`, its alias).
+    diagnostics: Vec<Diagnostic>,
+    /// `None` when the function has no list of events.
+    events: Option<Vec<EventPart>>,
+    /// The clusters of its compiled events, for the IAM statements.
+    cluster_arns: Vec<Json>,
+}
+
+/// One event of a function: what was found wrong with it, and its resource if it compiled.
+#[derive(Debug)]
+struct EventPart {
+    index: usize,
+    diagnostics: Vec<Diagnostic>,
+    resource: Option<(String, Resource)>,
+    /// The span of its `msk` mapping, where a logical-ID collision is reported.
+    msk_span: Span,
+}
+
+/// Compiles the events of one function (in config order).
+fn prepare_function(
+    root: &Node,
+    name: &str,
+    function: &Node,
+    scratch: &mut Scratch,
+) -> FunctionPart {
+    let mut part = FunctionPart {
+        name: name.to_owned(),
+        diagnostics: Vec::new(),
+        events: None,
+        cluster_arns: Vec::new(),
+    };
+    let events = match function.get("events").map(|node| &node.value) {
+        None | Some(Value::Null) => return part,
+        Some(Value::Array(events)) => events,
+        Some(_) => {
+            if let Some(node) = function.get("events") {
+                part.diagnostics.push(
+                    Diagnostic::error(
+                        codes::EVENTS_NOT_A_LIST,
+                        "`events` must be a list of events",
+                    )
+                    .at(node.span)
+                    .with_path(format!("functions.{name}.events")),
+                );
+            }
+            return part;
+        }
+    };
+    let alias = match target_alias(name, function) {
+        Ok(alias) => alias,
+        Err(diagnostic) => {
+            part.diagnostics.push(diagnostic);
+            None
+        }
+    };
+    let depends_on: Vec<Json> = role_dependency(root, function)
+        .into_iter()
+        .chain(alias.as_ref().map(|alias| alias.logical_id.clone()))
+        .map(Json::String)
+        .collect();
+    // The same for every event of the function: written once.
+    let depends_on = stringify_compact(&depends_on);
+    let target = stringify_compact(&lambda_target(name, alias.as_ref()));
+    let normalized_function = normalized_function_name(name);
+    let mut parts = Vec::new();
+
+    for (index, event) in events.iter().enumerate() {
+        let msk = match &event.value {
+            Value::Object(_) => match event.get("msk") {
+                Some(msk) if msk.is_truthy() => msk,
+                _ => continue,
+            },
+            Value::Null => {
+                parts.push(EventPart {
+                    index,
+                    diagnostics: vec![
+                        Diagnostic::error(codes::EVENT_NULL, "this event is empty")
+                            .at(event.span)
+                            .with_path(format!("functions.{name}.events.{index}")),
+                    ],
+                    resource: None,
+                    msk_span: event.span,
+                });
+                continue;
+            }
+            _ => continue,
+        };
+        let context = EventContext {
+            function: name,
+            index,
+            lambda_target: &target,
+            normalized_function: &normalized_function,
+            msk,
+        };
+        let mut diagnostics = Vec::new();
+        let resource = build_resource::<MskEvent>(&context, &depends_on, scratch, &mut diagnostics)
+            .map(|logical_id| {
+                if let Some(arn) = MskEvent::IAM_RESOURCE_KEY.and_then(|key| msk.get(key)) {
+                    part.cluster_arns.push(to_json(arn));
+                }
+                (logical_id, Resource::from_compact_text(&scratch.resource))
+            });
+        parts.push(EventPart {
+            index,
+            diagnostics,
+            resource,
+            msk_span: msk.span,
+        });
+    }
+    part.events = Some(parts);
+    part
 }
 
 /// The state of one compilation: what is compiled so far, and what it needs to know about
@@ -213,8 +394,6 @@ struct Compiler {
     statements: Vec<Json>,
     shared_role: bool,
     custom_resources: Vec<String>,
-    /// Buffers reused from event to event.
-    scratch: Scratch,
 }
 
 impl Compiler {
@@ -233,120 +412,61 @@ impl Compiler {
             statements: Vec::new(),
             shared_role: creates_shared_role(root, functions),
             custom_resources,
-            scratch: Scratch::default(),
         }
     }
 
-    /// Compiles the events of one function (in config order).
-    fn function(
-        &mut self,
-        root: &Node,
-        name: &str,
-        function: &Node,
-        diagnostics: &mut Vec<Diagnostic>,
-    ) {
-        let events = match function.get("events").map(|node| &node.value) {
-            None | Some(Value::Null) => return,
-            Some(Value::Array(events)) => events,
-            Some(_) => {
-                if let Some(node) = function.get("events") {
-                    diagnostics.push(
-                        Diagnostic::error(
-                            codes::EVENTS_NOT_A_LIST,
-                            "`events` must be a list of events",
-                        )
-                        .at(node.span)
-                        .with_path(format!("functions.{name}.events")),
-                    );
-                }
-                return;
-            }
+    /// Adds one function's part to the service, in config order: its resources (a logical
+    /// ID seen before is reported and replaced where it stands, as assigning to an existing
+    /// JavaScript property does), its diagnostics, its IAM statements.
+    fn commit(&mut self, part: FunctionPart, diagnostics: &mut Vec<Diagnostic>) {
+        diagnostics.extend(part.diagnostics);
+        let Some(events) = part.events else {
+            return;
         };
-        let alias = match target_alias(name, function) {
-            Ok(alias) => alias,
-            Err(diagnostic) => {
-                diagnostics.push(diagnostic);
-                None
-            }
-        };
-        let depends_on: Vec<Json> = role_dependency(root, function)
-            .into_iter()
-            .chain(alias.as_ref().map(|alias| alias.logical_id.clone()))
-            .map(Json::String)
-            .collect();
-        // The same for every event of the function: written once.
-        let depends_on = stringify_compact(&depends_on);
-        let target = stringify_compact(&lambda_target(name, alias.as_ref()));
-        let normalized_function = normalized_function_name(name);
         let ordinal = self.names.len();
-        self.names.push(name.to_owned());
-        let mut cluster_arns = Vec::new();
-
-        for (index, event) in events.iter().enumerate() {
-            let msk = match &event.value {
-                Value::Object(_) => match event.get("msk") {
-                    Some(msk) if msk.is_truthy() => msk,
-                    _ => continue,
-                },
-                Value::Null => {
+        for event in events {
+            diagnostics.extend(event.diagnostics);
+            let Some((logical_id, resource)) = event.resource else {
+                continue;
+            };
+            match self.resources.get_index_of(&logical_id) {
+                Some(at) => {
+                    let first = self
+                        .origins
+                        .get(at)
+                        .and_then(|(function, index)| {
+                            let name = match *function {
+                                function if function == ordinal => &part.name,
+                                function => self.names.get(function)?,
+                            };
+                            Some(format!("functions.{name}.events.{index}.msk"))
+                        })
+                        .unwrap_or_default();
                     diagnostics.push(
-                        Diagnostic::error(codes::EVENT_NULL, "this event is empty")
-                            .at(event.span)
-                            .with_path(format!("functions.{name}.events.{index}")),
+                        Diagnostic::warning(
+                            codes::LOGICAL_ID_COLLISION,
+                            format!("this event and the one at '{first}' both compile to `{logical_id}`; Serverless keeps only this one"),
+                        )
+                        .at(event.msk_span)
+                        .with_path(format!("functions.{}.events.{}.msk", part.name, event.index))
+                        .with_help("give the events different topics, or clusters with different names"),
                     );
-                    continue;
+                    // Assignment to an existing key: the resource keeps its position.
+                    self.resources.insert(logical_id, resource);
                 }
-                _ => continue,
-            };
-            let context = EventContext {
-                function: name,
-                index,
-                lambda_target: &target,
-                normalized_function: &normalized_function,
-                msk,
-            };
-            if let Some(logical_id) =
-                build_resource::<MskEvent>(&context, &depends_on, &mut self.scratch, diagnostics)
-            {
-                let resource = Resource::from_compact_text(&self.scratch.resource);
-                if let Some(arn) = MskEvent::IAM_RESOURCE_KEY.and_then(|key| msk.get(key)) {
-                    cluster_arns.push(to_json(arn));
-                }
-                match self.resources.get_index_of(&logical_id) {
-                    Some(at) => {
-                        let first = self
-                            .origins
-                            .get(at)
-                            .and_then(|(function, index)| {
-                                let name = self.names.get(*function)?;
-                                Some(format!("functions.{name}.events.{index}.msk"))
-                            })
-                            .unwrap_or_default();
-                        diagnostics.push(
-                            Diagnostic::warning(
-                                codes::LOGICAL_ID_COLLISION,
-                                format!("this event and the one at '{first}' both compile to `{logical_id}`; Serverless keeps only this one"),
-                            )
-                            .at(msk.span)
-                            .with_path(context.path())
-                            .with_help("give the events different topics, or clusters with different names"),
-                        );
-                        // Assignment to an existing key: the resource keeps its position.
-                        self.resources.insert(logical_id, resource);
-                    }
-                    None => {
-                        self.resources.insert(logical_id, resource);
-                        self.origins.push((ordinal, index));
-                    }
+                None => {
+                    self.resources.insert(logical_id, resource);
+                    self.origins.push((ordinal, event.index));
                 }
             }
         }
+        self.names.push(part.name);
 
-        if !cluster_arns.is_empty() {
+        if !part.cluster_arns.is_empty() {
             self.statements.push(object([
                 ("Effect", Json::from("Allow")),
                 ("Action", Json::from(KAFKA_ACTIONS.as_slice())),
-                ("Resource", Json::Array(cluster_arns)),
+                ("Resource", Json::Array(part.cluster_arns)),
             ]));
             self.statements.push(object([
                 ("Effect", Json::from("Allow")),
@@ -754,6 +874,72 @@ fn id_token(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// A service big enough for the parallel path, with what makes order matter: logical-ID
+    /// collisions within a function and across functions far apart (`fn-7` and `fnDash7`
+    /// both normalize to `FnDash7`), events that fail to compile, empty events.
+    fn big_service_with_problems() -> String {
+        let mut yaml = String::from("service: s\nprovider:\n  name: aws\nfunctions:\n");
+        let function = |yaml: &mut String, name: &str, seed: usize| {
+            yaml.push_str(&format!("  {name}:\n    handler: h.main\n    events:\n"));
+            for event in 0..7 {
+                match (seed + event) % 13 {
+                    0 => yaml.push_str("      -\n"),
+                    1 => yaml.push_str("      - msk:\n          arn: 5\n          topic: t\n"),
+                    2 | 3 => yaml.push_str("      - msk:\n          arn: arn:aws:kafka:us-east-1:1:cluster/c/1\n          topic: same\n"),
+                    _ => yaml.push_str(&format!(
+                        "      - msk:\n          arn: arn:aws:kafka:us-east-1:1:cluster/c{event}/1\n          topic: t{event}\n          batchSize: {}\n",
+                        seed % 50 + 1
+                    )),
+                }
+            }
+        };
+        for index in 0..300 {
+            function(&mut yaml, &format!("fn-{index}"), index);
+        }
+        for index in [7, 150, 299] {
+            function(&mut yaml, &format!("fnDash{index}"), index + 1);
+        }
+        yaml
+    }
+
+    #[test]
+    fn compiling_in_parallel_gives_what_compiling_in_order_gives() {
+        let yaml = big_service_with_problems();
+        let mut root = crate::load::parse(&yaml, crate::Format::Yaml).expect("loads");
+        let loaded = crate::load::resolve_variables(&mut root, &crate::VariableOptions::default());
+        assert!(loaded.is_empty(), "{loaded:#?}");
+        let mut in_order = Vec::new();
+        let expected = compile(&root, &mut in_order);
+        let mut in_parallel = Vec::new();
+        let compiled = compile_owned(root, &mut in_parallel);
+        assert_eq!(compiled, expected);
+        assert_eq!(in_parallel, in_order);
+        // The case is what it means to be: big, with collisions (across functions too), errors
+        // and empty events among the diagnostics.
+        const { assert!(303 * 7 >= PARALLEL_EVENTS) };
+        let count = |code: &str| {
+            in_order
+                .iter()
+                .filter(|diagnostic| diagnostic.code == code)
+                .count()
+        };
+        assert!(
+            count(codes::LOGICAL_ID_COLLISION) >= 10,
+            "{}",
+            count(codes::LOGICAL_ID_COLLISION)
+        );
+        assert!(in_order.iter().any(|diagnostic| {
+            diagnostic.code == codes::LOGICAL_ID_COLLISION
+                && diagnostic.message.contains("functions.fn-150.events")
+                && diagnostic
+                    .path
+                    .as_deref()
+                    .is_some_and(|path| path.starts_with("functions.fnDash150."))
+        }));
+        assert!(count(codes::EVENT_NULL) > 100);
+        assert!(count(codes::NOT_A_STRING) + count(codes::ARN_UNSUPPORTED) > 100);
+    }
 
     #[test]
     fn properties_sharing_a_path_prefix_nest_where_the_first_stands() {
