@@ -93,6 +93,15 @@ pub(crate) fn resolve_plain(text: &str) -> Scalar {
     if text.is_empty() || is_null(text) {
         return Scalar::Null;
     }
+    // Every other implicit type starts with one of these (`true`/`false` in three spellings,
+    // numbers and timestamps with a digit, a sign or a dot): most scalars (names, ARNs, `${…}`)
+    // are strings at their first byte.
+    if !matches!(
+        text.as_bytes()[0],
+        b't' | b'T' | b'f' | b'F' | b'0'..=b'9' | b'+' | b'-' | b'.'
+    ) {
+        return Scalar::String(text.to_owned());
+    }
     if let Some(flag) = resolve_bool(text) {
         return Scalar::Bool(flag);
     }
