@@ -911,6 +911,22 @@ mod tests {
     }
 
     #[test]
+    fn big_outputs_are_json_stringify_text_whole_or_streamed() {
+        let source = crate::synth::service(300, 7, 3);
+        let report =
+            crate::compile_source(&source, crate::Format::Yaml, &crate::Options::default());
+        let compiled = report.compiled.expect("the synthetic service compiles");
+        assert_eq!(compiled.resources.len(), 2100);
+        let expected = crate::json::stringify_pretty(&compiled.to_json());
+        assert_eq!(compiled.to_pretty_json(), expected);
+        let mut streamed = Vec::new();
+        compiled
+            .write_pretty_json(&mut streamed)
+            .expect("writing to memory");
+        assert_eq!(streamed, expected.as_bytes());
+    }
+
+    #[test]
     fn compiling_in_parallel_gives_what_compiling_in_order_gives() {
         let yaml = big_service_with_problems();
         let mut root = crate::load::parse(&yaml, crate::Format::Yaml).expect("loads");
