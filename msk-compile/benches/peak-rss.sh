@@ -8,12 +8,12 @@
 # temporary directory, then for each: peak RSS (`/usr/bin/time -v`, "Maximum resident set
 # size"), input and output bytes and RSS / (input + output) (issue 5: at most 4 at 5000x10).
 # Then the wall time of the whole process on 1000x10 (issue 5: under 150 ms): with hyperfine
-# when installed, else the median of RUNS (default 15) runs timed here.
+# when installed (median and mean), else the median of RUNS (default 30) runs timed here.
 #
 # Needs GNU time at /usr/bin/time (Debian: `apt-get install time`).
 set -euo pipefail
 
-runs="${1:-15}"
+runs="${1:-30}"
 root="$(cd "$(dirname "$0")/../.." && pwd)"
 cd "$root"
 
@@ -47,7 +47,9 @@ done
 echo
 echo "whole process, 1000x10 (target: < 150 ms):"
 if command -v hyperfine >/dev/null; then
-    hyperfine --warmup 2 --runs "$runs" -N "$bin compile $work/1000x10.yml"
+    # Median as well as mean: on a shared machine a few slow runs move the mean.
+    hyperfine --warmup 3 --runs "$runs" -N --export-csv "$work/time.csv" "$bin compile $work/1000x10.yml"
+    awk -F, 'NR == 2 { printf "median %.1f ms, mean %.1f ms, min %.1f ms (user %.1f ms, system %.1f ms)\n", $4 * 1000, $2 * 1000, $7 * 1000, $5 * 1000, $6 * 1000 }' "$work/time.csv"
 else
     for _ in $(seq "$runs"); do
         start=$(date +%s%N)
