@@ -5,6 +5,7 @@ use std::sync::OnceLock;
 
 use crate::codes;
 use crate::diag::{Diagnostic, Severity};
+use crate::parallel::{events_of, map_runs};
 use crate::schema::msk_event_schema;
 use crate::tree::{Entry, Node, Value};
 use crate::validate::{Detail, SchemaViolation, Validator};
@@ -45,45 +46,15 @@ pub fn check_events(root: &mut Node, mode: ValidationMode) -> Vec<Diagnostic> {
         .get_mut("functions")
         .map(|functions| &mut functions.value)
     {
-        let events =
-            |function: &Entry| match function.value.get("events").map(|events| &events.value) {
-                Some(Value::Array(events)) => events.len(),
-                _ => 0,
-            };
-        let total: usize = functions.iter().map(events).sum();
-        let threads = if total >= PARALLEL_EVENTS {
-            std::thread::available_parallelism().map_or(1, std::num::NonZeroUsize::get)
-        } else {
-            1
-        };
-        if threads <= 1 {
-            check_functions(functions, &mut found);
-        } else {
-            // Events are independent: runs of functions are checked side by side and their
-            // findings put back in config order.
-            validator();
-            let runs = split_by_weight(functions, threads, events);
-            std::thread::scope(|scope| {
-                let handles: Vec<_> = runs
-                    .into_iter()
-                    .map(|run| {
-                        scope.spawn(move || {
-                            let mut found = Vec::new();
-                            check_functions(run, &mut found);
-                            found
-                        })
-                    })
-                    .collect();
-                for handle in handles {
-                    // Nothing in validation panics; should it, the panic goes on here.
-                    found.extend(
-                        handle
-                            .join()
-                            .unwrap_or_else(|panic| std::panic::resume_unwind(panic)),
-                    );
-                }
-            });
-        }
+        // Events are independent: on a big service, runs of functions are checked side by
+        // side and their findings put back in config order.
+        validator();
+        let runs = map_runs(functions, events_of, |run| {
+            let mut found = Vec::new();
+            check_functions(run, &mut found);
+            found
+        });
+        found.extend(runs.into_iter().flatten());
     }
     // Serverless shows each message once.
     let mut seen = std::collections::HashSet::new();
@@ -104,10 +75,6 @@ pub fn check_events(root: &mut Node, mode: ValidationMode) -> Vec<Diagnostic> {
         .collect()
 }
 
-/// Services with at least this many events are checked on several threads (the threads'
-/// start-up is noise at this size; below it, one thread is as fast).
-const PARALLEL_EVENTS: usize = 2_000;
-
 fn check_functions(functions: &mut [Entry], found: &mut Vec<Diagnostic>) {
     for function in functions {
         let name = &function.key;
@@ -122,29 +89,6 @@ fn check_functions(functions: &mut [Entry], found: &mut Vec<Diagnostic>) {
             check_event(event, &format!("functions.{name}.events.{index}"), found);
         }
     }
-}
-
-/// Splits `items` into at most `parts` consecutive runs of about equal total `weight`.
-pub(crate) fn split_by_weight<T>(
-    mut items: &mut [T],
-    parts: usize,
-    weight: impl Fn(&T) -> usize,
-) -> Vec<&mut [T]> {
-    let total: usize = items.iter().map(&weight).sum();
-    let share = total.div_ceil(parts.max(1)).max(1);
-    let mut runs = Vec::with_capacity(parts);
-    while !items.is_empty() {
-        let mut taken = 0;
-        let mut length = 0;
-        while length < items.len() && (taken < share || runs.len() + 1 == parts) {
-            taken += weight(&items[length]);
-            length += 1;
-        }
-        let (run, rest) = std::mem::take(&mut items).split_at_mut(length);
-        runs.push(run);
-        items = rest;
-    }
-    runs
 }
 
 fn check_event(event: &mut Node, path: &str, found: &mut Vec<Diagnostic>) {
@@ -272,23 +216,5 @@ fn move_null_keys_last(node: &mut Node) {
         }
         Value::Array(items) => items.iter_mut().for_each(move_null_keys_last),
         _ => {}
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn runs_are_consecutive_and_balanced() {
-        let mut items = [5, 1, 1, 1, 1, 1, 0, 4, 2];
-        let runs = split_by_weight(&mut items, 2, |item| *item);
-        let sums: Vec<usize> = runs.iter().map(|run| run.iter().sum()).collect();
-        let joined: Vec<usize> = runs.iter().flat_map(|run| run.iter().copied()).collect();
-        assert_eq!(joined, [5, 1, 1, 1, 1, 1, 0, 4, 2]);
-        assert_eq!(sums, [8, 8]);
-        assert_eq!(split_by_weight(&mut [0_usize; 0], 2, |item| *item).len(), 0);
-        assert_eq!(split_by_weight(&mut [1, 1, 1], 8, |item| *item).len(), 3);
-        assert_eq!(split_by_weight(&mut [0, 0, 0], 2, |item| *item).len(), 1);
     }
 }

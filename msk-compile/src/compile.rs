@@ -12,15 +12,15 @@ use serde_json::{Map, Value as Json};
 use msk_model::iam::{EC2_ACTIONS, KAFKA_ACTIONS};
 use msk_model::{CfnField, CfnMapping, CfnProperty, IdToken, MskEvent, Presence, Shape};
 
-use crate::check::split_by_weight;
 use crate::codes;
 use crate::diag::Diagnostic;
 use crate::json::{
     Replay, object, stringify_compact, to_json, write_node, write_pretty_from_compact, write_string,
 };
 use crate::naming::{event_logical_id_normalized, normalized_function_name};
+use crate::parallel::{events_of, map_runs};
 use crate::service::{creates_shared_role, lambda_target, role_dependency, target_alias};
-use crate::tree::{Entry, Node, Span, Value};
+use crate::tree::{Node, Span, Value};
 
 /// One compiled resource, held as its compact JSON text; [`Resource::to_json`] gives the
 /// value back, and serializing it gives exactly what serializing that value gives.
@@ -194,10 +194,6 @@ pub fn compile(root: &Node, diagnostics: &mut Vec<Diagnostic>) -> Compiled {
     compiler.finish()
 }
 
-/// Services with at least this many events are compiled on several threads (below it, the
-/// threads' start-up would be most of the gain).
-const PARALLEL_EVENTS: usize = 2_000;
-
 /// [`compile`], consuming the config: each function's part of the tree is freed as soon as
 /// its events are compiled, so that the tree and the resources are never both whole in memory
 /// (for a big service the two are its peak). Same result, same diagnostics.
@@ -212,60 +208,19 @@ pub fn compile_owned(mut root: Node, diagnostics: &mut Vec<Diagnostic>) -> Compi
         Some(Value::Object(entries)) => std::mem::take(entries),
         _ => Vec::new(),
     };
-    let events = |function: &Entry| match function.value.get("events").map(|node| &node.value) {
-        Some(Value::Array(events)) => events.len(),
-        _ => 0,
-    };
-    let total: usize = taken.iter().map(events).sum();
-    let threads = if total >= PARALLEL_EVENTS {
-        std::thread::available_parallelism().map_or(1, std::num::NonZeroUsize::get)
-    } else {
-        1
-    };
-    if threads <= 1 {
-        let mut scratch = Scratch::default();
-        for function in taken {
-            let part = prepare_function(&root, &function.key, &function.value, &mut scratch);
-            drop(function);
-            compiler.commit(part, diagnostics);
-        }
-        return compiler.finish();
-    }
     let root = &root;
-    let runs = split_by_weight(&mut taken, threads, events);
-    let parts: Vec<Vec<FunctionPart>> = std::thread::scope(|scope| {
-        let handles: Vec<_> = runs
-            .into_iter()
-            .map(|run| {
-                scope.spawn(move || {
-                    let mut scratch = Scratch::default();
-                    run.iter_mut()
-                        .map(|function| {
-                            let part = prepare_function(
-                                root,
-                                &function.key,
-                                &function.value,
-                                &mut scratch,
-                            );
-                            // This function's tree is done with.
-                            function.value = Node::new(Value::Null, function.value.span);
-                            part
-                        })
-                        .collect()
-                })
+    let runs = map_runs(&mut taken, events_of, |run| {
+        let mut scratch = Scratch::default();
+        run.iter_mut()
+            .map(|function| {
+                let part = prepare_function(root, &function.key, &function.value, &mut scratch);
+                // This function's tree is done with.
+                function.value = Node::new(Value::Null, function.value.span);
+                part
             })
-            .collect();
-        handles
-            .into_iter()
-            // Nothing in compiling panics; should it, the panic goes on here.
-            .map(|handle| {
-                handle
-                    .join()
-                    .unwrap_or_else(|panic| std::panic::resume_unwind(panic))
-            })
-            .collect()
+            .collect::<Vec<_>>()
     });
-    for part in parts.into_iter().flatten() {
+    for part in runs.into_iter().flatten() {
         compiler.commit(part, diagnostics);
     }
     compiler.finish()
@@ -881,6 +836,7 @@ fn id_token(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::parallel::PARALLEL_EVENTS;
 
     /// A service big enough for the parallel path, with what makes order matter: logical-ID
     /// collisions within a function and across functions far apart (`fn-7` and `fnDash7`

@@ -20,6 +20,7 @@ pub mod diag;
 pub mod json;
 pub mod load;
 pub mod naming;
+mod parallel;
 pub mod render;
 pub mod schema;
 pub mod service;

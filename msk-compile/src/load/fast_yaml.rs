@@ -895,16 +895,8 @@ impl<'s> Reader<'s, '_> {
             chunk = at_quote + 2;
             at_quote = chunk;
         }
-        let last = &self.source[chunk..at_quote];
-        let text = match owned {
-            None => Cow::Borrowed(last),
-            Some(mut text) => {
-                text.push_str(last);
-                Cow::Owned(text)
-            }
-        };
         Ok(Scalar {
-            text,
+            text: unescaped(owned, &self.source[chunk..at_quote]),
             style: ScalarStyle::SingleQuoted,
             end: at_quote + 1,
         })
@@ -935,16 +927,8 @@ impl<'s> Reader<'s, '_> {
             chunk = next + 2;
             next = chunk;
         }
-        let last = &self.source[chunk..next];
-        let text = match owned {
-            None => Cow::Borrowed(last),
-            Some(mut text) => {
-                text.push_str(last);
-                Cow::Owned(text)
-            }
-        };
         Ok(Scalar {
-            text,
+            text: unescaped(owned, &self.source[chunk..next]),
             style: ScalarStyle::DoubleQuoted,
             end: next + 1,
         })
@@ -1056,6 +1040,18 @@ impl<'s> Reader<'s, '_> {
     fn close_flow(&mut self, event: Event<'s>, at: usize) -> usize {
         self.emit(event, self.span(at, at + 1));
         at + 1
+    }
+}
+
+/// A quoted scalar's text: borrowed from the source when it held no escape, else the text
+/// unescaped so far (`owned`) and its last piece.
+fn unescaped<'s>(owned: Option<String>, last: &'s str) -> Cow<'s, str> {
+    match owned {
+        None => Cow::Borrowed(last),
+        Some(mut text) => {
+            text.push_str(last);
+            Cow::Owned(text)
+        }
     }
 }
 
