@@ -146,7 +146,6 @@ fn resolve_on_this_thread(
         dependencies: HashMap::default(),
         nest_depth: HashMap::default(),
         errors: Vec::new(),
-        in_progress: HashSet::default(),
         depth: 0,
         needles: Vec::new(),
         hints: Vec::new(),
@@ -156,7 +155,6 @@ fn resolve_on_this_thread(
         scanned: 0,
         too_complex: None,
         progress: 0,
-        stalled: HashMap::default(),
     };
     let entries = parse_entries::<&str>(resolver.root, &[]);
     for entry in entries {
@@ -177,6 +175,13 @@ struct PropMeta {
     span: Span,
     /// Resolved and written into the config (Serverless deletes it from its map).
     done: bool,
+    /// Being resolved (further up the call stack): asked again, it is a cycle.
+    in_progress: bool,
+    /// [`Resolver::progress`] when its last attempt changed nothing: asked again before
+    /// anything changed, it gives the same answer (still unresolved) without trying. A chain
+    /// of properties each referring ten times to one that never resolves (an unknown source)
+    /// was otherwise retried 10^depth times.
+    stalled_at: Option<u64>,
 }
 
 #[derive(Debug)]
@@ -218,7 +223,6 @@ struct Resolver<'a> {
     /// `propertyResolutionNestDepthMap`.
     nest_depth: HashMap<String, usize>,
     errors: Vec<VarError>,
-    in_progress: HashSet<String>,
     depth: usize,
     needles: Vec<String>,
     /// Where the last property was written, for [`set_at_hinted`].
@@ -240,11 +244,6 @@ struct Resolver<'a> {
     /// Counts every change of the resolver's state (an error, a registration, a property
     /// done, a variable resolved or failed or past a fallback, a new dependency).
     progress: u64,
-    /// Properties whose last attempt changed nothing, with [`Self::progress`] then. Asked
-    /// again before anything changed, such a property gives the same answer (still
-    /// unresolved) without trying: a chain of properties each referring ten times to a
-    /// property that never resolves (an unknown source) was otherwise retried 10^depth times.
-    stalled: HashMap<String, u64>,
 }
 
 fn join_path(keys: &[String]) -> String {
@@ -553,15 +552,32 @@ impl Resolver<'_> {
         let mut meta = meta;
         meta.value.span = found.span;
         self.progress += 1;
-        // A path registered again keeps its position.
-        let (at, _) = self.metas.insert_full(
-            path.clone(),
-            PropMeta {
-                meta,
-                span: found.span,
-                done: false,
-            },
-        );
+        // A path registered again keeps its position, and whether it is being resolved or
+        // stalled (those describe the path's resolution, not this value).
+        let property = PropMeta {
+            meta,
+            span: found.span,
+            done: false,
+            in_progress: false,
+            stalled_at: None,
+        };
+        let at = match self.metas.entry(path.clone()) {
+            indexmap::map::Entry::Occupied(mut occupied) => {
+                let old = occupied.get();
+                let property = PropMeta {
+                    in_progress: old.in_progress,
+                    stalled_at: old.stalled_at,
+                    ..property
+                };
+                occupied.insert(property);
+                occupied.index()
+            }
+            indexmap::map::Entry::Vacant(vacant) => {
+                let at = vacant.index();
+                vacant.insert(property);
+                at
+            }
+        };
         if let Some(unresolved) = &mut self.unresolved {
             unresolved.insert(path, at);
         }
@@ -597,13 +613,15 @@ impl Resolver<'_> {
 
     /// `resolveProperty`. `Err` is for the dependent that asked (a re-entrant call).
     fn resolve_property(&mut self, path: &str) -> Result<(), Fail> {
-        let Some(property) = self.metas.get(path) else {
+        // Looked up once: the rest goes by position (a registered path keeps it), since a
+        // big service's properties do not fit in the cache and each lookup by hash was a miss.
+        let Some((at, _, property)) = self.metas.get_full(path) else {
             return Ok(());
         };
         if property.done || property.meta.variables.is_none() {
             return Ok(());
         }
-        if self.in_progress.contains(path) {
+        if property.in_progress {
             return Err(Fail::Source {
                 code: VARIABLE_CYCLE,
                 message: format!(
@@ -620,30 +638,39 @@ impl Resolver<'_> {
                 ),
             });
         }
-        if self.stalled.get(path) == Some(&self.progress) {
+        if property.stalled_at == Some(self.progress) {
             return Ok(());
         }
         let progress_before = self.progress;
-        self.in_progress.insert(path.to_owned());
+        self.set_in_progress(at, true);
         self.depth += 1;
         // A dependency resolved on the way writes elsewhere in the config; the hints of the
         // properties resolved in config order must survive it.
         let outer_hints = (self.depth > 1).then(|| std::mem::take(&mut self.hints));
-        self.resolve_property_inner(path);
+        self.resolve_property_inner(path, at);
         if let Some(outer_hints) = outer_hints {
             self.hints = outer_hints;
         }
         self.depth -= 1;
-        self.in_progress.remove(path);
-        if self.progress == progress_before {
-            self.stalled.insert(path.to_owned(), progress_before);
+        self.set_in_progress(at, false);
+        if self.progress == progress_before
+            && let Some((_, property)) = self.metas.get_index_mut(at)
+        {
+            property.stalled_at = Some(progress_before);
         }
         Ok(())
     }
 
-    fn resolve_property_inner(&mut self, path: &str) {
+    fn set_in_progress(&mut self, at: usize, in_progress: bool) {
+        if let Some((_, property)) = self.metas.get_index_mut(at) {
+            property.in_progress = in_progress;
+        }
+    }
+
+    /// The work of [`Self::resolve_property`] on the property at position `at` of `metas`.
+    fn resolve_property_inner(&mut self, path: &str, at: usize) {
         loop {
-            let Some(property) = self.metas.get_mut(path) else {
+            let Some((_, property)) = self.metas.get_index_mut(at) else {
                 return;
             };
             // Work on the meta outside the map; a placeholder with variables keeps
@@ -653,7 +680,7 @@ impl Resolver<'_> {
             let span = property.span;
             self.resolve_variables(path, &mut meta, true);
             if meta.variables.is_some() || meta.error.is_some() {
-                self.put_back(path, meta);
+                self.put_back(at, meta);
                 return;
             }
             let keys: Vec<&str> = path.split('\0').collect();
@@ -681,7 +708,7 @@ impl Resolver<'_> {
                                 &format!("Approached variable syntax error in resolved value \"{text}\": {}", error.message),
                             );
                             meta.error = Some(id);
-                            self.put_back(path, meta);
+                            self.put_back(at, meta);
                             return;
                         }
                         Ok(Some(variables)) => {
@@ -708,7 +735,7 @@ impl Resolver<'_> {
                         "Excessive property variables nest depth",
                     );
                     meta.error = Some(id);
-                    self.put_back(path, meta);
+                    self.put_back(at, meta);
                     return;
                 }
                 for found in &nested {
@@ -717,8 +744,8 @@ impl Resolver<'_> {
             }
             // The meta keeps no copy: a resolved property is done (or re-registered below).
             set_at_hinted(self.root, &keys, value, &mut self.hints);
-            self.put_back(path, meta);
-            if !again && let Some(property) = self.metas.get_mut(path) {
+            self.put_back(at, meta);
+            if !again && let Some((_, property)) = self.metas.get_index_mut(at) {
                 property.done = true;
                 if let Some(unresolved) = &mut self.unresolved {
                     unresolved.remove(path);
@@ -739,8 +766,8 @@ impl Resolver<'_> {
         }
     }
 
-    fn put_back(&mut self, path: &str, meta: Meta) {
-        if let Some(property) = self.metas.get_mut(path) {
+    fn put_back(&mut self, at: usize, meta: Meta) {
+        if let Some((_, property)) = self.metas.get_index_mut(at) {
             property.meta = meta;
         }
     }
