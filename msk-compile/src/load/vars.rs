@@ -112,33 +112,17 @@ pub const MAX_VARIABLE_BYTES: usize = 64 << 20;
 /// unresolved (errors, unknown sources) are seen again by each later reference.
 pub const MAX_VARIABLE_SCANS: usize = 2_000_000;
 
-/// Stack for the resolver thread: resolution recurses once per nested reference (bounded by
-/// [`MAX_RESOLUTION_DEPTH`]) and debug builds use large frames, so the caller's stack (2 MiB
-/// for test threads) is not enough. Only the touched part of it is ever committed.
-const RESOLVER_STACK: usize = 64 << 20;
+/// Resolution recurses once per nested reference (bounded by [`MAX_RESOLUTION_DEPTH`]), and
+/// debug builds use large frames, so a caller's stack (2 MiB for test threads) may not be
+/// enough. Each step of the recursion checks that this much stack is left…
+const STACK_RED_ZONE: usize = 1 << 20;
+/// …and otherwise goes on in a new stack segment of this size (freed when it returns). The
+/// resolver ran on a thread of its own with a 64 MiB stack before: a new thread's allocator
+/// heap starts empty on every call, which made resolving a big service's variables a third
+/// slower than here, and repeated calls slower still.
+const STACK_SEGMENT: usize = 8 << 20;
 
 fn resolve(root: &mut Node, options: &VariableOptions, source: Option<&str>) -> Vec<Diagnostic> {
-    let on_thread = std::thread::scope(|scope| {
-        let spawned = std::thread::Builder::new()
-            .name("msk-variables".to_owned())
-            .stack_size(RESOLVER_STACK)
-            .spawn_scoped(scope, || resolve_on_this_thread(root, options, source));
-        // Nothing in the resolver panics; should it, the panic continues in the caller.
-        spawned.ok().map(|handle| {
-            handle
-                .join()
-                .unwrap_or_else(|panic| std::panic::resume_unwind(panic))
-        })
-    });
-    // No thread available: resolve here (the depth bound still holds, with less margin).
-    on_thread.unwrap_or_else(|| resolve_on_this_thread(root, options, source))
-}
-
-fn resolve_on_this_thread(
-    root: &mut Node,
-    options: &VariableOptions,
-    source: Option<&str>,
-) -> Vec<Diagnostic> {
     let mut resolver = Resolver {
         root,
         options,
@@ -613,6 +597,12 @@ impl Resolver<'_> {
 
     /// `resolveProperty`. `Err` is for the dependent that asked (a re-entrant call).
     fn resolve_property(&mut self, path: &str) -> Result<(), Fail> {
+        stacker::maybe_grow(STACK_RED_ZONE, STACK_SEGMENT, || {
+            self.resolve_property_with_stack(path)
+        })
+    }
+
+    fn resolve_property_with_stack(&mut self, path: &str) -> Result<(), Fail> {
         // Looked up once: the rest goes by position (a registered path keeps it), since a
         // big service's properties do not fit in the cache and each lookup by hash was a miss.
         let Some((at, _, property)) = self.metas.get_full(path) else {
@@ -860,6 +850,12 @@ impl Resolver<'_> {
 
     /// `resolveVariable`: tries the sources in order.
     fn resolve_variable(&mut self, path: &str, variable: &mut Variable) {
+        stacker::maybe_grow(STACK_RED_ZONE, STACK_SEGMENT, || {
+            self.resolve_variable_with_stack(path, variable);
+        });
+    }
+
+    fn resolve_variable_with_stack(&mut self, path: &str, variable: &mut Variable) {
         // Taken out rather than copied (each source may hold resolved params); every way
         // out of the loop below puts a new state back.
         let mut sources =
