@@ -114,15 +114,87 @@ pub const MAX_VARIABLE_SCANS: usize = 2_000_000;
 
 /// Resolution recurses once per nested reference (bounded by [`MAX_RESOLUTION_DEPTH`]), and
 /// debug builds use large frames, so a caller's stack (2 MiB for test threads) may not be
-/// enough. Each step of the recursion checks that this much stack is left…
+/// enough. Resolution runs on a thread of its own with this stack (only the touched part is
+/// ever committed)…
+const RESOLVER_STACK: usize = 64 << 20;
+/// …and, should that thread be unavailable, on the caller's thread, where each step of the
+/// recursion checks that this much stack is left…
 const STACK_RED_ZONE: usize = 1 << 20;
-/// …and otherwise goes on in a new stack segment of this size (freed when it returns). The
-/// resolver ran on a thread of its own with a 64 MiB stack before: a new thread's allocator
-/// heap starts empty on every call, which made resolving a big service's variables a third
-/// slower than here, and repeated calls slower still.
+/// …and otherwise goes on in a new stack segment of this size (freed when it returns).
 const STACK_SEGMENT: usize = 8 << 20;
 
+/// One resolution handed to the resolver thread; the tree travels there and back.
+struct Job {
+    root: Node,
+    options: VariableOptions,
+    source: Option<String>,
+    reply: std::sync::mpsc::Sender<Reply>,
+}
+
+/// The tree back, with the diagnostics, or with the panic that stopped the resolver.
+type Reply = (Node, std::thread::Result<Vec<Diagnostic>>);
+
+/// The resolver thread, started at the first resolution and kept for the process: one
+/// thread for every call keeps its allocations apart from the tree's (resolving in the
+/// caller's thread, among the tree's, was a tenth slower), and a new thread per call started
+/// from an empty allocator heap each time (a big service's resolution a third slower).
+fn resolver_thread() -> Option<&'static std::sync::mpsc::Sender<Job>> {
+    static THREAD: std::sync::OnceLock<Option<std::sync::mpsc::Sender<Job>>> =
+        std::sync::OnceLock::new();
+    THREAD
+        .get_or_init(|| {
+            let (jobs, receiver) = std::sync::mpsc::channel::<Job>();
+            std::thread::Builder::new()
+                .name("msk-variables".to_owned())
+                .stack_size(RESOLVER_STACK)
+                .spawn(move || {
+                    for mut job in receiver {
+                        let result = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+                            resolve_here(&mut job.root, &job.options, job.source.as_deref())
+                        }));
+                        let _ = job.reply.send((job.root, result));
+                    }
+                })
+                .ok()
+                .map(|_| jobs)
+        })
+        .as_ref()
+}
+
 fn resolve(root: &mut Node, options: &VariableOptions, source: Option<&str>) -> Vec<Diagnostic> {
+    let Some(thread) = resolver_thread() else {
+        return resolve_here(root, options, source);
+    };
+    let (reply, replies) = std::sync::mpsc::channel();
+    let job = Job {
+        root: std::mem::replace(root, Node::new(Value::Null, Span::default())),
+        options: options.clone(),
+        source: source.map(str::to_owned),
+        reply,
+    };
+    if let Err(std::sync::mpsc::SendError(job)) = thread.send(job) {
+        *root = job.root;
+        return resolve_here(root, options, source);
+    }
+    match replies.recv() {
+        Ok((tree, result)) => {
+            *root = tree;
+            // Nothing in the resolver panics; should it, the panic continues in the caller.
+            result.unwrap_or_else(|panic| std::panic::resume_unwind(panic))
+        }
+        // The thread replies to every job, even one that panicked; this cannot happen.
+        Err(_) => vec![Diagnostic::error(
+            crate::codes::INTERNAL,
+            "the variable resolver stopped without an answer",
+        )],
+    }
+}
+
+fn resolve_here(
+    root: &mut Node,
+    options: &VariableOptions,
+    source: Option<&str>,
+) -> Vec<Diagnostic> {
     let mut resolver = Resolver {
         root,
         options,
