@@ -44,14 +44,19 @@ pub fn object<const N: usize>(entries: [(&str, serde_json::Value); N]) -> serde_
 /// A JavaScript number as a JSON value: integral values within the safe range are stored as
 /// integers (so they print without a fraction even through other formatters).
 pub fn number_to_json(number: f64) -> serde_json::Value {
-    const SAFE: f64 = 9_007_199_254_740_991.0;
-    if number.fract() == 0.0 && number.abs() <= SAFE {
-        // Exact: the value is integral and within 2^53.
-        #[allow(clippy::cast_possible_truncation)]
-        let integer = number as i64;
+    if let Some(integer) = safe_integer(number) {
         return serde_json::Value::from(integer);
     }
     serde_json::Number::from_f64(number).map_or(serde_json::Value::Null, serde_json::Value::Number)
+}
+
+/// The number as an integer when it is integral and within ±(2^53 − 1), where the conversion
+/// is exact (`-0` gives `0`, as JavaScript prints it).
+fn safe_integer(number: f64) -> Option<i64> {
+    const SAFE: f64 = 9_007_199_254_740_991.0;
+    // Exact: the value is integral and within 2^53.
+    #[allow(clippy::cast_possible_truncation)]
+    (number.fract() == 0.0 && number.abs() <= SAFE).then_some(number as i64)
 }
 
 /// `JSON.stringify(value)`: compact.
@@ -144,11 +149,7 @@ pub fn write_string(out: &mut String, text: &str) {
 
 /// Appends `JSON.stringify(number)`: JavaScript's number form, `null` for NaN and ±∞.
 pub fn write_number(out: &mut String, number: f64) {
-    const SAFE: f64 = 9_007_199_254_740_991.0;
-    if number.fract() == 0.0 && number.abs() <= SAFE {
-        // Exact: the value is integral and within 2^53 (and -0 prints as 0, as in JavaScript).
-        #[allow(clippy::cast_possible_truncation)]
-        let integer = number as i64;
+    if let Some(integer) = safe_integer(number) {
         let mut buffer = itoa::Buffer::new();
         out.push_str(buffer.format(integer));
     } else if number.is_finite() {

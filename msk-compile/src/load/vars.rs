@@ -41,11 +41,11 @@ use std::ops::Bound;
 /// The resolver's maps are keyed by property paths and hashed many times per variable: a
 /// fast fixed-seed hash (iteration order never matters here, and the input is the user's own
 /// config, not an attacker's).
-type Hasher = foldhash::fast::FixedState;
-type HashMap<K, V> = std::collections::HashMap<K, V, Hasher>;
-type HashSet<T> = std::collections::HashSet<T, Hasher>;
-type IndexMap<K, V> = indexmap::IndexMap<K, V, Hasher>;
-type IndexSet<T> = indexmap::IndexSet<T, Hasher>;
+type FixedHash = foldhash::fast::FixedState;
+type HashMap<K, V> = std::collections::HashMap<K, V, FixedHash>;
+type HashSet<T> = std::collections::HashSet<T, FixedHash>;
+type IndexMap<K, V> = indexmap::IndexMap<K, V, FixedHash>;
+type IndexSet<T> = indexmap::IndexSet<T, FixedHash>;
 
 use super::scalar::{is_array_index, js_number_to_string, js_trim, number_value};
 use super::var_syntax::{self, ErrId, Meta, Source, VarState, Variable};
