@@ -127,12 +127,15 @@ const STACK_SEGMENT: usize = 8 << 20;
 struct Job {
     root: Node,
     options: VariableOptions,
-    source: Option<String>,
     reply: std::sync::mpsc::Sender<Reply>,
 }
 
 /// The tree back, with the diagnostics, or with the panic that stopped the resolver.
-type Reply = (Node, std::thread::Result<Vec<Diagnostic>>);
+type Reply = (Node, std::thread::Result<Vec<Reported>>);
+
+/// A diagnostic of the resolver with the `${…}` text it is about: the caller, which has the
+/// source, narrows its span to that text.
+type Reported = (Diagnostic, Option<String>);
 
 /// The resolver thread, started at the first resolution and kept for the process: one
 /// thread for every call keeps its allocations apart from the tree's (resolving in the
@@ -150,7 +153,7 @@ fn resolver_thread() -> Option<&'static std::sync::mpsc::Sender<Job>> {
                 .spawn(move || {
                     for mut job in receiver {
                         let result = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
-                            resolve_here(&mut job.root, &job.options, job.source.as_deref())
+                            resolve_here(&mut job.root, &job.options)
                         }));
                         let _ = job.reply.send((job.root, result));
                     }
@@ -162,25 +165,35 @@ fn resolver_thread() -> Option<&'static std::sync::mpsc::Sender<Job>> {
 }
 
 fn resolve(root: &mut Node, options: &VariableOptions, source: Option<&str>) -> Vec<Diagnostic> {
+    let narrowed = |reported: Vec<Reported>| {
+        reported
+            .into_iter()
+            .map(|(mut diagnostic, needle)| {
+                diagnostic.span = diagnostic
+                    .span
+                    .map(|span| narrow(source, span, needle.as_deref()));
+                diagnostic
+            })
+            .collect()
+    };
     let Some(thread) = resolver_thread() else {
-        return resolve_here(root, options, source);
+        return narrowed(resolve_here(root, options));
     };
     let (reply, replies) = std::sync::mpsc::channel();
     let job = Job {
         root: std::mem::replace(root, Node::new(Value::Null, Span::default())),
         options: options.clone(),
-        source: source.map(str::to_owned),
         reply,
     };
     if let Err(std::sync::mpsc::SendError(job)) = thread.send(job) {
         *root = job.root;
-        return resolve_here(root, options, source);
+        return narrowed(resolve_here(root, options));
     }
     match replies.recv() {
         Ok((tree, result)) => {
             *root = tree;
             // Nothing in the resolver panics; should it, the panic continues in the caller.
-            result.unwrap_or_else(|panic| std::panic::resume_unwind(panic))
+            narrowed(result.unwrap_or_else(|panic| std::panic::resume_unwind(panic)))
         }
         // The thread replies to every job, even one that panicked; this cannot happen.
         Err(_) => vec![Diagnostic::error(
@@ -190,11 +203,7 @@ fn resolve(root: &mut Node, options: &VariableOptions, source: Option<&str>) -> 
     }
 }
 
-fn resolve_here(
-    root: &mut Node,
-    options: &VariableOptions,
-    source: Option<&str>,
-) -> Vec<Diagnostic> {
+fn resolve_here(root: &mut Node, options: &VariableOptions) -> Vec<Reported> {
     let mut resolver = Resolver {
         root,
         options,
@@ -221,7 +230,7 @@ fn resolve_here(
         // Errors are recorded on the metas; a returned failure concerns a dependent only.
         let _ = resolver.resolve_property(&path);
     }
-    resolver.report(source)
+    resolver.report()
 }
 
 /// A string property of the config that holds variables.
@@ -1399,8 +1408,9 @@ impl Resolver<'_> {
         Ok(())
     }
 
-    /// Every distinct error, in config order, then every variable left unresolved.
-    fn report(&self, source: Option<&str>) -> Vec<Diagnostic> {
+    /// Every distinct error, in config order, then every variable left unresolved; each with
+    /// the `${…}` text it is about, for [`narrow`] (done by the caller, who has the source).
+    fn report(&self) -> Vec<Reported> {
         let mut diagnostics = Vec::new();
         let mut reported = HashSet::default();
         for property in self.metas.values() {
@@ -1412,13 +1422,13 @@ impl Resolver<'_> {
                     .metas
                     .get(&error.path)
                     .map_or(property.span, |owner| owner.span);
-                let span = narrow(source, span, error.needle.as_deref());
-                diagnostics.push(
+                diagnostics.push((
                     Diagnostic::error(error.code, error.message.clone())
                         .at(span)
                         .with_path(humanize(&error.path))
                         .with_help(help(error.code)),
-                );
+                    error.needle.clone(),
+                ));
             }
         }
         for (path, property) in &self.metas {
@@ -1436,18 +1446,19 @@ impl Resolver<'_> {
                 let mut unknown = Vec::new();
                 unknown_sources(std::slice::from_ref(variable), &mut unknown);
                 for kind in unknown {
-                    let needle = raw.get(variable.start..variable.end);
-                    diagnostics.push(
+                    let needle = raw.get(variable.start..variable.end).map(str::to_owned);
+                    diagnostics.push((
                         Diagnostic::error(
                             VARIABLE_UNRESOLVED,
                             format!("Cannot resolve variable at \"{}\": Unrecognized configuration variable source \"{kind}\"", humanize(path)),
                         )
-                        .at(narrow(source, property.span, needle))
+                        .at(property.span)
                         .with_path(humanize(path))
                         .with_help(
                             "Serverless 3.40.0 knows the sources self, opt, env, sls, strToBool, file, ssm, cf, s3, aws and param; others come from plugins, which msk-compile does not run",
                         ),
-                    );
+                        needle,
+                    ));
                 }
             }
         }
@@ -1455,14 +1466,15 @@ impl Resolver<'_> {
             // Left unresolved only because of each other (no error, no unknown source).
             for (path, property) in &self.metas {
                 if !property.done && property.meta.variables.is_some() {
-                    diagnostics.push(
+                    diagnostics.push((
                         Diagnostic::error(
                             VARIABLE_UNRESOLVED,
                             format!("Cannot resolve variable at \"{}\"", humanize(path)),
                         )
                         .at(property.span)
                         .with_path(humanize(path)),
-                    );
+                        None,
+                    ));
                 }
             }
         }
