@@ -85,8 +85,9 @@ impl Compiled {
 
     /// `{"Resources": …, "IamRoleStatements": …}`, the CLI's output without `--template`.
     ///
-    /// This copies every resource; to write the output, serialize the `Compiled` itself
-    /// (`json::stringify_pretty(&compiled)`), which gives the same text without the copy.
+    /// This copies every resource; to write the output, use [`Self::write_pretty_json`] or
+    /// [`Self::to_pretty_json`], which give the text of `json::stringify_pretty(&self.to_json())`
+    /// without the copy.
     pub fn to_json(&self) -> Json {
         let resources: Map<String, Json> = self
             .resources
