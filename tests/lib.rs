@@ -31,6 +31,7 @@ pub fn oracle_options() -> Options {
             region: Some("us-east-1".to_owned()),
             ..VariableOptions::default()
         },
+        ..Options::default()
     }
 }
 

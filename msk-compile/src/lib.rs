@@ -17,11 +17,13 @@ pub mod check;
 pub mod codes;
 pub mod compile;
 pub mod diag;
+pub mod grants;
 pub mod json;
 pub mod load;
 pub mod naming;
 mod parallel;
 pub mod render;
+pub mod rules;
 pub mod schema;
 pub mod service;
 pub mod synth;
@@ -33,11 +35,46 @@ pub use check::ValidationMode;
 pub use compile::Compiled;
 pub use diag::{Diagnostic, Severity};
 pub use load::{Format, VariableOptions};
+pub use msk_model::Profile;
 
 /// How to compile: the values Serverless takes from its command line and environment.
 #[derive(Debug, Clone, Default)]
 pub struct Options {
     pub variables: VariableOptions,
+    /// The profile (`--profile`); `None`: the config's `custom.mskEvents.profile`, else
+    /// `serverless-v3`.
+    pub profile: Option<Profile>,
+}
+
+/// The profile a run uses: the option, else `custom.mskEvents.profile`, else `serverless-v3`.
+/// An unknown profile name in the config is an error at its value.
+pub fn resolve_profile(root: &tree::Node, option: Option<Profile>) -> Result<Profile, Diagnostic> {
+    if let Some(profile) = option {
+        return Ok(profile);
+    }
+    let Some(node) = root
+        .pointer(&["custom", "mskEvents", "profile"])
+        .filter(|node| !node.is_null())
+    else {
+        return Ok(Profile::ServerlessV3);
+    };
+    node.as_str()
+        .and_then(Profile::from_name)
+        .ok_or_else(|| {
+            Diagnostic::error(
+                codes::PROFILE_UNKNOWN,
+                format!(
+                    "`custom.mskEvents.profile` must be `serverless-v3` or `extended`, not {}",
+                    match node.as_str() {
+                        Some(text) => format!("`{text}`"),
+                        None => node.type_with_article(),
+                    }
+                ),
+            )
+            .at(node.span)
+            .with_path("custom.mskEvents.profile")
+            .with_help("write `profile: extended` for the extended keys and least-privilege IAM, or remove it for Serverless 3.40.0's behaviour")
+        })
 }
 
 /// The result of a run: the compiled parts (when there was no error) and every diagnostic.
@@ -90,8 +127,18 @@ pub fn compile_source(source: &str, format: Format, options: &Options) -> Report
             diagnostics,
         };
     }
+    let profile = match resolve_profile(&root, options.profile) {
+        Ok(profile) => profile,
+        Err(diagnostic) => {
+            diagnostics.push(diagnostic);
+            return Report {
+                compiled: None,
+                diagnostics,
+            };
+        }
+    };
     let mode = ValidationMode::of(&root);
-    diagnostics.extend(check::check_events(&mut root, mode));
+    diagnostics.extend(check::check_events_for(&mut root, mode, profile));
     // Serverless stops at the first schema error in `error` mode; we compile anyway to
     // report the problems it would only find later, except those about a value the schema
     // already rejected (one problem, one diagnostic).
@@ -110,7 +157,7 @@ pub fn compile_source(source: &str, format: Format, options: &Options) -> Report
     let mut compile_diagnostics = Vec::new();
     // Consumes the tree as it goes: for a big service, tree and resources together would
     // be the run's peak memory.
-    let compiled = compile::compile_owned(root, &mut compile_diagnostics);
+    let compiled = compile::compile_owned_for(root, profile, &mut compile_diagnostics);
     // Dropped: the same path as an error, a path inside one, or a path an error is inside.
     compile_diagnostics.retain(|diagnostic| {
         !diagnostic.path.as_deref().is_some_and(|path| {

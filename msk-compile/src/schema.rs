@@ -18,10 +18,63 @@ use schemars::generate::SchemaSettings;
 use schemars::transform::{RestrictFormats, Transform, transform_subschemas};
 use serde_json::{Map, Value, json};
 
-use msk_model::{CfnMapping, MskEvent};
+use msk_model::{CfnMapping, MskEvent, Profile};
 
-/// The draft-07 JSON Schema of one `msk` event value.
+/// The draft-07 JSON Schema of one `msk` event value under `serverless-v3` (Serverless
+/// Framework 3.40.0's keys).
 pub fn msk_event_schema() -> Value {
+    msk_event_schema_for(Profile::ServerlessV3)
+}
+
+/// The draft-07 JSON Schema of one `msk` event value under `profile`. The model declares
+/// every key of every profile; a key of the extended profile (and a branch the model marks
+/// `x-profile: extended`, such as `arn`'s `Fn::GetAtt`) is removed from the other profiles'
+/// schemas, and the marker itself from every schema.
+pub fn msk_event_schema_for(profile: Profile) -> Value {
+    let mut schema = generated_schema();
+    if profile != Profile::Extended {
+        if let Some(Value::Object(properties)) = schema.get_mut("properties") {
+            for key in MskEvent::extension_keys() {
+                properties.shift_remove(key);
+            }
+        }
+    }
+    select_profile(&mut schema, profile);
+    schema
+}
+
+/// Drops the subschemas marked for another profile and every `x-profile` marker.
+fn select_profile(schema: &mut Value, profile: Profile) {
+    match schema {
+        Value::Object(object) => {
+            object.remove(PROFILE_MARKER);
+            for (key, value) in object.iter_mut() {
+                if SCHEMA_LIST_KEYWORDS.contains(&key.as_str())
+                    && let Value::Array(branches) = value
+                {
+                    branches.retain(|branch| {
+                        branch
+                            .get(PROFILE_MARKER)
+                            .and_then(Value::as_str)
+                            .and_then(Profile::from_name)
+                            .is_none_or(|only| only.enabled_in(profile))
+                    });
+                }
+                select_profile(value, profile);
+            }
+        }
+        Value::Array(items) => items
+            .iter_mut()
+            .for_each(|item| select_profile(item, profile)),
+        _ => {}
+    }
+}
+
+/// The model's keyword naming the profile a subschema belongs to.
+const PROFILE_MARKER: &str = "x-profile";
+
+/// The schema the model generates, with every profile's keys (tidied, markers kept).
+fn generated_schema() -> Value {
     let mut settings = SchemaSettings::draft07();
     settings
         .transforms
@@ -186,7 +239,12 @@ const ANNOTATIONS: &[&str] = &[
 /// The `defaultSnippets` of the msk event are offered twice: as the value of `msk:` and, wrapped
 /// in `msk:`, as a whole `events[]` item.
 pub fn serverless_schema() -> Value {
-    let mut msk = msk_event_schema();
+    serverless_schema_for(Profile::ServerlessV3)
+}
+
+/// [`serverless_schema`] for `profile`.
+pub fn serverless_schema_for(profile: Profile) -> Value {
+    let mut msk = msk_event_schema_for(profile);
     let mut definitions = Map::new();
     if let Value::Object(object) = &mut msk {
         object.remove("$schema");

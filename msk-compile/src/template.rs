@@ -22,7 +22,10 @@ const SQS_MAPPING_MARKER: &str = "EventSourceMappingSQS";
 /// Returns the merged template text (`JSON.stringify(template, null, 2)`), or the original
 /// text unchanged when there is nothing to add.
 pub fn merge(template_text: &str, compiled: &Compiled) -> Result<String, Diagnostic> {
-    if compiled.resources.is_empty() && compiled.statements.is_empty() {
+    if compiled.resources.is_empty()
+        && compiled.statements.is_empty()
+        && compiled.role_policies.is_empty()
+    {
         return Ok(template_text.to_owned());
     }
     let invalid = |message: String| Diagnostic::error(codes::TEMPLATE_INVALID, message);
@@ -43,7 +46,51 @@ pub fn merge(template_text: &str, compiled: &Compiled) -> Result<String, Diagnos
             .unwrap_or(statements.len());
         statements.splice(at..at, compiled.statements.iter().cloned());
     }
+    for (role, statements) in &compiled.role_policies {
+        add_role_policy(resources, role, statements).map_err(invalid)?;
+    }
     Ok(stringify_pretty(&template))
+}
+
+/// Extended profile: the statements of functions with their own role, as one policy of ours
+/// on that role (replacing the one an earlier run added).
+fn add_role_policy(
+    resources: &mut Map<String, Json>,
+    role: &str,
+    statements: &[Json],
+) -> Result<(), String> {
+    let properties = resources
+        .get_mut(role)
+        .and_then(|resource| resource.as_object_mut())
+        .ok_or_else(|| format!("the template has no role `{role}`"))?
+        .entry("Properties")
+        .or_insert_with(|| Json::Object(Map::new()))
+        .as_object_mut()
+        .ok_or_else(|| format!("`{role}.Properties` is not an object"))?;
+    let policies = properties
+        .entry("Policies")
+        .or_insert_with(|| Json::Array(Vec::new()))
+        .as_array_mut()
+        .ok_or_else(|| format!("`{role}.Properties.Policies` is not a list"))?;
+    let name = msk_model::iam::OWN_ROLE_POLICY_NAME;
+    let policy = crate::json::object([
+        ("PolicyName", Json::from(name)),
+        (
+            "PolicyDocument",
+            crate::json::object([
+                ("Version", Json::from("2012-10-17")),
+                ("Statement", Json::Array(statements.to_vec())),
+            ]),
+        ),
+    ]);
+    match policies
+        .iter_mut()
+        .find(|existing| existing["PolicyName"] == name)
+    {
+        Some(existing) => *existing = policy,
+        None => policies.push(policy),
+    }
+    Ok(())
 }
 
 fn merge_resources(resources: &mut Map<String, Json>, compiled: &Compiled) {

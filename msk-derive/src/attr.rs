@@ -869,7 +869,9 @@ pub fn parse_renames(text: &str) -> Result<Vec<RenameRule>, String> {
                     from.escape_debug()
                 ));
             }
-            if !to.chars().all(|c| c.is_ascii_alphanumeric()) || (to.is_empty() && kind != RenameKind::Key) {
+            if !to.chars().all(|c| c.is_ascii_alphanumeric())
+                || (to.is_empty() && kind != RenameKind::Key)
+            {
                 return Err(format!(
                     "\"{}\" is not a CloudFormation name",
                     to.escape_debug()

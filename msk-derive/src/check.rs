@@ -125,7 +125,7 @@ fn check_field(cx: &Ctxt, field: &Field, attrs: &attr::Field) {
     if let (Some(rename), false) = (&attrs.rename, is_object) {
         cx.error_spanned_by(&rename.key, "`rename` needs `shape = \"object\"`");
     }
-    if let (Some(shape), true, None) = (&attrs.shape, is_object, &attrs.rename) {
+    if let (Some(shape), true, true) = (&attrs.shape, is_object, attrs.seen.lacks(RENAME)) {
         cx.error_spanned_by(&shape.lit, "`shape = \"object\"` needs `rename = \"...\"`");
     }
 

@@ -170,10 +170,16 @@ fn impl_cfn_mapping(cont: &Container) -> TokenStream {
             CheckKind::Differs => quote!(Differs),
         };
         let text = |value: &Option<crate::attr::Spanned<String>>| {
-            value.as_ref().map(|value| value.value.clone()).unwrap_or_default()
+            value
+                .as_ref()
+                .map(|value| value.value.clone())
+                .unwrap_or_default()
         };
         let profile = profile_tokens(Some(
-            check.profile.as_ref().map_or(Profile::Extended, |profile| profile.value),
+            check
+                .profile
+                .as_ref()
+                .map_or(Profile::Extended, |profile| profile.value),
         ));
         let (field, other, value) = (text(&check.field), text(&check.other), text(&check.value));
         let (code, message, help) = (text(&check.code), text(&check.message), text(&check.help));

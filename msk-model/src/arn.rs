@@ -55,7 +55,9 @@ impl Arn {
             parts.next(),
             parts.next(),
         ) else {
-            return fail("an ARN has six `:`-separated parts: arn:<partition>:kafka:<region>:<account>:<resource>");
+            return fail(
+                "an ARN has six `:`-separated parts: arn:<partition>:kafka:<region>:<account>:<resource>",
+            );
         };
         if service != "kafka" {
             return fail("the ARN's service is not `kafka`");
@@ -163,7 +165,8 @@ mod tests {
 
     #[test]
     fn a_vpc_connection_names_the_owner_accounts_cluster() {
-        let text = "arn:aws-cn:kafka:cn-north-1:111111111111:vpc-connection/222222222222/orders/abc-1";
+        let text =
+            "arn:aws-cn:kafka:cn-north-1:111111111111:vpc-connection/222222222222/orders/abc-1";
         let arn = Arn::parse(text).expect("parses");
         assert!(arn.is_vpc_connection());
         assert_eq!(arn.to_string(), text);

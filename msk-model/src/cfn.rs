@@ -32,9 +32,7 @@ pub enum Shape {
     KeyValueList,
     /// A mapping whose keys are renamed (and values wrapped) by the rules, so that the
     /// config's camelCase shape becomes CloudFormation's.
-    Object {
-        renames: &'static [Rename],
-    },
+    Object { renames: &'static [Rename] },
     /// `[{Type: <kind>, URI: value}]`, an EventSourceMapping `SourceAccessConfigurations` list.
     SourceAccess {
         /// The access configuration `Type`, e.g. `SASL_SCRAM_512_AUTH`.

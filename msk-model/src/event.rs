@@ -39,8 +39,7 @@ macro_rules! cfn_page {
 /// "Incorrect type. Expected "string"" or "Missing property "Ref"".
 const ARN_FORMS: &str = "arn must be an ARN (starting with \"arn:\"), a Ref or an Fn::ImportValue.";
 /// [`ARN_FORMS`] of the extended profile, which also takes `Fn::GetAtt [Cluster, Arn]`.
-const ARN_FORMS_EXTENDED: &str =
-    "arn must be an ARN (starting with \"arn:\"), a Ref, an Fn::ImportValue or an Fn::GetAtt [Cluster, Arn].";
+const ARN_FORMS_EXTENDED: &str = "arn must be an ARN (starting with \"arn:\"), a Ref, an Fn::ImportValue or an Fn::GetAtt [Cluster, Arn].";
 
 /// The AWS page of an MSK ESM parameter group.
 macro_rules! lambda_doc {
@@ -240,8 +239,7 @@ pub struct MskEvent {
         presence = "always",
         id_part = 1,
         id_token = "cluster_name",
-        iam_resource,
-        code = "MSK_ARN_INVALID"
+        iam_resource
     )]
     pub arn: Arn,
 
@@ -558,7 +556,11 @@ pub struct MskEvent {
             )
         )
     )]
-    #[cfn(profile = "extended", grant = "iam_auth", code = "MSK_IAM_AUTH_INVALID")]
+    #[cfn(
+        profile = "extended",
+        grant = "iam_auth",
+        code = "MSK_IAM_AUTH_INVALID"
+    )]
     pub iam_auth: Option<bool>,
 
     /// ARN of the KMS key that encrypts the filter criteria.
@@ -599,7 +601,11 @@ pub struct MskEvent {
             "markdownDescription" = "ARN of the customer managed **KMS key** that encrypts the `saslScram512` or `clientCertificateTlsAuth` secret (and the schema registry's secrets). The role gets `kms:Decrypt` on it; nothing is written to the event source mapping."
         )
     )]
-    #[cfn(profile = "extended", grant = "kms_decrypt", code = "MSK_SECRETS_KMS_KEY_ARN_INVALID")]
+    #[cfn(
+        profile = "extended",
+        grant = "kms_decrypt",
+        code = "MSK_SECRETS_KMS_KEY_ARN_INVALID"
+    )]
     pub secrets_kms_key_arn: Option<String>,
 
     /// The metrics Lambda publishes for the mapping: `EventCount`, `ErrorCount`, `KafkaMetrics`.
