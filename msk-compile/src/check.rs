@@ -92,6 +92,11 @@ pub fn check_events_for(
             Some(code) => Some(Diagnostic {
                 severity: Severity::Error,
                 code,
+                help: diagnostic.help.or_else(|| {
+                    Some(format!(
+                        "`msk-compile explain {code}` lists the allowed values"
+                    ))
+                }),
                 ..diagnostic
             }),
             None if mode == ValidationMode::Off => None,
@@ -245,7 +250,10 @@ fn help_for(violation: &SchemaViolation, profile: Profile) -> Option<String> {
             (Some(low), Some(high)) => Some(format!("allowed range: {low} to {high}")),
             _ => None,
         },
-        Detail::MissingKey { key } => Some(format!("add `{key}:` to this msk event")),
+        Detail::MissingKey { key } if violation.path.is_empty() => {
+            Some(format!("add `{key}:` to this msk event"))
+        }
+        Detail::MissingKey { key } => Some(format!("add `{key}:` here")),
         Detail::Type { expected } => Some(format!("write {} here", crate::tree::with_article(expected))),
         Detail::Pattern { pattern } if pattern == "^arn:" => Some("expected an ARN, such as `arn:aws:secretsmanager:us-east-1:123456789012:secret:AmazonMSK_name`".to_owned()),
         Detail::Pattern { pattern } => Some(format!("the value must match the regular expression `{pattern}`")),
