@@ -43,11 +43,28 @@ pub fn msk_event_schema_for(profile: Profile) -> Value {
     schema
 }
 
-/// Drops the subschemas marked for another profile and every `x-profile` marker.
+/// Drops the subschemas marked for another profile and every `x-profile` marker; a keyword
+/// written `x-extended-<keyword>` (documentation that differs under the extended profile)
+/// replaces `<keyword>` under `extended` and is dropped under the other profiles.
 fn select_profile(schema: &mut Value, profile: Profile) {
     match schema {
         Value::Object(object) => {
             object.remove(PROFILE_MARKER);
+            let overrides: Vec<String> = object
+                .keys()
+                .filter(|key| key.starts_with(EXTENDED_OVERRIDE))
+                .cloned()
+                .collect();
+            for key in overrides {
+                let Some(value) = object.shift_remove(&key) else {
+                    continue;
+                };
+                if profile == Profile::Extended
+                    && let Some(slot) = object.get_mut(&key[EXTENDED_OVERRIDE.len()..])
+                {
+                    *slot = value;
+                }
+            }
             for (key, value) in object.iter_mut() {
                 if SCHEMA_LIST_KEYWORDS.contains(&key.as_str())
                     && let Value::Array(branches) = value
@@ -72,6 +89,8 @@ fn select_profile(schema: &mut Value, profile: Profile) {
 
 /// The model's keyword naming the profile a subschema belongs to.
 const PROFILE_MARKER: &str = "x-profile";
+/// The prefix of a keyword whose value replaces the unprefixed one under `extended`.
+const EXTENDED_OVERRIDE: &str = "x-extended-";
 
 /// The schema the model generates, with every profile's keys (tidied, markers kept).
 fn generated_schema() -> Value {
@@ -112,6 +131,13 @@ impl Transform for StripNullBranches {
                     && let Value::Object(inner) = branches.remove(0)
                 {
                     *object = inner;
+                } else if let [Value::Object(inner)] = branches.as_slice()
+                    && inner.keys().all(|key| key == "anyOf")
+                {
+                    // `Option<untagged enum>`: the enum's own `anyOf` takes the place of the
+                    // one schemars wrapped it in, beside the property's documentation.
+                    let inner = inner["anyOf"].clone();
+                    object.insert("anyOf".to_owned(), inner);
                 }
             }
             if object.get("default") == Some(&Value::Null) {

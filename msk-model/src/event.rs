@@ -231,6 +231,16 @@ pub struct MskEvent {
             "* `!ImportValue <export>` (or `Fn::ImportValue:`) of an exported ARN\n\n",
             "Serverless accepts no other form (not `Fn::GetAtt`). The cluster name (the part after the first `/`), the `Ref` or the export name becomes part of the logical ID.\n\n",
             "CloudFormation: [`EventSourceArn`](", cfn!("eventsourcearn"), "); also the `Resource` of the `kafka:DescribeCluster` / `kafka:GetBootstrapBrokers` statement added to the function's role."
+        ),
+        // What editors show under the extended profile (see `msk_compile::schema`).
+        "x-extended-markdownDescription" = concat!(
+            "The **Amazon MSK cluster** to consume, written as one of:\n\n",
+            "* an ARN: `arn:aws:kafka:<region>:<account>:cluster/<name>/<uuid>`\n",
+            "* a multi-VPC connection to another account's cluster: `arn:aws:kafka:<region>:<account>:vpc-connection/<cluster account>/<cluster name>/<uuid>`\n",
+            "* `!Ref <logical ID>` or `!GetAtt <logical ID>.Arn` of an `AWS::MSK::Cluster`\n",
+            "* `!ImportValue <export>` (or `Fn::ImportValue:`) of an exported ARN\n\n",
+            "The cluster name, the resource's logical ID or the export name becomes part of the logical ID. The role gets `kafka:DescribeClusterV2` on the cluster (`kafka:DescribeVpcConnection` on a VPC connection).\n\n",
+            "CloudFormation: [`EventSourceArn`](", cfn!("eventsourcearn"), ")"
         ))
     )]
     #[cfn(
@@ -619,7 +629,7 @@ pub struct MskEvent {
             "x-profile" = "extended",
             "examples" = [["EventCount", "ErrorCount"]],
             "markdownDescription" = concat!(
-                "Event source mapping metrics Lambda publishes to CloudWatch:\n\n",
+                "Event source mapping metrics Lambda publishes to CloudWatch, `1`–`3` of:\n\n",
                 "* `EventCount`: records polled, filtered, invoked, dropped\n",
                 "* `ErrorCount`: records that failed\n",
                 "* `KafkaMetrics`: consumer lag and related Kafka metrics (provisioned mode only)\n\n",
@@ -676,7 +686,7 @@ pub struct MskEvent {
             "x-profile" = "extended",
             "markdownDescription" = concat!(
                 "How many times Lambda retries a batch that failed (provisioned mode only).\n\n",
-                "* Range: `-1` (retry until the record expires) to `10000`\n",
+                "* Range: `-1`–`10000`; `-1` retries until the record expires\n",
                 "* With an on-failure destination and `-1`, Lambda stops after 10 retries\n\n",
                 "CloudFormation: [`MaximumRetryAttempts`](", cfn!("maximumretryattempts"), ")"
             )
@@ -840,7 +850,12 @@ pub enum Arn {
     Literal(
         #[schemars(
             regex(pattern = "^arn:"),
-            extend("patternErrorMessage" = ARN_FORMS, "errorMessage" = ARN_FORMS)
+            extend(
+                "patternErrorMessage" = ARN_FORMS,
+                "errorMessage" = ARN_FORMS,
+                "x-extended-patternErrorMessage" = ARN_FORMS_EXTENDED,
+                "x-extended-errorMessage" = ARN_FORMS_EXTENDED
+            )
         )]
         String,
     ),
@@ -866,7 +881,7 @@ pub struct CfnGetAtt {
 /// `{"Fn::ImportValue": <export name>}`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
-#[schemars(inline, transform = undocumented, extend("errorMessage" = ARN_FORMS))]
+#[schemars(inline, transform = undocumented, extend("errorMessage" = ARN_FORMS, "x-extended-errorMessage" = ARN_FORMS_EXTENDED))]
 pub struct CfnImportValue {
     #[serde(rename = "Fn::ImportValue")]
     pub import_value: serde_json::Value,
@@ -875,7 +890,7 @@ pub struct CfnImportValue {
 /// `{"Ref": <logical ID>}`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
-#[schemars(inline, transform = undocumented, extend("errorMessage" = ARN_FORMS))]
+#[schemars(inline, transform = undocumented, extend("errorMessage" = ARN_FORMS, "x-extended-errorMessage" = ARN_FORMS_EXTENDED))]
 pub struct CfnRef {
     #[serde(rename = "Ref")]
     #[schemars(length(min = 1))]
@@ -951,7 +966,7 @@ pub struct TypedDestination {
     pub kind: DestinationType,
 }
 
-/// The service of an on-failure destination given as an intrinsic.
+/// The service of an on-failure destination given as a CloudFormation function.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 #[serde(rename_all = "lowercase")]
 #[schemars(inline)]
@@ -961,7 +976,8 @@ pub enum DestinationType {
     S3,
 }
 
-/// A metric of `metrics`.
+/// A CloudWatch metric of the event source mapping: `EventCount`, `ErrorCount` or
+/// `KafkaMetrics` (provisioned mode only).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 #[schemars(inline)]
 pub enum Metric {
@@ -970,7 +986,7 @@ pub enum Metric {
     KafkaMetrics,
 }
 
-/// `logLevel`.
+/// The level of the event source mapping's system logs.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 #[allow(clippy::upper_case_acronyms)]
 #[schemars(inline)]
@@ -980,7 +996,7 @@ pub enum LogLevel {
     WARN,
 }
 
-/// `functionResponseType`.
+/// What the function may return about a batch.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 #[schemars(inline)]
 pub enum FunctionResponseType {
@@ -1006,7 +1022,7 @@ pub struct SchemaRegistry {
     pub access_configs: Option<Vec<AccessConfig>>,
 }
 
-/// `eventRecordFormat` of `schemaRegistry`.
+/// How Lambda passes validated records: `JSON` (decoded) or `SOURCE` (as produced).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 #[allow(clippy::upper_case_acronyms)]
 #[schemars(inline)]
@@ -1015,7 +1031,7 @@ pub enum EventRecordFormat {
     SOURCE,
 }
 
-/// An item of `schemaRegistry.validate`.
+/// The part of each record the registry validates: `KEY` or `VALUE`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 #[allow(clippy::upper_case_acronyms)]
 #[schemars(inline)]
@@ -1024,7 +1040,7 @@ pub enum SchemaAttribute {
     VALUE,
 }
 
-/// An item of `schemaRegistry.accessConfigs`.
+/// A secret Lambda uses for the schema registry: `{type, uri}`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 #[schemars(inline, transform = undocumented)]
@@ -1037,7 +1053,7 @@ pub struct AccessConfig {
     pub uri: String,
 }
 
-/// `type` of a schema-registry access config.
+/// How Lambda authenticates to the schema registry.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 #[allow(non_camel_case_types, clippy::upper_case_acronyms)]
 #[schemars(inline)]
