@@ -32,11 +32,11 @@ pub fn msk_event_schema() -> Value {
 /// schemas, and the marker itself from every schema.
 pub fn msk_event_schema_for(profile: Profile) -> Value {
     let mut schema = generated_schema();
-    if profile != Profile::Extended {
-        if let Some(Value::Object(properties)) = schema.get_mut("properties") {
-            for key in MskEvent::extension_keys() {
-                properties.shift_remove(key);
-            }
+    if profile != Profile::Extended
+        && let Some(Value::Object(properties)) = schema.get_mut("properties")
+    {
+        for key in MskEvent::extension_keys() {
+            properties.shift_remove(key);
         }
     }
     select_profile(&mut schema, profile);

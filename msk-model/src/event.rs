@@ -51,6 +51,9 @@ macro_rules! lambda_doc {
 /// An Amazon MSK cluster as the event source of a Lambda function.
 ///
 /// Serverless compiles each `msk` event into an `AWS::Lambda::EventSourceMapping`.
+// clippy's `duplicated_attributes` mistakes the repeated keys of sibling `check(...)` lists
+// for duplicates.
+#[allow(clippy::duplicated_attributes)]
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema, CfnMapping)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 #[schemars(
