@@ -89,6 +89,7 @@ fn options() -> Options {
                 ("EMPTY", ""),
             ]),
         },
+        ..Options::default()
     }
 }
 
