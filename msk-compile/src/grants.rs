@@ -6,6 +6,7 @@
 //! is a CloudFormation function (`Ref`, `Fn::GetAtt`, `Fn::ImportValue`), the same ARNs are
 //! built at deploy time with `Fn::Sub` over `Fn::Select`/`Fn::Split` of it.
 
+use indexmap::IndexMap;
 use serde_json::{Map, Value as Json};
 
 use msk_model::arn::Arn;
@@ -14,14 +15,15 @@ use msk_model::{CfnMapping, Grant};
 
 use crate::codes;
 use crate::diag::Diagnostic;
-use crate::json::{object, to_json};
+use crate::json::{object, stringify_compact, to_json};
 use crate::tree::{Node, Value};
 
 /// The resources each statement kind is granted on, distinct, in first-seen order.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct Grants {
-    /// `sets[i]`: the resources of `EXTENDED_STATEMENTS[i]`.
-    sets: Vec<Vec<Json>>,
+    /// `sets[i]`: the resources of `EXTENDED_STATEMENTS[i]`, by their compact JSON text (a
+    /// service with thousands of topics would make a linear search for duplicates quadratic).
+    sets: Vec<IndexMap<String, Json>>,
 }
 
 impl Grants {
@@ -31,25 +33,24 @@ impl Grants {
             return;
         };
         if self.sets.len() < EXTENDED_STATEMENTS.len() {
-            self.sets.resize(EXTENDED_STATEMENTS.len(), Vec::new());
+            self.sets.resize(EXTENDED_STATEMENTS.len(), IndexMap::new());
         }
-        let set = &mut self.sets[index];
-        if !set.contains(&resource) {
-            set.push(resource);
-        }
+        self.sets[index]
+            .entry(stringify_compact(&resource))
+            .or_insert(resource);
     }
 
     /// Adds everything `other` grants.
     pub fn extend(&mut self, other: &Grants) {
         for (kind, set) in EXTENDED_STATEMENTS.iter().zip(&other.sets) {
-            for resource in set {
+            for resource in set.values() {
                 self.add(*kind, resource.clone());
             }
         }
     }
 
     pub fn is_empty(&self) -> bool {
-        self.sets.iter().all(Vec::is_empty)
+        self.sets.iter().all(IndexMap::is_empty)
     }
 
     /// The statements, one per kind that has resources, in `EXTENDED_STATEMENTS` order.
@@ -62,7 +63,7 @@ impl Grants {
                 let resource = if kind.on_any {
                     Json::from("*")
                 } else {
-                    Json::Array(set.clone())
+                    Json::Array(set.values().cloned().collect())
                 };
                 object([
                     ("Sid", Json::from(kind.sid)),
