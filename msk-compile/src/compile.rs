@@ -71,7 +71,9 @@ impl Serialize for Resource {
 pub struct Compiled {
     /// The EventSourceMapping resources by logical ID, in Serverless' order.
     pub resources: IndexMap<String, Resource>,
-    /// The kafka + ec2 statement pairs, one pair per function with msk events, in order.
+    /// The statements for the shared role: under `serverless-v3` the kafka + ec2 pair of each
+    /// function with msk events, in order; under `extended` one statement per kind
+    /// (`msk_model::iam::EXTENDED_STATEMENTS`) over the distinct resources.
     pub statements: Vec<Json>,
     /// Whether Serverless creates the shared `IamRoleLambdaExecution` role the statements
     /// are appended to.
