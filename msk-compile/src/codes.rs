@@ -23,6 +23,11 @@ pub const IO: &str = "MSK_IO_ERROR";
 pub const TEMPLATE_INVALID: &str = "MSK_TEMPLATE_INVALID";
 pub const NOT_UTF8: &str = "CONFIG_NOT_UTF8";
 pub const TOO_LARGE: &str = "CONFIG_TOO_LARGE";
+/// A config or template named on the command line that is a directory, device, FIFO or socket.
+pub const NOT_A_FILE: &str = "MSK_NOT_A_REGULAR_FILE";
+pub const TEMPLATE_TOO_LARGE: &str = "MSK_TEMPLATE_TOO_LARGE";
+/// `--in-place`/`--output` onto a file without write permission, or onto a non-regular file.
+pub const TARGET_READ_ONLY: &str = "MSK_OUTPUT_NOT_WRITABLE";
 
 /// One `explain` page.
 #[derive(Debug, Clone, Copy)]
@@ -124,6 +129,24 @@ pub const PAGES: &[Page] = &[
         summary: "A file could not be read or written.",
         example: "msk-compile compile missing.yml",
         fix: "Check the path and permissions.",
+    },
+    Page {
+        code: NOT_A_FILE,
+        summary: "A config or `--template` named on the command line is a directory, a device, a FIFO (pipe) or a socket. Only regular files are read by name, so `/dev/zero` or an endless pipe cannot make the tool read forever.",
+        example: "msk-compile compile /dev/zero\nmsk-compile compile <(generate-config)",
+        fix: "Name a regular file. To read a config from a pipe, pass `-` as CONFIG (it is read from stdin, up to 32 MiB).",
+    },
+    Page {
+        code: TEMPLATE_TOO_LARGE,
+        summary: "The `--template` file is larger than 256 MiB; it is refused after reading at most that much.",
+        example: "msk-compile compile --template huge.json",
+        fix: "Pass the `cloudformation-template-update-stack.json` that `serverless package` writes.",
+    },
+    Page {
+        code: TARGET_READ_ONLY,
+        summary: "The file `--in-place` or `--output` would replace has no write permission (e.g. mode 0444), or is not a regular file. It is left as it is: replacing it would silently defeat the permission.",
+        example: "chmod 444 template.json\nmsk-compile compile --template template.json --in-place",
+        fix: "Make the file writable (`chmod u+w`) if it should be replaced, or write elsewhere with `--output`.",
     },
     Page {
         code: TEMPLATE_INVALID,
