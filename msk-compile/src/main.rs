@@ -76,13 +76,14 @@ struct CommonArgs {
 #[derive(Debug, clap::Args)]
 struct CompileArgs {
     /// serverless.yml, serverless.yaml or serverless.json (or a directory holding one);
-    /// defaults to the one in the current directory.
+    /// `-` reads the config (YAML) from stdin; defaults to the one in the current directory.
     config: Option<PathBuf>,
     /// Merge into this CloudFormation template (e.g. cloudformation-template-update-stack.json)
     /// and write the whole template.
     #[arg(long, value_name = "FILE")]
     template: Option<PathBuf>,
-    /// With --template: rewrite the template file itself (atomically).
+    /// With --template: rewrite the template file itself (atomically, keeping its mode; runs
+    /// on one template take turns).
     #[arg(long, requires = "template")]
     in_place: bool,
     /// Write the result to FILE instead of stdout (atomically).
