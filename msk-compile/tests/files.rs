@@ -41,6 +41,21 @@ fn read(path: &Path) -> Vec<u8> {
     std::fs::read(path).expect("read")
 }
 
+/// Compares file contents without printing megabytes of bytes on a failure.
+#[track_caller]
+fn assert_same(got: &[u8], want: &[u8], what: &str) {
+    assert!(
+        got == want,
+        "{what}: {} bytes, want {} bytes; first difference at byte {}",
+        got.len(),
+        want.len(),
+        got.iter()
+            .zip(want)
+            .position(|(a, b)| a != b)
+            .unwrap_or(got.len().min(want.len()))
+    );
+}
+
 /// The oracle's template of a case, without its msk mappings and msk statements.
 fn stripped_template(name: &str) -> String {
     let expected = String::from_utf8(read(&case(name).join("expected.json"))).expect("utf-8");
@@ -111,10 +126,11 @@ fn symlinks_planted_for_every_pid_leave_the_victim_untouched() {
     let output = run(&[Path::new("compile"), &config, Path::new("-o"), &output_file]);
     assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
 
-    assert_eq!(read(&victim), b"precious\n");
-    assert_eq!(
-        read(&template),
-        read(&case("multi-function").join("expected.json"))
+    assert_same(&read(&victim), b"precious\n", "read(&victim)");
+    assert_same(
+        &read(&template),
+        &read(&case("multi-function").join("expected.json")),
+        "read(&template)",
     );
     assert!(output_file.symlink_metadata().expect("out").is_file());
     let symlinks = std::fs::read_dir(&shared)
@@ -251,9 +267,10 @@ fn in_place_and_output_keep_the_mode() {
     assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
     let metadata = std::fs::metadata(&template).expect("stat");
     assert_eq!(metadata.mode() & 0o7777, 0o600);
-    assert_eq!(
-        read(&template),
-        read(&case("multi-function").join("expected.json"))
+    assert_same(
+        &read(&template),
+        &read(&case("multi-function").join("expected.json")),
+        "read(&template)",
     );
 
     let out = dir.join("out.json");
@@ -283,9 +300,10 @@ fn a_symlinked_template_is_updated_at_its_target() {
             .file_type()
             .is_symlink()
     );
-    assert_eq!(
-        read(&target),
-        read(&case("multi-function").join("expected.json"))
+    assert_same(
+        &read(&target),
+        &read(&case("multi-function").join("expected.json")),
+        "read(&target)",
     );
     assert!(temporary_files(&dir).is_empty() && temporary_files(&dir.join("real")).is_empty());
 }
@@ -304,7 +322,7 @@ fn a_read_only_target_is_refused_and_left_alone() {
         "{}",
         stderr(&output)
     );
-    assert_eq!(read(&template), original.as_bytes());
+    assert_same(&read(&template), original.as_bytes(), "read(&template)");
     assert_eq!(
         std::fs::metadata(&template).expect("stat").mode() & 0o777,
         0o444
@@ -323,11 +341,12 @@ fn a_hard_linked_template_is_replaced_at_the_named_path_only() {
     std::fs::hard_link(&template, &other).expect("link");
     let output = merge_in_place(&case("multi-function").join("serverless.yml"), &template);
     assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
-    assert_eq!(
-        read(&template),
-        read(&case("multi-function").join("expected.json"))
+    assert_same(
+        &read(&template),
+        &read(&case("multi-function").join("expected.json")),
+        "read(&template)",
     );
-    assert_eq!(read(&other), original.as_bytes());
+    assert_same(&read(&other), original.as_bytes(), "read(&other)");
 }
 
 // 4. Idempotent merge, locking.
@@ -344,11 +363,13 @@ fn merging_three_times_gives_the_template_of_merging_once() {
         assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
         results.push(read(&template));
     }
-    assert_eq!(
-        results[0],
-        read(&case("multi-function").join("expected.json"))
+    assert_same(
+        &results[0],
+        &read(&case("multi-function").join("expected.json")),
+        "the first merge",
     );
-    assert!(results.iter().all(|result| *result == results[0]));
+    assert_same(&results[1], &results[0], "the second merge");
+    assert_same(&results[2], &results[0], "the third merge");
 }
 
 #[test]
@@ -493,7 +514,7 @@ fn output_to_a_file_is_byte_for_byte_stdout() {
     let to_file = run(&[Path::new("compile"), &config, Path::new("--output"), &out]);
     assert_eq!(to_file.status.code(), Some(0));
     let to_stdout = run(&[Path::new("compile"), &config]);
-    assert_eq!(read(&out), to_stdout.stdout);
+    assert_same(&read(&out), &to_stdout.stdout, "read(&out)");
     assert!(to_stdout.stdout.ends_with(b"}\n"));
 }
 
@@ -522,7 +543,7 @@ fn a_malformed_template_exits_2_and_is_left_alone() {
         "{}",
         stderr(&output)
     );
-    assert_eq!(read(&template), b"{\"Resources\": [");
+    assert_same(&read(&template), b"{\"Resources\": [", "read(&template)");
 }
 
 #[test]
