@@ -185,3 +185,56 @@ fn is_sqs_statement(statement: &Json) -> bool {
         })
     })
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::{Format, Options, compile_source};
+
+    fn compiled(events: &str) -> Compiled {
+        let yaml = format!(
+            "service: s\nprovider: {{name: aws}}\nfunctions:\n  f:\n    handler: h\n    events:\n{events}"
+        );
+        compile_source(&yaml, Format::Yaml, &Options::default())
+            .compiled
+            .expect("compiles")
+    }
+
+    const TEMPLATE: &str = r#"{
+  "Resources": {
+    "IamRoleLambdaExecution": {"Properties": {"Policies": [{"PolicyDocument": {"Statement": [{"Effect": "Allow", "Action": ["logs:PutLogEvents"], "Resource": "*"}]}}]}},
+    "FLambdaFunction": {"Type": "AWS::Lambda::Function"}
+  }
+}"#;
+
+    #[test]
+    fn a_merge_replaces_the_msk_parts_of_an_earlier_one() {
+        let two = compiled(
+            "      - msk: {arn: 'arn:aws:kafka:us-east-1:1:cluster/a/1', topic: t}\n      - msk: {arn: 'arn:aws:kafka:us-east-1:1:cluster/b/1', topic: t}\n",
+        );
+        let once = merge(TEMPLATE, &two).expect("merges");
+        assert_eq!(merge(&once, &two).expect("merges"), once);
+        let statements = |text: &str| {
+            let template: Json = serde_json::from_str(text).expect("json");
+            template
+                .pointer("/Resources/IamRoleLambdaExecution/Properties/Policies/0/PolicyDocument/Statement")
+                .and_then(Json::as_array)
+                .map_or(0, Vec::len)
+        };
+        assert_eq!(statements(&once), 3);
+
+        // The config changed: one event left. The stale mapping goes, the other is replaced.
+        let one =
+            compiled("      - msk: {arn: 'arn:aws:kafka:us-east-1:1:cluster/b/1', topic: t}\n");
+        let again = merge(&once, &one).expect("merges");
+        assert!(!again.contains("FEventSourceMappingMSKAT"));
+        assert!(again.contains("FEventSourceMappingMSKBT"));
+        assert_eq!(again, merge(TEMPLATE, &one).expect("merges"));
+
+        // No msk events any more: the msk parts go, everything else stays.
+        let none = compiled("      - sqs: arn:aws:sqs:us-east-1:1:q\n");
+        let cleared = merge(&once, &none).expect("merges");
+        assert!(!cleared.contains("EventSourceMappingMSK"));
+        assert_eq!(statements(&cleared), 1);
+    }
+}
