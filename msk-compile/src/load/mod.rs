@@ -16,7 +16,6 @@
 //! input, and deep or exponential input is refused with a diagnostic instead of exhausting the
 //! stack or memory.
 
-mod fast_yaml;
 mod json;
 mod object;
 mod scalar;
@@ -24,9 +23,6 @@ mod tags;
 mod var_syntax;
 mod vars;
 mod yaml;
-
-#[doc(hidden)]
-pub use fast_yaml::{Agreement, check_against_granit};
 
 pub use scalar::js_number_to_string;
 pub use tags::CLOUDFORMATION_TAGS;

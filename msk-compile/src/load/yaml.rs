@@ -5,10 +5,6 @@
 //! * Events come from `granit-parser` (the YAML 1.2 parser under serde-saphyr, used directly
 //!   so that every scalar's raw text, style, tag and position is visible); the tree is built
 //!   here with an explicit stack, so deep input cannot overflow the Rust stack.
-//! * The common subset of YAML is read first by [`super::fast_yaml`], which gives granit's
-//!   very events about five times faster. When it meets anything else, or the tree it feeds
-//!   fails in any way, its result is dropped and the text is loaded again from granit's events,
-//!   so every diagnostic and its position come from granit and this builder, as before.
 //! * Scalars resolve as js-yaml's default schema does ([`super::scalar`]); tags as in
 //!   [`super::tags`]; keys are JavaScript `String(key)`; mappings are JavaScript objects
 //!   ([`super::object`]); the result is what `JSON.parse(JSON.stringify(…))` of js-yaml's
@@ -37,7 +33,6 @@ use granit_parser::{
     ErrorKind, Event, Parser, ScalarStyle, ScanError, StrInput, StructureStyle, Tag,
 };
 
-use super::fast_yaml::{self, Receiver, Unsupported};
 use super::object::ObjectBuilder;
 use super::scalar::{self, Scalar};
 use super::tags::{self, TagKind};
@@ -60,113 +55,14 @@ pub const MAX_ALIAS_NODES: usize = 1_000_000;
 pub const MAX_ALIAS_BYTES: usize = 64 << 20;
 
 pub(crate) fn parse_yaml(source: &str) -> Result<Node, Vec<Diagnostic>> {
-    // Whatever the fast path cannot take, and every invalid config, goes through granit-parser
-    // from the start, so that all diagnostics and their positions come from one place.
-    if let Ok(root) = Builder::new(source).run(FastPath(source)) {
-        return Ok(root);
-    }
-    parse_yaml_granit(source)
-}
-
-/// [`parse_yaml`] without the fast path: granit-parser's events only.
-pub(crate) fn parse_yaml_granit(source: &str) -> Result<Node, Vec<Diagnostic>> {
     let options = granit_parser::options! { emit_comments: false };
-    let parser = Parser::new_from_str_with_options(source, options);
-    let mut builder = Builder::new(source);
-    builder.run(parser).map_err(|stop| {
-        let diagnostic = match stop {
-            Stop::Invalid(diagnostic) => diagnostic,
-            Stop::Source(error) => builder.syntax_error(&error),
-        };
-        vec![*diagnostic]
-    })
+    let mut parser = Parser::new_from_str_with_options(source, options);
+    Builder::new(source)
+        .run(&mut parser)
+        .map_err(|diagnostic| vec![*diagnostic])
 }
 
 type Fail = Box<Diagnostic>;
-
-/// Where the builder's events come from: granit-parser, or the fast path.
-trait EventSource<'s> {
-    /// Why the source stopped before the end of the stream.
-    type Error;
-
-    /// Hands every event, in order, to [`Builder::event`]; stops at the first error of either.
-    fn feed(self, builder: &mut Builder<'s>) -> Result<(), Stop<Self::Error>>;
-}
-
-impl<'s> EventSource<'s> for Parser<'s, StrInput<'s>> {
-    type Error = ScanError;
-
-    fn feed(mut self, builder: &mut Builder<'s>) -> Result<(), Stop<ScanError>> {
-        while let Some(next) = self.next_event() {
-            let (event, span) = match next {
-                Ok(item) => item,
-                Err(error) => return Err(Stop::Source(error)),
-            };
-            let end = matches!(event, Event::StreamEnd);
-            builder.event(event, &span)?;
-            if end {
-                break;
-            }
-        }
-        Ok(())
-    }
-}
-
-/// The fast path ([`fast_yaml`]) over a text.
-struct FastPath<'s>(&'s str);
-
-impl<'s> EventSource<'s> for FastPath<'s> {
-    type Error = Unsupported;
-
-    fn feed(self, builder: &mut Builder<'s>) -> Result<(), Stop<Unsupported>> {
-        let mut receiver = Feed {
-            builder,
-            failure: None,
-        };
-        let read = fast_yaml::read(self.0, &mut receiver);
-        // The builder's own failure comes first: the fast path stops as soon as it can after it.
-        if let Some(failure) = receiver.failure {
-            return Err(Stop::Invalid(failure));
-        }
-        read.map(|_| ()).map_err(Stop::Source)
-    }
-}
-
-/// Hands the fast path's events to the builder and keeps its first failure.
-struct Feed<'b, 's> {
-    builder: &'b mut Builder<'s>,
-    failure: Option<Fail>,
-}
-
-impl<'s> Receiver<'s> for Feed<'_, 's> {
-    fn receive(&mut self, event: Event<'s>, span: granit_parser::Span) -> bool {
-        if self.failure.is_some() {
-            return false;
-        }
-        match self.builder.event(event, &span) {
-            Ok(()) => true,
-            Err(failure) => {
-                self.failure = Some(failure);
-                false
-            }
-        }
-    }
-}
-
-/// Why a builder run produced no tree.
-#[derive(Debug)]
-enum Stop<E> {
-    /// The config is invalid (as js-yaml or Serverless would find).
-    Invalid(Fail),
-    /// The event source stopped: a YAML syntax error, or input the fast path does not handle.
-    Source(E),
-}
-
-impl<E> From<Fail> for Stop<E> {
-    fn from(fail: Fail) -> Self {
-        Stop::Invalid(fail)
-    }
-}
 
 /// Where a node sits in its parent; decides js-yaml's depth accounting and key handling.
 #[derive(Debug, Clone, Copy)]
@@ -274,9 +170,17 @@ impl<'s> Builder<'s> {
         }
     }
 
-    fn run<S: EventSource<'s>>(&mut self, events: S) -> Result<Node, Stop<S::Error>> {
-        events.feed(self)?;
-        self.finish().map_err(Stop::Invalid)
+    /// Builds the tree from granit's events; stops at the first syntax error or invalid node.
+    fn run(&mut self, parser: &mut Parser<'s, StrInput<'s>>) -> Result<Node, Fail> {
+        while let Some(next) = parser.next_event() {
+            let (event, span) = next.map_err(|error| self.syntax_error(&error))?;
+            let end = matches!(event, Event::StreamEnd);
+            self.event(event, &span)?;
+            if end {
+                break;
+            }
+        }
+        self.finish()
     }
 
     /// One parser event (the stream ends with `StreamEnd`).
