@@ -6,7 +6,7 @@
 //! cargo bench -p msk-compile --bench compile -- 1000x10 # one size
 //! ```
 //!
-//! For each synthetic service (`msk_compile::synth::service`, seed 1: 200×5, 1000×10 and
+//! For each synthetic service (`synth::service`, seed 1: 200×5, 1000×10 and
 //! 5000×10 functions × msk events) one criterion group measures, in the same run:
 //!
 //! * `load`: YAML text → spanned tree (`load::parse`);
@@ -49,7 +49,9 @@ use criterion::{BatchSize, Criterion, SamplingMode, Throughput};
 
 use msk_compile::check::{self, ValidationMode};
 use msk_compile::json::stringify_pretty;
-use msk_compile::{Format, Options, compile, compile_source, load, synth};
+mod synth;
+
+use msk_compile::{Format, Options, compile, compile_source, load};
 
 #[global_allocator]
 static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;

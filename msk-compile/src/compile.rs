@@ -939,4 +939,65 @@ mod tests {
         write_properties(&mut out, values, &[]);
         assert_eq!(out, "{}");
     }
+
+    // The synthetic services of the benches (`benches/synth`).
+    #[test]
+    fn the_same_seed_gives_the_same_text() {
+        assert_eq!(
+            crate::synth::service(20, 3, 7),
+            crate::synth::service(20, 3, 7)
+        );
+        assert_ne!(
+            crate::synth::service(20, 3, 7),
+            crate::synth::service(20, 3, 8)
+        );
+    }
+
+    #[test]
+    fn every_msk_key_is_used() {
+        let text = crate::synth::service(200, 5, 1);
+        for key in [
+            "arn:",
+            "topic:",
+            "batchSize:",
+            "maximumBatchingWindow:",
+            "enabled:",
+            "startingPosition:",
+            "startingPositionTimestamp:",
+            "saslScram512:",
+            "consumerGroupId:",
+            "filterPatterns:",
+            "!Ref",
+            "!ImportValue",
+            "Ref:",
+            "Fn::ImportValue:",
+            "<<:",
+            "${self:",
+            "${sls:stage}",
+            "provisionedConcurrency:",
+            "snapStart:",
+            "role:",
+        ] {
+            assert!(text.contains(key), "no `{key}` in the synthetic service");
+        }
+    }
+
+    #[test]
+    fn the_200_by_5_service_compiles_to_1000_resources() {
+        let report = crate::compile_source(
+            &crate::synth::service(200, 5, 1),
+            crate::Format::Yaml,
+            &crate::Options::default(),
+        );
+        assert!(report.diagnostics.is_empty(), "{:#?}", report.diagnostics);
+        let compiled = report.compiled.expect("compiled");
+        assert_eq!(compiled.resources.len(), 1000);
+        assert_eq!(compiled.statements.len(), 400);
+        assert!(compiled.shared_role);
+        // The CLI serializes the `Compiled` itself; it must equal its JSON value's text.
+        assert_eq!(
+            crate::json::stringify_pretty(&compiled),
+            crate::json::stringify_pretty(&compiled.to_json())
+        );
+    }
 }

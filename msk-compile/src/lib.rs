@@ -24,10 +24,14 @@ mod parallel;
 pub mod render;
 pub mod schema;
 pub mod service;
-pub mod synth;
 pub mod template;
 pub mod tree;
 pub mod validate;
+
+// The synthetic services of the benches and the `synth` example (dev-only); the unit tests use them too.
+#[cfg(test)]
+#[path = "../benches/synth/mod.rs"]
+mod synth;
 
 pub use check::ValidationMode;
 pub use compile::Compiled;
