@@ -71,47 +71,6 @@ pub const VARIABLE_INVALID: &str = "VARIABLE_INVALID";
 /// resolver look through more than [`MAX_VARIABLE_SCANS`] unresolved properties.
 pub const VARIABLE_TOO_COMPLEX: &str = "VARIABLE_TOO_COMPLEX";
 
-/// Every code this module emits, with a one-line summary (for `msk-compile explain`).
-pub const CODES: &[(&str, &str)] = &[
-    (YAML_SYNTAX, "the YAML text is not well-formed"),
-    (
-        YAML_UNKNOWN_TAG,
-        "a YAML tag Serverless 3.40.0 does not know",
-    ),
-    (
-        YAML_TAG_MISMATCH,
-        "a `!!` tag on a value that does not fit it",
-    ),
-    (YAML_DUPLICATE_KEY, "the same key twice in one mapping"),
-    (
-        YAML_INVALID_MERGE,
-        "a `<<` merge whose value is not a mapping",
-    ),
-    (
-        YAML_TOO_COMPLEX,
-        "too deep, too many merged keys, or aliases that expand too much",
-    ),
-    (JSON_SYNTAX, "the JSON text is not valid"),
-    (
-        CONFIG_NOT_AN_OBJECT,
-        "the configuration is empty or not a mapping",
-    ),
-    (VARIABLE_SYNTAX, "a `${...}` variable that cannot be parsed"),
-    (VARIABLE_UNRESOLVED, "a variable without a value"),
-    (
-        VARIABLE_CYCLE,
-        "variables that refer to each other in a circle",
-    ),
-    (
-        VARIABLE_INVALID,
-        "a variable whose value cannot be used there",
-    ),
-    (
-        VARIABLE_TOO_COMPLEX,
-        "variables that expand too much (references to references)",
-    ),
-];
-
 /// The syntax of the config file.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub enum Format {
