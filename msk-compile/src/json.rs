@@ -71,23 +71,6 @@ pub fn stringify_pretty<T: Serialize + ?Sized>(value: &T) -> String {
     write_with(value, PrettyFormatter::with_indent(b"  "))
 }
 
-/// JavaScript's `String(number)`, used where Ajv coerces numbers to strings.
-pub fn js_number_string(number: f64) -> String {
-    if number.is_nan() {
-        return "NaN".to_owned();
-    }
-    if number.is_infinite() {
-        return if number > 0.0 {
-            "Infinity"
-        } else {
-            "-Infinity"
-        }
-        .to_owned();
-    }
-    let mut buffer = ryu_js::Buffer::new();
-    buffer.format(number).to_owned()
-}
-
 fn write_with<T: Serialize + ?Sized, F: Formatter>(value: &T, formatter: F) -> String {
     let mut out = Vec::with_capacity(128);
     let mut serializer = serde_json::Serializer::with_formatter(&mut out, JsNumbers(formatter));
@@ -518,7 +501,7 @@ struct JsNumbers<F>(F);
 
 impl<F: Formatter> Formatter for JsNumbers<F> {
     fn write_f64<W: ?Sized + io::Write>(&mut self, writer: &mut W, value: f64) -> io::Result<()> {
-        writer.write_all(js_number_string(value).as_bytes())
+        writer.write_all(crate::js::number_to_string(value).as_bytes())
     }
     fn write_f32<W: ?Sized + io::Write>(&mut self, writer: &mut W, value: f32) -> io::Result<()> {
         self.write_f64(writer, f64::from(value))
@@ -570,11 +553,6 @@ mod tests {
     // Expected strings are what Node 20 prints for `JSON.stringify` / `String(n)`.
     #[test]
     fn numbers_print_as_javascript_does() {
-        assert_eq!(js_number_string(1.0), "1");
-        assert_eq!(js_number_string(1000.0), "1000");
-        assert_eq!(js_number_string(0.5), "0.5");
-        assert_eq!(js_number_string(1e21), "1e+21");
-        assert_eq!(js_number_string(-0.0), "0");
         assert_eq!(
             stringify_compact(&serde_json::json!({"a": [1.0, 2.5, 1e3]})),
             r#"{"a":[1,2.5,1000]}"#

@@ -115,15 +115,9 @@ impl Node {
         (nodes, bytes)
     }
 
-    /// JavaScript truthiness: everything but `null`, `false`, `0`, `NaN` and `""`.
+    /// JavaScript truthiness ([`crate::js::is_truthy`]).
     pub fn is_truthy(&self) -> bool {
-        match &self.value {
-            Value::Null => false,
-            Value::Bool(flag) => *flag,
-            Value::Number(number) => *number != 0.0 && !number.is_nan(),
-            Value::String(text) => !text.is_empty(),
-            Value::Array(_) | Value::Object(_) => true,
-        }
+        crate::js::is_truthy(&self.value)
     }
 
     /// The type name with its article, for messages (`an object`, `a string`).

@@ -24,7 +24,6 @@ mod var_syntax;
 mod vars;
 mod yaml;
 
-pub use scalar::js_number_to_string;
 pub use tags::CLOUDFORMATION_TAGS;
 pub use vars::{
     MAX_VARIABLE_BYTES, MAX_VARIABLE_NODES, MAX_VARIABLE_SCANS, VariableOptions, resolve_variables,

@@ -47,12 +47,13 @@ type HashSet<T> = std::collections::HashSet<T, FixedHash>;
 type IndexMap<K, V> = indexmap::IndexMap<K, V, FixedHash>;
 type IndexSet<T> = indexmap::IndexSet<T, FixedHash>;
 
-use super::scalar::{is_array_index, js_number_to_string, js_trim, number_value};
+use super::scalar::number_value;
 use super::var_syntax::{self, ErrId, Meta, Source, VarState, Variable};
 use super::{
     VARIABLE_CYCLE, VARIABLE_INVALID, VARIABLE_SYNTAX, VARIABLE_TOO_COMPLEX, VARIABLE_UNRESOLVED,
 };
 use crate::diag::Diagnostic;
+use crate::js::{self, is_array_index};
 use crate::tree::{Entry, Node, Span, Value};
 
 /// What Serverless takes from its command line and environment for variables.
@@ -391,7 +392,7 @@ fn coerce_string(value: &Value) -> Option<String> {
     match value {
         Value::Null | Value::Object(_) => None,
         Value::Bool(flag) => Some(flag.to_string()),
-        Value::Number(number) => Some(js_number_to_string(*number)),
+        Value::Number(number) => Some(js::number_to_string(*number)),
         Value::String(text) => Some(text.clone()),
         Value::Array(items) => Some(join_array(items)),
     }
@@ -427,10 +428,6 @@ fn short_string(value: &Value) -> String {
         .replace('\r', "\\r")
         .replace('\u{2028}', "\\u2028")
         .replace('\u{2029}', "\\u2029")
-}
-
-fn is_truthy(value: &Value) -> bool {
-    Node::new(value.clone(), Span::default()).is_truthy()
 }
 
 /// JavaScript `value[key]` on config data (`undefined` is `None`).
@@ -1182,7 +1179,7 @@ impl Resolver<'_> {
                     }
                     let keys = ["provider".to_owned(), "stage".to_owned()];
                     match self.resolve_dependent_property(path, &keys)? {
-                        Some(stage) if is_truthy(&stage.value) => Ok(stage),
+                        Some(stage) if js::is_truthy(&stage.value) => Ok(stage),
                         _ => Ok(Node::new(Value::String("dev".to_owned()), Span::default())),
                     }
                 }
@@ -1195,7 +1192,7 @@ impl Resolver<'_> {
                 let Some(text) = coerce_string(input) else {
                     return Err(invalid(format!("Non-string \"strToBool\" input:. Received: {}", short_string(input))));
                 };
-                match js_trim(&text).to_lowercase().as_str() {
+                match js::trim(&text).to_lowercase().as_str() {
                     "true" | "1" => Ok(Node::new(Value::Bool(true), Span::default())),
                     "false" | "0" => Ok(Node::new(Value::Bool(false), Span::default())),
                     _ => Err(invalid(format!(

@@ -902,7 +902,7 @@ fn js_key(node: &Node) -> Result<String, String> {
         Value::Object(_) => "[object Object]".to_owned(),
         Value::Null => "null".to_owned(),
         Value::Bool(flag) => flag.to_string(),
-        Value::Number(number) => scalar::js_number_to_string(*number),
+        Value::Number(number) => crate::js::number_to_string(*number),
         Value::String(text) => text.clone(),
     })
 }
