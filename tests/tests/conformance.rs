@@ -137,6 +137,7 @@ extra_cases! {
     extra_anchors_merge => "anchors-merge",
     extra_arn_ref_empty => "arn-ref-empty",
     extra_coercion_edges => "coercion-edges",
+    extra_coercion_js_numbers => "coercion-js-numbers",
     extra_duplicate_arn_functions => "duplicate-arn-functions",
     extra_event_level_extra_key => "event-level-extra-key",
     extra_filter_patterns_object => "filter-patterns-object",
