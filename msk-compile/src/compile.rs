@@ -183,25 +183,13 @@ pub fn functions(root: &Node) -> Vec<(&str, &Node)> {
     }
 }
 
-/// Compiles every msk event of the (validated, coerced) config.
-pub fn compile(root: &Node, diagnostics: &mut Vec<Diagnostic>) -> Compiled {
-    let functions = functions(root);
-    let mut compiler = Compiler::new(root, &functions);
-    let mut scratch = Scratch::default();
-    for (name, function) in &functions {
-        let part = prepare_function(root, name, function, &mut scratch);
-        compiler.commit(part, diagnostics);
-    }
-    compiler.finish()
-}
-
-/// [`compile`], consuming the config: each function's part of the tree is freed as soon as
-/// its events are compiled, so that the tree and the resources are never both whole in memory
-/// (for a big service the two are its peak). Same result, same diagnostics.
+/// Compiles every msk event of the (validated, coerced) config, consuming it: each
+/// function's part of the tree is freed as soon as its events are compiled, so that the tree
+/// and the resources are never both whole in memory (for a big service the two are its peak).
 ///
 /// A big service's functions are compiled side by side, a run of functions per core; their
 /// parts then join the service in config order, exactly as one by one.
-pub fn compile_owned(mut root: Node, diagnostics: &mut Vec<Diagnostic>) -> Compiled {
+pub fn compile(mut root: Node, diagnostics: &mut Vec<Diagnostic>) -> Compiled {
     let mut compiler = Compiler::new(&root, &functions(&root));
     // Only the functions are taken out; what else a function's resources depend on
     // (`provider.role`, `provider.iam.role`) stays in `root`.
@@ -883,6 +871,18 @@ mod tests {
         assert_eq!(streamed, expected.as_bytes());
     }
 
+    /// [`compile`] one function after the other, on a borrowed tree: the reference.
+    fn compile_in_order(root: &Node, diagnostics: &mut Vec<Diagnostic>) -> Compiled {
+        let functions = functions(root);
+        let mut compiler = Compiler::new(root, &functions);
+        let mut scratch = Scratch::default();
+        for (name, function) in &functions {
+            let part = prepare_function(root, name, function, &mut scratch);
+            compiler.commit(part, diagnostics);
+        }
+        compiler.finish()
+    }
+
     #[test]
     fn compiling_in_parallel_gives_what_compiling_in_order_gives() {
         let yaml = big_service_with_problems();
@@ -890,9 +890,9 @@ mod tests {
         let loaded = crate::load::resolve_variables(&mut root, &crate::VariableOptions::default());
         assert!(loaded.is_empty(), "{loaded:#?}");
         let mut in_order = Vec::new();
-        let expected = compile(&root, &mut in_order);
+        let expected = compile_in_order(&root, &mut in_order);
         let mut in_parallel = Vec::new();
-        let compiled = compile_owned(root, &mut in_parallel);
+        let compiled = compile(root, &mut in_parallel);
         assert_eq!(compiled, expected);
         assert_eq!(in_parallel, in_order);
         // The case is what it means to be: big, with collisions (across functions too), errors

@@ -115,7 +115,7 @@ pub fn compile_source(source: &str, format: Format, options: &Options) -> Report
     let mut compile_diagnostics = Vec::new();
     // Consumes the tree as it goes: for a big service, tree and resources together would
     // be the run's peak memory.
-    let compiled = compile::compile_owned(root, &mut compile_diagnostics);
+    let compiled = compile::compile(root, &mut compile_diagnostics);
     // Dropped: the same path as an error, a path inside one, or a path an error is inside.
     compile_diagnostics.retain(|diagnostic| {
         !diagnostic.path.as_deref().is_some_and(|path| {
