@@ -15,7 +15,7 @@ use msk_model::{CfnField, CfnMapping, CfnProperty, IdToken, MskEvent, Presence, 
 use crate::codes;
 use crate::diag::Diagnostic;
 use crate::json::{
-    Replay, object, stringify_compact, to_json, write_node, write_pretty_from_compact, write_string,
+    object, stringify_compact, to_json, write_node, write_pretty_from_compact, write_string,
 };
 use crate::naming::{event_logical_id_normalized, normalized_function_name};
 use crate::parallel::{events_of, map_runs};
@@ -44,10 +44,9 @@ impl Resource {
 
     /// The resource as a JSON value.
     pub fn to_json(&self) -> Json {
-        // Replaying our own text into a value cannot fail; `Null` keeps this total.
-        Replay(&self.0)
-            .serialize(serde_json::value::Serializer)
-            .unwrap_or(Json::Null)
+        // Reading our own text back cannot fail; `Null` keeps this total. serde_json's
+        // `float_roundtrip` reads every number back exactly.
+        serde_json::from_str(&self.0).unwrap_or(Json::Null)
     }
 
     /// The compact JSON text (`JSON.stringify(resource)`).
@@ -58,7 +57,7 @@ impl Resource {
 
 impl Serialize for Resource {
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        Replay(&self.0).serialize(serializer)
+        self.to_json().serialize(serializer)
     }
 }
 
