@@ -12,8 +12,7 @@ use serde_json::{Map, Value as Json};
 use msk_model::iam::{EC2_ACTIONS, KAFKA_ACTIONS};
 use msk_model::{CfnField, CfnMapping, CfnProperty, IdToken, MskEvent, Presence, Shape};
 
-use crate::codes;
-use crate::diag::Diagnostic;
+use crate::diag::{Code, Diagnostic};
 use crate::json::{
     object, stringify_compact, to_json, write_node, write_pretty_from_compact, write_string,
 };
@@ -256,12 +255,9 @@ fn prepare_function(
         Some(_) => {
             if let Some(node) = function.get("events") {
                 part.diagnostics.push(
-                    Diagnostic::error(
-                        codes::EVENTS_NOT_A_LIST,
-                        "`events` must be a list of events",
-                    )
-                    .at(node.span)
-                    .with_path(format!("functions.{name}.events")),
+                    Diagnostic::error(Code::EventsNotAList, "`events` must be a list of events")
+                        .at(node.span)
+                        .with_path(format!("functions.{name}.events")),
                 );
             }
             return part;
@@ -295,7 +291,7 @@ fn prepare_function(
                 parts.push(EventPart {
                     index,
                     diagnostics: vec![
-                        Diagnostic::error(codes::EVENT_NULL, "this event is empty")
+                        Diagnostic::error(Code::EventNull, "this event is empty")
                             .at(event.span)
                             .with_path(format!("functions.{name}.events.{index}")),
                     ],
@@ -394,7 +390,7 @@ impl Compiler {
                         .unwrap_or_default();
                     diagnostics.push(
                         Diagnostic::warning(
-                            codes::LOGICAL_ID_COLLISION,
+                            Code::LogicalIdCollision,
                             format!("this event and the one at '{first}' both compile to `{logical_id}`; Serverless keeps only this one"),
                         )
                         .at(event.msk_span)
@@ -494,7 +490,7 @@ fn build_resource<M: CfnMapping>(
     if !matches!(event.msk.value, Value::Object(_)) {
         diagnostics.push(
             Diagnostic::error(
-                codes::EVENT_NOT_AN_OBJECT,
+                Code::EventNotAnObject,
                 format!(
                     "the msk event must be a mapping with `arn` and `topic`, not {}",
                     event.msk.type_with_article()
@@ -544,7 +540,7 @@ fn build_resource<M: CfnMapping>(
             }
             CfnProperty::Slot(other) => {
                 diagnostics.push(Diagnostic::error(
-                    codes::INTERNAL,
+                    Code::Internal,
                     format!("no value for the `{other}` slot"),
                 ));
                 continue;
@@ -699,7 +695,7 @@ fn write_field_value(
                 let Some(node) = node else { return false };
                 diagnostics.push(
                     Diagnostic::error(
-                        codes::FILTER_PATTERNS_NOT_A_LIST,
+                        Code::FilterPatternsNotAList,
                         format!(
                             "`{}` must be a list of patterns, not {}",
                             field.key,
@@ -727,7 +723,7 @@ fn id_token(
     let Some(node) = event.value(key).filter(|node| !node.is_null()) else {
         diagnostics.push(
             Diagnostic::error(
-                codes::MISSING_KEY,
+                Code::MissingKey,
                 format!("the msk event has no `{key}`; Serverless cannot name its resource"),
             )
             .at(event.msk.span)
@@ -736,7 +732,7 @@ fn id_token(
         );
         return None;
     };
-    let fail = |code: &'static str, message: String, span: Span, help: &str| {
+    let fail = |code: Code, message: String, span: Span, help: &str| {
         Diagnostic::error(code, message)
             .at(span)
             .with_path(event.key_path(key))
@@ -747,7 +743,7 @@ fn id_token(
             Some(text) => Some(text.to_owned()),
             None => {
                 diagnostics.push(fail(
-                    codes::NOT_A_STRING,
+                    Code::TopicNotAString,
                     format!("`{key}` must be a string, not {}", node.type_with_article()),
                     node.span,
                     "write the value as a plain string",
@@ -764,7 +760,7 @@ fn id_token(
                         Some(name) => Some(name.to_owned()),
                         None => {
                             diagnostics.push(fail(
-                                codes::ARN_INTRINSIC_NOT_A_STRING,
+                                Code::ArnIntrinsicNotAString,
                                 format!("`{intrinsic}` in `arn` must be a plain string here, not {}: Serverless names the resource after it", value.type_with_article()),
                                 value.span,
                                 "use the export or resource name directly, e.g. `!ImportValue shared-msk-ClusterArn`",
@@ -779,7 +775,7 @@ fn id_token(
                     Some(cluster) => Some(cluster.to_owned()),
                     None => {
                         diagnostics.push(fail(
-                            codes::ARN_WITHOUT_CLUSTER_NAME,
+                            Code::ArnWithoutClusterName,
                             format!("the cluster ARN `{arn}` has no cluster name after a `/`"),
                             node.span,
                             "use the full cluster ARN: arn:aws:kafka:<region>:<account>:cluster/<name>/<uuid>",
@@ -813,7 +809,12 @@ fn id_token(
                             "write the cluster ARN, `!Ref <ClusterLogicalId>` or `!ImportValue <export>`",
                         ),
                     };
-                    diagnostics.push(fail(codes::ARN_UNSUPPORTED, message, node.span, help));
+                    diagnostics.push(fail(
+                        Code::ArnUnsupportedIntrinsic,
+                        message,
+                        node.span,
+                        help,
+                    ));
                     None
                 }
             }
@@ -897,27 +898,27 @@ mod tests {
         // The case is what it means to be: big, with collisions (across functions too), errors
         // and empty events among the diagnostics.
         const { assert!(303 * 7 >= PARALLEL_EVENTS) };
-        let count = |code: &str| {
+        let count = |code: Code| {
             in_order
                 .iter()
                 .filter(|diagnostic| diagnostic.code == code)
                 .count()
         };
         assert!(
-            count(codes::LOGICAL_ID_COLLISION) >= 10,
+            count(Code::LogicalIdCollision) >= 10,
             "{}",
-            count(codes::LOGICAL_ID_COLLISION)
+            count(Code::LogicalIdCollision)
         );
         assert!(in_order.iter().any(|diagnostic| {
-            diagnostic.code == codes::LOGICAL_ID_COLLISION
+            diagnostic.code == Code::LogicalIdCollision
                 && diagnostic.message.contains("functions.fn-150.events")
                 && diagnostic
                     .path
                     .as_deref()
                     .is_some_and(|path| path.starts_with("functions.fnDash150."))
         }));
-        assert!(count(codes::EVENT_NULL) > 100);
-        assert!(count(codes::NOT_A_STRING) + count(codes::ARN_UNSUPPORTED) > 100);
+        assert!(count(Code::EventNull) > 100);
+        assert!(count(Code::TopicNotAString) + count(Code::ArnUnsupportedIntrinsic) > 100);
     }
 
     #[test]

@@ -14,7 +14,6 @@
 use std::collections::HashSet;
 
 pub mod check;
-pub mod codes;
 pub mod compile;
 pub mod diag;
 pub mod js;
@@ -36,7 +35,7 @@ mod synth;
 
 pub use check::ValidationMode;
 pub use compile::Compiled;
-pub use diag::{Diagnostic, Severity};
+pub use diag::{Code, Diagnostic, Severity};
 pub use load::{Format, VariableOptions};
 
 /// How to compile: the values Serverless takes from its command line and environment.
@@ -65,7 +64,7 @@ pub const MAX_CONFIG_BYTES: usize = 32 * 1024 * 1024;
 
 /// The diagnostic for a config over [`MAX_CONFIG_BYTES`].
 pub fn too_large(size: u64) -> Diagnostic {
-    Diagnostic::error(codes::TOO_LARGE, format!("the config is {size} bytes; msk-compile reads at most {MAX_CONFIG_BYTES} bytes"))
+    Diagnostic::error(Code::ConfigTooLarge, format!("the config is {size} bytes; msk-compile reads at most {MAX_CONFIG_BYTES} bytes"))
         .at(tree::Span::new(0, 0))
         .with_help("split the service, or generate the file without repeating shared values (use anchors or variables)")
 }
@@ -141,7 +140,7 @@ fn dotted_prefixes(path: &str) -> impl Iterator<Item = &str> {
 pub fn serverless_schema_error_message(diagnostics: &[Diagnostic]) -> String {
     let lines: Vec<String> = diagnostics
         .iter()
-        .filter(|diagnostic| diagnostic.code == codes::SCHEMA)
+        .filter(|diagnostic| diagnostic.code == Code::Schema)
         .map(|diagnostic| match &diagnostic.path {
             Some(path) => format!("at '{path}': {}", diagnostic.message),
             None => diagnostic.message.clone(),

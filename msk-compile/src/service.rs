@@ -4,7 +4,7 @@
 
 use serde_json::Value as Json;
 
-use crate::diag::Diagnostic;
+use crate::diag::{Code, Diagnostic};
 use crate::json::object;
 use crate::naming::{lambda_logical_id, normalized_function_name};
 use crate::tree::{Node, Value};
@@ -95,7 +95,7 @@ pub fn target_alias(name: &str, function: &Node) -> Result<Option<TargetAlias>, 
     let snap_start = function.get("snapStart").filter(|node| node.is_truthy());
     match (provisioned, snap_start) {
         (Some(_), Some(snap)) => Err(Diagnostic::error(
-            crate::codes::BOTH_ALIASES,
+            Code::BothAliases,
             format!("Functions with enabled SnapStart does not support provisioned concurrency. Please remove at least one of the settings on function \"{name}\"."),
         )
         .at(snap.span)

@@ -102,7 +102,7 @@ pub struct RequiredWhen {
     /// The field that must then be present and not `null`.
     pub requires: &'static str,
     /// Error code reported when the rule fails.
-    pub code: &'static str,
+    pub code: crate::Code,
     /// Error message; `{function}` is replaced by the function name.
     pub message: &'static str,
 }

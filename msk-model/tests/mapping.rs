@@ -114,7 +114,7 @@ fn msk_event_rules() {
             field: "startingPosition",
             equals: "AT_TIMESTAMP",
             requires: "startingPositionTimestamp",
-            code: "FUNCTION_MSK_STARTING_POSITION_TIMESTAMP_INVALID",
+            code: msk_model::Code::StartingPositionTimestamp,
             message: "You must specify startingPositionTimestamp for function: {function} when startingPosition is AT_TIMESTAMP.",
         }]
     );
@@ -209,14 +209,14 @@ fn keys_follow_serde_renames() {
         field = "mode",
         equals = "B",
         requires = "bValue",
-        code = "B_NEEDS_VALUE",
+        code = msk_model::Code::StartingPositionTimestamp,
         message = "{function}: mode B needs bValue"
     ),
     required_when(
         field = "mode",
         equals = "A",
         requires = "aValue",
-        code = "A_NEEDS_VALUE",
+        code = msk_model::Code::MissingKey,
         message = "{function}: mode A needs aValue"
     )
 )]
@@ -284,7 +284,13 @@ fn slots_interleave_and_rules_keep_order() {
     );
     assert_eq!(Interleaved::IAM_RESOURCE_KEY, None);
     let codes: Vec<_> = Interleaved::RULES.iter().map(|rule| rule.code).collect();
-    assert_eq!(codes, ["B_NEEDS_VALUE", "A_NEEDS_VALUE"]);
+    assert_eq!(
+        codes,
+        [
+            msk_model::Code::StartingPositionTimestamp,
+            msk_model::Code::MissingKey
+        ]
+    );
     assert_eq!(Interleaved::RULES[1].requires, "aValue");
 }
 

@@ -12,7 +12,8 @@
 //!    `${strToBool(…)}` with fallbacks, resolved in place with Serverless' own algorithm
 //!    ([`vars`], syntax in [`var_syntax`]).
 //!
-//! Every problem is a [`Diagnostic`] with one of the codes below; nothing here panics on any
+//! Every problem is a [`Diagnostic`] with a [`crate::diag::Code`] (`YAML_*`, `JSON_SYNTAX`,
+//! `CONFIG_NOT_AN_OBJECT`, `VARIABLE_*`); nothing here panics on any
 //! input, and deep or exponential input is refused with a diagnostic instead of exhausting the
 //! stack or memory.
 
@@ -33,42 +34,6 @@ pub use yaml::{MAX_ALIAS_BYTES, MAX_ALIAS_NODES};
 
 use crate::diag::Diagnostic;
 use crate::tree::Node;
-
-/// YAML text that is not well-formed, or uses an alias before its anchor, or holds more than
-/// one document. The span is where the parser stopped.
-pub const YAML_SYNTAX: &str = "YAML_SYNTAX";
-/// A tag other than the 17 CloudFormation short forms and js-yaml's `!!` types (Serverless:
-/// "unknown tag"). The span is the tag; the help lists the supported tags.
-pub const YAML_UNKNOWN_TAG: &str = "YAML_UNKNOWN_TAG";
-/// A `!!` tag on a value that does not fit it (`!!int abc`, `!!map [1]`).
-pub const YAML_TAG_MISMATCH: &str = "YAML_TAG_MISMATCH";
-/// The same key twice in one mapping (Serverless: "duplicated mapping key"). The span is the
-/// second key; the help names the line of the first.
-pub const YAML_DUPLICATE_KEY: &str = "YAML_DUPLICATE_KEY";
-/// A `<<` merge key whose value is not a mapping or a list of mappings.
-pub const YAML_INVALID_MERGE: &str = "YAML_INVALID_MERGE";
-/// Nesting beyond js-yaml's 100 levels, more than 10 000 merged keys, or aliases that expand
-/// beyond [`MAX_ALIAS_NODES`] nodes / [`MAX_ALIAS_BYTES`] bytes.
-pub const YAML_TOO_COMPLEX: &str = "YAML_TOO_COMPLEX";
-/// A `serverless.json` that `JSON.parse` rejects (or nested deeper than 512 levels).
-pub const JSON_SYNTAX: &str = "JSON_SYNTAX";
-/// The file is empty or its top level is not a mapping (Serverless: "Plain object expected").
-pub const CONFIG_NOT_AN_OBJECT: &str = "CONFIG_NOT_AN_OBJECT";
-/// A string whose `${…}` cannot be parsed (Serverless: "Variable syntax error").
-pub const VARIABLE_SYNTAX: &str = "VARIABLE_SYNTAX";
-/// A variable with no value and no fallback, from an unknown source, or from a source that
-/// needs AWS or files (`ssm`, `cf`, `s3`, `aws`, `file`, `param`, `sls:instanceId`).
-pub const VARIABLE_UNRESOLVED: &str = "VARIABLE_UNRESOLVED";
-/// Variables that refer to each other in a circle, or nest deeper than Serverless allows.
-pub const VARIABLE_CYCLE: &str = "VARIABLE_CYCLE";
-/// A variable whose value cannot be used: `strToBool` of something else than true/false/0/1,
-/// an object or list concatenated into a string, an unsupported `sls:` address, a missing
-/// `env:` address.
-pub const VARIABLE_INVALID: &str = "VARIABLE_INVALID";
-/// `${self:…}` references that copy more than [`MAX_VARIABLE_NODES`] nodes or
-/// [`MAX_VARIABLE_BYTES`] bytes in all (the variable form of an alias bomb), or that make the
-/// resolver look through more than [`MAX_VARIABLE_SCANS`] unresolved properties.
-pub const VARIABLE_TOO_COMPLEX: &str = "VARIABLE_TOO_COMPLEX";
 
 /// The syntax of the config file.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]

@@ -75,7 +75,7 @@ impl Meta {
     }
 }
 
-/// Serverless' message (and, for the caller, its code is `VARIABLE_SYNTAX`).
+/// Serverless' message (and, for the caller, its code is `Code::VariableSyntax`).
 #[derive(Debug, Clone, PartialEq)]
 pub(crate) struct SyntaxError {
     pub(crate) message: String,

@@ -36,11 +36,7 @@ use granit_parser::{
 use super::object::ObjectBuilder;
 use super::scalar::{self, Scalar};
 use super::tags::{self, TagKind};
-use super::{
-    CONFIG_NOT_AN_OBJECT, YAML_DUPLICATE_KEY, YAML_INVALID_MERGE, YAML_SYNTAX, YAML_TAG_MISMATCH,
-    YAML_TOO_COMPLEX, YAML_UNKNOWN_TAG,
-};
-use crate::diag::Diagnostic;
+use crate::diag::{Code, Diagnostic};
 use crate::tree::{Entry, LineIndex, Node, Span, Value};
 
 /// js-yaml's `maxDepth` default.
@@ -190,7 +186,7 @@ impl<'s> Builder<'s> {
                 self.documents += 1;
                 if self.documents > 1 {
                     return Err(self.error(
-                        YAML_SYNTAX,
+                        Code::YamlSyntax,
                         "expected a single document in the stream, but found more",
                         span_of(span),
                         Some("Serverless reads only one YAML document; remove the extra `---` section"),
@@ -220,14 +216,14 @@ impl<'s> Builder<'s> {
             Some(root) if matches!(root.value, Value::Object(_)) => Ok(root),
             Some(root) => Err(Box::new(
                 Diagnostic::error(
-                    CONFIG_NOT_AN_OBJECT,
+                    Code::ConfigNotAnObject,
                     format!("the configuration must be a mapping (Serverless: \"Plain object expected\"), not {}", describe(&root)),
                 )
                 .at(root.span)
                 .with_help("start the file with top-level keys such as `service:`, `provider:` and `functions:`"),
             )),
             None => Err(Box::new(
-                Diagnostic::error(CONFIG_NOT_AN_OBJECT, "the configuration is empty (Serverless: \"Plain object expected\")")
+                Diagnostic::error(Code::ConfigNotAnObject, "the configuration is empty (Serverless: \"Plain object expected\")")
                     .at(Span::new(0, 0))
                     .with_help("a serverless.yml needs at least `service:` and `provider:`"),
             )),
@@ -236,7 +232,7 @@ impl<'s> Builder<'s> {
 
     fn error(
         &self,
-        code: &'static str,
+        code: Code,
         message: impl Into<String>,
         span: Span,
         help: Option<&str>,
@@ -258,9 +254,9 @@ impl<'s> Builder<'s> {
         // The parser's own nesting limit (255) lies beyond js-yaml's, which we check first;
         // it can still fire first when the scanner reads ahead on one long line.
         let code = if matches!(error.kind(), ErrorKind::RecursionLimitExceeded) {
-            YAML_TOO_COMPLEX
+            Code::YamlTooComplex
         } else {
-            YAML_SYNTAX
+            Code::YamlSyntax
         };
         self.error(code, error.info(), Span::new(at, at + width), None)
     }
@@ -302,7 +298,7 @@ impl<'s> Builder<'s> {
         let depth = parent + 1 + usize::from(probed && !block_collection);
         if depth > MAX_DEPTH {
             return Err(self.error(
-                YAML_TOO_COMPLEX,
+                Code::YamlTooComplex,
                 format!("nesting exceeded maxDepth ({MAX_DEPTH})"),
                 at,
                 Some("Serverless' YAML loader (js-yaml) stops at 100 nested levels; flatten the structure"),
@@ -341,7 +337,7 @@ impl<'s> Builder<'s> {
             && matches!(next, Some(',' | '[' | ']' | '{' | '}'))
         {
             return Err(self.error(
-                YAML_SYNTAX,
+                Code::YamlSyntax,
                 "tag suffix cannot contain flow indicator characters",
                 Span::new(tag_span.start, tag_span.end + 1),
                 Some("put a space or a value after the tag, e.g. `[!Ref Name]`"),
@@ -357,7 +353,7 @@ impl<'s> Builder<'s> {
                     .filter(|text| !text.is_empty())
                     .unwrap_or(&full);
                 Err(self.error(
-                    YAML_UNKNOWN_TAG,
+                    Code::YamlUnknownTag,
                     format!("unknown tag {written} (js-yaml: unknown tag !<{full}>)"),
                     tag_span,
                     Some(&tags::supported_tags_help()),
@@ -446,7 +442,7 @@ impl<'s> Builder<'s> {
             }
             CoreScalar::Node(node) => (
                 js_key(&node)
-                    .map_err(|message| self.error(YAML_SYNTAX, message, node_span, None))?,
+                    .map_err(|message| self.error(Code::YamlSyntax, message, node_span, None))?,
                 node,
             ),
         };
@@ -473,7 +469,7 @@ impl<'s> Builder<'s> {
     ) -> Result<CoreScalar, Fail> {
         let cannot_resolve = || {
             self.error(
-                YAML_TAG_MISMATCH,
+                Code::YamlTagMismatch,
                 format!("cannot resolve a node with !<tag:yaml.org,2002:{name}> explicit tag"),
                 span,
                 Some("the value does not fit the type its `!!` tag names; remove the tag or fix the value"),
@@ -527,7 +523,7 @@ impl<'s> Builder<'s> {
                     "sequence"
                 };
                 return Err(self.error(
-                    YAML_TAG_MISMATCH,
+                    Code::YamlTagMismatch,
                     format!("unacceptable node kind for !<tag:yaml.org,2002:{name}> tag; it should be \"{kind}\", not \"scalar\""),
                     tag_span,
                     None,
@@ -572,7 +568,7 @@ impl<'s> Builder<'s> {
                     (_, false) => ("scalar", "mapping"),
                 };
                 return Err(self.error(
-                    YAML_TAG_MISMATCH,
+                    Code::YamlTagMismatch,
                     format!("unacceptable node kind for !<tag:yaml.org,2002:{name}> tag; it should be \"{expected}\", not \"{found}\""),
                     tag_span,
                     None,
@@ -639,7 +635,7 @@ impl<'s> Builder<'s> {
         let key = match frame.position {
             Position::Key => {
                 let key = js_key(&node)
-                    .map_err(|message| self.error(YAML_SYNTAX, message, node_span, None))?;
+                    .map_err(|message| self.error(Code::YamlSyntax, message, node_span, None))?;
                 Some(PendingKey::Named {
                     key,
                     span: node_span,
@@ -656,7 +652,7 @@ impl<'s> Builder<'s> {
         let span = node.span;
         let cannot_resolve = || {
             self.error(
-                YAML_TAG_MISMATCH,
+                Code::YamlTagMismatch,
                 format!("cannot resolve a node with !<tag:yaml.org,2002:{name}> explicit tag"),
                 span,
                 None,
@@ -711,13 +707,13 @@ impl<'s> Builder<'s> {
             } else {
                 "unidentified alias"
             };
-            return Err(self.error(YAML_SYNTAX, message, alias_span, None));
+            return Err(self.error(Code::YamlSyntax, message, alias_span, None));
         };
         self.alias_nodes += anchored.nodes;
         self.alias_bytes += anchored.bytes;
         if self.alias_nodes > MAX_ALIAS_NODES || self.alias_bytes > MAX_ALIAS_BYTES {
             return Err(self.error(
-                YAML_TOO_COMPLEX,
+                Code::YamlTooComplex,
                 format!("aliases expand to more than {MAX_ALIAS_NODES} nodes or {MAX_ALIAS_BYTES} bytes"),
                 alias_span,
                 Some("anchors and aliases are copied where they are used; this file expands exponentially (\"billion laughs\")"),
@@ -729,7 +725,7 @@ impl<'s> Builder<'s> {
         let key = match position {
             Position::Key => {
                 let key = js_key(&node)
-                    .map_err(|message| self.error(YAML_SYNTAX, message, alias_span, None))?;
+                    .map_err(|message| self.error(Code::YamlSyntax, message, alias_span, None))?;
                 Some(PendingKey::Named {
                     key,
                     span: alias_span,
@@ -748,7 +744,7 @@ impl<'s> Builder<'s> {
         self.alias_bytes += bytes;
         if self.alias_nodes > MAX_ALIAS_NODES || self.alias_bytes > MAX_ALIAS_BYTES {
             return Err(self.error(
-                YAML_TOO_COMPLEX,
+                Code::YamlTooComplex,
                 format!("anchors and aliases expand to more than {MAX_ALIAS_NODES} nodes or {MAX_ALIAS_BYTES} bytes"),
                 node.span,
                 None,
@@ -794,7 +790,7 @@ impl<'s> Builder<'s> {
                         let (line, column) =
                             LineIndex::new(self.source).line_col(self.source, first.start);
                         return Err(Box::new(
-                                Diagnostic::error(YAML_DUPLICATE_KEY, format!("duplicated mapping key `{key}`"))
+                                Diagnostic::error(Code::YamlDuplicateKey, format!("duplicated mapping key `{key}`"))
                                     .at(span)
                                     .with_help(format!(
                                         "`{key}` is already defined at line {line}, column {column}; remove one of the two (Serverless' YAML loader rejects repeated keys)"
@@ -814,7 +810,7 @@ impl<'s> Builder<'s> {
         let span = value.span;
         let unacceptable = |builder: &Self| {
             builder.error(
-                YAML_INVALID_MERGE,
+                Code::YamlInvalidMerge,
                 "cannot merge mappings; the provided source object is unacceptable",
                 span,
                 Some(
@@ -827,7 +823,7 @@ impl<'s> Builder<'s> {
             Value::Array(items) => {
                 if items.len() > MAX_MERGE_SOURCES {
                     return Err(self.error(
-                        YAML_INVALID_MERGE,
+                        Code::YamlInvalidMerge,
                         "abnormal merge sequence size",
                         span,
                         None,
@@ -860,7 +856,7 @@ impl<'s> Builder<'s> {
             self.merge_work += 1 + source.len();
             if self.merge_work > MAX_MERGE_WORK {
                 return Err(self.error(
-                    YAML_TOO_COMPLEX,
+                    Code::YamlTooComplex,
                     format!("merge keys exceeded maxTotalMergeKeys ({MAX_MERGE_WORK})"),
                     span,
                     Some("Serverless' YAML loader (js-yaml) stops after merging 10000 keys"),
