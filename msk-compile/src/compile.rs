@@ -10,7 +10,7 @@ use serde::ser::{Serialize, SerializeMap, Serializer};
 use serde_json::{Map, Value as Json};
 
 use msk_model::iam::{EC2_ACTIONS, KAFKA_ACTIONS};
-use msk_model::{CfnField, CfnMapping, CfnProperty, IdToken, MskEvent, Presence, Shape};
+use msk_model::{CfnField, CfnMapping, CfnProperty, IdToken, MskEvent, Presence, Shape, Slot};
 
 use crate::diag::{Code, Diagnostic};
 use crate::json::{
@@ -534,14 +534,15 @@ fn build_resource<M: CfnMapping>(
     for property in M::PROPERTIES {
         let start = scratch.values.len();
         let path = match property {
-            CfnProperty::Slot("FunctionName") => {
+            CfnProperty::Slot(Slot::FunctionName) => {
                 scratch.values.push_str(event.lambda_target);
                 &["FunctionName"][..]
             }
             CfnProperty::Slot(other) => {
+                // `Slot` is non-exhaustive: a variant added to the model before the compiler.
                 diagnostics.push(Diagnostic::error(
                     Code::Internal,
-                    format!("no value for the `{other}` slot"),
+                    format!("no value for the `{}` slot", other.property()),
                 ));
                 continue;
             }

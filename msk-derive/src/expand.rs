@@ -2,8 +2,8 @@
 //! `const _: () = { ... };` and naming runtime items only through `::msk_model::__private`.
 //! On any error it emits the errors plus the empty impl of `fallback.rs`.
 
-use proc_macro2::TokenStream;
-use quote::quote;
+use proc_macro2::{Span, TokenStream};
+use quote::{quote, quote_spanned};
 use syn::DeriveInput;
 
 use crate::ast::Container;
@@ -45,8 +45,25 @@ fn impl_cfn_mapping(cont: &Container) -> TokenStream {
     let mut properties: Vec<(u32, TokenStream)> = Vec::new();
     for slot in &attrs.slots {
         let order = slot.order.as_ref().expect(CHECKED).value;
-        let name = &slot.name.as_ref().expect(CHECKED).value;
-        properties.push((order, quote!(#private::CfnProperty::Slot(#name))));
+        let name = slot.name.as_ref().expect(CHECKED);
+        // The name becomes a path to a `Slot` variant, spanned at the literal: rustc then
+        // rejects a slot the compiler does not know, pointing at the name.
+        let span = name
+            .lit
+            .clone()
+            .into_iter()
+            .next()
+            .map_or_else(Span::call_site, |token| token.span());
+        let variant = match syn::parse_str::<syn::Ident>(&name.value) {
+            Ok(mut ident) => {
+                ident.set_span(span);
+                quote!(#private::Slot::#ident)
+            }
+            Err(_) => {
+                quote_spanned!(span=> ::core::compile_error!("a slot name is a `Slot` variant"))
+            }
+        };
+        properties.push((order, quote!(#private::CfnProperty::Slot(#variant))));
     }
     let mut id_parts: Vec<(u32, TokenStream)> = Vec::new();
     let mut iam_resource_key = quote!(::core::option::Option::None);

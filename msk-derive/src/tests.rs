@@ -126,7 +126,7 @@ fn properties_are_sorted_by_order_and_keys_renamed() {
         }
     });
     let early = code.find("\"earlyField\"").expect("early field");
-    let middle = code.find("Slot (\"Middle\")").expect("slot");
+    let middle = code.find("Slot :: Middle").expect("slot");
     let late = code.find("\"lateField\"").expect("late field");
     assert!(early < middle && middle < late, "{code}");
     assert!(code.starts_with("const _ : () ="), "{code}");

@@ -21,7 +21,9 @@ mod code;
 mod event;
 pub mod iam;
 
-pub use cfn::{CfnField, CfnMapping, CfnProperty, IdPart, IdToken, Presence, RequiredWhen, Shape};
+pub use cfn::{
+    CfnField, CfnMapping, CfnProperty, IdPart, IdToken, Presence, RequiredWhen, Shape, Slot,
+};
 pub use code::{Code, Page};
 pub use event::{Arn, CfnImportValue, CfnRef, MskEvent, StartingPosition};
 pub use msk_derive::CfnMapping;
