@@ -13,6 +13,7 @@ use msk_model::iam::{EC2_ACTIONS, KAFKA_ACTIONS};
 use msk_model::{CfnField, CfnMapping, CfnProperty, IdToken, MskEvent, Presence, Shape, Slot};
 
 use crate::diag::{Code, Diagnostic};
+use crate::js;
 use crate::json::{
     object, stringify_compact, to_json, write_node, write_pretty_from_compact, write_string,
 };
@@ -284,7 +285,7 @@ fn prepare_function(
     for (index, event) in events.iter().enumerate() {
         let msk = match &event.value {
             Value::Object(_) => match event.get("msk") {
-                Some(msk) if msk.is_truthy() => msk,
+                Some(msk) if js::is_truthy(&msk.value) => msk,
                 _ => continue,
             },
             Value::Null => {
@@ -629,7 +630,7 @@ fn write_property_object(
 
 /// The field's value after its default: JavaScript `value || default`.
 fn defaulted<'a>(field: Option<&CfnField>, value: Option<&'a Node>) -> Option<&'a str> {
-    match value.filter(|node| node.is_truthy()) {
+    match value.filter(|node| js::is_truthy(&node.value)) {
         Some(node) => node.as_str(),
         None => field.and_then(|field| field.default),
     }
@@ -647,13 +648,15 @@ fn write_field_value(
     let present = match field.presence {
         Presence::Always => true,
         Presence::NotNull => node.is_some_and(|node| !node.is_null()),
-        Presence::Truthy => node.is_some_and(Node::is_truthy),
+        Presence::Truthy => node.is_some_and(|node| js::is_truthy(&node.value)),
     };
     if !present {
         return false;
     }
-    let write_value = |out: &mut String| match (node.filter(|node| node.is_truthy()), field.default)
-    {
+    let write_value = |out: &mut String| match (
+        node.filter(|node| js::is_truthy(&node.value)),
+        field.default,
+    ) {
         (None, Some(default)) => write_string(out, default),
         _ => match node {
             Some(node) => write_node(out, node),
@@ -756,7 +759,10 @@ fn id_token(
             // Serverless' `getMskClusterNameToken`: ImportValue, else Ref, else the ARN's
             // segment after the first `/`.
             for intrinsic in ["Fn::ImportValue", "Ref"] {
-                if let Some(value) = node.get(intrinsic).filter(|value| value.is_truthy()) {
+                if let Some(value) = node
+                    .get(intrinsic)
+                    .filter(|value| js::is_truthy(&value.value))
+                {
                     return match value.as_str() {
                         Some(name) => Some(name.to_owned()),
                         None => {

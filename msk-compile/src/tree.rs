@@ -115,11 +115,6 @@ impl Node {
         (nodes, bytes)
     }
 
-    /// JavaScript truthiness ([`crate::js::is_truthy`]).
-    pub fn is_truthy(&self) -> bool {
-        crate::js::is_truthy(&self.value)
-    }
-
     /// The type name with its article, for messages (`an object`, `a string`).
     pub fn type_with_article(&self) -> String {
         with_article(self.type_name())

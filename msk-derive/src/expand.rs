@@ -11,6 +11,7 @@ use crate::attr::{IdToken, Presence, Shape};
 use crate::check;
 use crate::ctxt::Ctxt;
 use crate::fallback;
+use crate::symbol::private;
 
 /// The derive's output for `input`: the impl, or the errors with a stub impl.
 pub fn derive(input: &DeriveInput) -> TokenStream {
@@ -158,12 +159,6 @@ fn impl_cfn_mapping(cont: &Container) -> TokenStream {
 
 /// Required keys are present once check.rs passed without errors.
 const CHECKED: &str = "required cfn attribute not caught by check.rs";
-
-/// The path through which generated code names runtime items, so the user's imports and
-/// shadowing never matter (msk-model has `extern crate self as msk_model` for its own use).
-pub fn private() -> TokenStream {
-    quote!(::msk_model::__private)
-}
 
 fn option_str(value: Option<&String>) -> TokenStream {
     match value {
