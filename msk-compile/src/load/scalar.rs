@@ -1,5 +1,5 @@
-//! Scalars as js-yaml 4 (the loader inside Serverless 3.40.0) resolves them, and the few
-//! JavaScript conversions the loader and the variable resolver need.
+//! Scalars as js-yaml 4 (the loader inside Serverless 3.40.0) resolves them (JavaScript's own
+//! conversions are in [`crate::js`]).
 //!
 //! Contract:
 //! * [`resolve_plain`] gives the value of an untagged plain scalar: js-yaml's default schema
