@@ -11,7 +11,7 @@ use clap::{Parser, Subcommand, ValueEnum};
 
 use msk_compile::render::{MessageFormat, SourceFile, render};
 use msk_compile::{
-    Diagnostic, Format, Options, Report, VariableOptions, codes, compile_source, json, schema,
+    Code, Diagnostic, Format, Options, Report, VariableOptions, compile_source, json, schema,
     template,
 };
 
@@ -122,7 +122,7 @@ struct UsageError(String);
 
 impl UsageError {
     /// A failure with a code (`msk-compile explain CODE`), printed as `error[CODE]: message`.
-    fn coded(code: &str, message: impl std::fmt::Display) -> Self {
+    fn coded(code: Code, message: impl std::fmt::Display) -> Self {
         UsageError(format!("[{code}]: {message}"))
     }
 }
@@ -253,17 +253,18 @@ fn run_check(args: &CheckArgs) -> Result<ExitCode, UsageError> {
     })
 }
 
-fn run_explain(code: &str) -> Result<ExitCode, UsageError> {
-    let page = codes::page(code).ok_or_else(|| {
+fn run_explain(text: &str) -> Result<ExitCode, UsageError> {
+    let code = Code::parse(text).ok_or_else(|| {
         UsageError(format!(
-            "unknown code `{code}`; codes: {}",
-            codes::PAGES
+            "unknown code `{text}`; codes: {}",
+            Code::ALL
                 .iter()
-                .map(|page| page.code)
+                .map(|code| code.as_str())
                 .collect::<Vec<_>>()
                 .join(", ")
         ))
     })?;
+    let page = code.page();
     let indented = page
         .example
         .lines()
@@ -271,8 +272,8 @@ fn run_explain(code: &str) -> Result<ExitCode, UsageError> {
         .collect::<Vec<_>>()
         .join("\n");
     println!(
-        "{}\n\n{}\n\nExample:\n\n{indented}\n\nHow to fix it:\n\n{}",
-        page.code, page.summary, page.fix
+        "{code}\n\n{}\n\nExample:\n\n{indented}\n\nHow to fix it:\n\n{}",
+        page.summary, page.fix
     );
     Ok(ExitCode::SUCCESS)
 }
@@ -334,7 +335,7 @@ fn emit_diagnostics(
     };
     let file = SourceFile::new(name, text);
     let mut stderr = std::io::stderr().lock();
-    let mut shown: BTreeMap<&str, usize> = BTreeMap::new();
+    let mut shown: BTreeMap<Code, usize> = BTreeMap::new();
     for diagnostic in diagnostics {
         if format != MessageFormat::Json && !diagnostic.is_error() {
             let count = shown.entry(diagnostic.code).or_default();
@@ -428,7 +429,7 @@ fn read_config(path: &Path) -> Result<Result<(String, String), Unreadable>, Usag
             // The lossy text is identical up to the first bad byte, so the span renders there.
             let text = String::from_utf8_lossy(error.as_bytes()).into_owned();
             let diagnostic = Diagnostic::error(
-                codes::NOT_UTF8,
+                Code::ConfigNotUtf8,
                 format!("the file is not valid UTF-8 (byte offset {offset})"),
             )
             .at(msk_compile::tree::Span::new(offset, offset + 1))
@@ -496,7 +497,7 @@ fn read_template(
     };
     let text = String::from_utf8(bytes).map_err(|error| {
         UsageError::coded(
-            codes::TEMPLATE_INVALID,
+            Code::TemplateInvalid,
             format!(
                 "{name} is not UTF-8 text (byte offset {})",
                 error.utf8_error().valid_up_to()
@@ -514,25 +515,22 @@ const MAX_TEMPLATE_BYTES: u64 = 256 * 1024 * 1024;
 fn read_failure(name: &str, error: &msk_compile::load::read::ReadError) -> UsageError {
     use msk_compile::load::read::ReadError;
     match error {
-        ReadError::IsDirectory => UsageError::coded(
-            codes::NOT_A_FILE,
-            format!("{name} is a directory, not a file"),
-        ),
+        ReadError::IsDirectory => {
+            UsageError::coded(Code::NotAFile, format!("{name} is a directory, not a file"))
+        }
         ReadError::NotRegular => UsageError::coded(
-            codes::NOT_A_FILE,
+            Code::NotAFile,
             format!(
                 "{name} is not a regular file (a device, FIFO or socket); to read a config from a pipe, pass `-` as CONFIG"
             ),
         ),
         ReadError::TooLarge => UsageError::coded(
-            codes::TEMPLATE_TOO_LARGE,
+            Code::TemplateTooLarge,
             format!("{name} is larger than {MAX_TEMPLATE_BYTES} bytes"),
         ),
         ReadError::NotFound => {
-            UsageError::coded(codes::IO, format!("cannot read {name}: no such file"))
+            UsageError::coded(Code::Io, format!("cannot read {name}: no such file"))
         }
-        ReadError::Io(error) => {
-            UsageError::coded(codes::IO, format!("cannot read {name}: {error}"))
-        }
+        ReadError::Io(error) => UsageError::coded(Code::Io, format!("cannot read {name}: {error}")),
     }
 }

@@ -23,9 +23,8 @@ use std::ops::Range;
 
 use serde_json::{Map, Value as Json};
 
-use crate::codes;
 use crate::compile::{Compiled, Resource};
-use crate::diag::Diagnostic;
+use crate::diag::{Code, Diagnostic};
 use crate::json::stringify_pretty;
 
 /// Logical-ID marker of the sqs compiler's mappings (`<Fn>EventSourceMappingSQS<Queue>`).
@@ -37,7 +36,7 @@ const MSK_MAPPING_MARKER: &str = "EventSourceMappingMSK";
 /// newline if the template had one), or the original text unchanged when there is nothing
 /// to add or replace.
 pub fn merge(template_text: &str, compiled: &Compiled) -> Result<String, Diagnostic> {
-    let invalid = |message: String| Diagnostic::error(codes::TEMPLATE_INVALID, message);
+    let invalid = |message: String| Diagnostic::error(Code::TemplateInvalid, message);
     let mut template: Json = serde_json::from_str(template_text)
         .map_err(|error| invalid(format!("the template is not valid JSON: {error}")))?;
     let Some(resources) = template.get_mut("Resources").and_then(Json::as_object_mut) else {

@@ -15,24 +15,24 @@ use std::io::{BufWriter, Write};
 use std::path::{Path, PathBuf};
 use std::sync::{Mutex, PoisonError};
 
-use crate::codes;
+use crate::diag::Code;
 use crate::load::read::{ReadError, read_file_bounded};
 
 /// A failure to read or write a file named on the command line (exit status 2).
 #[derive(Debug)]
 pub struct FileError {
-    pub code: &'static str,
+    pub code: Code,
     pub message: String,
 }
 
 impl FileError {
-    fn new(code: &'static str, message: String) -> Self {
+    fn new(code: Code, message: String) -> Self {
         FileError { code, message }
     }
 
     fn io(path: &Path, error: &std::io::Error) -> Self {
         FileError::new(
-            codes::IO,
+            Code::Io,
             format!("cannot write {}: {error}", path.display()),
         )
     }
@@ -209,7 +209,7 @@ fn resolve_symlinks(path: &Path) -> Result<PathBuf, FileError> {
         Ok(metadata) if metadata.file_type().is_symlink() => {
             std::fs::canonicalize(path).map_err(|error| {
                 FileError::new(
-                    codes::IO,
+                    Code::Io,
                     format!(
                         "cannot write {}: it is a symlink whose target cannot be reached ({error})",
                         path.display()
@@ -226,7 +226,7 @@ fn resolve_symlinks(path: &Path) -> Result<PathBuf, FileError> {
 fn refuse_unwritable(path: &Path, target: &Path, metadata: &Metadata) -> Result<(), FileError> {
     if !metadata.is_file() {
         return Err(FileError::new(
-            codes::TARGET_READ_ONLY,
+            Code::OutputNotWritable,
             format!(
                 "cannot write {}: it is not a regular file (leave out --output to write to stdout)",
                 path.display()
@@ -238,7 +238,7 @@ fn refuse_unwritable(path: &Path, target: &Path, metadata: &Metadata) -> Result<
     let writable = std::fs::OpenOptions::new().write(true).open(target).is_ok();
     if !writable || metadata.permissions().readonly() {
         return Err(FileError::new(
-            codes::TARGET_READ_ONLY,
+            Code::OutputNotWritable,
             format!(
                 "cannot write {}: the file is read-only (chmod u+w to allow replacing it)",
                 path.display()

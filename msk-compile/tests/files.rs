@@ -450,7 +450,17 @@ fn a_second_in_place_run_waits_for_the_first() {
 fn signals_during_the_write_leave_no_temporary_file() {
     let dir = scratch("signals");
     let config = dir.join("serverless.yml");
-    std::fs::write(&config, msk_compile::synth::service(2000, 10, 1)).expect("write");
+    // 20 000 events: an output of several megabytes, so the write takes a moment.
+    let mut service = String::from("service: s\nprovider: {name: aws}\nfunctions:\n");
+    for function in 0..2000 {
+        service.push_str(&format!("  f{function}:\n    handler: h\n    events:\n"));
+        for event in 0..10 {
+            service.push_str(&format!(
+                "      - msk: {{arn: 'arn:aws:kafka:us-east-1:1:cluster/c{event}/1', topic: t{function}, batchSize: 100}}\n"
+            ));
+        }
+    }
+    std::fs::write(&config, service).expect("write");
     for signal in ["TERM", "HUP", "INT"] {
         let out = dir.join(format!("out-{signal}.json"));
         std::fs::write(&out, "old\n").expect("write");

@@ -9,21 +9,32 @@ use std::io::Read;
 use std::path::Path;
 
 /// Why an input could not be read.
-#[derive(Debug, thiserror::Error)]
+#[derive(Debug)]
 pub enum ReadError {
-    #[error("no such file")]
     NotFound,
-    #[error("is a directory")]
     IsDirectory,
     /// A device, FIFO or socket: reading one may never end (`/dev/zero`, a pipe).
-    #[error("is not a regular file (a device, FIFO or socket)")]
     NotRegular,
     /// More than the limit; at most `limit + 1` bytes were read.
-    #[error("is larger than the limit")]
     TooLarge,
-    #[error("{0}")]
     Io(std::io::Error),
 }
+
+impl std::fmt::Display for ReadError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            ReadError::NotFound => f.write_str("no such file"),
+            ReadError::IsDirectory => f.write_str("is a directory"),
+            ReadError::NotRegular => {
+                f.write_str("is not a regular file (a device, FIFO or socket)")
+            }
+            ReadError::TooLarge => f.write_str("is larger than the limit"),
+            ReadError::Io(error) => error.fmt(f),
+        }
+    }
+}
+
+impl std::error::Error for ReadError {}
 
 impl From<std::io::Error> for ReadError {
     fn from(error: std::io::Error) -> Self {
