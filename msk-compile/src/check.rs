@@ -5,8 +5,7 @@ use std::sync::OnceLock;
 
 use msk_model::{CfnMapping, MskEvent, Profile};
 
-use crate::codes;
-use crate::diag::{Diagnostic, Severity};
+use crate::diag::{Code, Diagnostic, Severity};
 use crate::parallel::{events_of, map_runs};
 use crate::schema::msk_event_schema_for;
 use crate::tree::{Entry, Node, Value};
@@ -109,7 +108,7 @@ pub fn check_events_for(
 }
 
 /// The code of an extension key a schema diagnostic is about (under `extended`).
-fn extension_code(diagnostic: &Diagnostic, profile: Profile) -> Option<&'static str> {
+fn extension_code(diagnostic: &Diagnostic, profile: Profile) -> Option<Code> {
     if profile != Profile::Extended {
         return None;
     }
@@ -198,7 +197,7 @@ fn schema_diagnostic(
     span: crate::tree::Span,
     help: Option<String>,
 ) -> Diagnostic {
-    let diagnostic = Diagnostic::error(codes::SCHEMA, message)
+    let diagnostic = Diagnostic::error(Code::Schema, message)
         .at(span)
         .with_path(path.to_owned());
     match help {
@@ -255,7 +254,17 @@ fn help_for(violation: &SchemaViolation, profile: Profile) -> Option<String> {
         }
         Detail::MissingKey { key } => Some(format!("add `{key}:` here")),
         Detail::Type { expected } => Some(format!("write {} here", crate::tree::with_article(expected))),
-        Detail::Pattern { pattern } if pattern == "^arn:" => Some("expected an ARN, such as `arn:aws:secretsmanager:us-east-1:123456789012:secret:AmazonMSK_name`".to_owned()),
+        // `^arn:` guards both `arn` (a cluster) and `saslScram512` (a secret): the example
+        // is of the kind the key holds.
+        // (and, in the extended profile, the mTLS and schema-registry secrets and KMS keys).
+        Detail::Pattern { pattern } if pattern == "^arn:" => Some(
+            match violation.path.first().map(String::as_str) {
+                Some("saslScram512" | "clientCertificateTlsAuth" | "schemaRegistry") => "expected the ARN of a Secrets Manager secret, such as `arn:aws:secretsmanager:us-east-1:123456789012:secret:AmazonMSK_name-AbCdEf`",
+                Some("kmsKeyArn" | "secretsKmsKeyArn") => "expected the ARN of a KMS key, such as `arn:aws:kms:us-east-1:123456789012:key/abcd1234-ab12-cd34-ef56-abcdef123456`",
+                _ => "expected the cluster ARN, such as `arn:aws:kafka:us-east-1:123456789012:cluster/orders/abcd1234-ab12-cd34-ef56-abcdef123456-1`, or `!Ref <ClusterLogicalId>`",
+            }
+            .to_owned(),
+        ),
         Detail::Pattern { pattern } => Some(format!("the value must match the regular expression `{pattern}`")),
         Detail::None => None,
     }

@@ -12,14 +12,14 @@ use serde_json::{Map, Value as Json};
 use msk_model::iam::{EC2_ACTIONS, KAFKA_ACTIONS};
 use msk_model::{
     CfnField, CfnMapping, CfnProperty, IdToken, MskEvent, Presence, Profile, Rename, RenameKind,
-    Shape,
+    Shape, Slot,
 };
 
-use crate::codes;
-use crate::diag::Diagnostic;
+use crate::diag::{Code, Diagnostic};
 use crate::grants::{self, Grants};
+use crate::js;
 use crate::json::{
-    Replay, object, stringify_compact, to_json, write_node, write_pretty_from_compact, write_string,
+    object, stringify_compact, to_json, write_node, write_pretty_from_compact, write_string,
 };
 use crate::naming::{event_logical_id_normalized, normalized_function_name};
 use crate::parallel::{events_of, map_runs};
@@ -48,10 +48,9 @@ impl Resource {
 
     /// The resource as a JSON value.
     pub fn to_json(&self) -> Json {
-        // Replaying our own text into a value cannot fail; `Null` keeps this total.
-        Replay(&self.0)
-            .serialize(serde_json::value::Serializer)
-            .unwrap_or(Json::Null)
+        // Reading our own text back cannot fail; `Null` keeps this total. serde_json's
+        // `float_roundtrip` reads every number back exactly.
+        serde_json::from_str(&self.0).unwrap_or(Json::Null)
     }
 
     /// The compact JSON text (`JSON.stringify(resource)`).
@@ -62,7 +61,7 @@ impl Resource {
 
 impl Serialize for Resource {
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        Replay(&self.0).serialize(serializer)
+        self.to_json().serialize(serializer)
     }
 }
 
@@ -218,39 +217,14 @@ pub fn functions(root: &Node) -> Vec<(&str, &Node)> {
     }
 }
 
-/// Compiles every msk event of the (validated, coerced) config.
-pub fn compile(root: &Node, diagnostics: &mut Vec<Diagnostic>) -> Compiled {
-    compile_for(root, Profile::ServerlessV3, diagnostics)
-}
-
-/// [`compile`] under `profile`.
-pub fn compile_for(root: &Node, profile: Profile, diagnostics: &mut Vec<Diagnostic>) -> Compiled {
-    let functions = functions(root);
-    let mut compiler = Compiler::new(root, &functions, profile);
-    let mut scratch = Scratch::default();
-    for (name, function) in &functions {
-        let part = prepare_function(root, name, function, profile, &mut scratch);
-        compiler.commit(part, diagnostics);
-    }
-    compiler.finish()
-}
-
-/// [`compile`], consuming the config: each function's part of the tree is freed as soon as
-/// its events are compiled, so that the tree and the resources are never both whole in memory
-/// (for a big service the two are its peak). Same result, same diagnostics.
+/// Compiles every msk event of the (validated, coerced) config under `profile`, consuming it:
+/// each function's part of the tree is freed as soon as its events are compiled, so that the
+/// tree and the resources are never both whole in memory (for a big service the two are its
+/// peak).
 ///
 /// A big service's functions are compiled side by side, a run of functions per core; their
 /// parts then join the service in config order, exactly as one by one.
-pub fn compile_owned(root: Node, diagnostics: &mut Vec<Diagnostic>) -> Compiled {
-    compile_owned_for(root, Profile::ServerlessV3, diagnostics)
-}
-
-/// [`compile_owned`] under `profile`.
-pub fn compile_owned_for(
-    mut root: Node,
-    profile: Profile,
-    diagnostics: &mut Vec<Diagnostic>,
-) -> Compiled {
+pub fn compile(mut root: Node, profile: Profile, diagnostics: &mut Vec<Diagnostic>) -> Compiled {
     let mut compiler = Compiler::new(&root, &functions(&root), profile);
     // Only the functions are taken out; what else a function's resources depend on
     // (`provider.role`, `provider.iam.role`) stays in `root`.
@@ -365,12 +339,9 @@ fn prepare_function(
         Some(_) => {
             if let Some(node) = function.get("events") {
                 part.diagnostics.push(
-                    Diagnostic::error(
-                        codes::EVENTS_NOT_A_LIST,
-                        "`events` must be a list of events",
-                    )
-                    .at(node.span)
-                    .with_path(format!("functions.{name}.events")),
+                    Diagnostic::error(Code::EventsNotAList, "`events` must be a list of events")
+                        .at(node.span)
+                        .with_path(format!("functions.{name}.events")),
                 );
             }
             return part;
@@ -400,14 +371,14 @@ fn prepare_function(
     for (index, event) in events.iter().enumerate() {
         let msk = match &event.value {
             Value::Object(_) => match event.get("msk") {
-                Some(msk) if msk.is_truthy() => msk,
+                Some(msk) if js::is_truthy(&msk.value) => msk,
                 _ => continue,
             },
             Value::Null => {
                 parts.push(EventPart {
                     index,
                     diagnostics: vec![
-                        Diagnostic::error(codes::EVENT_NULL, "this event is empty")
+                        Diagnostic::error(Code::EventNull, "this event is empty")
                             .at(event.span)
                             .with_path(format!("functions.{name}.events.{index}")),
                     ],
@@ -522,7 +493,7 @@ impl Compiler {
                         .unwrap_or_default();
                     diagnostics.push(
                         Diagnostic::warning(
-                            codes::LOGICAL_ID_COLLISION,
+                            Code::LogicalIdCollision,
                             format!("this event and the one at '{first}' both compile to `{logical_id}`; Serverless keeps only this one"),
                         )
                         .at(event.msk_span)
@@ -547,7 +518,7 @@ impl Compiler {
                     }
                     RoleTarget::External(span) => diagnostics.push(
                         Diagnostic::warning(
-                            codes::ROLE_OUTSIDE_TEMPLATE,
+                            Code::RoleOutsideTemplate,
                             format!(
                                 "function {} uses a role that is not in this template, so its msk permissions cannot be added; add these statements to it: {}",
                                 part.name,
@@ -657,7 +628,7 @@ fn build_resource<M: CfnMapping>(
     if !matches!(event.msk.value, Value::Object(_)) {
         diagnostics.push(
             Diagnostic::error(
-                codes::EVENT_NOT_AN_OBJECT,
+                Code::EventNotAnObject,
                 format!(
                     "the msk event must be a mapping with `arn` and `topic`, not {}",
                     event.msk.type_with_article()
@@ -710,14 +681,15 @@ fn build_resource<M: CfnMapping>(
     for property in M::PROPERTIES {
         let start = scratch.values.len();
         let path = match property {
-            CfnProperty::Slot("FunctionName") => {
+            CfnProperty::Slot(Slot::FunctionName) => {
                 scratch.values.push_str(event.lambda_target);
                 &["FunctionName"][..]
             }
             CfnProperty::Slot(other) => {
+                // `Slot` is non-exhaustive: a variant added to the model before the compiler.
                 diagnostics.push(Diagnostic::error(
-                    codes::INTERNAL,
-                    format!("no value for the `{other}` slot"),
+                    Code::Internal,
+                    format!("no value for the `{}` slot", other.property()),
                 ));
                 continue;
             }
@@ -805,7 +777,7 @@ fn write_property_object(
 
 /// The field's value after its default: JavaScript `value || default`.
 fn defaulted<'a>(field: Option<&CfnField>, value: Option<&'a Node>) -> Option<&'a str> {
-    match value.filter(|node| node.is_truthy()) {
+    match value.filter(|node| js::is_truthy(&node.value)) {
         Some(node) => node.as_str(),
         None => field.and_then(|field| field.default),
     }
@@ -823,13 +795,15 @@ fn write_field_value(
     let present = match field.presence {
         Presence::Always => true,
         Presence::NotNull => node.is_some_and(|node| !node.is_null()),
-        Presence::Truthy => node.is_some_and(Node::is_truthy),
+        Presence::Truthy => node.is_some_and(|node| js::is_truthy(&node.value)),
     };
     if !present {
         return false;
     }
-    let write_value = |out: &mut String| match (node.filter(|node| node.is_truthy()), field.default)
-    {
+    let write_value = |out: &mut String| match (
+        node.filter(|node| js::is_truthy(&node.value)),
+        field.default,
+    ) {
         (None, Some(default)) => write_string(out, default),
         _ => match node {
             Some(node) => write_node(out, node),
@@ -892,7 +866,7 @@ fn write_field_value(
                 let Some(node) = node else { return false };
                 diagnostics.push(
                     Diagnostic::error(
-                        codes::FILTER_PATTERNS_NOT_A_LIST,
+                        Code::FilterPatternsNotAList,
                         format!(
                             "`{}` must be a list of patterns, not {}",
                             field.key,
@@ -970,7 +944,7 @@ fn id_token(
     let Some(node) = event.value(key).filter(|node| !node.is_null()) else {
         diagnostics.push(
             Diagnostic::error(
-                codes::MISSING_KEY,
+                Code::MissingKey,
                 format!("the msk event has no `{key}`; Serverless cannot name its resource"),
             )
             .at(event.msk.span)
@@ -979,7 +953,7 @@ fn id_token(
         );
         return None;
     };
-    let fail = |code: &'static str, message: String, span: Span, help: &str| {
+    let fail = |code: Code, message: String, span: Span, help: &str| {
         Diagnostic::error(code, message)
             .at(span)
             .with_path(event.key_path(key))
@@ -990,7 +964,7 @@ fn id_token(
             Some(text) => Some(text.to_owned()),
             None => {
                 diagnostics.push(fail(
-                    codes::NOT_A_STRING,
+                    Code::TopicNotAString,
                     format!("`{key}` must be a string, not {}", node.type_with_article()),
                     node.span,
                     "write the value as a plain string",
@@ -1027,12 +1001,15 @@ fn id_token(
             // Serverless' `getMskClusterNameToken`: ImportValue, else Ref, else the ARN's
             // segment after the first `/`.
             for intrinsic in ["Fn::ImportValue", "Ref"] {
-                if let Some(value) = node.get(intrinsic).filter(|value| value.is_truthy()) {
+                if let Some(value) = node
+                    .get(intrinsic)
+                    .filter(|value| js::is_truthy(&value.value))
+                {
                     return match value.as_str() {
                         Some(name) => Some(name.to_owned()),
                         None => {
                             diagnostics.push(fail(
-                                codes::ARN_INTRINSIC_NOT_A_STRING,
+                                Code::ArnIntrinsicNotAString,
                                 format!("`{intrinsic}` in `arn` must be a plain string here, not {}: Serverless names the resource after it", value.type_with_article()),
                                 value.span,
                                 "use the export or resource name directly, e.g. `!ImportValue shared-msk-ClusterArn`",
@@ -1047,7 +1024,7 @@ fn id_token(
                     Some(cluster) => Some(cluster.to_owned()),
                     None => {
                         diagnostics.push(fail(
-                            codes::ARN_WITHOUT_CLUSTER_NAME,
+                            Code::ArnWithoutClusterName,
                             format!("the cluster ARN `{arn}` has no cluster name after a `/`"),
                             node.span,
                             "use the full cluster ARN: arn:aws:kafka:<region>:<account>:cluster/<name>/<uuid>",
@@ -1069,9 +1046,20 @@ fn id_token(
                             ),
                             "give the cluster's logical ID (`!Ref MskCluster`) or the export name (`!ImportValue shared-ClusterArn`)",
                         ),
-                        Some(name) => (
-                            format!("`{name}` is not supported for the msk `arn`"),
+                        Some("Fn::GetAtt") => (
+                            "`Fn::GetAtt` is not supported for the msk `arn`".to_owned(),
                             "an AWS::MSK::Cluster's `Ref` is its ARN: use `!Ref <ClusterLogicalId>` instead of `!GetAtt`",
+                        ),
+                        Some(name) if name.starts_with("Fn::") => (
+                            format!("`{name}` is not supported for the msk `arn`"),
+                            "write the cluster ARN as a string, `!Ref <ClusterLogicalId>` or `!ImportValue <export>`",
+                        ),
+                        // A mapping that is no CloudFormation function at all (`arn: {a: b}`).
+                        Some(name) => (
+                            format!(
+                                "`arn` must be an ARN string, `Ref` or `Fn::ImportValue`, not a mapping with the key `{name}`"
+                            ),
+                            "write the cluster ARN, `!Ref <ClusterLogicalId>` or `!ImportValue <export>`",
                         ),
                         None => (
                             format!(
@@ -1081,7 +1069,12 @@ fn id_token(
                             "write the cluster ARN, `!Ref <ClusterLogicalId>` or `!ImportValue <export>`",
                         ),
                     };
-                    diagnostics.push(fail(codes::ARN_UNSUPPORTED, message, node.span, help));
+                    diagnostics.push(fail(
+                        Code::ArnUnsupportedIntrinsic,
+                        message,
+                        node.span,
+                        help,
+                    ));
                     None
                 }
             }
@@ -1138,6 +1131,18 @@ mod tests {
         assert_eq!(streamed, expected.as_bytes());
     }
 
+    /// [`compile`] one function after the other, on a borrowed tree: the reference.
+    fn compile_in_order(root: &Node, diagnostics: &mut Vec<Diagnostic>) -> Compiled {
+        let functions = functions(root);
+        let mut compiler = Compiler::new(root, &functions, Profile::ServerlessV3);
+        let mut scratch = Scratch::default();
+        for (name, function) in &functions {
+            let part = prepare_function(root, name, function, Profile::ServerlessV3, &mut scratch);
+            compiler.commit(part, diagnostics);
+        }
+        compiler.finish()
+    }
+
     #[test]
     fn compiling_in_parallel_gives_what_compiling_in_order_gives() {
         let yaml = big_service_with_problems();
@@ -1145,35 +1150,35 @@ mod tests {
         let loaded = crate::load::resolve_variables(&mut root, &crate::VariableOptions::default());
         assert!(loaded.is_empty(), "{loaded:#?}");
         let mut in_order = Vec::new();
-        let expected = compile(&root, &mut in_order);
+        let expected = compile_in_order(&root, &mut in_order);
         let mut in_parallel = Vec::new();
-        let compiled = compile_owned(root, &mut in_parallel);
+        let compiled = compile(root, Profile::ServerlessV3, &mut in_parallel);
         assert_eq!(compiled, expected);
         assert_eq!(in_parallel, in_order);
         // The case is what it means to be: big, with collisions (across functions too), errors
         // and empty events among the diagnostics.
         const { assert!(303 * 7 >= PARALLEL_EVENTS) };
-        let count = |code: &str| {
+        let count = |code: Code| {
             in_order
                 .iter()
                 .filter(|diagnostic| diagnostic.code == code)
                 .count()
         };
         assert!(
-            count(codes::LOGICAL_ID_COLLISION) >= 10,
+            count(Code::LogicalIdCollision) >= 10,
             "{}",
-            count(codes::LOGICAL_ID_COLLISION)
+            count(Code::LogicalIdCollision)
         );
         assert!(in_order.iter().any(|diagnostic| {
-            diagnostic.code == codes::LOGICAL_ID_COLLISION
+            diagnostic.code == Code::LogicalIdCollision
                 && diagnostic.message.contains("functions.fn-150.events")
                 && diagnostic
                     .path
                     .as_deref()
                     .is_some_and(|path| path.starts_with("functions.fnDash150."))
         }));
-        assert!(count(codes::EVENT_NULL) > 100);
-        assert!(count(codes::NOT_A_STRING) + count(codes::ARN_UNSUPPORTED) > 100);
+        assert!(count(Code::EventNull) > 100);
+        assert!(count(Code::TopicNotAString) + count(Code::ArnUnsupportedIntrinsic) > 100);
     }
 
     #[test]
@@ -1193,5 +1198,66 @@ mod tests {
         out.clear();
         write_properties(&mut out, values, &[]);
         assert_eq!(out, "{}");
+    }
+
+    // The synthetic services of the benches (`benches/synth`).
+    #[test]
+    fn the_same_seed_gives_the_same_text() {
+        assert_eq!(
+            crate::synth::service(20, 3, 7),
+            crate::synth::service(20, 3, 7)
+        );
+        assert_ne!(
+            crate::synth::service(20, 3, 7),
+            crate::synth::service(20, 3, 8)
+        );
+    }
+
+    #[test]
+    fn every_msk_key_is_used() {
+        let text = crate::synth::service(200, 5, 1);
+        for key in [
+            "arn:",
+            "topic:",
+            "batchSize:",
+            "maximumBatchingWindow:",
+            "enabled:",
+            "startingPosition:",
+            "startingPositionTimestamp:",
+            "saslScram512:",
+            "consumerGroupId:",
+            "filterPatterns:",
+            "!Ref",
+            "!ImportValue",
+            "Ref:",
+            "Fn::ImportValue:",
+            "<<:",
+            "${self:",
+            "${sls:stage}",
+            "provisionedConcurrency:",
+            "snapStart:",
+            "role:",
+        ] {
+            assert!(text.contains(key), "no `{key}` in the synthetic service");
+        }
+    }
+
+    #[test]
+    fn the_200_by_5_service_compiles_to_1000_resources() {
+        let report = crate::compile_source(
+            &crate::synth::service(200, 5, 1),
+            crate::Format::Yaml,
+            &crate::Options::default(),
+        );
+        assert!(report.diagnostics.is_empty(), "{:#?}", report.diagnostics);
+        let compiled = report.compiled.expect("compiled");
+        assert_eq!(compiled.resources.len(), 1000);
+        assert_eq!(compiled.statements.len(), 400);
+        assert!(compiled.shared_role);
+        // The CLI serializes the `Compiled` itself; it must equal its JSON value's text.
+        assert_eq!(
+            crate::json::stringify_pretty(&compiled),
+            crate::json::stringify_pretty(&compiled.to_json())
+        );
     }
 }

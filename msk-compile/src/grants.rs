@@ -13,8 +13,8 @@ use msk_model::arn::Arn;
 use msk_model::iam::{self, EXTENDED_STATEMENTS, StatementKind};
 use msk_model::{CfnMapping, Grant};
 
-use crate::codes;
-use crate::diag::Diagnostic;
+use crate::diag::{Code, Diagnostic};
+use crate::js;
 use crate::json::{object, stringify_compact, to_json};
 use crate::tree::{Node, Value};
 
@@ -168,13 +168,13 @@ pub fn collect<M: CfnMapping>(
 
     for entry in M::KEYS {
         let Some(grant) = entry.grant else { continue };
-        let Some(node) = msk.get(entry.key).filter(|node| node.is_truthy()) else {
+        let Some(node) = msk.get(entry.key).filter(|node| js::is_truthy(&node.value)) else {
             continue;
         };
         let unknown_cluster = |diagnostics: &mut Vec<Diagnostic>, what: &str| {
             diagnostics.push(
                 Diagnostic::error(
-                    codes::ARN_NOT_AN_MSK_ARN,
+                    Code::ArnNotAnMskArn,
                     format!("{what} needs the cluster's name and UUID, and this `arn` is not an MSK cluster or VPC-connection ARN"),
                 )
                 .at(arn_node.span)
@@ -188,7 +188,7 @@ pub fn collect<M: CfnMapping>(
             Grant::IamAuth => {
                 let group = msk
                     .get("consumerGroupId")
-                    .filter(|node| node.is_truthy())
+                    .filter(|node| js::is_truthy(&node.value))
                     .and_then(Node::as_str);
                 let resources = (
                     cluster.data_plane("cluster", None),
@@ -205,7 +205,7 @@ pub fn collect<M: CfnMapping>(
                 if group.is_none() {
                     diagnostics.push(
                         Diagnostic::warning(
-                            codes::CONSUMER_GROUP_UNSET,
+                            Code::ConsumerGroupUnset,
                             "without `consumerGroupId`, Lambda joins a group named after the mapping's UUID, unknown until deploy: the role may alter every consumer group of the cluster",
                         )
                         .at(node.span)
@@ -294,7 +294,7 @@ fn schema_registry(registry: &Node, grants: &mut Grants) {
     }
     if let Some(Value::Array(configs)) = registry.get("accessConfigs").map(|node| &node.value) {
         for config in configs {
-            if let Some(uri) = config.get("uri").filter(|node| node.is_truthy()) {
+            if let Some(uri) = config.get("uri").filter(|node| js::is_truthy(&node.value)) {
                 grants.add(iam::READ_SECRETS, to_json(uri));
             }
         }

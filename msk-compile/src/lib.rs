@@ -14,10 +14,10 @@
 use std::collections::HashSet;
 
 pub mod check;
-pub mod codes;
 pub mod compile;
 pub mod diag;
 pub mod grants;
+pub mod js;
 pub mod json;
 pub mod load;
 pub mod naming;
@@ -26,14 +26,19 @@ pub mod render;
 pub mod rules;
 pub mod schema;
 pub mod service;
-pub mod synth;
 pub mod template;
 pub mod tree;
 pub mod validate;
+pub mod write;
+
+// The synthetic services of the benches and the `synth` example (dev-only); the unit tests use them too.
+#[cfg(test)]
+#[path = "../benches/synth/mod.rs"]
+mod synth;
 
 pub use check::ValidationMode;
 pub use compile::Compiled;
-pub use diag::{Diagnostic, Severity};
+pub use diag::{Code, Diagnostic, Severity};
 pub use load::{Format, VariableOptions};
 pub use msk_model::Profile;
 
@@ -62,7 +67,7 @@ pub fn resolve_profile(root: &tree::Node, option: Option<Profile>) -> Result<Pro
         .and_then(Profile::from_name)
         .ok_or_else(|| {
             Diagnostic::error(
-                codes::PROFILE_UNKNOWN,
+                Code::ProfileUnknown,
                 format!(
                     "`custom.mskEvents.profile` must be `serverless-v3` or `extended`, not {}",
                     match node.as_str() {
@@ -95,9 +100,18 @@ impl Report {
 /// file is refused before any work.
 pub const MAX_CONFIG_BYTES: usize = 32 * 1024 * 1024;
 
-/// The diagnostic for a config over [`MAX_CONFIG_BYTES`].
-pub fn too_large(size: u64) -> Diagnostic {
-    Diagnostic::error(codes::TOO_LARGE, format!("the config is {size} bytes; msk-compile reads at most {MAX_CONFIG_BYTES} bytes"))
+/// The diagnostic for a config over [`MAX_CONFIG_BYTES`] (of `size` bytes, when known: a pipe
+/// is read only up to the limit).
+pub fn too_large(size: Option<u64>) -> Diagnostic {
+    let message = match size {
+        Some(size) => format!(
+            "the config is {size} bytes; msk-compile reads at most {MAX_CONFIG_BYTES} bytes"
+        ),
+        None => format!(
+            "the config is larger than {MAX_CONFIG_BYTES} bytes, the most msk-compile reads"
+        ),
+    };
+    Diagnostic::error(Code::ConfigTooLarge, message)
         .at(tree::Span::new(0, 0))
         .with_help("split the service, or generate the file without repeating shared values (use anchors or variables)")
 }
@@ -107,7 +121,7 @@ pub fn compile_source(source: &str, format: Format, options: &Options) -> Report
     if source.len() > MAX_CONFIG_BYTES {
         return Report {
             compiled: None,
-            diagnostics: vec![too_large(source.len() as u64)],
+            diagnostics: vec![too_large(Some(source.len() as u64))],
         };
     }
     let mut root = match load::parse(source, format) {
@@ -157,7 +171,7 @@ pub fn compile_source(source: &str, format: Format, options: &Options) -> Report
     let mut compile_diagnostics = Vec::new();
     // Consumes the tree as it goes: for a big service, tree and resources together would
     // be the run's peak memory.
-    let compiled = compile::compile_owned_for(root, profile, &mut compile_diagnostics);
+    let compiled = compile::compile(root, profile, &mut compile_diagnostics);
     // Dropped: the same path as an error, a path inside one, or a path an error is inside.
     compile_diagnostics.retain(|diagnostic| {
         !diagnostic.path.as_deref().is_some_and(|path| {
@@ -183,7 +197,7 @@ fn dotted_prefixes(path: &str) -> impl Iterator<Item = &str> {
 pub fn serverless_schema_error_message(diagnostics: &[Diagnostic]) -> String {
     let lines: Vec<String> = diagnostics
         .iter()
-        .filter(|diagnostic| diagnostic.code == codes::SCHEMA)
+        .filter(|diagnostic| diagnostic.code == Code::Schema)
         .map(|diagnostic| match &diagnostic.path {
             Some(path) => format!("at '{path}': {}", diagnostic.message),
             None => diagnostic.message.clone(),

@@ -61,7 +61,7 @@ fn human(diagnostic: &Diagnostic, file: &SourceFile<'_>, color: bool) -> String 
     };
     // The `-->` line follows the title, which may span lines (a quoted token of the source).
     let header_line = title.split('\n').count();
-    let title = level.primary_title(title).id(diagnostic.code);
+    let title = level.primary_title(title).id(diagnostic.code.as_str());
     // When the excerpt starts inside the span's line, annotate-snippets counts the `-->`
     // column from the excerpt: the true column replaces it in the rendered header.
     let mut column_fix = None;
@@ -183,7 +183,7 @@ fn json_line(diagnostic: &Diagnostic, file: &SourceFile<'_>) -> String {
     let position = file.position(diagnostic);
     let value = json!({
         "severity": diagnostic.severity.as_str(),
-        "code": diagnostic.code,
+        "code": diagnostic.code.as_str(),
         "message": diagnostic.message,
         "path": diagnostic.path,
         "file": file.name,
@@ -203,7 +203,10 @@ fn github(diagnostic: &Diagnostic, file: &SourceFile<'_>) -> String {
     if let Some((line, column)) = file.position(diagnostic) {
         properties.push_str(&format!(",line={line},col={column}"));
     }
-    properties.push_str(&format!(",title={}", escape_property(diagnostic.code)));
+    properties.push_str(&format!(
+        ",title={}",
+        escape_property(diagnostic.code.as_str())
+    ));
     let mut message = match &diagnostic.path {
         Some(path) => format!("at '{path}': {}", diagnostic.message),
         None => diagnostic.message.clone(),
@@ -214,14 +217,44 @@ fn github(diagnostic: &Diagnostic, file: &SourceFile<'_>) -> String {
     format!("::{command} {properties}::{}", escape_data(&message))
 }
 
-/// GitHub's workflow-command escaping for the message part.
+/// GitHub's workflow-command escaping for the message part, after control characters of
+/// config values are made visible (as in the human format): a raw ESC or BEL in a key would
+/// otherwise reach the CI log's terminal emulation.
 fn escape_data(text: &str) -> String {
-    text.replace('%', "%25")
+    control_pictures(text)
+        .replace('%', "%25")
         .replace('\r', "%0D")
         .replace('\n', "%0A")
+}
+
+/// Control characters other than tab, CR and LF as the Unicode pictures annotate-snippets
+/// shows for them (ESC → ␛, BEL → ␇, DEL → ␡); C1 controls (which include a one-byte CSI)
+/// as U+FFFD.
+fn control_pictures(text: &str) -> String {
+    text.chars()
+        .map(|char| match char {
+            '\t' | '\r' | '\n' => char,
+            '\u{0}'..='\u{1f}' => char::from_u32(0x2400 + u32::from(char)).unwrap_or('\u{fffd}'),
+            '\u{7f}' => '\u{2421}',
+            '\u{80}'..='\u{9f}' => '\u{fffd}',
+            other => other,
+        })
+        .collect()
 }
 
 /// GitHub's workflow-command escaping for property values.
 fn escape_property(text: &str) -> String {
     escape_data(text).replace(':', "%3A").replace(',', "%2C")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn github_annotations_carry_no_raw_control_characters() {
+        let escaped = escape_data("bo\u{1b}[31mgus\u{7}\u{9b}2J%\n");
+        assert_eq!(escaped, "bo\u{241b}[31mgus\u{2407}\u{fffd}2J%25%0A");
+        assert_eq!(escape_property("a\u{1b}:b,c"), "a\u{241b}%3Ab%2Cc");
+    }
 }

@@ -9,6 +9,7 @@ use regex::Regex;
 use msk_model::{Check, CheckKind, Profile};
 
 use crate::diag::Diagnostic;
+use crate::js;
 use crate::tree::{Node, Value};
 
 /// The node at a dotted path inside the event (`provisionedPollers.min`).
@@ -73,12 +74,12 @@ pub fn check(
         let other = || at(msk, rule.other);
         let failed_at = match rule.kind {
             CheckKind::Requires => field
-                .filter(|node| node.is_truthy() && triggers(node, rule.value))
-                .filter(|_| !other().is_some_and(Node::is_truthy))
+                .filter(|node| js::is_truthy(&node.value) && triggers(node, rule.value))
+                .filter(|_| !other().is_some_and(|node| js::is_truthy(&node.value)))
                 .map(|node| (node, rule.field)),
             CheckKind::Conflicts => field
-                .filter(|node| node.is_truthy())
-                .and(other().filter(|node| node.is_truthy()))
+                .filter(|node| js::is_truthy(&node.value))
+                .and(other().filter(|node| js::is_truthy(&node.value)))
                 .map(|node| (node, rule.other)),
             CheckKind::NotGreater => match (field.and_then(number), other().and_then(number)) {
                 (Some(low), Some(high)) if low > high => field.map(|node| (node, rule.field)),

@@ -258,7 +258,8 @@ pub struct CheckAttr {
     pub field: Option<Spanned<String>>,
     pub other: Option<Spanned<String>>,
     pub value: Option<Spanned<String>>,
-    pub code: Option<Spanned<String>>,
+    /// A path to a `msk_model::Code` variant.
+    pub code: Option<Spanned<Path>>,
     pub message: Option<Spanned<String>>,
     pub help: Option<Spanned<String>>,
     pub profile: Option<Spanned<Profile>>,
@@ -281,7 +282,8 @@ pub struct Rule {
     pub field: Option<Spanned<String>>,
     pub equals: Option<Spanned<String>>,
     pub requires: Option<Spanned<String>>,
-    pub code: Option<Spanned<String>>,
+    /// A path to a `msk_model::Code` variant, e.g. `Code::StartingPositionTimestamp`.
+    pub code: Option<Spanned<Path>>,
     pub message: Option<Spanned<String>>,
     pub seen: Seen,
 }
@@ -303,8 +305,8 @@ pub struct Field {
     pub iam_resource: Option<Spanned<()>>,
     pub profile: Option<Spanned<Profile>>,
     pub grant: Option<Spanned<Grant>>,
-    /// The code of the key's problems under the extended profile.
-    pub code: Option<Spanned<String>>,
+    /// The code of the key's problems under the extended profile (a `Code` variant's path).
+    pub code: Option<Spanned<Path>>,
     /// The rules of `shape = "object"`.
     pub rename: Option<Spanned<Vec<RenameRule>>>,
     pub seen: Seen,
@@ -372,7 +374,7 @@ impl CheckAttr {
         let mut help = Attr::none(cx, HELP);
         let mut profile = Attr::none(cx, PROFILE);
         let mut seen = Seen::default();
-        let usage = "check(kind = \"...\", field = \"...\", code = \"...\", message = \"...\", help = \"...\")";
+        let usage = "check(kind = \"...\", field = \"...\", code = Code::..., message = \"...\", help = \"...\")";
         let parsed = parse_list(cx, meta, usage, |meta| {
             let Some(key) = seen.key(cx, &meta, CHECK_KEYS, "check")? else {
                 return Ok(());
@@ -385,6 +387,10 @@ impl CheckAttr {
                 profile.set(&meta.path, parse_choice(cx, &meta, key, PROFILES)?);
                 return Ok(());
             }
+            if key == CODE {
+                code.set(&meta.path, parse_path(cx, &meta, key)?);
+                return Ok(());
+            }
             let parsed = parse_str(cx, &meta, key, |_| Ok(()))?;
             let target = if key == FIELD {
                 &mut field
@@ -392,8 +398,6 @@ impl CheckAttr {
                 &mut other
             } else if key == VALUE {
                 &mut value
-            } else if key == CODE {
-                &mut code
             } else if key == MESSAGE {
                 &mut message
             } else {
@@ -458,11 +462,16 @@ impl Rule {
         let mut code = Attr::none(cx, CODE);
         let mut message = Attr::none(cx, MESSAGE);
         let mut seen = Seen::default();
-        let usage = "required_when(field = \"...\", equals = \"...\", requires = \"...\", code = \"...\", message = \"...\")";
+        let usage = "required_when(field = \"...\", equals = \"...\", requires = \"...\", code = Code::..., message = \"...\")";
         let parsed = parse_list(cx, meta, usage, |meta| {
             let Some(key) = seen.key(cx, &meta, RULE_KEYS, "required_when")? else {
                 return Ok(());
             };
+            if key == CODE {
+                let value = parse_path(cx, &meta, key)?;
+                code.set(&meta.path, value);
+                return Ok(());
+            }
             let value = parse_str(cx, &meta, key, |_| Ok(()))?;
             let target = if key == FIELD {
                 &mut field
@@ -470,8 +479,6 @@ impl Rule {
                 &mut equals
             } else if key == REQUIRES {
                 &mut requires
-            } else if key == CODE {
-                &mut code
             } else {
                 &mut message
             };
@@ -551,7 +558,7 @@ impl Field {
                 } else if key == GRANT {
                     grant.set(&meta.path, parse_choice(cx, &meta, key, GRANTS)?);
                 } else if key == CODE {
-                    code.set(&meta.path, parse_str(cx, &meta, key, check_code)?);
+                    code.set(&meta.path, parse_path(cx, &meta, key)?);
                 } else if key == RENAME {
                     let value = parse_str(cx, &meta, key, |text| parse_renames(text).map(|_| ()))?;
                     let value = value.map(|spanned| Spanned {
@@ -635,6 +642,33 @@ fn parse_lit<T: Parse>(
             None => Ok(Some((lit, tokens))),
             Some(extra) => Err(syn::Error::new(extra.span(), "expected `,`")),
         },
+        Err(_) => {
+            cx.error_spanned_by(&tokens, expected());
+            Ok(None)
+        }
+    }
+}
+
+/// `key = some::path` (a `Code` variant): checked by rustc where the generated code uses it.
+fn parse_path(
+    cx: &Ctxt,
+    meta: &ParseNestedMeta,
+    key: Symbol,
+) -> syn::Result<Option<Spanned<Path>>> {
+    let expected = || format!("expected cfn attribute `{key}` to be a path: `{key} = Code::...`");
+    let Ok(_) = meta.input.parse::<Token![=]>() else {
+        let rest = take_to_comma(meta.input)?;
+        let path = &meta.path;
+        cx.error_spanned_by(quote!(#path #rest), expected());
+        return Ok(None);
+    };
+    let tokens = take_to_comma(meta.input)?;
+    match syn::parse2::<Path>(tokens.clone()) {
+        Ok(value) => Ok(Some(Spanned {
+            value,
+            key: meta.path.clone(),
+            lit: tokens,
+        })),
         Err(_) => {
             cx.error_spanned_by(&tokens, expected());
             Ok(None)
@@ -821,21 +855,6 @@ fn check_property(value: &str) -> Result<(), String> {
     {
         return Err(format!(
             "\"{}\" is not a dotted CloudFormation property path such as \"FilterCriteria.Filters\"",
-            value.escape_debug()
-        ));
-    }
-    Ok(())
-}
-
-/// A diagnostic code: upper-case ASCII letters, digits and `_`.
-fn check_code(value: &str) -> Result<(), String> {
-    if value.is_empty()
-        || !value
-            .chars()
-            .all(|c| c.is_ascii_uppercase() || c.is_ascii_digit() || c == '_')
-    {
-        return Err(format!(
-            "\"{}\" is not a code such as \"MSK_TOPIC_INVALID\"",
             value.escape_debug()
         ));
     }

@@ -87,7 +87,7 @@ fn rule_keys_are_serde_names() {
     let errors = errors(parse_quote! {
         #[serde(rename_all = "camelCase")]
         #[cfn(resource = "AWS::X::Y", logical_id = "X")]
-        #[cfn(required_when(field = "my_mode", equals = "A", requires = "myValue", code = "C", message = "M"))]
+        #[cfn(required_when(field = "my_mode", equals = "A", requires = "myValue", code = Code::C, message = "M"))]
         struct S {
             #[cfn(property = "Mode", order = 1, presence = "always")]
             my_mode: String,
@@ -127,7 +127,7 @@ fn properties_are_sorted_by_order_and_keys_renamed() {
         }
     });
     let early = code.find("\"earlyField\"").expect("early field");
-    let middle = code.find("Slot (\"Middle\")").expect("slot");
+    let middle = code.find("Slot :: Middle").expect("slot");
     let late = code.find("\"lateField\"").expect("late field");
     assert!(early < middle && middle < late, "{code}");
     assert!(code.starts_with("const _ : () ="), "{code}");
@@ -197,9 +197,9 @@ fn object_shapes_and_renames_go_together() {
 fn a_key_without_property_carries_profile_grant_and_code_only() {
     let code = expanded(parse_quote! {
         #[cfn(resource = "AWS::X::Y", logical_id = "X")]
-        #[cfn(check(kind = "requires", field = "a", other = "b", code = "X_NEEDS_B", message = "m"))]
+        #[cfn(check(kind = "requires", field = "a", other = "b", code = Code::XNeedsB, message = "m"))]
         struct S {
-            #[cfn(profile = "extended", grant = "kms_decrypt", code = "X_KEY_INVALID")]
+            #[cfn(profile = "extended", grant = "kms_decrypt", code = Code::XKeyInvalid)]
             a: String,
         }
     });
@@ -221,7 +221,7 @@ fn a_key_without_property_carries_profile_grant_and_code_only() {
         errors,
         [
             "unknown `kind` \"maybe\", expected \"requires\", \"conflicts\", \"not_greater\", \"matches\" or \"differs\"",
-            "invalid `code`: \"lower\" is not a code such as \"MSK_TOPIC_INVALID\"",
+            "expected cfn attribute `code` to be a path: `code = Code::...`",
             "missing cfn attributes `code` and `message`",
         ]
     );

@@ -99,14 +99,14 @@ macro_rules! lambda_doc {
         field = "startingPosition",
         equals = "AT_TIMESTAMP",
         requires = "startingPositionTimestamp",
-        code = "FUNCTION_MSK_STARTING_POSITION_TIMESTAMP_INVALID",
+        code = crate::Code::StartingPositionTimestamp,
         message = "You must specify startingPositionTimestamp for function: {function} when startingPosition is AT_TIMESTAMP."
     ),
     check(
         kind = "matches",
         field = "topic",
         value = "^[^.][a-zA-Z0-9_.-]{1,248}$",
-        code = "MSK_TOPIC_INVALID",
+        code = crate::Code::TopicInvalid,
         message = "the topic must be 2 to 249 characters of letters, digits, `.`, `_` and `-`, not starting with `.` (CloudFormation's Topics pattern)",
         help = "use the topic's Kafka name exactly"
     ),
@@ -114,7 +114,7 @@ macro_rules! lambda_doc {
         kind = "conflicts",
         field = "saslScram512",
         other = "clientCertificateTlsAuth",
-        code = "MSK_AUTH_CONFLICT",
+        code = crate::Code::AuthConflict,
         message = "an msk event authenticates one way: `saslScram512` and `clientCertificateTlsAuth` cannot both be set",
         help = "keep the one the cluster's client authentication uses"
     ),
@@ -122,7 +122,7 @@ macro_rules! lambda_doc {
         kind = "conflicts",
         field = "iamAuth",
         other = "saslScram512",
-        code = "MSK_AUTH_CONFLICT",
+        code = crate::Code::AuthConflict,
         message = "an msk event authenticates one way: `iamAuth` and `saslScram512` cannot both be set",
         help = "remove `iamAuth: true` to use SASL/SCRAM, or `saslScram512` to use IAM access control"
     ),
@@ -130,7 +130,7 @@ macro_rules! lambda_doc {
         kind = "conflicts",
         field = "iamAuth",
         other = "clientCertificateTlsAuth",
-        code = "MSK_AUTH_CONFLICT",
+        code = crate::Code::AuthConflict,
         message = "an msk event authenticates one way: `iamAuth` and `clientCertificateTlsAuth` cannot both be set",
         help = "remove `iamAuth: true` to use mTLS, or `clientCertificateTlsAuth` to use IAM access control"
     ),
@@ -138,7 +138,7 @@ macro_rules! lambda_doc {
         kind = "not_greater",
         field = "provisionedPollers.min",
         other = "provisionedPollers.max",
-        code = "MSK_PROVISIONED_POLLERS_INVALID",
+        code = crate::Code::ProvisionedPollersInvalid,
         message = "provisionedPollers.min is greater than provisionedPollers.max",
         help = "set `min` to at most `max`"
     ),
@@ -146,7 +146,7 @@ macro_rules! lambda_doc {
         kind = "requires",
         field = "schemaRegistry",
         other = "provisionedPollers",
-        code = "MSK_REQUIRES_PROVISIONED_MODE",
+        code = crate::Code::RequiresProvisionedMode,
         message = "`schemaRegistry` works in provisioned mode only: function {function} needs `provisionedPollers` on this event",
         help = "add `provisionedPollers: {min: 1, max: 2}` (or your sizes) to this event"
     ),
@@ -154,7 +154,7 @@ macro_rules! lambda_doc {
         kind = "requires",
         field = "logLevel",
         other = "provisionedPollers",
-        code = "MSK_REQUIRES_PROVISIONED_MODE",
+        code = crate::Code::RequiresProvisionedMode,
         message = "`logLevel` (event source mapping system logs) works in provisioned mode only: function {function} needs `provisionedPollers` on this event",
         help = "add `provisionedPollers: {min: 1, max: 2}` (or your sizes) to this event"
     ),
@@ -163,7 +163,7 @@ macro_rules! lambda_doc {
         field = "metrics",
         value = "KafkaMetrics",
         other = "provisionedPollers",
-        code = "MSK_REQUIRES_PROVISIONED_MODE",
+        code = crate::Code::RequiresProvisionedMode,
         message = "the `KafkaMetrics` metrics work in provisioned mode only: function {function} needs `provisionedPollers` on this event",
         help = "add `provisionedPollers: {min: 1, max: 2}` (or your sizes), or keep `EventCount`/`ErrorCount` only"
     ),
@@ -171,7 +171,7 @@ macro_rules! lambda_doc {
         kind = "requires",
         field = "maximumRetryAttempts",
         other = "provisionedPollers",
-        code = "MSK_REQUIRES_PROVISIONED_MODE",
+        code = crate::Code::RequiresProvisionedMode,
         message = "`maximumRetryAttempts` works in provisioned mode only: function {function} needs `provisionedPollers` on this event",
         help = "add `provisionedPollers: {min: 1, max: 2}` (or your sizes) to this event"
     ),
@@ -179,7 +179,7 @@ macro_rules! lambda_doc {
         kind = "requires",
         field = "maximumRecordAgeInSeconds",
         other = "provisionedPollers",
-        code = "MSK_REQUIRES_PROVISIONED_MODE",
+        code = crate::Code::RequiresProvisionedMode,
         message = "`maximumRecordAgeInSeconds` works in provisioned mode only: function {function} needs `provisionedPollers` on this event",
         help = "add `provisionedPollers: {min: 1, max: 2}` (or your sizes) to this event"
     ),
@@ -187,7 +187,7 @@ macro_rules! lambda_doc {
         kind = "requires",
         field = "bisectBatchOnFunctionError",
         other = "provisionedPollers",
-        code = "MSK_REQUIRES_PROVISIONED_MODE",
+        code = crate::Code::RequiresProvisionedMode,
         message = "`bisectBatchOnFunctionError` works in provisioned mode only: function {function} needs `provisionedPollers` on this event",
         help = "add `provisionedPollers: {min: 1, max: 2}` (or your sizes) to this event"
     ),
@@ -195,7 +195,7 @@ macro_rules! lambda_doc {
         kind = "requires",
         field = "functionResponseType",
         other = "provisionedPollers",
-        code = "MSK_REQUIRES_PROVISIONED_MODE",
+        code = crate::Code::RequiresProvisionedMode,
         message = "`functionResponseType` (partial batch responses) works in provisioned mode only: function {function} needs `provisionedPollers` on this event",
         help = "add `provisionedPollers: {min: 1, max: 2}` (or your sizes) to this event"
     ),
@@ -204,7 +204,7 @@ macro_rules! lambda_doc {
         field = "destinations.onFailure",
         value = "kafka://*",
         other = "provisionedPollers",
-        code = "MSK_REQUIRES_PROVISIONED_MODE",
+        code = crate::Code::RequiresProvisionedMode,
         message = "a Kafka on-failure destination works in provisioned mode only: function {function} needs `provisionedPollers` on this event",
         help = "add `provisionedPollers: {min: 1, max: 2}` (or your sizes) to this event"
     ),
@@ -213,7 +213,7 @@ macro_rules! lambda_doc {
         field = "destinations.onFailure",
         value = "kafka://",
         other = "topic",
-        code = "MSK_DESTINATION_IS_SOURCE_TOPIC",
+        code = crate::Code::DestinationIsSourceTopic,
         message = "the on-failure Kafka topic is the topic this event reads; Lambda requires a different topic",
         help = "send failed records to a topic of their own, e.g. `kafka://<topic>-dlt`"
     )
@@ -492,7 +492,7 @@ pub struct MskEvent {
         shape = "object",
         rename = "min:MinimumPollers,max:MaximumPollers,group:PollerGroupName",
         profile = "extended",
-        code = "MSK_PROVISIONED_POLLERS_INVALID"
+        code = crate::Code::ProvisionedPollersInvalid
     )]
     pub provisioned_pollers: Option<ProvisionedPollers>,
 
@@ -522,7 +522,7 @@ pub struct MskEvent {
         rename = "onFailure:OnFailure,onFailure=:Destination,onFailure.arn:Destination,onFailure.type:",
         profile = "extended",
         grant = "destination",
-        code = "MSK_DESTINATIONS_INVALID"
+        code = crate::Code::DestinationsInvalid
     )]
     pub destinations: Option<Destinations>,
 
@@ -552,7 +552,7 @@ pub struct MskEvent {
         source_access = "CLIENT_CERTIFICATE_TLS_AUTH",
         profile = "extended",
         grant = "secret",
-        code = "MSK_CLIENT_CERTIFICATE_TLS_AUTH_INVALID"
+        code = crate::Code::ClientCertificateTlsAuthInvalid
     )]
     pub client_certificate_tls_auth: Option<String>,
 
@@ -572,7 +572,7 @@ pub struct MskEvent {
     #[cfn(
         profile = "extended",
         grant = "iam_auth",
-        code = "MSK_IAM_AUTH_INVALID"
+        code = crate::Code::IamAuthInvalid
     )]
     pub iam_auth: Option<bool>,
 
@@ -598,7 +598,7 @@ pub struct MskEvent {
         order = 15,
         presence = "truthy",
         profile = "extended",
-        code = "MSK_KMS_KEY_ARN_INVALID"
+        code = crate::Code::KmsKeyArnInvalid
     )]
     pub kms_key_arn: Option<String>,
 
@@ -617,7 +617,7 @@ pub struct MskEvent {
     #[cfn(
         profile = "extended",
         grant = "kms_decrypt",
-        code = "MSK_SECRETS_KMS_KEY_ARN_INVALID"
+        code = crate::Code::SecretsKmsKeyArnInvalid
     )]
     pub secrets_kms_key_arn: Option<String>,
 
@@ -645,7 +645,7 @@ pub struct MskEvent {
         order = 16,
         presence = "truthy",
         profile = "extended",
-        code = "MSK_METRICS_INVALID"
+        code = crate::Code::MetricsInvalid
     )]
     pub metrics: Option<Vec<Metric>>,
 
@@ -673,7 +673,7 @@ pub struct MskEvent {
         order = 17,
         presence = "truthy",
         profile = "extended",
-        code = "MSK_LOG_LEVEL_INVALID"
+        code = crate::Code::LogLevelInvalid
     )]
     pub log_level: Option<LogLevel>,
 
@@ -700,7 +700,7 @@ pub struct MskEvent {
         order = 18,
         presence = "not_null",
         profile = "extended",
-        code = "MSK_MAXIMUM_RETRY_ATTEMPTS_INVALID"
+        code = crate::Code::MaximumRetryAttemptsInvalid
     )]
     pub maximum_retry_attempts: Option<i64>,
 
@@ -730,7 +730,7 @@ pub struct MskEvent {
         order = 19,
         presence = "not_null",
         profile = "extended",
-        code = "MSK_MAXIMUM_RECORD_AGE_INVALID"
+        code = crate::Code::MaximumRecordAgeInvalid
     )]
     pub maximum_record_age_in_seconds: Option<i64>,
 
@@ -753,7 +753,7 @@ pub struct MskEvent {
         order = 20,
         presence = "not_null",
         profile = "extended",
-        code = "MSK_BISECT_BATCH_INVALID"
+        code = crate::Code::BisectBatchInvalid
     )]
     pub bisect_batch_on_function_error: Option<bool>,
 
@@ -778,7 +778,7 @@ pub struct MskEvent {
         presence = "truthy",
         shape = "list",
         profile = "extended",
-        code = "MSK_FUNCTION_RESPONSE_TYPE_INVALID"
+        code = crate::Code::FunctionResponseTypeInvalid
     )]
     pub function_response_type: Option<FunctionResponseType>,
 
@@ -805,7 +805,7 @@ pub struct MskEvent {
         presence = "truthy",
         shape = "key_value_list",
         profile = "extended",
-        code = "MSK_TAGS_INVALID"
+        code = crate::Code::TagsInvalid
     )]
     pub tags: Option<std::collections::BTreeMap<String, String>>,
 
@@ -836,7 +836,7 @@ pub struct MskEvent {
         rename = "uri:SchemaRegistryURI,eventRecordFormat:EventRecordFormat,validate:SchemaValidationConfigs,validate[]:Attribute,accessConfigs:AccessConfigs,accessConfigs.type:Type,accessConfigs.uri:URI",
         profile = "extended",
         grant = "schema_registry",
-        code = "MSK_SCHEMA_REGISTRY_INVALID"
+        code = crate::Code::SchemaRegistryInvalid
     )]
     pub schema_registry: Option<SchemaRegistry>,
 }

@@ -19,6 +19,9 @@ pub const EC2_ACTIONS: [&str; 6] = [
 /// The logical ID of the shared execution role the statements are added to.
 pub const SHARED_ROLE_LOGICAL_ID: &str = "IamRoleLambdaExecution";
 
+/// The start of the `Sid` of every statement of the extended profile.
+pub const SID_PREFIX: &str = "MskEvents";
+
 /// One kind of statement of the extended profile's least-privilege policy: its `Sid` (every one
 /// starts with `MskEvents`, so a later run can tell ours from the user's), its actions, and
 /// whether its resource is `*`. The policy holds them in this order, each at most once, over

@@ -18,13 +18,15 @@ extern crate self as msk_model;
 
 pub mod arn;
 pub mod cfn;
+mod code;
 mod event;
 pub mod iam;
 
 pub use cfn::{
     CfnField, CfnKey, CfnMapping, CfnProperty, Check, CheckKind, Grant, IdPart, IdToken, Presence,
-    Profile, Rename, RenameKind, RequiredWhen, Shape,
+    Profile, Rename, RenameKind, RequiredWhen, Shape, Slot,
 };
+pub use code::{Code, Page};
 pub use event::{
     AccessConfig, AccessConfigType, Arn, CfnGetAtt, CfnImportValue, CfnRef, DestinationType,
     Destinations, EventRecordFormat, FunctionResponseType, LogLevel, Metric, MskEvent, OnFailure,
@@ -37,4 +39,5 @@ pub use msk_derive::CfnMapping;
 #[doc(hidden)]
 pub mod __private {
     pub use crate::cfn::*;
+    pub use crate::code::Code;
 }

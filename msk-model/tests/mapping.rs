@@ -6,7 +6,7 @@
 
 use msk_model::{
     CfnField, CfnMapping, CfnProperty, Grant, IdPart, IdToken, MskEvent, Presence, Profile, Rename,
-    RenameKind, RequiredWhen, Shape,
+    RenameKind, RequiredWhen, Shape, Slot,
 };
 use serde::Deserialize;
 
@@ -76,7 +76,7 @@ fn msk_event_properties_in_serverless_order() {
     use Presence::*;
     let expected = [
         field("arn", &["EventSourceArn"], Always, None, Shape::Value),
-        CfnProperty::Slot("FunctionName"),
+        CfnProperty::Slot(Slot::FunctionName),
         field(
             "startingPosition",
             &["StartingPosition"],
@@ -265,7 +265,9 @@ fn extended_grants_are_declared_on_their_keys() {
         .filter(|entry| entry.profile == Profile::Extended)
     {
         assert!(
-            entry.code.is_some_and(|code| code.starts_with("MSK_")),
+            entry
+                .code
+                .is_some_and(|code| code.as_str().starts_with("MSK_")),
             "{entry:?}"
         );
     }
@@ -298,7 +300,7 @@ fn msk_event_rules() {
             field: "startingPosition",
             equals: "AT_TIMESTAMP",
             requires: "startingPositionTimestamp",
-            code: "FUNCTION_MSK_STARTING_POSITION_TIMESTAMP_INVALID",
+            code: msk_model::Code::StartingPositionTimestamp,
             message: "You must specify startingPositionTimestamp for function: {function} when startingPosition is AT_TIMESTAMP.",
         }]
     );
@@ -386,21 +388,21 @@ fn keys_follow_serde_renames() {
 #[derive(Deserialize, CfnMapping)]
 #[serde(rename_all = "camelCase")]
 #[cfn(resource = "AWS::Test::Thing")]
-#[cfn(slot(name = "Last", order = 30), slot(name = "First", order = 1))]
+#[cfn(slot(name = "FunctionName", order = 15))]
 #[cfn(
     logical_id = "Thing",
     required_when(
         field = "mode",
         equals = "B",
         requires = "bValue",
-        code = "B_NEEDS_VALUE",
+        code = msk_model::Code::StartingPositionTimestamp,
         message = "{function}: mode B needs bValue"
     ),
     required_when(
         field = "mode",
         equals = "A",
         requires = "aValue",
-        code = "A_NEEDS_VALUE",
+        code = msk_model::Code::MissingKey,
         message = "{function}: mode A needs aValue"
     )
 )]
@@ -434,7 +436,6 @@ fn slots_interleave_and_rules_keep_order() {
     assert_eq!(
         Interleaved::PROPERTIES,
         [
-            CfnProperty::Slot("First"),
             field("aValue", &["AValue"], Presence::NotNull, None, Shape::List),
             field(
                 "bValue",
@@ -443,6 +444,7 @@ fn slots_interleave_and_rules_keep_order() {
                 None,
                 Shape::SourceAccess { kind: "BASIC_AUTH" }
             ),
+            CfnProperty::Slot(Slot::FunctionName),
             field(
                 "mode",
                 &["Settings", "Mode"],
@@ -450,7 +452,6 @@ fn slots_interleave_and_rules_keep_order() {
                 Some("A"),
                 Shape::Value
             ),
-            CfnProperty::Slot("Last"),
         ]
     );
     assert_eq!(
@@ -468,7 +469,13 @@ fn slots_interleave_and_rules_keep_order() {
     );
     assert_eq!(Interleaved::IAM_RESOURCE_KEY, None);
     let codes: Vec<_> = Interleaved::RULES.iter().map(|rule| rule.code).collect();
-    assert_eq!(codes, ["B_NEEDS_VALUE", "A_NEEDS_VALUE"]);
+    assert_eq!(
+        codes,
+        [
+            msk_model::Code::StartingPositionTimestamp,
+            msk_model::Code::MissingKey
+        ]
+    );
     assert_eq!(Interleaved::RULES[1].requires, "aValue");
 }
 
