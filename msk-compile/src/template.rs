@@ -262,6 +262,48 @@ mod tests {
             .expect("compiles")
     }
 
+    #[test]
+    fn the_extended_statements_replace_serverless_ones_and_merge_once() {
+        let events = "      - msk: {arn: 'arn:aws:kafka:us-east-1:111111111111:cluster/a/1', topic: orders, saslScram512: 'arn:aws:secretsmanager:us-east-1:111111111111:secret:s'}\n";
+        let v3 = compiled(events);
+        let yaml = format!(
+            "service: s\nprovider: {{name: aws}}\nfunctions:\n  f:\n    handler: h\n    events:\n{events}"
+        );
+        let options = Options {
+            profile: Some(crate::Profile::Extended),
+            ..Options::default()
+        };
+        let extended = compile_source(&yaml, Format::Yaml, &options)
+            .compiled
+            .expect("compiles");
+        let serverless = merge(TEMPLATE, &v3).expect("merges");
+        let once = merge(&serverless, &extended).expect("merges");
+        assert_eq!(merge(&once, &extended).expect("merges"), once);
+        // Back to serverless-v3: Serverless' pair again, where ours stood.
+        assert_eq!(merge(&once, &v3).expect("merges"), serverless);
+        let template: Json = serde_json::from_str(&once).expect("json");
+        let statements = template
+            .pointer(
+                "/Resources/IamRoleLambdaExecution/Properties/Policies/0/PolicyDocument/Statement",
+            )
+            .and_then(Json::as_array)
+            .expect("statements");
+        let sids: Vec<&str> = statements
+            .iter()
+            .filter_map(|statement| statement["Sid"].as_str())
+            .collect();
+        assert_eq!(
+            sids,
+            [
+                "MskEventsDescribeClusters",
+                "MskEventsGetBootstrapBrokers",
+                "MskEventsNetworkInterfaces",
+                "MskEventsReadSecrets"
+            ]
+        );
+        assert_eq!(statements.len(), 5, "{statements:#?}");
+    }
+
     const TEMPLATE: &str = r#"{
   "Resources": {
     "IamRoleLambdaExecution": {"Properties": {"Policies": [{"PolicyDocument": {"Statement": [{"Effect": "Allow", "Action": ["logs:PutLogEvents"], "Resource": "*"}]}}]}},
