@@ -99,8 +99,11 @@ fn check_field(cx: &Ctxt, field: &Field, attrs: &attr::Field) {
     }
 
     // A field with only `profile`, `grant` and `code` is a key without a property of its own
-    // (what it means goes into the role's policy); any mapping key makes it a mapped field.
-    let mapped = attrs.property.is_some()
+    // (what it means goes into the role's policy); any mapping key, or none at all, makes it a
+    // mapped field.
+    let key_only = attrs.profile.is_some() || attrs.grant.is_some() || attrs.code.is_some();
+    let mapped = !key_only
+        || attrs.property.is_some()
         || attrs.order.is_some()
         || attrs.presence.is_some()
         || attrs.default.is_some()
