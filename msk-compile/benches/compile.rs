@@ -82,7 +82,7 @@ fn bench_size(c: &mut Criterion, functions: usize, events: usize) {
     assert!(diagnostics.is_empty(), "{diagnostics:#?}");
     let mode = ValidationMode::of(&resolved);
     let mut validated = resolved.clone();
-    let diagnostics = check::check_events(&mut validated, mode);
+    let diagnostics = check::check_events(&mut validated, mode, Profile::ServerlessV3);
     assert!(diagnostics.is_empty(), "{diagnostics:#?}");
     let mut diagnostics = Vec::new();
     let compiled = compile::compile(validated.clone(), Profile::ServerlessV3, &mut diagnostics);
@@ -125,7 +125,7 @@ fn bench_size(c: &mut Criterion, functions: usize, events: usize) {
         b.iter_batched(
             || resolved.clone(),
             |mut tree| {
-                let diagnostics = check::check_events(&mut tree, mode);
+                let diagnostics = check::check_events(&mut tree, mode, Profile::ServerlessV3);
                 (tree, diagnostics)
             },
             BatchSize::LargeInput,

@@ -43,19 +43,12 @@ fn validator(profile: Profile) -> &'static Validator {
 /// Validates (and coerces, as Ajv does) the msk events of `root`. Returns the violations as
 /// diagnostics: errors in `error` mode, warnings in `warn` mode, nothing in `off` mode
 /// (coercion still happens in every mode, as in Serverless).
-pub fn check_events(root: &mut Node, mode: ValidationMode) -> Vec<Diagnostic> {
-    check_events_for(root, mode, Profile::ServerlessV3)
-}
-
-/// [`check_events`] under `profile`. Under `extended`, a problem with an extension key is an
-/// error with that key's own code whatever the mode (it is this tool's rule, not Serverless'
-/// schema); under `serverless-v3`, an extension key is Serverless' unknown key, with a help
-/// line naming the profile that has it.
-pub fn check_events_for(
-    root: &mut Node,
-    mode: ValidationMode,
-    profile: Profile,
-) -> Vec<Diagnostic> {
+///
+/// Under `extended`, a problem with an extension key is an error with that key's own code
+/// whatever the mode (it is this tool's rule, not Serverless' schema); under `serverless-v3`,
+/// an extension key is Serverless' unknown key, with a help line naming the profile that has
+/// it.
+pub fn check_events(root: &mut Node, mode: ValidationMode, profile: Profile) -> Vec<Diagnostic> {
     move_null_keys_last(root);
     let mut found = Vec::new();
     // The functions in config order (`compile::functions`), walked in place: looking each

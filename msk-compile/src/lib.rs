@@ -152,7 +152,7 @@ pub fn compile_source(source: &str, format: Format, options: &Options) -> Report
         }
     };
     let mode = ValidationMode::of(&root);
-    diagnostics.extend(check::check_events_for(&mut root, mode, profile));
+    diagnostics.extend(check::check_events(&mut root, mode, profile));
     // Serverless stops at the first schema error in `error` mode; we compile anyway to
     // report the problems it would only find later, except those about a value the schema
     // already rejected (one problem, one diagnostic).

@@ -218,7 +218,11 @@ fn compiler_keys(root: &mut Node) -> Keys {
 }
 
 fn validation_keys(root: &mut Node) -> Keys {
-    let diagnostics = check::check_events(root, ValidationMode::Warn);
+    let diagnostics = check::check_events(
+        root,
+        ValidationMode::Warn,
+        msk_compile::Profile::ServerlessV3,
+    );
     let mut keys = Keys::new();
     for diagnostic in diagnostics
         .iter()
