@@ -91,6 +91,13 @@ pub fn check(
                         .is_some_and(|text| !is_match(rule.value, text))
                 })
                 .map(|node| (node, rule.field)),
+            CheckKind::MaxLength => field
+                .filter(|node| {
+                    let limit = rule.value.parse::<usize>().unwrap_or(usize::MAX);
+                    node.as_str()
+                        .is_some_and(|text| text.chars().count() > limit)
+                })
+                .map(|node| (node, rule.field)),
             CheckKind::Differs => field
                 .filter(|node| {
                     let (Some(text), Some(source)) =

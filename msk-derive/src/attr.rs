@@ -155,6 +155,7 @@ pub enum CheckKind {
     Conflicts,
     NotGreater,
     Matches,
+    MaxLength,
     Differs,
 }
 
@@ -208,6 +209,7 @@ const CHECK_KINDS: &[(&str, CheckKind)] = &[
     ("conflicts", CheckKind::Conflicts),
     ("not_greater", CheckKind::NotGreater),
     ("matches", CheckKind::Matches),
+    ("max_length", CheckKind::MaxLength),
     ("differs", CheckKind::Differs),
 ];
 const ID_TOKENS: &[(&str, IdToken)] = &[

@@ -191,6 +191,7 @@ fn impl_cfn_mapping(cont: &Container) -> TokenStream {
             CheckKind::Conflicts => quote!(Conflicts),
             CheckKind::NotGreater => quote!(NotGreater),
             CheckKind::Matches => quote!(Matches),
+            CheckKind::MaxLength => quote!(MaxLength),
             CheckKind::Differs => quote!(Differs),
         };
         let text = |value: &Option<crate::attr::Spanned<String>>| {

@@ -220,7 +220,7 @@ fn a_key_without_property_carries_profile_grant_and_code_only() {
     assert_eq!(
         errors,
         [
-            "unknown `kind` \"maybe\", expected \"requires\", \"conflicts\", \"not_greater\", \"matches\" or \"differs\"",
+            "unknown `kind` \"maybe\", expected \"requires\", \"conflicts\", \"not_greater\", \"matches\", \"max_length\" or \"differs\"",
             "expected cfn attribute `code` to be a path: `code = Code::...`",
             "missing cfn attributes `code` and `message`",
         ]

@@ -272,6 +272,8 @@ pub enum CheckKind {
     NotGreater,
     /// The string at `field` must match the regular expression `value`.
     Matches,
+    /// The string at `field` must have at most `value` (a number) characters.
+    MaxLength,
     /// The string at `field`, with the prefix `value` removed (only when it has it), must
     /// differ from the string at `other`.
     Differs,
