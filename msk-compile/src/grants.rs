@@ -6,7 +6,8 @@
 //! is a CloudFormation function (`Ref`, `Fn::GetAtt`, `Fn::ImportValue`), the same ARNs are
 //! built at deploy time with `Fn::Sub` over `Fn::Select`/`Fn::Split` of it.
 
-use indexmap::IndexMap;
+use std::collections::HashSet;
+
 use serde_json::{Map, Value as Json};
 
 use msk_model::arn::Arn;
@@ -19,58 +20,94 @@ use crate::json::{object, stringify_compact, to_json};
 use crate::tree::{Node, Value};
 
 /// The resources each statement kind is granted on, distinct, in first-seen order.
+///
+/// A function's grants are a handful of entries kept until its part joins the service, so
+/// they are a plain list searched linearly (as hash maps, a thousand functions' grants took
+/// 16 MB); a role's grants across a big service get an index once they are many, so that
+/// thousands of topics are not compared with each other.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct Grants {
-    /// `sets[i]`: the resources of `EXTENDED_STATEMENTS[i]`, by their compact JSON text (a
-    /// service with thousands of topics would make a linear search for duplicates quadratic).
-    sets: Vec<IndexMap<String, Json>>,
+    /// (index in `EXTENDED_STATEMENTS`, resource), distinct, in the order first granted.
+    entries: Vec<(usize, Json)>,
+    /// `"<index> <resource as compact JSON>"` of every entry, once there are more than
+    /// [`INDEXED_FROM`].
+    index: HashSet<String>,
 }
+
+/// The number of entries from which [`Grants`] looks duplicates up in a set.
+const INDEXED_FROM: usize = 32;
 
 impl Grants {
     /// Grants `kind` on `resource` (once).
     pub fn add(&mut self, kind: StatementKind, resource: Json) {
-        let Some(index) = EXTENDED_STATEMENTS.iter().position(|known| *known == kind) else {
+        let Some(kind) = EXTENDED_STATEMENTS.iter().position(|known| *known == kind) else {
             return;
         };
-        if self.sets.len() < EXTENDED_STATEMENTS.len() {
-            self.sets.resize(EXTENDED_STATEMENTS.len(), IndexMap::new());
+        self.add_at(kind, resource);
+    }
+
+    fn add_at(&mut self, kind: usize, resource: Json) {
+        let key = |kind: usize, resource: &Json| format!("{kind} {}", stringify_compact(resource));
+        if self.entries.len() < INDEXED_FROM {
+            if self
+                .entries
+                .iter()
+                .any(|(known, granted)| *known == kind && *granted == resource)
+            {
+                return;
+            }
+        } else {
+            if self.index.is_empty() {
+                self.index = self
+                    .entries
+                    .iter()
+                    .map(|(known, granted)| key(*known, granted))
+                    .collect();
+            }
+            if !self.index.insert(key(kind, &resource)) {
+                return;
+            }
         }
-        self.sets[index]
-            .entry(stringify_compact(&resource))
-            .or_insert(resource);
+        self.entries.push((kind, resource));
     }
 
     /// Adds everything `other` grants.
     pub fn extend(&mut self, other: &Grants) {
-        for (kind, set) in EXTENDED_STATEMENTS.iter().zip(&other.sets) {
-            for resource in set.values() {
-                self.add(*kind, resource.clone());
-            }
+        for (kind, resource) in &other.entries {
+            self.add_at(*kind, resource.clone());
         }
     }
 
     pub fn is_empty(&self) -> bool {
-        self.sets.iter().all(IndexMap::is_empty)
+        self.entries.is_empty()
     }
 
     /// The statements, one per kind that has resources, in `EXTENDED_STATEMENTS` order.
     pub fn statements(&self) -> Vec<Json> {
         EXTENDED_STATEMENTS
             .iter()
-            .zip(&self.sets)
-            .filter(|(_, set)| !set.is_empty())
-            .map(|(kind, set)| {
+            .enumerate()
+            .filter_map(|(index, kind)| {
+                let resources: Vec<Json> = self
+                    .entries
+                    .iter()
+                    .filter(|(known, _)| *known == index)
+                    .map(|(_, resource)| resource.clone())
+                    .collect();
+                if resources.is_empty() {
+                    return None;
+                }
                 let resource = if kind.on_any {
                     Json::from("*")
                 } else {
-                    Json::Array(set.values().cloned().collect())
+                    Json::Array(resources)
                 };
-                object([
+                Some(object([
                     ("Sid", Json::from(kind.sid)),
                     ("Effect", Json::from("Allow")),
                     ("Action", Json::from(kind.actions)),
                     ("Resource", resource),
-                ])
+                ]))
             })
             .collect()
     }
