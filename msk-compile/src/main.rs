@@ -11,8 +11,8 @@ use clap::{Parser, Subcommand, ValueEnum};
 
 use msk_compile::render::{MessageFormat, SourceFile, render};
 use msk_compile::{
-    Diagnostic, Format, Options, Report, VariableOptions, codes, compile_source, json, schema,
-    template,
+    Diagnostic, Format, Options, Report, ResolvedConfig, SourceText, Values, VariableOptions,
+    codes, compile_source, json, load, schema, template,
 };
 
 /// mimalloc instead of the system allocator: a run makes about a million small
@@ -71,6 +71,14 @@ struct CommonArgs {
     /// Treat warnings as errors (exit 1).
     #[arg(long)]
     deny_warnings: bool,
+    /// A stage parameter, `name=value` (repeatable): `${param:name}` takes it before
+    /// `params.<stage>` and `params.default` of the config, as in Serverless.
+    #[arg(long = "param", value_name = "NAME=VALUE")]
+    params: Vec<String>,
+    /// A YAML file of values for variables msk-compile cannot resolve offline, by the
+    /// variable's text: `ssm:/prod/msk/arn: arn:aws:kafka:…`, `aws:accountId: "123456789012"`.
+    #[arg(long, value_name = "FILE")]
+    values: Option<PathBuf>,
 }
 
 #[derive(Debug, clap::Args)]
@@ -91,6 +99,10 @@ struct CompileArgs {
     /// Output format.
     #[arg(long, value_enum, default_value_t = OutputFormat::Json)]
     format: OutputFormat,
+    /// Compile the config Serverless resolved: the JSON `serverless print --format json`
+    /// writes, from FILE or stdin (`-`). CONFIG is still read, to point diagnostics at its lines.
+    #[arg(long, value_name = "FILE|-")]
+    resolved: Option<PathBuf>,
     #[command(flatten)]
     common: CommonArgs,
 }
@@ -143,6 +155,7 @@ fn run_compile(args: &CompileArgs) -> Result<ExitCode, UsageError> {
         Err(unreadable) => {
             emit_diagnostics(
                 &[unreadable.diagnostic],
+                &[],
                 &unreadable.name,
                 &unreadable.text,
                 &args.common,
@@ -150,8 +163,21 @@ fn run_compile(args: &CompileArgs) -> Result<ExitCode, UsageError> {
             return Ok(ExitCode::from(1));
         }
     };
-    let report = compile_text(&text, &config, &args.common);
-    let failed = emit_diagnostics(&report.diagnostics, &name, &text, &args.common);
+    let resolved = match &args.resolved {
+        Some(path) => Some(read_resolved(path)?),
+        None => None,
+    };
+    let report = match compile_text(&text, &config, &args.common, resolved)? {
+        Ok(report) => report,
+        Err(failed) => return Ok(failed),
+    };
+    let failed = emit_diagnostics(
+        &report.diagnostics,
+        &report.files,
+        &name,
+        &text,
+        &args.common,
+    );
     let Some(compiled) = report.compiled.filter(|_| !failed) else {
         return Ok(ExitCode::from(1));
     };
@@ -165,6 +191,7 @@ fn run_compile(args: &CompileArgs) -> Result<ExitCode, UsageError> {
                 Err(diagnostic) => {
                     emit_diagnostics(
                         &[diagnostic],
+                        &[],
                         &template_path.display().to_string(),
                         &template_text,
                         &args.common,
@@ -220,6 +247,7 @@ fn run_check(args: &CheckArgs) -> Result<ExitCode, UsageError> {
             Err(unreadable) => {
                 failed |= emit_diagnostics(
                     &[unreadable.diagnostic],
+                    &[],
                     &unreadable.name,
                     &unreadable.text,
                     &args.common,
@@ -227,8 +255,20 @@ fn run_check(args: &CheckArgs) -> Result<ExitCode, UsageError> {
                 continue;
             }
         };
-        let report = compile_text(&text, &config, &args.common);
-        failed |= emit_diagnostics(&report.diagnostics, &name, &text, &args.common);
+        let report = match compile_text(&text, &config, &args.common, None)? {
+            Ok(report) => report,
+            Err(_) => {
+                failed = true;
+                continue;
+            }
+        };
+        failed |= emit_diagnostics(
+            &report.diagnostics,
+            &report.files,
+            &name,
+            &text,
+            &args.common,
+        );
     }
     Ok(if failed {
         ExitCode::from(1)
@@ -275,7 +315,13 @@ fn run_schema(serverless: bool, output: Option<&Path>) -> Result<ExitCode, Usage
     Ok(ExitCode::SUCCESS)
 }
 
-fn compile_text(text: &str, config: &Path, common: &CommonArgs) -> Report {
+/// Compiles a config's text; `Err` when the `--values` file itself has errors (reported).
+fn compile_text(
+    text: &str,
+    config: &Path,
+    common: &CommonArgs,
+    resolved: Option<ResolvedConfig>,
+) -> Result<Result<Report, ExitCode>, UsageError> {
     let format = if config
         .extension()
         .is_some_and(|extension| extension == "json")
@@ -284,18 +330,92 @@ fn compile_text(text: &str, config: &Path, common: &CommonArgs) -> Report {
     } else {
         Format::Yaml
     };
+    let mut params = BTreeMap::new();
+    for item in &common.params {
+        let (name, value) = load::parse_param(item).map_err(UsageError)?;
+        params.insert(name, value);
+    }
+    let values = match &common.values {
+        Some(path) => match read_values(path, common)? {
+            Ok(values) => values,
+            Err(failed) => return Ok(Err(failed)),
+        },
+        None => Values::default(),
+    };
+    let service_dir = config.parent().map(|parent| {
+        if parent.as_os_str().is_empty() {
+            PathBuf::from(".")
+        } else {
+            parent.to_path_buf()
+        }
+    });
     let variables = VariableOptions {
         stage: common.stage.clone(),
         region: common.region.clone(),
         options: BTreeMap::new(),
         env: std::env::vars().collect(),
+        service_dir,
+        params,
+        values,
     };
-    compile_source(text, format, &Options { variables })
+    Ok(Ok(compile_source(
+        text,
+        format,
+        &Options {
+            variables,
+            resolved,
+        },
+    )))
 }
 
-/// Writes every diagnostic to stderr; returns whether the run failed.
+/// Reads a `--values` file (a YAML mapping); its errors are reported against it.
+fn read_values(path: &Path, common: &CommonArgs) -> Result<Result<Values, ExitCode>, UsageError> {
+    let name = path.display().to_string();
+    let bytes = load::read::read_bounded(path, msk_compile::MAX_CONFIG_BYTES as u64)
+        .map_err(|error| UsageError(format!("cannot read {name}: {error}")))?;
+    let text = String::from_utf8(bytes)
+        .map_err(|_| UsageError(format!("cannot read {name}: it is not UTF-8 text")))?;
+    match load::parse(&text, Format::Yaml) {
+        Ok(root) => Ok(Ok(Values::from_tree(root))),
+        Err(diagnostics) => {
+            emit_diagnostics(&diagnostics, &[], &name, &text, common);
+            Ok(Err(ExitCode::from(1)))
+        }
+    }
+}
+
+/// Reads the `--resolved` config from a file or, for `-`, stdin (at most the config limit).
+fn read_resolved(path: &Path) -> Result<ResolvedConfig, UsageError> {
+    let limit = msk_compile::MAX_CONFIG_BYTES as u64;
+    let (name, bytes) = if path.as_os_str() == "-" {
+        let mut bytes = Vec::new();
+        std::io::Read::read_to_end(
+            &mut std::io::Read::take(std::io::stdin().lock(), limit + 1),
+            &mut bytes,
+        )
+        .map_err(|error| UsageError(format!("cannot read stdin: {error}")))?;
+        if bytes.len() as u64 > limit {
+            return Err(UsageError(format!(
+                "the resolved config on stdin is larger than {limit} bytes"
+            )));
+        }
+        ("<stdin>".to_owned(), bytes)
+    } else {
+        let name = path.display().to_string();
+        let bytes = load::read::read_bounded(path, limit)
+            .map_err(|error| UsageError(format!("cannot read {name}: {error}")))?;
+        (name, bytes)
+    };
+    let text = String::from_utf8(bytes)
+        .map_err(|_| UsageError(format!("cannot read {name}: it is not UTF-8 text")))?;
+    Ok(ResolvedConfig { name, text })
+}
+
+/// Writes every diagnostic to stderr, each against the file its span is in (the config,
+/// or one of `files`); returns whether the run failed.
 fn emit_diagnostics(
     diagnostics: &[Diagnostic],
+    files: &[SourceText],
     name: &str,
     text: &str,
     common: &CommonArgs,
@@ -319,7 +439,18 @@ fn emit_diagnostics(
         } else {
             ""
         };
-        let _ = writeln!(stderr, "{}{separator}", render(diagnostic, &file, format));
+        let elsewhere = diagnostic
+            .span
+            .and_then(|span| SourceText::locate(files, span));
+        let rendered = match elsewhere {
+            Some((other, span)) => {
+                let mut local = diagnostic.clone();
+                local.span = Some(span);
+                render(&local, &SourceFile::new(&other.name, &other.text), format)
+            }
+            None => render(diagnostic, &file, format),
+        };
+        let _ = writeln!(stderr, "{rendered}{separator}");
     }
     diagnostics
         .iter()

@@ -9,8 +9,9 @@
 //!    `JSON.parse(JSON.stringify(config))`: no NaN/∞ (→ `null`), no `-0`, timestamps as ISO
 //!    strings, JavaScript key order. The root must be a mapping.
 //! 2. [`resolve_variables`]: `${self:…}`, `${sls:stage}`, `${opt:…}`, `${env:…}`,
-//!    `${strToBool(…)}` with fallbacks, resolved in place with Serverless' own algorithm
-//!    ([`vars`], syntax in [`var_syntax`]).
+//!    `${strToBool(…)}`, `${file(…)}`, `${param:…}` with fallbacks, resolved in place with
+//!    Serverless' own algorithm ([`vars`], syntax in [`var_syntax`]); remote sources take
+//!    their values from `--values`. Included files are read with [`read::read_bounded`].
 //!
 //! Every problem is a [`Diagnostic`] with one of the codes below; nothing here panics on any
 //! input, and deep or exponential input is refused with a diagnostic instead of exhausting the
@@ -19,6 +20,7 @@
 mod fast_yaml;
 mod json;
 mod object;
+pub mod read;
 mod scalar;
 mod tags;
 mod var_syntax;
@@ -31,8 +33,9 @@ pub use fast_yaml::{Agreement, check_against_granit};
 pub use scalar::js_number_to_string;
 pub use tags::CLOUDFORMATION_TAGS;
 pub use vars::{
-    MAX_VARIABLE_BYTES, MAX_VARIABLE_NODES, MAX_VARIABLE_SCANS, VariableOptions, resolve_variables,
-    resolve_variables_with_source,
+    MAX_VARIABLE_BYTES, MAX_VARIABLE_NODES, MAX_VARIABLE_SCANS, Values, VariableOptions,
+    parse_param, resolve_variables, resolve_variables_with_files, resolve_variables_with_source,
+    shift_spans,
 };
 pub use yaml::{MAX_ALIAS_BYTES, MAX_ALIAS_NODES};
 
@@ -62,8 +65,12 @@ pub const CONFIG_NOT_AN_OBJECT: &str = "CONFIG_NOT_AN_OBJECT";
 /// A string whose `${…}` cannot be parsed (Serverless: "Variable syntax error").
 pub const VARIABLE_SYNTAX: &str = "VARIABLE_SYNTAX";
 /// A variable with no value and no fallback, from an unknown source, or from a source that
-/// needs AWS or files (`ssm`, `cf`, `s3`, `aws`, `file`, `param`, `sls:instanceId`).
+/// needs AWS (`ssm`, `cf`, `s3`, `aws`, `sls:instanceId`) and has no value in `--values`.
 pub const VARIABLE_UNRESOLVED: &str = "VARIABLE_UNRESOLVED";
+/// A `${file(…)}` that names something msk-compile does not read: a directory, a device,
+/// FIFO or socket, a file over the size budget, or text that is not UTF-8. The span is in the
+/// included file when there is one.
+pub const VARIABLE_FILE: &str = "VARIABLE_FILE";
 /// Variables that refer to each other in a circle, or nest deeper than Serverless allows.
 pub const VARIABLE_CYCLE: &str = "VARIABLE_CYCLE";
 /// A variable whose value cannot be used: `strToBool` of something else than true/false/0/1,
@@ -102,6 +109,10 @@ pub const CODES: &[(&str, &str)] = &[
     ),
     (VARIABLE_SYNTAX, "a `${...}` variable that cannot be parsed"),
     (VARIABLE_UNRESOLVED, "a variable without a value"),
+    (
+        VARIABLE_FILE,
+        "a `${file(...)}` that is a directory, a device, too large or not UTF-8",
+    ),
     (
         VARIABLE_CYCLE,
         "variables that refer to each other in a circle",

@@ -60,19 +60,36 @@ pub const MAX_ALIAS_NODES: usize = 1_000_000;
 pub const MAX_ALIAS_BYTES: usize = 64 << 20;
 
 pub(crate) fn parse_yaml(source: &str) -> Result<Node, Vec<Diagnostic>> {
+    parse_yaml_root(source, false)
+}
+
+/// A YAML document whose root may be anything (an included file: a list, a scalar, or
+/// nothing, which is `null` as in js-yaml).
+pub(crate) fn parse_yaml_value(source: &str) -> Result<Node, Vec<Diagnostic>> {
+    parse_yaml_root(source, true)
+}
+
+fn parse_yaml_root(source: &str, any_root: bool) -> Result<Node, Vec<Diagnostic>> {
     // Whatever the fast path cannot take, and every invalid config, goes through granit-parser
     // from the start, so that all diagnostics and their positions come from one place.
-    if let Ok(root) = Builder::new(source).run(FastPath(source)) {
+    let mut builder = Builder::new(source);
+    builder.any_root = any_root;
+    if let Ok(root) = builder.run(FastPath(source)) {
         return Ok(root);
     }
-    parse_yaml_granit(source)
+    granit_root(source, any_root)
 }
 
 /// [`parse_yaml`] without the fast path: granit-parser's events only.
 pub(crate) fn parse_yaml_granit(source: &str) -> Result<Node, Vec<Diagnostic>> {
+    granit_root(source, false)
+}
+
+fn granit_root(source: &str, any_root: bool) -> Result<Node, Vec<Diagnostic>> {
     let options = granit_parser::options! { emit_comments: false };
     let parser = Parser::new_from_str_with_options(source, options);
     let mut builder = Builder::new(source);
+    builder.any_root = any_root;
     builder.run(parser).map_err(|stop| {
         let diagnostic = match stop {
             Stop::Invalid(diagnostic) => diagnostic,
@@ -245,6 +262,8 @@ struct Builder<'s> {
     merge_work: usize,
     alias_nodes: usize,
     alias_bytes: usize,
+    /// Accept any root (an included file), not only the mapping a config must be.
+    any_root: bool,
 }
 
 fn offset(marker: &granit_parser::Marker) -> usize {
@@ -271,6 +290,7 @@ impl<'s> Builder<'s> {
             merge_work: 0,
             alias_nodes: 0,
             alias_bytes: 0,
+            any_root: false,
         }
     }
 
@@ -312,6 +332,9 @@ impl<'s> Builder<'s> {
     /// After the stream: the root, which must be a mapping.
     fn finish(&mut self) -> Result<Node, Fail> {
         let root = self.root.take();
+        if self.any_root {
+            return Ok(root.unwrap_or_else(|| Node::new(Value::Null, Span::new(0, 0))));
+        }
         match root {
             Some(root) if matches!(root.value, Value::Object(_)) => Ok(root),
             Some(root) => Err(Box::new(
