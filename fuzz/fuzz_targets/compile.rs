@@ -88,7 +88,9 @@ fn options() -> Options {
                 ("ENABLED", "true"),
                 ("EMPTY", ""),
             ]),
+            ..VariableOptions::default()
         },
+        ..Options::default()
     }
 }
 

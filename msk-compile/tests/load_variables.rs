@@ -434,6 +434,7 @@ fn options_and_environment_come_from_the_caller() {
             ("TOPIC".to_owned(), "orders".to_owned()),
             ("EMPTY".to_owned(), String::new()),
         ]),
+        ..VariableOptions::default()
     };
     let source = service(&[
         "t: ${env:TOPIC}",

@@ -1517,6 +1517,14 @@ impl Resolver<'_> {
             });
         };
         let full = lexical_join(&service_dir, &relative);
+        // Serverless names the file by its path within the service directory
+        // (`filePath.slice(serviceDir.length + 1)`); one outside it keeps the path as written
+        // (Serverless' slice cuts such a path at a meaningless place).
+        let relative = full
+            .strip_prefix(lexical_join(&service_dir, ""))
+            .ok()
+            .and_then(|inside| inside.to_str())
+            .map_or(relative.clone(), str::to_owned);
         let content = match self.files.get(&full) {
             Some(content) => content.clone(),
             None => {
