@@ -24,6 +24,7 @@ const CRASH_CODES: &[(&str, &str)] = &[
         msk_compile::load::VARIABLE_UNRESOLVED,
     ),
     ("file-directory-error", msk_compile::load::VARIABLE_FILE),
+    ("file-cycle", msk_compile::load::VARIABLE_CYCLE),
 ];
 
 /// Serverless codes we report under a more specific code of ours.
@@ -165,6 +166,7 @@ extra_cases! {
     extra_file_directory_error => "file-directory-error",
     extra_params_default_stage => "params-default-stage",
     extra_params_missing_error => "params-missing-error",
+    extra_file_cycle => "file-cycle",
 }
 
 fn check_case(dir: &std::path::Path, name: &str) -> Result<(), String> {
