@@ -1,5 +1,5 @@
 //! Serverless v3 variables (`${self:…}`, `${sls:stage}`, `${opt:…}`, `${env:…}`,
-//! `${strToBool(…)}`), resolved in place: a synchronous port of
+//! `${strToBool(…)}`, `${file(…)}`, `${param:…}`), resolved in place: a synchronous port of
 //! `lib/configuration/variables/resolve.js` and its sources from Serverless 3.40.0.
 //!
 //! Contract:
@@ -11,15 +11,23 @@
 //! * Sources: `self` (addresses split at `.`, through mappings, list indices, and `length`;
 //!   the referenced value is resolved first), `opt` (`stage`, `region`, then
 //!   [`VariableOptions::options`]), `env` ([`VariableOptions::env`], not the process
-//!   environment), `sls:stage` (`--stage`, else `provider.stage`, else `dev`), `strToBool`.
-//!   A source that yields nothing falls back to the next one; a literal fallback ends the list.
+//!   environment), `sls:stage` (`--stage`, else `provider.stage`, else `dev`), `strToBool`,
+//!   `file` (`sources/file.js`: YAML with this crate's loader, JSON, other files as text,
+//!   relative to [`VariableOptions::service_dir`], `..` allowed; a missing file is no value;
+//!   read with [`super::read::read_bounded`], every file once, all of them and the config
+//!   within the config limit; spans placed after the config, see [`SourceText`]), `param`
+//!   (`--param`, `params.<stage>`, `params.default`, as the dashboard plugin's
+//!   `resolve-params.js`). A source that yields nothing falls back to the next one; a literal
+//!   fallback ends the list.
 //! * A resolved value is parsed again (up to Serverless' nest limits), so a referenced value
-//!   that holds variables resolves too, and an escaped `\${…}` stays literal only where it was
-//!   written.
-//! * `file`, `ssm`, `cf`, `s3`, `aws`, `param` and `sls:instanceId` need AWS, files or a
-//!   random id: they are `VARIABLE_UNRESOLVED` errors (their fallbacks are not tried, since
-//!   Serverless would only use them if the source answered "no value"). Unknown sources are
-//!   errors too (Serverless: "Unrecognized configuration variable sources").
+//!   (or an included file) that holds variables resolves too, and an escaped `\${…}` stays
+//!   literal only where it was written.
+//! * `ssm`, `cf`, `s3`, `aws`, `sls:instanceId`, plugin sources, Dashboard params and `.js`
+//!   files take their value from [`VariableOptions::values`] (`--values`), by the variable's
+//!   text; without one they are `VARIABLE_UNRESOLVED` errors whose help names `--values` and
+//!   `--resolved` (their fallbacks are not tried, since Serverless would only use them if the
+//!   source answered "no value"). Unknown sources are errors too (Serverless: "Unrecognized
+//!   configuration variable sources").
 //! * Circular references are `VARIABLE_CYCLE` errors with Serverless' messages; recursion is
 //!   bounded, so nothing here can hang or overflow the stack.
 //! * Work is bounded too (`VARIABLE_TOO_COMPLEX`): a `${self:…}` value is copied where it is
@@ -406,6 +414,10 @@ struct Eventual {
     help: String,
 }
 
+/// Why an included file gives no content: the code, the message (Serverless' words where it
+/// has them), and the place in the file when there is one.
+type FileError = (&'static str, String, Option<Span>);
+
 /// A file `${file(…)}` read, parsed once however often it is referenced.
 #[derive(Debug, Clone)]
 enum FileContent {
@@ -442,7 +454,7 @@ struct Resolver<'a> {
     options: &'a VariableOptions,
     /// What `${file(…)}` read, by absolute path; an error is kept to be reported for each
     /// reference.
-    files: HashMap<std::path::PathBuf, Result<FileContent, (&'static str, String, Option<Span>)>>,
+    files: HashMap<std::path::PathBuf, Result<FileContent, FileError>>,
     /// The texts of the files read, each placed after the config and the files before it.
     included: Vec<SourceText>,
     /// Where the next included file's spans start.
@@ -1608,7 +1620,7 @@ impl Resolver<'_> {
         &mut self,
         full: &std::path::Path,
         relative: &str,
-    ) -> Result<FileContent, (&'static str, String, Option<Span>)> {
+    ) -> Result<FileContent, FileError> {
         let extension = full
             .extension()
             .and_then(|extension| extension.to_str())
