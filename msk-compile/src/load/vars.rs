@@ -1573,7 +1573,7 @@ impl Resolver<'_> {
                 self.detail = Some(ErrorDetail {
                     span: None,
                     help: Some(format!(
-                        "give the value in a values file (`--values values.yml` with the line `{key}: <value>`), or let Serverless resolve the config and compile its output: `serverless print --format json > resolved.json`, then `msk-compile compile --resolved resolved.json`"
+                        "give the value in a values file (`--values values.yml` with the line `{key}: <value>`), or let Serverless resolve the config and compile its output: `serverless print --format json > resolved.json`, then `msk-compile compile serverless.yml --resolved resolved.json`"
                     )),
                 });
                 return Err(Fail::Source {
@@ -1590,13 +1590,25 @@ impl Resolver<'_> {
             Some(address) => address.split('.').map(str::to_owned).collect(),
         };
         let Some(value) = js_walk(&content, &keys).filter(|value| !value.is_null()) else {
-            self.eventual = Some(Eventual {
-                message: None,
-                help: format!(
+            let help = if keys.is_empty() {
+                format!(
+                    "`{shown}` is empty (or holds only `null`); give it content, or add a fallback: `${{file({relative}), 'default'}}`"
+                )
+            } else if content.as_str().is_some() {
+                format!(
+                    "`{shown}` is read as text (Serverless 3 parses only .yml, .yaml, .json and .tfstate files, and runs .js files), so it has no key `{}`",
+                    address.as_deref().unwrap_or_default()
+                )
+            } else {
+                format!(
                     "`{shown}` has no value at `{}`; add it there, or add a fallback: `${{file({relative}):{}, 'default'}}`",
                     address.as_deref().unwrap_or_default(),
                     address.as_deref().unwrap_or_default()
-                ),
+                )
+            };
+            self.eventual = Some(Eventual {
+                message: None,
+                help,
             });
             return Ok(Node::new(Value::Null, Span::default()));
         };
@@ -2093,7 +2105,7 @@ fn variable_key(kind: &str, params: Option<&[Meta]>, address: Option<&Value>) ->
 /// How to give the value of a variable msk-compile cannot resolve itself.
 fn remote_help(key: &str) -> String {
     format!(
-        "give its value in a values file: `--values values.yml` with the line `{key}: <value>` (for a few values); or, where Serverless can reach AWS, compile the config it resolved: `serverless print --format json > resolved.json`, then `msk-compile compile --resolved resolved.json`"
+        "give its value in a values file: `--values values.yml` with the line `{key}: <value>` (for a few values); or, where Serverless can reach AWS, compile the config it resolved: `serverless print --format json > resolved.json`, then `msk-compile compile serverless.yml --resolved resolved.json`"
     )
 }
 
