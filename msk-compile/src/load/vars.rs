@@ -1154,12 +1154,13 @@ impl Resolver<'_> {
                 }
                 Source::Literal(_) => None,
             };
-            let kind: &str = match (known, &*source) {
-                (Some(kind), _) => kind,
+            // Borrowed for the known sources: most variables, and no allocation each.
+            let kind: Cow<'static, str> = match (known, &*source) {
+                (Some(kind), _) => Cow::Borrowed(*kind),
                 // An unknown (plugin) source may have a value in `--values`; it is left
                 // unresolved otherwise, as Serverless does.
                 (None, Source::Typed { kind, .. }) if !self.options.values.is_empty() => {
-                    kind.as_str()
+                    Cow::Owned(kind.clone())
                 }
                 // Unknown source (or a literal first): left unresolved, as Serverless does.
                 _ => {
@@ -1167,7 +1168,6 @@ impl Resolver<'_> {
                     break;
                 }
             };
-            let kind = kind.to_owned();
             self.eventual = None;
             match self.resolve_variable_source(path, source) {
                 Err(Fail::Missing) => {
@@ -1248,8 +1248,7 @@ impl Resolver<'_> {
             .and_then(|params| params.first())
             .map(|param| &param.value.value);
         let address = address.as_ref().map(|address| &address.value.value);
-        let key = variable_key(kind, params.as_deref(), address);
-        match self.resolve_source(path, kind, first_param, address, &key) {
+        match self.resolve_source(path, kind, first_param, address, params.as_deref()) {
             Ok(value) => Ok(json_normalize(value)),
             Err(Fail::Source { code, message }) => {
                 Err(Fail::Error(self.property_error(code, path, &message)))
@@ -1333,13 +1332,15 @@ impl Resolver<'_> {
         kind: &str,
         first_param: Option<&Value>,
         address: Option<&Value>,
-        key: &str,
+        params: Option<&[Meta]>,
     ) -> Result<Node, Fail> {
         let invalid = |message: String| Fail::Source {
             code: VARIABLE_INVALID,
             message,
         };
         let null = Node::new(Value::Null, Span::default());
+        // The variable's text for `--values`, built only by the sources that look there.
+        let key = || variable_key(kind, params, address);
         // `ensureString(address)`: numbers and booleans coerce, objects are errors.
         let address_text = |source: &str| -> Result<Option<String>, Fail> {
             match address {
@@ -1374,7 +1375,7 @@ impl Resolver<'_> {
             },
             "sls" => match address_text("sls")?.as_deref() {
                 None | Some("") => Err(invalid("Missing address argument in variable \"sls\" source".to_owned())),
-                Some("instanceId") => self.remote_value(key, "\"sls:instanceId\" is a random id Serverless creates on each run; msk-compile cannot reproduce it"),
+                Some("instanceId") => self.remote_value(&key(), "\"sls:instanceId\" is a random id Serverless creates on each run; msk-compile cannot reproduce it"),
                 Some("stage") => self.stage(path),
                 Some(other) => Err(invalid(format!("Unsupported \"{other}\" address argument in variable \"sls\" source"))),
             },
@@ -1394,15 +1395,15 @@ impl Resolver<'_> {
                     ))),
                 }
             }
-            "file" => self.file_source(path, first_param, address, key),
-            "param" => self.param_source(path, address_text("param")?, key),
+            "file" => self.file_source(path, first_param, address, &key()),
+            "param" => self.param_source(path, address_text("param")?, &key()),
             "ssm" | "cf" | "s3" | "aws" => self.remote_value(
-                key,
+                &key(),
                 &format!("\"{kind}\" variables ask AWS, which msk-compile does not call"),
             ),
             // A plugin's source: its value from `--values`, or left unresolved (reported
             // as an unrecognized source, as Serverless does without the plugin).
-            _ => match self.options.values.get(key, Span::default()) {
+            _ => match self.options.values.get(&key(), Span::default()) {
                 Some(value) => Ok(value),
                 None => Err(Fail::Missing),
             },
