@@ -9,7 +9,7 @@ use std::process::ExitCode;
 
 use clap::{Parser, Subcommand, ValueEnum};
 
-use msk_compile::render::{MessageFormat, SourceFile, render};
+use msk_compile::render::{MessageFormat, SourceFile, render_located};
 use msk_compile::{
     Diagnostic, Format, Options, Report, ResolvedConfig, SourceText, Values, VariableOptions,
     codes, compile_source, json, load, schema, template,
@@ -439,17 +439,7 @@ fn emit_diagnostics(
         } else {
             ""
         };
-        let elsewhere = diagnostic
-            .span
-            .and_then(|span| SourceText::locate(files, span));
-        let rendered = match elsewhere {
-            Some((other, span)) => {
-                let mut local = diagnostic.clone();
-                local.span = Some(span);
-                render(&local, &SourceFile::new(&other.name, &other.text), format)
-            }
-            None => render(diagnostic, &file, format),
-        };
+        let rendered = render_located(diagnostic, &file, files, format);
         let _ = writeln!(stderr, "{rendered}{separator}");
     }
     diagnostics

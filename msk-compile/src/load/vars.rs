@@ -1530,6 +1530,11 @@ impl Resolver<'_> {
             });
         };
         let full = lexical_join(&service_dir, &relative);
+        // For help lines: the variable as it was written, with a fallback added.
+        let with_fallback = match &address {
+            Some(address) => format!("${{file({relative}):{address}, 'default'}}"),
+            None => format!("${{file({relative}), 'default'}}"),
+        };
         // Serverless names the file by its path within the service directory
         // (`filePath.slice(serviceDir.length + 1)`); one outside it keeps the path as written
         // (Serverless' slice cuts such a path at a meaningless place).
@@ -1562,7 +1567,7 @@ impl Resolver<'_> {
                 self.eventual = Some(Eventual {
                     message: None,
                     help: format!(
-                        "there is no file `{shown}` (`{relative}` from the service directory); create it, fix the path, or add a fallback: `${{file({relative}), 'default'}}`"
+                        "there is no file `{relative}` (paths are relative to the service directory, where serverless.yml is); create it, fix the path, or add a fallback: `{with_fallback}`"
                     ),
                 });
                 return Ok(Node::new(Value::Null, Span::default()));
@@ -1591,20 +1596,18 @@ impl Resolver<'_> {
             Some(address) => address.split('.').map(str::to_owned).collect(),
         };
         let Some(value) = js_walk(&content, &keys).filter(|value| !value.is_null()) else {
+            let address = address.as_deref().unwrap_or_default();
             let help = if keys.is_empty() {
                 format!(
-                    "`{shown}` is empty (or holds only `null`); give it content, or add a fallback: `${{file({relative}), 'default'}}`"
+                    "`{shown}` is empty (or holds only `null`); give it content, or add a fallback: `{with_fallback}`"
                 )
             } else if content.as_str().is_some() {
                 format!(
-                    "`{shown}` is read as text (Serverless 3 parses only .yml, .yaml, .json and .tfstate files, and runs .js files), so it has no key `{}`",
-                    address.as_deref().unwrap_or_default()
+                    "`{shown}` is read as text (Serverless 3 parses only .yml, .yaml, .json and .tfstate files, and runs .js files), so it has no key `{address}`"
                 )
             } else {
                 format!(
-                    "`{shown}` has no value at `{}`; add it there, or add a fallback: `${{file({relative}):{}, 'default'}}`",
-                    address.as_deref().unwrap_or_default(),
-                    address.as_deref().unwrap_or_default()
+                    "`{shown}` has no value at `{address}`; add it there, or add a fallback: `{with_fallback}`"
                 )
             };
             self.eventual = Some(Eventual {
