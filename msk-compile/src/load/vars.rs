@@ -119,20 +119,7 @@ impl Values {
     /// written: the values file is not among the sources diagnostics point into).
     fn get(&self, key: &str, span: Span) -> Option<Node> {
         let mut value = self.0.get(key)?.clone();
-        let mut pending = vec![&mut value];
-        while let Some(node) = pending.pop() {
-            node.span = span;
-            match &mut node.value {
-                Value::Array(items) => pending.extend(items.iter_mut()),
-                Value::Object(entries) => {
-                    for entry in entries.iter_mut() {
-                        entry.key_span = span;
-                        pending.push(&mut entry.value);
-                    }
-                }
-                _ => {}
-            }
-        }
+        map_spans(&mut value, |_| span);
         Some(value)
     }
 }
@@ -1617,16 +1604,8 @@ impl Resolver<'_> {
             return Ok(Node::new(Value::Null, Span::default()));
         };
         // Counted like a `${self:…}` copy: a file referenced a million times is a bomb too.
-        let (nodes, bytes) = value.size_within(
-            MAX_VARIABLE_NODES.saturating_sub(self.copied_nodes),
-            MAX_VARIABLE_BYTES.saturating_sub(self.copied_bytes),
-        );
-        self.copied_nodes = self.copied_nodes.saturating_add(nodes);
-        self.copied_bytes = self.copied_bytes.saturating_add(bytes);
-        if self.copied_nodes > MAX_VARIABLE_NODES || self.copied_bytes > MAX_VARIABLE_BYTES {
-            return Err(self.too_complex(path, format!(
-                "`${{self:…}}` and `${{file(…)}}` references copy more than {MAX_VARIABLE_NODES} nodes or {MAX_VARIABLE_BYTES} bytes"
-            )));
+        if !within_copy_budget(&mut self.copied_nodes, &mut self.copied_bytes, &value) {
+            return Err(self.too_complex(path, copy_budget_exceeded()));
         }
         Ok(value.into_owned())
     }
@@ -1861,16 +1840,8 @@ impl Resolver<'_> {
             return Ok(None);
         };
         // Counted before copying, so that a bomb stops before it takes the memory.
-        let (nodes, bytes) = value.size_within(
-            MAX_VARIABLE_NODES.saturating_sub(self.copied_nodes),
-            MAX_VARIABLE_BYTES.saturating_sub(self.copied_bytes),
-        );
-        self.copied_nodes = self.copied_nodes.saturating_add(nodes);
-        self.copied_bytes = self.copied_bytes.saturating_add(bytes);
-        if self.copied_nodes > MAX_VARIABLE_NODES || self.copied_bytes > MAX_VARIABLE_BYTES {
-            return Err(self.too_complex(dependent, format!(
-                "`${{self:…}}` references copy more than {MAX_VARIABLE_NODES} nodes or {MAX_VARIABLE_BYTES} bytes"
-            )));
+        if !within_copy_budget(&mut self.copied_nodes, &mut self.copied_bytes, &value) {
+            return Err(self.too_complex(dependent, copy_budget_exceeded()));
         }
         Ok(Some(value.into_owned()))
     }
@@ -2087,6 +2058,25 @@ fn narrow(source: Option<&str>, span: Span, needle: Option<&str>) -> Span {
     }
 }
 
+/// Adds the size of `value`, about to be copied where a `${self:…}` or `${file(…)}` is, to
+/// what such references copied so far (counted up to just past the budget, so a huge value
+/// costs no more than what is left); `false` once the total is over the budget.
+fn within_copy_budget(copied_nodes: &mut usize, copied_bytes: &mut usize, value: &Node) -> bool {
+    let (nodes, bytes) = value.size_within(
+        MAX_VARIABLE_NODES.saturating_sub(*copied_nodes),
+        MAX_VARIABLE_BYTES.saturating_sub(*copied_bytes),
+    );
+    *copied_nodes = copied_nodes.saturating_add(nodes);
+    *copied_bytes = copied_bytes.saturating_add(bytes);
+    *copied_nodes <= MAX_VARIABLE_NODES && *copied_bytes <= MAX_VARIABLE_BYTES
+}
+
+fn copy_budget_exceeded() -> String {
+    format!(
+        "`${{self:…}}` and `${{file(…)}}` references copy more than {MAX_VARIABLE_NODES} nodes or {MAX_VARIABLE_BYTES} bytes"
+    )
+}
+
 /// The text of a variable as a `--values` key: `kind(param,…):address`.
 fn variable_key(kind: &str, params: Option<&[Meta]>, address: Option<&Value>) -> String {
     let mut key = kind.to_owned();
@@ -2146,15 +2136,19 @@ fn lexical_join(base: &std::path::Path, relative: &str) -> std::path::PathBuf {
 
 /// Moves every span of an included file's tree to the file's place after the config.
 pub fn shift_spans(node: &mut Node, base: usize) {
+    map_spans(node, |span| Span::new(span.start + base, span.end + base));
+}
+
+/// Replaces every span of a tree (nodes and keys) by `change(span)`, without recursion.
+fn map_spans(node: &mut Node, change: impl Fn(Span) -> Span) {
     let mut pending = vec![node];
     while let Some(node) = pending.pop() {
-        node.span = Span::new(node.span.start + base, node.span.end + base);
+        node.span = change(node.span);
         match &mut node.value {
             Value::Array(items) => pending.extend(items.iter_mut()),
             Value::Object(entries) => {
                 for entry in entries.iter_mut() {
-                    entry.key_span =
-                        Span::new(entry.key_span.start + base, entry.key_span.end + base);
+                    entry.key_span = change(entry.key_span);
                     pending.push(&mut entry.value);
                 }
             }
