@@ -69,10 +69,7 @@ impl Report {
     }
 }
 
-/// The largest config accepted (32 MiB): far beyond any real service (a generated one with
-/// 5000 functions × 10 msk events is about a third of it), small enough that a hostile
-/// file is refused before any work.
-pub const MAX_CONFIG_BYTES: usize = 32 * 1024 * 1024;
+pub use load::MAX_CONFIG_BYTES;
 
 /// The diagnostic for a config over [`MAX_CONFIG_BYTES`].
 pub fn too_large(size: u64) -> Diagnostic {

@@ -127,6 +127,11 @@ pub const CODES: &[(&str, &str)] = &[
     ),
 ];
 
+/// The largest config accepted (32 MiB): far beyond any real service (a generated one with
+/// 5000 functions × 10 msk events is about a third of it), small enough that a hostile
+/// file is refused before any work. The files `${file(…)}` includes count towards it too.
+pub const MAX_CONFIG_BYTES: usize = 32 * 1024 * 1024;
+
 /// The syntax of the config file.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub enum Format {

@@ -328,7 +328,7 @@ fn resolve_here(
         files: HashMap::default(),
         included: Vec::new(),
         next_base: config_bytes + 1,
-        file_budget: crate::MAX_CONFIG_BYTES.saturating_sub(config_bytes),
+        file_budget: super::MAX_CONFIG_BYTES.saturating_sub(config_bytes),
         eventual: None,
         detail: None,
         metas: IndexMap::default(),
@@ -1651,7 +1651,7 @@ impl Resolver<'_> {
             Err(super::read::ReadError::TooLarge(size)) => {
                 return Err(unreadable(format!(
                     "it holds {size} bytes or more; the config and the files it includes may hold {} bytes in all",
-                    crate::MAX_CONFIG_BYTES
+                    super::MAX_CONFIG_BYTES
                 )));
             }
             Err(super::read::ReadError::Io(error)) => return Err(unreadable(error.to_string())),
