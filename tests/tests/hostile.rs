@@ -7,18 +7,19 @@
 
 use std::time::{Duration, Instant};
 
+use msk_compile::Code;
 use msk_tests::compile_yaml;
 
 /// A ceiling that only catches hangs; the real figures come from the measuring script.
 const CEILING: Duration = Duration::from_secs(20);
 
-fn assert_refused(source: &str, code: &str) {
+fn assert_refused(source: &str, code: Code) {
     let started = Instant::now();
     let report = compile_yaml(source);
     let elapsed = started.elapsed();
     assert!(elapsed < CEILING, "took {elapsed:?}");
     assert!(report.compiled.is_none());
-    let codes: Vec<&str> = report
+    let codes: Vec<Code> = report
         .diagnostics
         .iter()
         .map(|diagnostic| diagnostic.code)
@@ -51,7 +52,7 @@ pub fn billion_laughs() -> String {
 
 #[test]
 fn alias_bomb() {
-    assert_refused(&billion_laughs(), msk_compile::load::YAML_TOO_COMPLEX);
+    assert_refused(&billion_laughs(), Code::YamlTooComplex);
 }
 
 #[test]
@@ -63,7 +64,7 @@ fn deeply_nested_sequences() {
             "[".repeat(depth),
             "]".repeat(depth)
         ),
-        msk_compile::load::YAML_TOO_COMPLEX,
+        Code::YamlTooComplex,
     );
 }
 
@@ -76,7 +77,7 @@ fn deeply_nested_mappings() {
             "{a: ".repeat(depth),
             "}".repeat(depth)
         ),
-        msk_compile::load::YAML_TOO_COMPLEX,
+        Code::YamlTooComplex,
     );
 }
 
@@ -88,7 +89,7 @@ fn deeply_nested_block_mappings() {
         text.push_str(&" ".repeat(2 * level + 2));
         text.push_str("a:\n");
     }
-    assert_refused(&text, msk_compile::load::YAML_TOO_COMPLEX);
+    assert_refused(&text, Code::YamlTooComplex);
 }
 
 #[test]
@@ -98,7 +99,7 @@ fn fifty_megabytes() {
     while text.len() < 50 * 1024 * 1024 {
         text.push_str(&line);
     }
-    assert_refused(&text, msk_compile::codes::TOO_LARGE);
+    assert_refused(&text, Code::ConfigTooLarge);
 }
 
 #[test]
@@ -106,7 +107,7 @@ fn hundred_thousand_character_key() {
     // YAML limits implicit keys to 1024 characters; js-yaml and our parser refuse longer ones.
     assert_refused(
         &format!("service: s\n{}: 1\n", "k".repeat(100_000)),
-        msk_compile::load::YAML_SYNTAX,
+        Code::YamlSyntax,
     );
 }
 
@@ -116,7 +117,7 @@ fn hundred_thousand_character_key_in_an_msk_event() {
         "service: s\nfunctions:\n  f:\n    handler: h\n    events:\n      - msk:\n          arn: arn:aws:kafka:us-east-1:1:cluster/c/1\n          topic: t\n          {}: 1\n",
         "k".repeat(100_000)
     );
-    assert_refused(&text, msk_compile::load::YAML_SYNTAX);
+    assert_refused(&text, Code::YamlSyntax);
 }
 
 #[test]
@@ -131,7 +132,7 @@ fn quoted_long_key_is_fine_but_unknown() {
     let unknown = report
         .diagnostics
         .iter()
-        .find(|diagnostic| diagnostic.code == msk_compile::codes::SCHEMA)
+        .find(|diagnostic| diagnostic.code == Code::Schema)
         .expect("an unknown-key diagnostic");
     assert!(
         unknown
@@ -168,7 +169,7 @@ fn service_with(name: &str, custom: &str, files: &[(&str, &[u8])]) -> std::path:
 
 /// Compiles the service in `dir`; the error with `code` must be there, every diagnostic
 /// located, and the one with `code` in `in_file` (a file of the service) when given.
-fn assert_include_refused(dir: &std::path::Path, code: &str, in_file: Option<&str>) {
+fn assert_include_refused(dir: &std::path::Path, code: Code, in_file: Option<&str>) {
     let started = Instant::now();
     let report = msk_tests::compile_config(dir);
     let elapsed = started.elapsed();
@@ -206,26 +207,26 @@ fn include_cycle() {
         &[("a.yml", b"again: ${file(./a.yml)}\n")],
     );
     // Reported where the circle closes: the variable in a.yml.
-    assert_include_refused(&dir, msk_compile::load::VARIABLE_CYCLE, Some("a.yml"));
+    assert_include_refused(&dir, Code::VariableCycle, Some("a.yml"));
 }
 
 #[test]
 fn include_of_a_directory() {
     let dir = service_with("dir", "${file(./config.yml)}", &[("config.yml/x", b"")]);
-    assert_include_refused(&dir, msk_compile::load::VARIABLE_FILE, None);
+    assert_include_refused(&dir, Code::VariableFile, None);
 }
 
 #[cfg(unix)]
 #[test]
 fn include_of_dev_zero() {
     let dir = service_with("zero", "${file(/dev/zero)}", &[]);
-    assert_include_refused(&dir, msk_compile::load::VARIABLE_FILE, None);
+    assert_include_refused(&dir, Code::VariableFile, None);
     let dir = service_with(
         "zero-yml",
         "${file(../../../../../../../../dev/zero):a}",
         &[],
     );
-    assert_include_refused(&dir, msk_compile::load::VARIABLE_FILE, None);
+    assert_include_refused(&dir, Code::VariableFile, None);
 }
 
 #[test]
@@ -236,7 +237,7 @@ fn include_of_fifty_megabytes() {
         text.push_str(&line);
     }
     let dir = service_with("big", "${file(./big.yml)}", &[("big.yml", text.as_bytes())]);
-    assert_include_refused(&dir, msk_compile::load::VARIABLE_FILE, None);
+    assert_include_refused(&dir, Code::VariableFile, None);
 }
 
 #[test]
@@ -252,7 +253,7 @@ fn includes_share_one_budget() {
             ("c.yml", text.as_bytes()),
         ],
     );
-    assert_include_refused(&dir, msk_compile::load::VARIABLE_FILE, None);
+    assert_include_refused(&dir, Code::VariableFile, None);
 }
 
 #[test]
@@ -262,7 +263,7 @@ fn include_with_invalid_utf8() {
         "${file(./latin1.yml)}",
         &[("latin1.yml", b"topic: caf\xe9\n")],
     );
-    assert_include_refused(&dir, msk_compile::load::VARIABLE_FILE, Some("latin1.yml"));
+    assert_include_refused(&dir, Code::VariableFile, Some("latin1.yml"));
 }
 
 #[test]
@@ -273,5 +274,5 @@ fn include_with_an_alias_bomb() {
         "${file(./bomb.yml)}",
         &[("bomb.yml", bomb.as_bytes())],
     );
-    assert_include_refused(&dir, msk_compile::load::YAML_TOO_COMPLEX, Some("bomb.yml"));
+    assert_include_refused(&dir, Code::YamlTooComplex, Some("bomb.yml"));
 }

@@ -30,7 +30,7 @@
 //!   configuration variable sources").
 //! * Circular references are `VARIABLE_CYCLE` errors with Serverless' messages; recursion is
 //!   bounded, so nothing here can hang or overflow the stack.
-//! * Work is bounded too (`VARIABLE_TOO_COMPLEX`): a `${self:…}` value is copied where it is
+//! * Work is bounded too (`Code::VariableTooComplex`): a `${self:…}` value is copied where it is
 //!   used, so references to references can expand exponentially like YAML aliases; all the
 //!   copies together may not exceed [`MAX_VARIABLE_NODES`] nodes or [`MAX_VARIABLE_BYTES`]
 //!   bytes, and the lookups of a referenced mapping's unresolved properties at most
@@ -55,13 +55,10 @@ type HashSet<T> = std::collections::HashSet<T, FixedHash>;
 type IndexMap<K, V> = indexmap::IndexMap<K, V, FixedHash>;
 type IndexSet<T> = indexmap::IndexSet<T, FixedHash>;
 
-use super::scalar::{is_array_index, js_number_to_string, js_trim, number_value};
+use super::scalar::number_value;
 use super::var_syntax::{self, ErrId, Meta, Source, VarState, Variable};
-use super::{
-    VARIABLE_CYCLE, VARIABLE_FILE, VARIABLE_INVALID, VARIABLE_SYNTAX, VARIABLE_TOO_COMPLEX,
-    VARIABLE_UNRESOLVED,
-};
-use crate::diag::{Diagnostic, SourceText};
+use crate::diag::{Code, Diagnostic, SourceText};
+use crate::js::{self, is_array_index};
 use crate::tree::{Entry, Node, Span, Value};
 
 /// What Serverless takes from its command line, environment and service directory for
@@ -309,7 +306,7 @@ fn resolve(
         // The thread replies to every job, even one that panicked; this cannot happen.
         Err(_) => (
             vec![Diagnostic::error(
-                crate::codes::INTERNAL,
+                Code::Internal,
                 "the variable resolver stopped without an answer",
             )],
             Vec::new(),
@@ -375,7 +372,7 @@ struct PropMeta {
 
 #[derive(Debug)]
 struct VarError {
-    code: &'static str,
+    code: Code,
     message: String,
     path: String,
     /// The `${…}` text being resolved when the error happened.
@@ -403,7 +400,7 @@ struct Eventual {
 
 /// Why an included file gives no content: the code, the message (Serverless' words where it
 /// has them), and the place in the file when there is one.
-type FileError = (&'static str, String, Option<Span>);
+type FileError = (Code, String, Option<Span>);
 
 /// A file `${file(…)}` read, parsed once however often it is referenced.
 #[derive(Debug, Clone)]
@@ -424,7 +421,7 @@ enum Fail {
     /// A recorded error.
     Error(ErrId),
     /// A source's own error, not yet prefixed with "Cannot resolve variable at …".
-    Source { code: &'static str, message: String },
+    Source { code: Code, message: String },
 }
 
 /// One string found by `parseEntries`.
@@ -563,7 +560,7 @@ fn coerce_string(value: &Value) -> Option<String> {
     match value {
         Value::Null | Value::Object(_) => None,
         Value::Bool(flag) => Some(flag.to_string()),
-        Value::Number(number) => Some(js_number_to_string(*number)),
+        Value::Number(number) => Some(js::number_to_string(*number)),
         Value::String(text) => Some(text.clone()),
         Value::Array(items) => Some(join_array(items)),
     }
@@ -599,10 +596,6 @@ fn short_string(value: &Value) -> String {
         .replace('\r', "\\r")
         .replace('\u{2028}', "\\u2028")
         .replace('\u{2029}', "\\u2029")
-}
-
-fn is_truthy(value: &Value) -> bool {
-    Node::new(value.clone(), Span::default()).is_truthy()
 }
 
 /// JavaScript `value[key]` on config data (`undefined` is `None`).
@@ -773,7 +766,7 @@ impl Resolver<'_> {
             Ok(variables) => Meta::new(Value::String(found.value), Some(variables)),
             Err(error) => {
                 let id = self.push_error(
-                    VARIABLE_SYNTAX,
+                    Code::VariableSyntax,
                     format!(
                         "Variable syntax error at \"{}\": {}",
                         humanize(&path),
@@ -820,7 +813,7 @@ impl Resolver<'_> {
         }
     }
 
-    fn push_error(&mut self, code: &'static str, message: String, path: &str) -> ErrId {
+    fn push_error(&mut self, code: Code, message: String, path: &str) -> ErrId {
         self.progress += 1;
         let detail = self.detail.take().unwrap_or_default();
         self.errors.push(VarError {
@@ -835,7 +828,7 @@ impl Resolver<'_> {
     }
 
     /// An error of the property at `path` (`Cannot resolve variable at "<path>": …`).
-    fn property_error(&mut self, code: &'static str, path: &str, detail: &str) -> ErrId {
+    fn property_error(&mut self, code: Code, path: &str, detail: &str) -> ErrId {
         self.push_error(
             code,
             format!(
@@ -869,7 +862,7 @@ impl Resolver<'_> {
         }
         if property.in_progress {
             return Err(Fail::Source {
-                code: VARIABLE_CYCLE,
+                code: Code::VariableCycle,
                 message: format!(
                     "Circular reference: \"{}\" is already being resolved",
                     humanize(path)
@@ -878,7 +871,7 @@ impl Resolver<'_> {
         }
         if self.depth >= MAX_RESOLUTION_DEPTH {
             return Err(Fail::Source {
-                code: VARIABLE_CYCLE,
+                code: Code::VariableCycle,
                 message: format!(
                     "Excessive variable dependency depth (more than {MAX_RESOLUTION_DEPTH} nested references)"
                 ),
@@ -949,7 +942,7 @@ impl Resolver<'_> {
                     match parsed {
                         Err(error) => {
                             let id = self.property_error(
-                                VARIABLE_SYNTAX,
+                                Code::VariableSyntax,
                                 path,
                                 &format!("Approached variable syntax error in resolved value \"{text}\": {}", error.message),
                             );
@@ -976,7 +969,7 @@ impl Resolver<'_> {
                 let depth = self.nest_depth.get(path).copied().unwrap_or(0) + 1;
                 if depth > PROPERTY_NEST_LIMIT {
                     let id = self.property_error(
-                        VARIABLE_CYCLE,
+                        Code::VariableCycle,
                         path,
                         "Excessive property variables nest depth",
                     );
@@ -1083,7 +1076,7 @@ impl Resolver<'_> {
                     );
                 }
                 let id = self.property_error(
-                    VARIABLE_INVALID,
+                    Code::VariableInvalid,
                     path,
                     "String value consist of variable which resolve with non-string value",
                 );
@@ -1126,7 +1119,7 @@ impl Resolver<'_> {
         let mut index = 0;
         if self.depth >= MAX_RESOLUTION_DEPTH {
             let id = self.property_error(
-                VARIABLE_CYCLE,
+                Code::VariableCycle,
                 path,
                 &format!("Excessive variable nesting (more than {MAX_RESOLUTION_DEPTH} levels)"),
             );
@@ -1187,7 +1180,7 @@ impl Resolver<'_> {
                     self.detail = Some(ErrorDetail { span: None, help });
                     let message =
                         message.unwrap_or_else(|| format!("Value not found at \"{kind}\" source"));
-                    let id = self.property_error(VARIABLE_UNRESOLVED, path, &message);
+                    let id = self.property_error(Code::VariableUnresolved, path, &message);
                     variable.state = VarState::Failed(id);
                     break;
                 }
@@ -1259,7 +1252,7 @@ impl Resolver<'_> {
         }
         if nest == 0 {
             return Err(Fail::Error(self.property_error(
-                VARIABLE_CYCLE,
+                Code::VariableCycle,
                 path,
                 "Excessive variables nest depth",
             )));
@@ -1275,7 +1268,7 @@ impl Resolver<'_> {
                     Ok(Some(variables)) => variables,
                     Err(error) => {
                         let id = self.property_error(
-                            VARIABLE_SYNTAX,
+                            Code::VariableSyntax,
                             path,
                             &format!(
                                 "Approached variable syntax error in resolved value \"{text}\": {}",
@@ -1296,7 +1289,8 @@ impl Resolver<'_> {
                     let mut inner = match found.parsed {
                         Ok(variables) => Meta::new(Value::String(found.value), Some(variables)),
                         Err(error) => {
-                            let id = self.property_error(VARIABLE_SYNTAX, path, &error.message);
+                            let id =
+                                self.property_error(Code::VariableSyntax, path, &error.message);
                             return Err(Fail::Error(id));
                         }
                     };
@@ -1322,7 +1316,7 @@ impl Resolver<'_> {
         params: Option<&[Meta]>,
     ) -> Result<Node, Fail> {
         let invalid = |message: String| Fail::Source {
-            code: VARIABLE_INVALID,
+            code: Code::VariableInvalid,
             message,
         };
         let null = Node::new(Value::Null, Span::default());
@@ -1373,7 +1367,7 @@ impl Resolver<'_> {
                 let Some(text) = coerce_string(input) else {
                     return Err(invalid(format!("Non-string \"strToBool\" input:. Received: {}", short_string(input))));
                 };
-                match js_trim(&text).to_lowercase().as_str() {
+                match js::trim(&text).to_lowercase().as_str() {
                     "true" | "1" => Ok(Node::new(Value::Bool(true), Span::default())),
                     "false" | "0" => Ok(Node::new(Value::Bool(false), Span::default())),
                     _ => Err(invalid(format!(
@@ -1410,7 +1404,7 @@ impl Resolver<'_> {
         }
         let keys = ["provider".to_owned(), "stage".to_owned()];
         match self.resolve_dependent_property(path, &keys)? {
-            Some(stage) if is_truthy(&stage.value) => Ok(stage),
+            Some(stage) if js::is_truthy(&stage.value) => Ok(stage),
             _ => Ok(Node::new(Value::String("dev".to_owned()), Span::default())),
         }
     }
@@ -1426,7 +1420,7 @@ impl Resolver<'_> {
             help: Some(remote_help(key)),
         });
         Err(Fail::Source {
-            code: VARIABLE_UNRESOLVED,
+            code: Code::VariableUnresolved,
             message: why.to_owned(),
         })
     }
@@ -1436,7 +1430,7 @@ impl Resolver<'_> {
     fn param_source(&mut self, path: &str, name: Option<String>, key: &str) -> Result<Node, Fail> {
         let Some(name) = name.filter(|name| !name.is_empty()) else {
             return Err(Fail::Source {
-                code: VARIABLE_INVALID,
+                code: Code::VariableInvalid,
                 message: "Missing address argument in variable \"param\" source".to_owned(),
             });
         };
@@ -1478,12 +1472,12 @@ impl Resolver<'_> {
         key: &str,
     ) -> Result<Node, Fail> {
         let invalid = |message: String| Fail::Source {
-            code: VARIABLE_INVALID,
+            code: Code::VariableInvalid,
             message,
         };
         let relative = match first_param {
             None => None,
-            Some(value) if !is_truthy(value) => None,
+            Some(value) if !js::is_truthy(value) => None,
             Some(value) => Some(coerce_string(value).ok_or_else(|| {
                 invalid(format!(
                     "Non-string path argument in variable \"file\" source: {}",
@@ -1511,7 +1505,7 @@ impl Resolver<'_> {
                 help: Some("compile the file itself (the CLI knows its directory), or set `VariableOptions::service_dir`".to_owned()),
             });
             return Err(Fail::Source {
-                code: VARIABLE_UNRESOLVED,
+                code: Code::VariableUnresolved,
                 message: "\"file\" variables need the service directory, which was not given"
                     .to_owned(),
             });
@@ -1570,7 +1564,7 @@ impl Resolver<'_> {
                     )),
                 });
                 return Err(Fail::Source {
-                    code: VARIABLE_UNRESOLVED,
+                    code: Code::VariableUnresolved,
                     message: format!(
                         "Cannot load \"{relative}\": msk-compile does not run JavaScript"
                     ),
@@ -1622,7 +1616,7 @@ impl Resolver<'_> {
             .unwrap_or_default();
         let unreadable = |why: String| {
             (
-                VARIABLE_FILE,
+                Code::VariableFile,
                 format!("Cannot parse \"{relative}\": {why}"),
                 None,
             )
@@ -1678,7 +1672,7 @@ impl Resolver<'_> {
         let text = self.included.last().map_or("", |file| file.text.as_str());
         if let Some(offset) = bad_byte {
             return Err((
-                VARIABLE_FILE,
+                Code::VariableFile,
                 format!(
                     "Cannot parse \"{relative}\": the file is not valid UTF-8 (byte offset {offset})"
                 ),
@@ -1708,7 +1702,7 @@ impl Resolver<'_> {
                             .span
                             .map(|span| Span::new(span.start + base, span.end + base)),
                     ),
-                    None => (VARIABLE_FILE, "not valid".to_owned(), None),
+                    None => (Code::VariableFile, "not valid".to_owned(), None),
                 };
                 let prefix = if extension == "yml" || extension == "yaml" {
                     ""
@@ -1846,13 +1840,13 @@ impl Resolver<'_> {
         Ok(Some(value.into_owned()))
     }
 
-    /// The `VARIABLE_TOO_COMPLEX` error, recorded at the first property that ran out of a
+    /// The `Code::VariableTooComplex` error, recorded at the first property that ran out of a
     /// budget and shared by those after it.
     fn too_complex(&mut self, path: &str, detail: String) -> Fail {
         let id = match self.too_complex {
             Some(id) => id,
             None => {
-                let id = self.property_error(VARIABLE_TOO_COMPLEX, path, &detail);
+                let id = self.property_error(Code::VariableTooComplex, path, &detail);
                 self.too_complex = Some(id);
                 id
             }
@@ -1864,7 +1858,7 @@ impl Resolver<'_> {
     fn register_dependency(&mut self, dependent: &str, dependency: &str) -> Result<(), Fail> {
         if dependent == dependency {
             return Err(Fail::Source {
-                code: VARIABLE_CYCLE,
+                code: Code::VariableCycle,
                 message: format!(
                     "Circular reference. \"{}\" refers to itself",
                     humanize(dependent)
@@ -1881,7 +1875,7 @@ impl Resolver<'_> {
             };
             if next.contains(dependent) {
                 return Err(Fail::Source {
-                    code: VARIABLE_CYCLE,
+                    code: Code::VariableCycle,
                     message: format!(
                         "Circular reference among \"{}\" and \"{}\" properties",
                         humanize(dependent),
@@ -1954,7 +1948,7 @@ impl Resolver<'_> {
                     let needle = raw.get(variable.start..variable.end).map(str::to_owned);
                     diagnostics.push((
                         Diagnostic::error(
-                            VARIABLE_UNRESOLVED,
+                            Code::VariableUnresolved,
                             format!("Cannot resolve variable at \"{}\": Unrecognized configuration variable source \"{kind}\"", humanize(path)),
                         )
                         .at(property.span)
@@ -1974,7 +1968,7 @@ impl Resolver<'_> {
                 if !property.done && property.meta.variables.is_some() {
                     diagnostics.push((
                         Diagnostic::error(
-                            VARIABLE_UNRESOLVED,
+                            Code::VariableUnresolved,
                             format!("Cannot resolve variable at \"{}\"", humanize(path)),
                         )
                         .at(property.span)
@@ -2104,9 +2098,9 @@ fn remote_help(key: &str) -> String {
 }
 
 /// The help for a `${file(…)}` that cannot be read or parsed.
-fn file_help(code: &str) -> String {
+fn file_help(code: Code) -> String {
     match code {
-        VARIABLE_FILE => "point `${file(…)}` at a regular YAML, JSON or text file, within the size limit, saved as UTF-8".to_owned(),
+        Code::VariableFile => "point `${file(…)}` at a regular YAML, JSON or text file, within the size limit, saved as UTF-8".to_owned(),
         _ => "fix the included file at the position shown".to_owned(),
     }
 }
@@ -2157,18 +2151,18 @@ fn map_spans(node: &mut Node, change: impl Fn(Span) -> Span) {
     }
 }
 
-fn help(code: &str) -> &'static str {
+fn help(code: Code) -> &'static str {
     match code {
-        VARIABLE_UNRESOLVED => {
+        Code::VariableUnresolved => {
             "give it a value (the property, `--stage`/`--region`, or the environment variable) or a fallback such as `${opt:stage, 'dev'}`"
         }
-        VARIABLE_CYCLE => {
+        Code::VariableCycle => {
             "a value cannot depend on itself; point one of these variables at a literal value"
         }
-        VARIABLE_TOO_COMPLEX => {
+        Code::VariableTooComplex => {
             "a `${self:…}` value is copied everywhere it is used, so references to values that are themselves built from references grow exponentially; reference the shared value directly, or write it out"
         }
-        VARIABLE_SYNTAX => {
+        Code::VariableSyntax => {
             "variables look like `${source:address}` with optional fallbacks `${source:address, 'default'}`; write `\\${` for a literal `${`"
         }
         _ => "see the message for the value Serverless expects here",

@@ -5,10 +5,6 @@
 //! * Events come from `granit-parser` (the YAML 1.2 parser under serde-saphyr, used directly
 //!   so that every scalar's raw text, style, tag and position is visible); the tree is built
 //!   here with an explicit stack, so deep input cannot overflow the Rust stack.
-//! * The common subset of YAML is read first by [`super::fast_yaml`], which gives granit's
-//!   very events about five times faster. When it meets anything else, or the tree it feeds
-//!   fails in any way, its result is dropped and the text is loaded again from granit's events,
-//!   so every diagnostic and its position come from granit and this builder, as before.
 //! * Scalars resolve as js-yaml's default schema does ([`super::scalar`]); tags as in
 //!   [`super::tags`]; keys are JavaScript `String(key)`; mappings are JavaScript objects
 //!   ([`super::object`]); the result is what `JSON.parse(JSON.stringify(…))` of js-yaml's
@@ -37,15 +33,10 @@ use granit_parser::{
     ErrorKind, Event, Parser, ScalarStyle, ScanError, StrInput, StructureStyle, Tag,
 };
 
-use super::fast_yaml::{self, Receiver, Unsupported};
 use super::object::ObjectBuilder;
 use super::scalar::{self, Scalar};
 use super::tags::{self, TagKind};
-use super::{
-    CONFIG_NOT_AN_OBJECT, YAML_DUPLICATE_KEY, YAML_INVALID_MERGE, YAML_SYNTAX, YAML_TAG_MISMATCH,
-    YAML_TOO_COMPLEX, YAML_UNKNOWN_TAG,
-};
-use crate::diag::Diagnostic;
+use crate::diag::{Code, Diagnostic};
 use crate::tree::{Entry, LineIndex, Node, Span, Value};
 
 /// js-yaml's `maxDepth` default.
@@ -70,120 +61,16 @@ pub(crate) fn parse_yaml_value(source: &str) -> Result<Node, Vec<Diagnostic>> {
 }
 
 fn parse_yaml_root(source: &str, any_root: bool) -> Result<Node, Vec<Diagnostic>> {
-    // Whatever the fast path cannot take, and every invalid config, goes through granit-parser
-    // from the start, so that all diagnostics and their positions come from one place.
-    let mut builder = Builder::new(source);
-    builder.any_root = any_root;
-    if let Ok(root) = builder.run(FastPath(source)) {
-        return Ok(root);
-    }
-    granit_root(source, any_root)
-}
-
-/// [`parse_yaml`] without the fast path: granit-parser's events only.
-pub(crate) fn parse_yaml_granit(source: &str) -> Result<Node, Vec<Diagnostic>> {
-    granit_root(source, false)
-}
-
-fn granit_root(source: &str, any_root: bool) -> Result<Node, Vec<Diagnostic>> {
     let options = granit_parser::options! { emit_comments: false };
-    let parser = Parser::new_from_str_with_options(source, options);
+    let mut parser = Parser::new_from_str_with_options(source, options);
     let mut builder = Builder::new(source);
     builder.any_root = any_root;
-    builder.run(parser).map_err(|stop| {
-        let diagnostic = match stop {
-            Stop::Invalid(diagnostic) => diagnostic,
-            Stop::Source(error) => builder.syntax_error(&error),
-        };
-        vec![*diagnostic]
-    })
+    builder
+        .run(&mut parser)
+        .map_err(|diagnostic| vec![*diagnostic])
 }
 
 type Fail = Box<Diagnostic>;
-
-/// Where the builder's events come from: granit-parser, or the fast path.
-trait EventSource<'s> {
-    /// Why the source stopped before the end of the stream.
-    type Error;
-
-    /// Hands every event, in order, to [`Builder::event`]; stops at the first error of either.
-    fn feed(self, builder: &mut Builder<'s>) -> Result<(), Stop<Self::Error>>;
-}
-
-impl<'s> EventSource<'s> for Parser<'s, StrInput<'s>> {
-    type Error = ScanError;
-
-    fn feed(mut self, builder: &mut Builder<'s>) -> Result<(), Stop<ScanError>> {
-        while let Some(next) = self.next_event() {
-            let (event, span) = match next {
-                Ok(item) => item,
-                Err(error) => return Err(Stop::Source(error)),
-            };
-            let end = matches!(event, Event::StreamEnd);
-            builder.event(event, &span)?;
-            if end {
-                break;
-            }
-        }
-        Ok(())
-    }
-}
-
-/// The fast path ([`fast_yaml`]) over a text.
-struct FastPath<'s>(&'s str);
-
-impl<'s> EventSource<'s> for FastPath<'s> {
-    type Error = Unsupported;
-
-    fn feed(self, builder: &mut Builder<'s>) -> Result<(), Stop<Unsupported>> {
-        let mut receiver = Feed {
-            builder,
-            failure: None,
-        };
-        let read = fast_yaml::read(self.0, &mut receiver);
-        // The builder's own failure comes first: the fast path stops as soon as it can after it.
-        if let Some(failure) = receiver.failure {
-            return Err(Stop::Invalid(failure));
-        }
-        read.map(|_| ()).map_err(Stop::Source)
-    }
-}
-
-/// Hands the fast path's events to the builder and keeps its first failure.
-struct Feed<'b, 's> {
-    builder: &'b mut Builder<'s>,
-    failure: Option<Fail>,
-}
-
-impl<'s> Receiver<'s> for Feed<'_, 's> {
-    fn receive(&mut self, event: Event<'s>, span: granit_parser::Span) -> bool {
-        if self.failure.is_some() {
-            return false;
-        }
-        match self.builder.event(event, &span) {
-            Ok(()) => true,
-            Err(failure) => {
-                self.failure = Some(failure);
-                false
-            }
-        }
-    }
-}
-
-/// Why a builder run produced no tree.
-#[derive(Debug)]
-enum Stop<E> {
-    /// The config is invalid (as js-yaml or Serverless would find).
-    Invalid(Fail),
-    /// The event source stopped: a YAML syntax error, or input the fast path does not handle.
-    Source(E),
-}
-
-impl<E> From<Fail> for Stop<E> {
-    fn from(fail: Fail) -> Self {
-        Stop::Invalid(fail)
-    }
-}
 
 /// Where a node sits in its parent; decides js-yaml's depth accounting and key handling.
 #[derive(Debug, Clone, Copy)]
@@ -294,9 +181,17 @@ impl<'s> Builder<'s> {
         }
     }
 
-    fn run<S: EventSource<'s>>(&mut self, events: S) -> Result<Node, Stop<S::Error>> {
-        events.feed(self)?;
-        self.finish().map_err(Stop::Invalid)
+    /// Builds the tree from granit's events; stops at the first syntax error or invalid node.
+    fn run(&mut self, parser: &mut Parser<'s, StrInput<'s>>) -> Result<Node, Fail> {
+        while let Some(next) = parser.next_event() {
+            let (event, span) = next.map_err(|error| self.syntax_error(&error))?;
+            let end = matches!(event, Event::StreamEnd);
+            self.event(event, &span)?;
+            if end {
+                break;
+            }
+        }
+        self.finish()
     }
 
     /// One parser event (the stream ends with `StreamEnd`).
@@ -306,7 +201,7 @@ impl<'s> Builder<'s> {
                 self.documents += 1;
                 if self.documents > 1 {
                     return Err(self.error(
-                        YAML_SYNTAX,
+                        Code::YamlSyntax,
                         "expected a single document in the stream, but found more",
                         span_of(span),
                         Some("Serverless reads only one YAML document; remove the extra `---` section"),
@@ -339,14 +234,14 @@ impl<'s> Builder<'s> {
             Some(root) if matches!(root.value, Value::Object(_)) => Ok(root),
             Some(root) => Err(Box::new(
                 Diagnostic::error(
-                    CONFIG_NOT_AN_OBJECT,
+                    Code::ConfigNotAnObject,
                     format!("the configuration must be a mapping (Serverless: \"Plain object expected\"), not {}", describe(&root)),
                 )
                 .at(root.span)
                 .with_help("start the file with top-level keys such as `service:`, `provider:` and `functions:`"),
             )),
             None => Err(Box::new(
-                Diagnostic::error(CONFIG_NOT_AN_OBJECT, "the configuration is empty (Serverless: \"Plain object expected\")")
+                Diagnostic::error(Code::ConfigNotAnObject, "the configuration is empty (Serverless: \"Plain object expected\")")
                     .at(Span::new(0, 0))
                     .with_help("a serverless.yml needs at least `service:` and `provider:`"),
             )),
@@ -355,7 +250,7 @@ impl<'s> Builder<'s> {
 
     fn error(
         &self,
-        code: &'static str,
+        code: Code,
         message: impl Into<String>,
         span: Span,
         help: Option<&str>,
@@ -377,9 +272,9 @@ impl<'s> Builder<'s> {
         // The parser's own nesting limit (255) lies beyond js-yaml's, which we check first;
         // it can still fire first when the scanner reads ahead on one long line.
         let code = if matches!(error.kind(), ErrorKind::RecursionLimitExceeded) {
-            YAML_TOO_COMPLEX
+            Code::YamlTooComplex
         } else {
-            YAML_SYNTAX
+            Code::YamlSyntax
         };
         self.error(code, error.info(), Span::new(at, at + width), None)
     }
@@ -421,7 +316,7 @@ impl<'s> Builder<'s> {
         let depth = parent + 1 + usize::from(probed && !block_collection);
         if depth > MAX_DEPTH {
             return Err(self.error(
-                YAML_TOO_COMPLEX,
+                Code::YamlTooComplex,
                 format!("nesting exceeded maxDepth ({MAX_DEPTH})"),
                 at,
                 Some("Serverless' YAML loader (js-yaml) stops at 100 nested levels; flatten the structure"),
@@ -460,7 +355,7 @@ impl<'s> Builder<'s> {
             && matches!(next, Some(',' | '[' | ']' | '{' | '}'))
         {
             return Err(self.error(
-                YAML_SYNTAX,
+                Code::YamlSyntax,
                 "tag suffix cannot contain flow indicator characters",
                 Span::new(tag_span.start, tag_span.end + 1),
                 Some("put a space or a value after the tag, e.g. `[!Ref Name]`"),
@@ -476,7 +371,7 @@ impl<'s> Builder<'s> {
                     .filter(|text| !text.is_empty())
                     .unwrap_or(&full);
                 Err(self.error(
-                    YAML_UNKNOWN_TAG,
+                    Code::YamlUnknownTag,
                     format!("unknown tag {written} (js-yaml: unknown tag !<{full}>)"),
                     tag_span,
                     Some(&tags::supported_tags_help()),
@@ -565,7 +460,7 @@ impl<'s> Builder<'s> {
             }
             CoreScalar::Node(node) => (
                 js_key(&node)
-                    .map_err(|message| self.error(YAML_SYNTAX, message, node_span, None))?,
+                    .map_err(|message| self.error(Code::YamlSyntax, message, node_span, None))?,
                 node,
             ),
         };
@@ -592,7 +487,7 @@ impl<'s> Builder<'s> {
     ) -> Result<CoreScalar, Fail> {
         let cannot_resolve = || {
             self.error(
-                YAML_TAG_MISMATCH,
+                Code::YamlTagMismatch,
                 format!("cannot resolve a node with !<tag:yaml.org,2002:{name}> explicit tag"),
                 span,
                 Some("the value does not fit the type its `!!` tag names; remove the tag or fix the value"),
@@ -646,7 +541,7 @@ impl<'s> Builder<'s> {
                     "sequence"
                 };
                 return Err(self.error(
-                    YAML_TAG_MISMATCH,
+                    Code::YamlTagMismatch,
                     format!("unacceptable node kind for !<tag:yaml.org,2002:{name}> tag; it should be \"{kind}\", not \"scalar\""),
                     tag_span,
                     None,
@@ -691,7 +586,7 @@ impl<'s> Builder<'s> {
                     (_, false) => ("scalar", "mapping"),
                 };
                 return Err(self.error(
-                    YAML_TAG_MISMATCH,
+                    Code::YamlTagMismatch,
                     format!("unacceptable node kind for !<tag:yaml.org,2002:{name}> tag; it should be \"{expected}\", not \"{found}\""),
                     tag_span,
                     None,
@@ -758,7 +653,7 @@ impl<'s> Builder<'s> {
         let key = match frame.position {
             Position::Key => {
                 let key = js_key(&node)
-                    .map_err(|message| self.error(YAML_SYNTAX, message, node_span, None))?;
+                    .map_err(|message| self.error(Code::YamlSyntax, message, node_span, None))?;
                 Some(PendingKey::Named {
                     key,
                     span: node_span,
@@ -775,7 +670,7 @@ impl<'s> Builder<'s> {
         let span = node.span;
         let cannot_resolve = || {
             self.error(
-                YAML_TAG_MISMATCH,
+                Code::YamlTagMismatch,
                 format!("cannot resolve a node with !<tag:yaml.org,2002:{name}> explicit tag"),
                 span,
                 None,
@@ -830,13 +725,13 @@ impl<'s> Builder<'s> {
             } else {
                 "unidentified alias"
             };
-            return Err(self.error(YAML_SYNTAX, message, alias_span, None));
+            return Err(self.error(Code::YamlSyntax, message, alias_span, None));
         };
         self.alias_nodes += anchored.nodes;
         self.alias_bytes += anchored.bytes;
         if self.alias_nodes > MAX_ALIAS_NODES || self.alias_bytes > MAX_ALIAS_BYTES {
             return Err(self.error(
-                YAML_TOO_COMPLEX,
+                Code::YamlTooComplex,
                 format!("aliases expand to more than {MAX_ALIAS_NODES} nodes or {MAX_ALIAS_BYTES} bytes"),
                 alias_span,
                 Some("anchors and aliases are copied where they are used; this file expands exponentially (\"billion laughs\")"),
@@ -848,7 +743,7 @@ impl<'s> Builder<'s> {
         let key = match position {
             Position::Key => {
                 let key = js_key(&node)
-                    .map_err(|message| self.error(YAML_SYNTAX, message, alias_span, None))?;
+                    .map_err(|message| self.error(Code::YamlSyntax, message, alias_span, None))?;
                 Some(PendingKey::Named {
                     key,
                     span: alias_span,
@@ -867,7 +762,7 @@ impl<'s> Builder<'s> {
         self.alias_bytes += bytes;
         if self.alias_nodes > MAX_ALIAS_NODES || self.alias_bytes > MAX_ALIAS_BYTES {
             return Err(self.error(
-                YAML_TOO_COMPLEX,
+                Code::YamlTooComplex,
                 format!("anchors and aliases expand to more than {MAX_ALIAS_NODES} nodes or {MAX_ALIAS_BYTES} bytes"),
                 node.span,
                 None,
@@ -913,7 +808,7 @@ impl<'s> Builder<'s> {
                         let (line, column) =
                             LineIndex::new(self.source).line_col(self.source, first.start);
                         return Err(Box::new(
-                                Diagnostic::error(YAML_DUPLICATE_KEY, format!("duplicated mapping key `{key}`"))
+                                Diagnostic::error(Code::YamlDuplicateKey, format!("duplicated mapping key `{key}`"))
                                     .at(span)
                                     .with_help(format!(
                                         "`{key}` is already defined at line {line}, column {column}; remove one of the two (Serverless' YAML loader rejects repeated keys)"
@@ -933,7 +828,7 @@ impl<'s> Builder<'s> {
         let span = value.span;
         let unacceptable = |builder: &Self| {
             builder.error(
-                YAML_INVALID_MERGE,
+                Code::YamlInvalidMerge,
                 "cannot merge mappings; the provided source object is unacceptable",
                 span,
                 Some(
@@ -946,7 +841,7 @@ impl<'s> Builder<'s> {
             Value::Array(items) => {
                 if items.len() > MAX_MERGE_SOURCES {
                     return Err(self.error(
-                        YAML_INVALID_MERGE,
+                        Code::YamlInvalidMerge,
                         "abnormal merge sequence size",
                         span,
                         None,
@@ -979,7 +874,7 @@ impl<'s> Builder<'s> {
             self.merge_work += 1 + source.len();
             if self.merge_work > MAX_MERGE_WORK {
                 return Err(self.error(
-                    YAML_TOO_COMPLEX,
+                    Code::YamlTooComplex,
                     format!("merge keys exceeded maxTotalMergeKeys ({MAX_MERGE_WORK})"),
                     span,
                     Some("Serverless' YAML loader (js-yaml) stops after merging 10000 keys"),
@@ -1021,7 +916,7 @@ fn js_key(node: &Node) -> Result<String, String> {
         Value::Object(_) => "[object Object]".to_owned(),
         Value::Null => "null".to_owned(),
         Value::Bool(flag) => flag.to_string(),
-        Value::Number(number) => scalar::js_number_to_string(*number),
+        Value::Number(number) => crate::js::number_to_string(*number),
         Value::String(text) => text.clone(),
     })
 }
