@@ -22,6 +22,7 @@ const CRASH_CODES: &[(&str, Code)] = &[
     ("params-missing-error", Code::VariableUnresolved),
     ("file-directory-error", Code::VariableFile),
     ("file-cycle", Code::VariableCycle),
+    ("file-empty-yaml", Code::VariableInvalid),
 ];
 
 /// Serverless codes we report under a more specific code of ours.
@@ -162,6 +163,8 @@ extra_cases! {
     extra_params_default_stage => "params-default-stage",
     extra_params_missing_error => "params-missing-error",
     extra_file_cycle => "file-cycle",
+    extra_file_text => "file-text",
+    extra_file_empty_yaml => "file-empty-yaml",
 }
 
 fn check_case(dir: &std::path::Path, name: &str) -> Result<(), String> {

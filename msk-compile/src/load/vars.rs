@@ -411,6 +411,8 @@ enum FileContent {
     Loaded(Node),
     /// A JavaScript file, which Serverless would run.
     Script,
+    /// A YAML file without a document (empty, or only spaces): js-yaml's `undefined`.
+    NoDocument,
 }
 
 /// Why a resolution step did not produce a value.
@@ -1570,6 +1572,22 @@ impl Resolver<'_> {
                     ),
                 });
             }
+            // Without an address Serverless returns `undefined`, which its resolver refuses;
+            // with one, there is no value (`content == null`), so a fallback applies.
+            FileContent::NoDocument if address.as_deref().is_none_or(str::is_empty) => {
+                self.detail = Some(ErrorDetail {
+                    span: None,
+                    help: Some(format!(
+                        "`{shown}` holds no YAML document; give it content (`{{}}` for an empty mapping)"
+                    )),
+                });
+                return Err(Fail::Source {
+                    code: Code::VariableInvalid,
+                    message: "Source \"file\" returned not supported result: \"undefined\""
+                        .to_owned(),
+                });
+            }
+            FileContent::NoDocument => Node::new(Value::Null, Span::default()),
             FileContent::Loaded(content) => content,
         };
         let keys: Vec<String> = match address.as_deref() {
@@ -1680,6 +1698,16 @@ impl Resolver<'_> {
             ));
         }
         let parsed = match extension {
+            // js-yaml reads no document at all (`undefined`) from a text of nothing but
+            // spaces after its byte order mark; a line break or a comment is a `null` one.
+            "yml" | "yaml"
+                if text
+                    .trim_start_matches('\u{feff}')
+                    .bytes()
+                    .all(|byte| byte == b' ') =>
+            {
+                return Ok(FileContent::NoDocument);
+            }
             "yml" | "yaml" => super::yaml::parse_yaml_value(text),
             "json" | "tfstate" => super::json::parse_json_value(text),
             _ => Ok(Node::new(

@@ -51,20 +51,20 @@ pub const MAX_ALIAS_NODES: usize = 1_000_000;
 pub const MAX_ALIAS_BYTES: usize = 64 << 20;
 
 pub(crate) fn parse_yaml(source: &str) -> Result<Node, Vec<Diagnostic>> {
-    parse_yaml_root(source, false)
+    let options = granit_parser::options! { emit_comments: false };
+    let mut parser = Parser::new_from_str_with_options(source, options);
+    Builder::new(source)
+        .run(&mut parser)
+        .map_err(|diagnostic| vec![*diagnostic])
 }
 
-/// A YAML document whose root may be anything (an included file: a list, a scalar, or
-/// nothing, which is `null` as in js-yaml).
+/// A YAML document whose root may be anything (an included file: a list, a scalar, or no
+/// content, which is `null`).
 pub(crate) fn parse_yaml_value(source: &str) -> Result<Node, Vec<Diagnostic>> {
-    parse_yaml_root(source, true)
-}
-
-fn parse_yaml_root(source: &str, any_root: bool) -> Result<Node, Vec<Diagnostic>> {
     let options = granit_parser::options! { emit_comments: false };
     let mut parser = Parser::new_from_str_with_options(source, options);
     let mut builder = Builder::new(source);
-    builder.any_root = any_root;
+    builder.any_root = true;
     builder
         .run(&mut parser)
         .map_err(|diagnostic| vec![*diagnostic])
