@@ -165,6 +165,7 @@ extra_cases! {
     extra_file_cycle => "file-cycle",
     extra_file_text => "file-text",
     extra_file_empty_yaml => "file-empty-yaml",
+    extra_file_address_through_variable => "file-address-through-variable",
 }
 
 fn check_case(dir: &std::path::Path, name: &str) -> Result<(), String> {

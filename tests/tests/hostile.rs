@@ -276,3 +276,29 @@ fn include_with_an_alias_bomb() {
     );
     assert_include_refused(&dir, Code::YamlTooComplex, Some("bomb.yml"));
 }
+
+#[test]
+fn a_big_include_referenced_many_times_is_read_and_parsed_once() {
+    // 8 MB of YAML, referenced 2 000 times for one small key: read once, walked each time,
+    // and only the key's value copied (a copy of the whole file each time was 16 GB of work).
+    let mut text = String::from("arn: 'arn:aws:kafka:us-east-1:1:cluster/c/1'\nblob:\n");
+    let line = format!("  - \"{}\"\n", "x".repeat(90));
+    while text.len() < 8 * 1024 * 1024 {
+        text.push_str(&line);
+    }
+    let references: Vec<String> = (0..2_000)
+        .map(|index| format!("k{index}: '${{file(./big.yml):arn}}'"))
+        .collect();
+    let dir = service_with(
+        "many-refs",
+        &format!("{{{}}}", references.join(", ")),
+        &[("big.yml", text.as_bytes())],
+    );
+    let started = Instant::now();
+    let report = msk_tests::compile_config(&dir);
+    let elapsed = started.elapsed();
+    assert!(elapsed < CEILING, "took {elapsed:?}");
+    assert!(report.compiled.is_some(), "{:#?}", report.diagnostics);
+    assert_eq!(report.files.len(), 1, "read once");
+    let _ = std::fs::remove_dir_all(&dir);
+}

@@ -408,7 +408,8 @@ enum FileContent {
     /// No file at that path: no value.
     Missing,
     /// The parsed content (`null` for an empty YAML file), its spans in the file's range.
-    Loaded(Node),
+    /// Shared: each reference walks it, and only the value it takes is copied.
+    Loaded(std::rc::Rc<Node>),
     /// A JavaScript file, which Serverless would run.
     Script,
     /// A YAML file without a document (empty, or only spaces): js-yaml's `undefined`.
@@ -1587,14 +1588,17 @@ impl Resolver<'_> {
                         .to_owned(),
                 });
             }
-            FileContent::NoDocument => Node::new(Value::Null, Span::default()),
+            FileContent::NoDocument => std::rc::Rc::new(Node::new(Value::Null, Span::default())),
             FileContent::Loaded(content) => content,
         };
         let keys: Vec<String> = match address.as_deref() {
             None | Some("") => Vec::new(),
             Some(address) => address.split('.').map(str::to_owned).collect(),
         };
-        let Some(value) = js_walk(&content, &keys).filter(|value| !value.is_null()) else {
+        let Some(value) = self
+            .walk_file(path, &content, &keys)?
+            .filter(|value| !value.is_null())
+        else {
             let address = address.as_deref().unwrap_or_default();
             let help = if keys.is_empty() {
                 format!(
@@ -1620,6 +1624,42 @@ impl Resolver<'_> {
             return Err(self.too_complex(path, copy_budget_exceeded()));
         }
         Ok(value.into_owned())
+    }
+
+    /// `${file(…):a.b}`'s walk through the content: a string on the way that holds variables
+    /// is resolved first (Serverless' `resolveVariablesInString`), then walked into.
+    fn walk_file<'c>(
+        &mut self,
+        path: &str,
+        content: &'c Node,
+        keys: &[String],
+    ) -> Result<Option<Cow<'c, Node>>, Fail> {
+        let mut current = Cow::Borrowed(content);
+        for key in keys {
+            if let Value::String(text) = &current.value
+                && let Ok(Some(variables)) = var_syntax::parse(text)
+            {
+                let mut meta = Meta::new(Value::String(text.clone()), Some(variables));
+                self.resolve_variables(path, &mut meta, false);
+                self.resolve_internal_result(path, &mut meta, INTERNAL_NEST_LIMIT)?;
+                current = Cow::Owned(json_normalize(meta.value));
+            }
+            let step = std::slice::from_ref(key);
+            current = match current {
+                Cow::Borrowed(node) => match js_walk(node, step) {
+                    Some(next) => next,
+                    None => return Ok(None),
+                },
+                Cow::Owned(node) => match js_walk(&node, step) {
+                    Some(next) => Cow::Owned(next.into_owned()),
+                    None => return Ok(None),
+                },
+            };
+            if current.is_null() {
+                return Ok(None);
+            }
+        }
+        Ok(Some(current))
     }
 
     /// Reads and parses one included file (once: the result is kept by path).
@@ -1718,7 +1758,7 @@ impl Resolver<'_> {
         match parsed {
             Ok(mut content) => {
                 shift_spans(&mut content, base);
-                Ok(FileContent::Loaded(content))
+                Ok(FileContent::Loaded(std::rc::Rc::new(content)))
             }
             Err(diagnostics) => {
                 let first = diagnostics.into_iter().next();
