@@ -1,84 +1,126 @@
-//! Reading a file the user named, boundedly: at most `limit` bytes are ever held, and only
-//! regular files are read (a directory, a device such as `/dev/zero`, a FIFO or a socket is
-//! refused before reading, so nothing can block or stream forever).
+//! Bounded reading of every input file (config, `--template`, `${file()}` includes, stdin):
+//! at most `limit + 1` bytes are ever read, so `/dev/zero`, an endless pipe or a runaway file
+//! costs at most the limit in memory and stops at once. Only regular files are read by name:
+//! directories, devices, FIFOs and sockets are refused before a byte is read (stdin, which is
+//! often a pipe, is read through [`read_stdin_bounded`]).
 
+use std::fs::File;
 use std::io::Read;
 use std::path::Path;
 
-/// Why [`read_bounded`] read nothing.
+/// Why an input could not be read.
 #[derive(Debug)]
 pub enum ReadError {
-    /// There is no file at that path.
     NotFound,
-    /// The path is a directory.
     IsDirectory,
-    /// A device, FIFO, socket or other file that is not a regular file.
+    /// A device, FIFO or socket: reading one may never end (`/dev/zero`, a pipe).
     NotRegular,
-    /// The file holds more than `limit` bytes; the number is how many were seen (at least
-    /// `limit + 1`: the rest is not read).
-    TooLarge(u64),
-    /// Any other I/O failure (permissions, …).
+    /// More than the limit; at most `limit + 1` bytes were read.
+    TooLarge,
     Io(std::io::Error),
 }
 
 impl std::fmt::Display for ReadError {
-    fn fmt(&self, formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
-            ReadError::NotFound => formatter.write_str("no such file"),
-            ReadError::IsDirectory => formatter.write_str("it is a directory"),
+            ReadError::NotFound => f.write_str("no such file"),
+            ReadError::IsDirectory => f.write_str("is a directory"),
             ReadError::NotRegular => {
-                formatter.write_str("it is not a regular file (a device, FIFO or socket)")
+                f.write_str("is not a regular file (a device, FIFO or socket)")
             }
-            ReadError::TooLarge(size) => write!(
-                formatter,
-                "it is larger than the limit ({size} bytes or more)"
-            ),
-            ReadError::Io(error) => write!(formatter, "{error}"),
+            ReadError::TooLarge => f.write_str("is larger than the limit"),
+            ReadError::Io(error) => error.fmt(f),
         }
     }
 }
 
-/// Reads the regular file at `path`, refusing it when it holds more than `limit` bytes.
-///
-/// At most `limit + 1` bytes are read, whatever the file claims its size is (a file can grow
-/// while it is read, and `/proc` files report 0).
-pub fn read_bounded(path: &Path, limit: u64) -> Result<Vec<u8>, ReadError> {
-    let metadata = std::fs::metadata(path).map_err(from_io)?;
-    if metadata.is_dir() {
-        return Err(ReadError::IsDirectory);
+impl std::error::Error for ReadError {}
+
+impl From<std::io::Error> for ReadError {
+    fn from(error: std::io::Error) -> Self {
+        match error.kind() {
+            std::io::ErrorKind::NotFound => ReadError::NotFound,
+            std::io::ErrorKind::IsADirectory => ReadError::IsDirectory,
+            _ => ReadError::Io(error),
+        }
     }
-    if !metadata.is_file() {
-        return Err(ReadError::NotRegular);
-    }
-    if metadata.len() > limit {
-        return Err(ReadError::TooLarge(metadata.len()));
-    }
-    let file = std::fs::File::open(path).map_err(from_io)?;
-    // Checked again on the open file: the path may have been replaced in between.
-    let opened = file.metadata().map_err(from_io)?;
-    if !opened.is_file() {
-        return Err(if opened.is_dir() {
-            ReadError::IsDirectory
-        } else {
-            ReadError::NotRegular
-        });
-    }
-    let capacity = usize::try_from(opened.len().min(limit)).unwrap_or(0);
-    let mut bytes = Vec::with_capacity(capacity);
-    file.take(limit.saturating_add(1))
-        .read_to_end(&mut bytes)
-        .map_err(from_io)?;
-    if bytes.len() as u64 > limit {
-        return Err(ReadError::TooLarge(bytes.len() as u64));
-    }
-    Ok(bytes)
 }
 
-fn from_io(error: std::io::Error) -> ReadError {
-    match error.kind() {
-        std::io::ErrorKind::NotFound => ReadError::NotFound,
-        std::io::ErrorKind::IsADirectory => ReadError::IsDirectory,
-        _ => ReadError::Io(error),
+/// Reads the regular file at `path` (following symlinks), refusing it when it holds more than
+/// `limit` bytes.
+pub fn read_bounded(path: &Path, limit: u64) -> Result<Vec<u8>, ReadError> {
+    let file = open_regular(path)?;
+    read_file_bounded(&file, limit)
+}
+
+/// Opens `path` for reading if it is a regular file. The type is checked on the open file
+/// (not the path), so a swap between the check and the read cannot slip a device in. Opening
+/// a FIFO for reading would block until a writer comes, so the path is checked first too.
+pub fn open_regular(path: &Path) -> Result<File, ReadError> {
+    check_regular(&std::fs::metadata(path)?)?;
+    let file = File::open(path)?;
+    check_regular(&file.metadata()?)?;
+    Ok(file)
+}
+
+/// Reads an open regular file (from its current position) with the same bound.
+pub fn read_file_bounded(mut file: &File, limit: u64) -> Result<Vec<u8>, ReadError> {
+    let size = file.metadata()?.len();
+    if size > limit {
+        return Err(ReadError::TooLarge);
+    }
+    // The size is a hint only: the file may grow while it is read, which the bound catches.
+    read_to_limit(&mut file, limit, size.saturating_add(1))
+}
+
+/// Reads standard input (a file, a pipe or a terminal) with the same bound.
+pub fn read_stdin_bounded(limit: u64) -> Result<Vec<u8>, ReadError> {
+    // The length of a pipe is unknown: the whole bound is reserved at once, as address
+    // space only (pages are touched as they are filled), so that growing the buffer never
+    // holds an old and a new copy.
+    read_to_limit(&mut std::io::stdin().lock(), limit, limit.saturating_add(1))
+}
+
+/// Reads until end of input or `limit + 1` bytes. The buffer never grows past `limit + 1`
+/// bytes, so memory stays within the bound even while it is being filled.
+fn read_to_limit(reader: &mut impl Read, limit: u64, hint: u64) -> Result<Vec<u8>, ReadError> {
+    let cap = usize::try_from(limit.saturating_add(1)).unwrap_or(usize::MAX);
+    let mut bytes = Vec::new();
+    bytes
+        .try_reserve_exact(usize::try_from(hint).unwrap_or(cap).min(cap))
+        .map_err(|_| ReadError::TooLarge)?;
+    let mut chunk = [0u8; 64 * 1024];
+    loop {
+        let room = cap - bytes.len();
+        if room == 0 {
+            return Err(ReadError::TooLarge);
+        }
+        let wanted = room.min(chunk.len());
+        let read = match reader.read(&mut chunk[..wanted]) {
+            Ok(0) => return Ok(bytes),
+            Ok(read) => read,
+            Err(error) if error.kind() == std::io::ErrorKind::Interrupted => continue,
+            Err(error) => return Err(error.into()),
+        };
+        if bytes.capacity() - bytes.len() < read {
+            // Doubling, but never past the cap: no allocation beyond limit + 1 bytes.
+            let grown = (bytes.capacity() * 2).clamp(bytes.len() + read, cap);
+            bytes
+                .try_reserve_exact(grown - bytes.len())
+                .map_err(|_| ReadError::TooLarge)?;
+        }
+        bytes.extend_from_slice(&chunk[..read]);
+    }
+}
+
+fn check_regular(metadata: &std::fs::Metadata) -> Result<(), ReadError> {
+    let kind = metadata.file_type();
+    if kind.is_dir() {
+        Err(ReadError::IsDirectory)
+    } else if kind.is_file() {
+        Ok(())
+    } else {
+        Err(ReadError::NotRegular)
     }
 }
 
@@ -87,29 +129,37 @@ mod tests {
     use super::*;
 
     #[test]
-    fn refuses_what_is_not_a_small_regular_file() {
-        let dir = std::env::temp_dir().join(format!("msk-read-{}", std::process::id()));
-        std::fs::create_dir_all(&dir).expect("temp dir");
-        let file = dir.join("small.yml");
-        std::fs::write(&file, "a: 1\n").expect("write");
-        assert_eq!(read_bounded(&file, 5).expect("fits"), b"a: 1\n");
+    fn reads_within_the_limit_and_refuses_one_byte_more() {
+        let mut input: &[u8] = b"abcd";
+        assert_eq!(read_to_limit(&mut input, 4, 0).ok(), Some(b"abcd".to_vec()));
+        let mut input: &[u8] = b"abcde";
         assert!(matches!(
-            read_bounded(&file, 4),
-            Err(ReadError::TooLarge(5))
+            read_to_limit(&mut input, 4, 0),
+            Err(ReadError::TooLarge)
+        ));
+    }
+
+    #[test]
+    fn an_endless_reader_stops_at_the_limit() {
+        let mut endless = std::io::repeat(0);
+        let error = read_to_limit(&mut endless, 1 << 20, 64).expect_err("endless");
+        assert!(matches!(error, ReadError::TooLarge));
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn devices_and_directories_are_refused() {
+        assert!(matches!(
+            read_bounded(Path::new("/dev/zero"), 10),
+            Err(ReadError::NotRegular)
         ));
         assert!(matches!(
-            read_bounded(&dir, 100),
+            read_bounded(Path::new("/"), 10),
             Err(ReadError::IsDirectory)
         ));
         assert!(matches!(
-            read_bounded(&dir.join("missing.yml"), 100),
+            read_bounded(Path::new("/no/such/file"), 10),
             Err(ReadError::NotFound)
         ));
-        #[cfg(unix)]
-        assert!(matches!(
-            read_bounded(Path::new("/dev/zero"), 100),
-            Err(ReadError::NotRegular)
-        ));
-        std::fs::remove_dir_all(&dir).expect("clean up");
     }
 }

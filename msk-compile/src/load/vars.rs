@@ -1700,9 +1700,10 @@ impl Resolver<'_> {
                     "it is not a regular file (a device, FIFO or socket); msk-compile reads only regular files".to_owned(),
                 ));
             }
-            Err(super::read::ReadError::TooLarge(size)) => {
+            Err(super::read::ReadError::TooLarge) => {
                 return Err(unreadable(format!(
-                    "it holds {size} bytes or more; the config and the files it includes may hold {} bytes in all",
+                    "it is larger than the {} bytes left: the config and the files it includes may hold {} bytes in all",
+                    self.file_budget,
                     super::MAX_CONFIG_BYTES
                 )));
             }
