@@ -159,6 +159,24 @@ fn resolved_config_on_stdin_as_the_plugin_calls_it() {
         (warning["line"].as_u64(), warning["column"].as_u64()),
         (Some(line), Some(column))
     );
+    // The template as `serverless package` wrote it, msk parts included: merged again, it
+    // comes back byte for byte.
+    std::fs::write(&template, &expected).expect("write");
+    let output = run_with_stdin(
+        &[
+            "compile",
+            config.to_str().unwrap_or_default(),
+            "--resolved",
+            "-",
+            "--template",
+            template.to_str().unwrap_or_default(),
+            "--message-format",
+            "json",
+        ],
+        &resolved,
+    );
+    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    assert_eq!(String::from_utf8_lossy(&output.stdout), expected);
     let _ = std::fs::remove_dir_all(&dir);
 }
 
