@@ -4,56 +4,11 @@
 //! wrote for those services (`tests/extra-cases/file-whole-event/resolved.json`,
 //! `tests/fixtures/resolved-schema-batchsize-zero.json`); expected outputs are the oracle's.
 
-use std::io::Write;
-use std::path::{Path, PathBuf};
-use std::process::{Command, Output, Stdio};
+mod binary;
 
-fn repo() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("..")
-}
+use std::path::Path;
 
-fn extra(name: &str) -> PathBuf {
-    repo().join("tests/extra-cases").join(name)
-}
-
-fn run_with_stdin(args: &[&str], input: &[u8]) -> Output {
-    let mut child = Command::new(env!("CARGO_BIN_EXE_msk-compile"))
-        .args(args)
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("the binary runs");
-    child
-        .stdin
-        .take()
-        .expect("stdin")
-        .write_all(input)
-        .expect("write stdin");
-    child.wait_with_output().expect("the binary ends")
-}
-
-fn run(args: &[&str]) -> Output {
-    run_with_stdin(args, b"")
-}
-
-fn stderr(output: &Output) -> String {
-    String::from_utf8_lossy(&output.stderr).into_owned()
-}
-
-fn json_lines(output: &Output) -> Vec<serde_json::Value> {
-    stderr(output)
-        .lines()
-        .map(|line| serde_json::from_str(line).expect("one JSON object per line"))
-        .collect()
-}
-
-fn scratch(name: &str) -> PathBuf {
-    let dir = std::env::temp_dir().join(format!("msk-compile-vars-{}-{name}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&dir);
-    std::fs::create_dir_all(&dir).expect("temp dir");
-    dir
-}
+use binary::{extra, json_lines, repo, run, run_with_stdin, scratch, stderr, stripped_template};
 
 /// The line (1-based) of the first line of `text` containing `needle`, and the column
 /// (1-based) just after `prefix`, which `needle` starts with.
@@ -65,28 +20,6 @@ fn position(text: &str, needle: &str, prefix: &str) -> (u64, u64) {
                 .map(|at| (index as u64 + 1, (at + prefix.len()) as u64 + 1))
         })
         .expect("needle present")
-}
-
-/// The oracle's template of a case with the msk mappings and statements taken out, written
-/// to a scratch file (what `serverless package` leaves before the plugin merges).
-fn stripped_template(case: &Path, dir: &Path) -> (PathBuf, String) {
-    let expected = std::fs::read_to_string(case.join("expected.json")).expect("expected.json");
-    let mut stripped: serde_json::Value = serde_json::from_str(&expected).expect("json");
-    let resources = stripped["Resources"].as_object_mut().expect("Resources");
-    resources.retain(|_, resource| resource["Type"] != "AWS::Lambda::EventSourceMapping");
-    if let Some(statements) = resources["IamRoleLambdaExecution"]
-        .pointer_mut("/Properties/Policies/0/PolicyDocument/Statement")
-        .and_then(|list| list.as_array_mut())
-    {
-        statements.truncate(2);
-    }
-    let template = dir.join("cloudformation-template-update-stack.json");
-    std::fs::write(
-        &template,
-        serde_json::to_string_pretty(&stripped).expect("json"),
-    )
-    .expect("write");
-    (template, expected)
 }
 
 #[test]
@@ -124,8 +57,10 @@ fn include_diagnostics_point_into_the_included_file() {
 #[test]
 fn resolved_config_on_stdin_as_the_plugin_calls_it() {
     let case = extra("file-whole-event");
-    let dir = scratch("plugin");
-    let (template, expected) = stripped_template(&case, &dir);
+    let dir = scratch("vars", "plugin");
+    let expected = std::fs::read_to_string(case.join("expected.json")).expect("expected.json");
+    let template = dir.join("cloudformation-template-update-stack.json");
+    std::fs::write(&template, stripped_template(&case)).expect("write");
     let resolved = std::fs::read(case.join("resolved.json")).expect("resolved.json");
     let config = case.join("serverless.yml");
     let output = run_with_stdin(
@@ -279,7 +214,7 @@ fn param_flag_wins_over_stage_and_default() {
 
 #[test]
 fn values_file_gives_remote_and_plugin_values() {
-    let dir = scratch("values");
+    let dir = scratch("vars", "values");
     std::fs::write(
         dir.join("serverless.yml"),
         "service: s\nprovider: {name: aws}\nfunctions:\n  f:\n    handler: h\n    events:\n      - msk:\n          arn: ${ssm:/${sls:stage}/msk/arn}\n          topic: ${vault(team, eu):topics.orders}\n          consumerGroupId: acct-${aws:accountId}\n",
@@ -338,7 +273,7 @@ fn values_file_gives_remote_and_plugin_values() {
 
 #[test]
 fn file_errors_have_help_that_fits() {
-    let dir = scratch("file-help");
+    let dir = scratch("vars", "file-help");
     std::fs::write(dir.join("config.js"), "module.exports = {arn: 'x'};\n").expect("write");
     std::fs::write(
         dir.join("serverless.yml"),
