@@ -218,7 +218,7 @@ fn compile_resolved(
             if let Some(node) = diagnostic
                 .path
                 .as_deref()
-                .and_then(|path| node_at_dotted(&config, path))
+                .and_then(|path| config.at_dotted(path))
             {
                 diagnostic.span = Some(node.span);
             }
@@ -226,16 +226,6 @@ fn compile_resolved(
     }
     report.files = vec![file];
     report
-}
-
-/// The node at a dotted path (`functions.f.events.0.msk.arn`): mapping keys and list indices.
-fn node_at_dotted<'n>(root: &'n tree::Node, path: &str) -> Option<&'n tree::Node> {
-    path.split('.')
-        .try_fold(root, |node, key| match &node.value {
-            tree::Value::Object(_) => node.get(key),
-            tree::Value::Array(items) => items.get(key.parse::<usize>().ok()?),
-            _ => None,
-        })
 }
 
 /// Validates and compiles a loaded, resolved tree under the profile the option or the config

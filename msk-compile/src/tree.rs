@@ -78,6 +78,17 @@ impl Node {
         path.iter().try_fold(self, |node, key| node.get(key))
     }
 
+    /// Follows a dotted path (`functions.f.events.0.msk.arn`, `provisionedPollers.min`):
+    /// mapping keys and list indices.
+    pub fn at_dotted(&self, path: &str) -> Option<&Node> {
+        path.split('.')
+            .try_fold(self, |node, key| match &node.value {
+                Value::Object(_) => node.get(key),
+                Value::Array(items) => items.get(key.parse::<usize>().ok()?),
+                _ => None,
+            })
+    }
+
     pub fn as_str(&self) -> Option<&str> {
         match &self.value {
             Value::String(text) => Some(text),
