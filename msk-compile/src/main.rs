@@ -207,7 +207,7 @@ fn run_compile(args: &CompileArgs) -> Result<ExitCode, UsageError> {
         }
     };
     let resolved = match &args.resolved {
-        Some(path) if path.as_os_str() == "-" && config.as_os_str() == "-" => {
+        Some(path) if is_stdin(path) && is_stdin(&config) => {
             return Err(UsageError(
                 "stdin can hold the config or the resolved config, not both".to_owned(),
             ));
@@ -439,19 +439,33 @@ fn read_values(path: &Path, common: &CommonArgs) -> Result<Result<Values, ExitCo
 
 /// Reads the `--resolved` config from a file or, for `-`, stdin (at most the config limit).
 fn read_resolved(path: &Path) -> Result<ResolvedConfig, UsageError> {
-    let limit = msk_compile::MAX_CONFIG_BYTES as u64;
-    let (name, bytes) = if path.as_os_str() == "-" {
-        let bytes = load::read::read_stdin_bounded(limit)
-            .map_err(|error| input_read_failure("the resolved config on stdin", &error))?;
-        ("<stdin>".to_owned(), bytes)
-    } else {
-        let name = path.display().to_string();
-        let bytes = load::read::read_bounded(path, limit)
-            .map_err(|error| input_read_failure(&name, &error))?;
-        (name, bytes)
-    };
+    let (name, read) = read_input(path, msk_compile::MAX_CONFIG_BYTES as u64);
+    let bytes = read.map_err(|error| {
+        let what = if is_stdin(path) {
+            "the resolved config on stdin"
+        } else {
+            &name
+        };
+        input_read_failure(what, &error)
+    })?;
     let text = input_text(&name, bytes)?;
     Ok(ResolvedConfig { name, text })
+}
+
+fn is_stdin(path: &Path) -> bool {
+    path.as_os_str() == "-"
+}
+
+/// The name diagnostics give an input (`<stdin>` for `-`) and its bytes, at most `limit`.
+fn read_input(path: &Path, limit: u64) -> (String, Result<Vec<u8>, load::read::ReadError>) {
+    if is_stdin(path) {
+        ("<stdin>".to_owned(), load::read::read_stdin_bounded(limit))
+    } else {
+        (
+            path.display().to_string(),
+            load::read::read_bounded(path, limit),
+        )
+    }
 }
 
 /// The exit-2 error for a `--values` or `--resolved` input that could not be read: as for
@@ -575,13 +589,8 @@ struct Unreadable {
 
 /// Reads a config (`-`: stdin) as UTF-8 text, never more than the size limit.
 fn read_config(path: &Path) -> Result<Result<(String, String), Unreadable>, UsageError> {
-    use msk_compile::load::read::{ReadError, read_bounded, read_stdin_bounded};
-    let limit = msk_compile::MAX_CONFIG_BYTES as u64;
-    let (name, read) = if path == Path::new("-") {
-        ("<stdin>".to_owned(), read_stdin_bounded(limit))
-    } else {
-        (path.display().to_string(), read_bounded(path, limit))
-    };
+    use msk_compile::load::read::ReadError;
+    let (name, read) = read_input(path, msk_compile::MAX_CONFIG_BYTES as u64);
     let bytes = match read {
         Ok(bytes) => bytes,
         Err(ReadError::TooLarge) => {
