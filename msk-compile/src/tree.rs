@@ -81,7 +81,12 @@ impl Node {
     /// Follows a dotted path (`functions.f.events.0.msk.arn`, `provisionedPollers.min`):
     /// mapping keys and list indices.
     pub fn at_dotted(&self, path: &str) -> Option<&Node> {
-        path.split('.')
+        self.at_keys(path.split('.'))
+    }
+
+    /// Follows mapping keys and list indices.
+    pub fn at_keys<'k>(&self, keys: impl IntoIterator<Item = &'k str>) -> Option<&Node> {
+        keys.into_iter()
             .try_fold(self, |node, key| match &node.value {
                 Value::Object(_) => node.get(key),
                 Value::Array(items) => items.get(key.parse::<usize>().ok()?),

@@ -637,18 +637,6 @@ fn js_get(node: &Node, key: &str) -> Option<Node> {
     }
 }
 
-/// The node at `keys` without copying along the way (property keys only, no `length`).
-fn node_at<'n>(mut node: &'n Node, keys: &[String]) -> Option<&'n Node> {
-    for key in keys {
-        node = match &node.value {
-            Value::Object(entries) => &entries.iter().find(|entry| &entry.key == key)?.value,
-            Value::Array(items) => items.get(key.parse::<usize>().ok()?)?,
-            _ => return None,
-        };
-    }
-    Some(node)
-}
-
 /// JavaScript `keys.reduce((value, key) => value[key], root)`, stopping at `null`/`undefined`.
 /// Borrows along the way; only synthetic values (`length`, a character) are created.
 fn js_walk<'n>(root: &'n Node, keys: &[String]) -> Option<Cow<'n, Node>> {
@@ -1855,7 +1843,9 @@ impl Resolver<'_> {
         if undefined {
             return Ok(None);
         }
-        let is_collection = node_at(self.root, keys)
+        let is_collection = self
+            .root
+            .at_keys(keys.iter().map(String::as_str))
             .is_some_and(|node| matches!(node.value, Value::Object(_) | Value::Array(_)));
         if is_collection {
             let prefix = if keys.is_empty() {
