@@ -51,7 +51,7 @@ fn validator(profile: Profile) -> &'static Validator {
 pub fn check_events(root: &mut Node, mode: ValidationMode, profile: Profile) -> Vec<Diagnostic> {
     move_null_keys_last(root);
     let mut found = Vec::new();
-    // The functions in config order (`compile::functions`), walked in place: looking each
+    // The functions in config order (`service::functions`), walked in place: looking each
     // one up by name would cost time quadratic in the number of functions.
     if let Some(Value::Object(functions)) = root
         .get_mut("functions")
