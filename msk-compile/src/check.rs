@@ -7,7 +7,7 @@ use msk_model::{CfnMapping, MskEvent, Profile};
 
 use crate::diag::{Code, Diagnostic, Severity};
 use crate::parallel::{events_of, map_runs};
-use crate::schema::msk_event_schema_for;
+use crate::schema::msk_event_schema;
 use crate::tree::{Entry, Node, Value};
 use crate::validate::{Detail, SchemaViolation, Validator};
 
@@ -37,7 +37,7 @@ fn validator(profile: Profile) -> &'static Validator {
         Profile::ServerlessV3 => &V3,
         Profile::Extended => &EXTENDED,
     };
-    cell.get_or_init(|| Validator::new(msk_event_schema_for(profile)))
+    cell.get_or_init(|| Validator::new(msk_event_schema(profile)))
 }
 
 /// Validates (and coerces, as Ajv does) the msk events of `root`. Returns the violations as

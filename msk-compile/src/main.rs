@@ -356,9 +356,9 @@ fn run_schema(
     output: Option<&Path>,
 ) -> Result<ExitCode, UsageError> {
     let schema = if serverless {
-        schema::serverless_schema_for(profile)
+        schema::serverless_schema(profile)
     } else {
-        schema::msk_event_schema_for(profile)
+        schema::msk_event_schema(profile)
     };
     let text = json::stringify_pretty(&schema) + "\n";
     match output {
