@@ -427,7 +427,7 @@ fn read_values(path: &Path, common: &CommonArgs) -> Result<Result<Values, ExitCo
     let name = path.display().to_string();
     let bytes = load::read::read_bounded(path, msk_compile::MAX_CONFIG_BYTES as u64)
         .map_err(|error| input_read_failure(&name, &error))?;
-    let text = input_text(&name, bytes)?;
+    let text = input_text(&name, bytes, Code::ConfigNotUtf8)?;
     match load::parse(&text, Format::Yaml) {
         Ok(root) => Ok(Ok(Values::from_tree(root))),
         Err(diagnostics) => {
@@ -448,7 +448,7 @@ fn read_resolved(path: &Path) -> Result<ResolvedConfig, UsageError> {
         };
         input_read_failure(what, &error)
     })?;
-    let text = input_text(&name, bytes)?;
+    let text = input_text(&name, bytes, Code::ConfigNotUtf8)?;
     Ok(ResolvedConfig { name, text })
 }
 
@@ -483,15 +483,12 @@ fn input_read_failure(name: &str, error: &load::read::ReadError) -> UsageError {
     }
 }
 
-/// A `--values` or `--resolved` input as text.
-fn input_text(name: &str, bytes: Vec<u8>) -> Result<String, UsageError> {
-    String::from_utf8(bytes).map_err(|error| {
+/// An input as text; `code` says which input was not UTF-8.
+fn input_text(name: &str, bytes: Vec<u8>, code: Code) -> Result<String, UsageError> {
+    load::read::utf8(bytes).map_err(|bad| {
         UsageError::coded(
-            Code::ConfigNotUtf8,
-            format!(
-                "{name} is not UTF-8 text (byte offset {})",
-                error.utf8_error().valid_up_to()
-            ),
+            code,
+            format!("{name} is not UTF-8 text (byte offset {})", bad.offset),
         )
     })
 }
@@ -605,12 +602,10 @@ fn read_config(path: &Path) -> Result<Result<(String, String), Unreadable>, Usag
         }
         Err(error) => return Err(read_failure(&name, &error)),
     };
-    match String::from_utf8(bytes) {
+    match load::read::utf8(bytes) {
         Ok(text) => Ok(Ok((name, text))),
-        Err(error) => {
-            let offset = error.utf8_error().valid_up_to();
-            // The lossy text is identical up to the first bad byte, so the span renders there.
-            let text = String::from_utf8_lossy(error.as_bytes()).into_owned();
+        Err(bad) => {
+            let offset = bad.offset;
             let diagnostic = Diagnostic::error(
                 Code::ConfigNotUtf8,
                 format!("the file is not valid UTF-8 (byte offset {offset})"),
@@ -619,7 +614,7 @@ fn read_config(path: &Path) -> Result<Result<(String, String), Unreadable>, Usag
             .with_help("save the file as UTF-8");
             Ok(Err(Unreadable {
                 name,
-                text,
+                text: bad.lossy,
                 diagnostic,
             }))
         }
@@ -678,15 +673,7 @@ fn read_template(
             .map_err(|error| read_failure(&name, &error))?;
         (None, bytes)
     };
-    let text = String::from_utf8(bytes).map_err(|error| {
-        UsageError::coded(
-            Code::TemplateInvalid,
-            format!(
-                "{name} is not UTF-8 text (byte offset {})",
-                error.utf8_error().valid_up_to()
-            ),
-        )
-    })?;
+    let text = input_text(&name, bytes, Code::TemplateInvalid)?;
     Ok((lock, text))
 }
 

@@ -1699,15 +1699,9 @@ impl Resolver<'_> {
         };
         self.file_budget = self.file_budget.saturating_sub(bytes.len());
         let base = self.next_base;
-        let (text, bad_byte) = match String::from_utf8(bytes) {
+        let (text, bad_byte) = match super::read::utf8(bytes) {
             Ok(text) => (text, None),
-            Err(error) => {
-                let offset = error.utf8_error().valid_up_to();
-                (
-                    String::from_utf8_lossy(error.as_bytes()).into_owned(),
-                    Some(offset),
-                )
-            }
+            Err(bad) => (bad.lossy, Some(bad.offset)),
         };
         self.next_base = base + text.len() + 1;
         let text_len = text.len();
