@@ -45,6 +45,16 @@ const installPlugin = () => {
   return root;
 };
 
+/** The msk-compile the installed plugin runs: MSK_COMPILE_BIN if set, else the packed one. */
+const pluginBinary = (root) =>
+  process.env.MSK_COMPILE_BIN || path.join(root, 'node_modules', 'serverless-msk-events', 'bin', 'msk-compile');
+
+/** cfn-lint from the validators' virtualenv that .ci/run creates (CFN_LINT overrides), or null. */
+const cfnLint = () => {
+  const candidate = process.env.CFN_LINT || path.join(REPO_DIR, '.venv-validators', 'bin', 'cfn-lint');
+  return fs.existsSync(candidate) ? candidate : null;
+};
+
 const removeInstall = () => {
   if (installed) fs.rmSync(installed, { recursive: true, force: true });
   installed = null;
@@ -203,7 +213,9 @@ module.exports = {
   PACKAGE_DIR,
   REPO_DIR,
   binaryFeatures,
+  cfnLint,
   installPlugin,
+  pluginBinary,
   pool,
   releaseBinary,
   removeInstall,
