@@ -1,7 +1,7 @@
 'use strict';
 
-//! Test harness: packs the plugin with `npm pack` (once per test process), installs the tarball
-//! with npm into a temporary directory whose services use it, and runs the real Serverless
+//! Test harness: installs the tarball `npm pack` made (test/pack.js) with npm into a temporary
+//! directory whose services use it, and runs the real Serverless
 //! Framework 3.40.0 (this package's devDependency) offline, as ../shared/oracle/sls-package does:
 //! fake credentials, no telemetry, an empty network namespace when `unshare -n` works.
 
@@ -29,18 +29,23 @@ const run = (cmd, args, options = {}) => {
 /** The msk-compile the packed plugin carries (prepack builds target/release/msk-compile). */
 const releaseBinary = () => path.join(process.env.CARGO_TARGET_DIR || path.join(REPO_DIR, 'target'), 'release', 'msk-compile');
 
+/** Where test/pack.js (`pretest`) puts the tarball. */
+const PACK_DIR = path.join(PACKAGE_DIR, 'node_modules', '.test-pack');
+
 let installed = null;
 /**
- * `npm pack`s the plugin and `npm install`s the tarball into a fresh directory; services made
- * with `service()` live below it. Returns that directory.
+ * `npm install`s the tarball test/pack.js made into a fresh directory (once per test file);
+ * services made with `service()` live below it. Returns that directory.
  */
 const installPlugin = () => {
   if (installed) return installed;
+  const tarballs = fs.existsSync(PACK_DIR) ? fs.readdirSync(PACK_DIR).filter((f) => f.endsWith('.tgz')) : [];
+  if (tarballs.length !== 1) throw new Error(`no packed plugin in ${PACK_DIR}: run the tests with \`npm test\``);
   const root = fs.mkdtempSync(path.join(os.tmpdir(), 'serverless-msk-events-test-'));
-  const packed = JSON.parse(run('npm', ['pack', '--json', '--pack-destination', root], { cwd: PACKAGE_DIR }));
-  const tarball = path.join(root, packed[0].filename);
   fs.writeFileSync(path.join(root, 'package.json'), '{"private": true}\n');
-  run('npm', ['install', '--no-save', '--offline', '--no-audit', '--no-fund', '--loglevel=error', tarball], { cwd: root });
+  run('npm', ['install', '--no-save', '--offline', '--no-audit', '--no-fund', '--loglevel=error', path.join(PACK_DIR, tarballs[0])], {
+    cwd: root,
+  });
   installed = root;
   return root;
 };
@@ -211,6 +216,7 @@ const binaryFeatures = (binary) => {
 
 module.exports = {
   PACKAGE_DIR,
+  PACK_DIR,
   REPO_DIR,
   binaryFeatures,
   cfnLint,
