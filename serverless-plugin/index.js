@@ -93,6 +93,7 @@ class ServerlessMskEvents {
     const serviceDir = serverless.serviceDir;
     const configPath = path.join(serviceDir, serverless.configurationFilename || 'serverless.yml');
     const provider = serverless.service.provider;
+    const started = process.hrtime.bigint();
     const result = runCompile({
       binary: binary.path,
       configPath,
@@ -134,6 +135,8 @@ class ServerlessMskEvents {
     const template = provider.compiledCloudFormationTemplate;
     for (const key of Object.keys(template)) delete template[key];
     Object.assign(template, merged);
+    const ms = Number(process.hrtime.bigint() - started) / 1e6;
+    this.log.info(`msk-compile (${binary.source}, profile ${profile}): ${ms.toFixed(0)} ms`);
   }
 }
 
