@@ -60,3 +60,20 @@ test('nothing found: one error saying how to get it', () => {
   assert.match(result.error, /cargo install --path msk-compile/);
   assert.match(result.error, /MSK_COMPILE_BIN/);
 });
+
+test('npm pack puts the release binary for this platform and the schema into the package', () => {
+  const h = require('./harness');
+  try {
+    const installed = path.join(h.installPlugin(), 'node_modules', 'serverless-msk-events');
+    const platformFile = JSON.parse(fs.readFileSync(path.join(installed, 'bin', 'platform.json'), 'utf8'));
+    assert.equal(platformFile.platform, process.platform);
+    assert.equal(platformFile.arch, process.arch);
+    assert.match(platformFile.version, /^msk-compile /);
+    assert.deepEqual(findBinary({ PATH: '' }, installed), { path: path.join(installed, 'bin', EXE), source: 'package' });
+    const schema = JSON.parse(fs.readFileSync(path.join(installed, 'schema', 'msk-event.json'), 'utf8'));
+    assert.ok(['extended', 'serverless-v3'].includes(schema.profile));
+    assert.ok(schema.properties.topic, 'the msk event schema has its keys');
+  } finally {
+    h.removeInstall();
+  }
+});
