@@ -1,14 +1,14 @@
 'use strict';
 
-//! serverless-msk-events: after the framework's own event compilers, replaces the msk
-//! EventSourceMappings and IAM statements of the compiled template with msk-compile's (profile
-//! `custom.mskEvents.profile`, default `extended`), and registers the extended msk keys with the
-//! framework's configuration schema.
+//! serverless-msk-events: after the framework's own event compilers and its merge of
+//! `resources`, replaces the msk EventSourceMappings and IAM statements of the compiled template
+//! with msk-compile's (profile `custom.mskEvents.profile`, default `extended`), and registers the
+//! extended msk keys with the framework's configuration schema.
 
 const path = require('path');
 const { findBinary } = require('./lib/binary');
 const { SCHEMA_CODE, formatDiagnostic, runCompile } = require('./lib/compile');
-const { CUSTOM_SCHEMA, DEFAULT_PROFILE, PROFILES, extensionProperties } = require('./lib/schema');
+const { CUSTOM_SCHEMA, DEFAULT_PROFILE, PROFILES, extendedSchema } = require('./lib/schema');
 
 const FRAMEWORK_MSK_PLUGIN = 'AwsCompileMSKEvents';
 
@@ -33,16 +33,24 @@ class ServerlessMskEvents {
     const handler = serverless.configSchemaHandler;
     handler.defineCustomProperties(CUSTOM_SCHEMA);
     if (profileOf(serverless.configurationInput) === 'extended') {
-      const definedKeys = new Set(Object.keys(this.frameworkMskSchema(handler).properties || {}));
-      const extension = extensionProperties(definedKeys);
+      const msk = this.frameworkMskSchema(handler);
+      const { extension, widened } = extendedSchema(new Set(Object.keys(msk.properties || {})));
       if (Object.keys(extension.properties).length) {
         handler.defineFunctionEventProperties('aws', 'msk', extension);
       }
+      // defineFunctionEventProperties refuses keys the framework defines; a key the extended
+      // profile widens (`arn: !GetAtt Cluster.Arn`) would still fail `configValidationMode:
+      // error`, so its definition is replaced in the framework's (unfrozen) msk event schema.
+      Object.assign(msk.properties, widened);
     }
 
     this.hooks = {
       initialize: () => this.deferFrameworkErrors(),
-      'package:compileEvents': () => this.compile(),
+      // After package:compileEvents (the framework's msk compiler) and after the config's own
+      // `resources` are merged: the template is then the one `serverless package` writes, which
+      // msk-compile's `--template` merge takes, and a function's own role declared in
+      // `resources` is there for the extended profile's statements. Before the template is saved.
+      'after:aws:package:finalize:mergeCustomProviderResources': () => this.compile(),
     };
   }
 

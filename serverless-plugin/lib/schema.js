@@ -2,7 +2,8 @@
 
 //! The extended msk event keys registered with the framework's schema: read from
 //! schema/msk-event.json, which `npm pack` generates from `msk-compile schema --profile extended`
-//! (scripts/prepack.js), minus every key the framework (or another plugin) already defines.
+//! (scripts/prepack.js): the keys the framework does not define, and the framework's keys whose
+//! schema the extended profile widens (`widened`, e.g. `arn` with `Fn::GetAtt`).
 
 const fs = require('fs');
 const path = require('path');
@@ -36,18 +37,22 @@ const readEventSchema = (file = SCHEMA_FILE) => {
 };
 
 /**
- * `{ properties, required }` for defineFunctionEventProperties: the properties of the msk event
- * schema that `definedKeys` (the framework's msk event properties) lacks, and those of them
- * that are required. Empty when the schema file is missing.
+ * What the extended profile changes in the framework's msk event schema: `extension`
+ * (`{ properties, required }` for defineFunctionEventProperties: the keys `definedKeys`, the
+ * framework's msk event properties, lacks) and `widened` (key -> schema replacing the
+ * framework's own, for keys the extended profile accepts more values of). Empty when the
+ * schema file is missing.
  */
-const extensionProperties = (definedKeys, eventSchema = readEventSchema()) => {
+const extendedSchema = (definedKeys, eventSchema = readEventSchema()) => {
   const properties = {};
-  if (!eventSchema || !eventSchema.properties) return { properties, required: [] };
+  const widened = {};
+  if (!eventSchema || !eventSchema.properties) return { extension: { properties, required: [] }, widened };
   for (const [key, schema] of Object.entries(eventSchema.properties)) {
     if (!definedKeys.has(key)) properties[key] = schema;
+    else if ((eventSchema.widened || []).includes(key)) widened[key] = schema;
   }
   const required = (eventSchema.required || []).filter((key) => key in properties);
-  return { properties, required };
+  return { extension: { properties, required }, widened };
 };
 
-module.exports = { CUSTOM_SCHEMA, DEFAULT_PROFILE, PROFILES, SCHEMA_FILE, extensionProperties, readEventSchema };
+module.exports = { CUSTOM_SCHEMA, DEFAULT_PROFILE, PROFILES, extendedSchema };

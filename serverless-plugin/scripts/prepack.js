@@ -34,17 +34,26 @@ const buildBinary = () => {
   return path.join(targetDir, 'release', EXE);
 };
 
-// The extended schema when the binary has profiles (issue 13); a binary without them compiles
-// only Serverless' keys, which the framework defines already, so its plain schema adds nothing.
+// The extended schema when the binary has profiles (issue 13), with the keys whose schema the
+// extended profile widens (in both exports, different after reduction: e.g. `arn` also takes
+// `Fn::GetAtt`). A binary without profiles compiles only Serverless' keys, which the framework
+// defines already, so its plain schema adds nothing.
 const exportSchema = (binary) => {
-  const extended = run(binary, ['schema', '--profile', 'extended']);
-  if (extended.status === 0) return { schema: JSON.parse(extended.stdout), profile: 'extended' };
   const plain = run(binary, ['schema']);
   if (plain.status !== 0) throw new Error(`${binary} schema failed: ${plain.stderr}`);
-  process.stderr.write(
-    `prepack: ${binary} has no --profile (schema: ${extended.stderr.trim().split('\n')[0]}); packing its serverless-v3 schema\n`
+  const v3 = toFrameworkSchema(JSON.parse(plain.stdout));
+  const extended = run(binary, ['schema', '--profile', 'extended']);
+  if (extended.status !== 0) {
+    process.stderr.write(
+      `prepack: ${binary} has no --profile (${extended.stderr.trim().split('\n')[0]}); packing its serverless-v3 schema\n`
+    );
+    return { profile: 'serverless-v3', ...v3, widened: [] };
+  }
+  const schema = toFrameworkSchema(JSON.parse(extended.stdout));
+  const widened = Object.keys(v3.properties).filter(
+    (key) => key in schema.properties && JSON.stringify(schema.properties[key]) !== JSON.stringify(v3.properties[key])
   );
-  return { schema: JSON.parse(plain.stdout), profile: 'serverless-v3' };
+  return { profile: 'extended', ...schema, widened };
 };
 
 const main = () => {
@@ -60,12 +69,12 @@ const main = () => {
     `${JSON.stringify({ platform: process.platform, arch: process.arch, version }, null, 2)}\n`
   );
 
-  const { schema, profile } = exportSchema(binary);
+  const schema = exportSchema(binary);
   const schemaDir = path.join(PACKAGE_DIR, 'schema');
   fs.mkdirSync(schemaDir, { recursive: true });
   fs.writeFileSync(
     path.join(schemaDir, 'msk-event.json'),
-    `${JSON.stringify({ profile, ...toFrameworkSchema(schema) }, null, 2)}\n`
+    `${JSON.stringify(schema, null, 2)}\n`
   );
 };
 

@@ -10,7 +10,7 @@ const { spawnSync } = require('child_process');
 const { test } = require('node:test');
 const h = require('./harness');
 const { toFrameworkSchema } = require('../lib/schema-export');
-const { extensionProperties } = require('../lib/schema');
+const { extendedSchema } = require('../lib/schema');
 
 const frameworkDir = path.dirname(require.resolve('serverless/package.json'));
 const Ajv = require(require.resolve('ajv', { paths: [frameworkDir] })).default;
@@ -70,11 +70,15 @@ test('the extended export compiles in the framework\'s strict Ajv', (t) => {
   return undefined;
 });
 
-test('only keys the framework does not define are registered', () => {
-  const schema = { properties: { arn: {}, topic: {}, extra: { type: 'string' } }, required: ['arn', 'extra'] };
-  assert.deepEqual(extensionProperties(new Set(['arn', 'topic']), schema), {
-    properties: { extra: { type: 'string' } },
-    required: ['extra'],
+test('keys the framework does not define are added; widened ones replace its definition', () => {
+  const schema = {
+    properties: { arn: { anyOf: [] }, topic: { type: 'string' }, extra: { type: 'string' } },
+    required: ['arn', 'extra'],
+    widened: ['arn'],
+  };
+  assert.deepEqual(extendedSchema(new Set(['arn', 'topic']), schema), {
+    extension: { properties: { extra: { type: 'string' } }, required: ['extra'] },
+    widened: { arn: { anyOf: [] } },
   });
-  assert.deepEqual(extensionProperties(new Set(['arn']), null), { properties: {}, required: [] });
+  assert.deepEqual(extendedSchema(new Set(['arn']), null), { extension: { properties: {}, required: [] }, widened: {} });
 });
