@@ -5,18 +5,19 @@
 
 use std::time::{Duration, Instant};
 
+use msk_compile::Code;
 use msk_tests::compile_yaml;
 
 /// A ceiling that only catches hangs; the real figures come from the measuring script.
 const CEILING: Duration = Duration::from_secs(20);
 
-fn assert_refused(source: &str, code: &str) {
+fn assert_refused(source: &str, code: Code) {
     let started = Instant::now();
     let report = compile_yaml(source);
     let elapsed = started.elapsed();
     assert!(elapsed < CEILING, "took {elapsed:?}");
     assert!(report.compiled.is_none());
-    let codes: Vec<&str> = report
+    let codes: Vec<Code> = report
         .diagnostics
         .iter()
         .map(|diagnostic| diagnostic.code)
@@ -49,7 +50,7 @@ pub fn billion_laughs() -> String {
 
 #[test]
 fn alias_bomb() {
-    assert_refused(&billion_laughs(), msk_compile::load::YAML_TOO_COMPLEX);
+    assert_refused(&billion_laughs(), Code::YamlTooComplex);
 }
 
 #[test]
@@ -61,7 +62,7 @@ fn deeply_nested_sequences() {
             "[".repeat(depth),
             "]".repeat(depth)
         ),
-        msk_compile::load::YAML_TOO_COMPLEX,
+        Code::YamlTooComplex,
     );
 }
 
@@ -74,7 +75,7 @@ fn deeply_nested_mappings() {
             "{a: ".repeat(depth),
             "}".repeat(depth)
         ),
-        msk_compile::load::YAML_TOO_COMPLEX,
+        Code::YamlTooComplex,
     );
 }
 
@@ -86,7 +87,7 @@ fn deeply_nested_block_mappings() {
         text.push_str(&" ".repeat(2 * level + 2));
         text.push_str("a:\n");
     }
-    assert_refused(&text, msk_compile::load::YAML_TOO_COMPLEX);
+    assert_refused(&text, Code::YamlTooComplex);
 }
 
 #[test]
@@ -96,7 +97,7 @@ fn fifty_megabytes() {
     while text.len() < 50 * 1024 * 1024 {
         text.push_str(&line);
     }
-    assert_refused(&text, msk_compile::codes::TOO_LARGE);
+    assert_refused(&text, Code::ConfigTooLarge);
 }
 
 #[test]
@@ -104,7 +105,7 @@ fn hundred_thousand_character_key() {
     // YAML limits implicit keys to 1024 characters; js-yaml and our parser refuse longer ones.
     assert_refused(
         &format!("service: s\n{}: 1\n", "k".repeat(100_000)),
-        msk_compile::load::YAML_SYNTAX,
+        Code::YamlSyntax,
     );
 }
 
@@ -114,7 +115,7 @@ fn hundred_thousand_character_key_in_an_msk_event() {
         "service: s\nfunctions:\n  f:\n    handler: h\n    events:\n      - msk:\n          arn: arn:aws:kafka:us-east-1:1:cluster/c/1\n          topic: t\n          {}: 1\n",
         "k".repeat(100_000)
     );
-    assert_refused(&text, msk_compile::load::YAML_SYNTAX);
+    assert_refused(&text, Code::YamlSyntax);
 }
 
 #[test]
@@ -129,7 +130,7 @@ fn quoted_long_key_is_fine_but_unknown() {
     let unknown = report
         .diagnostics
         .iter()
-        .find(|diagnostic| diagnostic.code == msk_compile::codes::SCHEMA)
+        .find(|diagnostic| diagnostic.code == Code::Schema)
         .expect("an unknown-key diagnostic");
     assert!(
         unknown

@@ -13,7 +13,7 @@
 
 use std::collections::{HashMap, HashSet};
 
-use super::scalar::is_array_index;
+use crate::js::is_array_index;
 use crate::tree::{Entry, Node, Span};
 
 /// Mappings with up to this many keys find a key by scanning: most mappings have a handful
