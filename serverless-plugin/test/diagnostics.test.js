@@ -125,3 +125,33 @@ for (const profile of ['serverless-v3', 'extended']) {
     });
   });
 }
+
+describe('the binary', () => {
+  const fs = require('fs');
+  const path = require('path');
+
+  test('none found: the command fails with one error saying how to get it', async () => {
+    const root = h.installPlugin();
+    const dir = h.service(root, 'no-binary', h.withPlugin(COLLISION, 'serverless-v3'));
+    const run = await h.slsPackage(dir, { MSK_COMPILE_BIN: path.join(root, 'no-such-msk-compile') });
+    assert.notEqual(run.status, 0, run.output);
+    assert.match(run.output, /MSK_COMPILE_BIN is set to .*no-such-msk-compile, which is not an executable file/);
+  });
+
+  test('one msk-compile process per serverless package', async (t) => {
+    const root = h.installPlugin();
+    const binary = h.pluginBinary(root);
+    const missing = h.binaryFeatures(binary).missing('resolved', 'profile', 'idempotentTemplate');
+    if (missing) return t.skip(`msk-compile lacks ${missing}`);
+    // A wrapper that notes each start, then runs the packed binary.
+    const log = path.join(root, 'starts.log');
+    const wrapper = path.join(root, 'counting-msk-compile');
+    fs.writeFileSync(wrapper, `#!/bin/sh\necho start >> '${log}'\nexec '${binary}' "$@"\n`);
+    fs.chmodSync(wrapper, 0o755);
+    const config = require('fs').readFileSync(path.join(h.REPO_DIR, 'tests', 'cases', 'multi-function', 'serverless.yml'), 'utf8');
+    const run = await h.slsPackage(h.service(root, 'count', h.withPlugin(config, 'extended')), { MSK_COMPILE_BIN: wrapper });
+    assert.equal(run.status, 0, run.output);
+    assert.equal(fs.readFileSync(log, 'utf8'), 'start\n');
+    return undefined;
+  });
+});
