@@ -112,7 +112,8 @@ class ServerlessMskEvents {
       region: this.provider.getRegion(),
     });
     if (result.spawnError) {
-      throw this.error(`cannot run ${binary.path} (from ${binary.source}): ${result.spawnError.message}`, 'MSK_COMPILE_NOT_FOUND');
+      const reason = result.spawnError.message;
+      throw this.error(`cannot run ${binary.path} (from ${binary.source}): ${reason}`, 'MSK_COMPILE_NOT_FOUND');
     }
 
     const errors = result.diagnostics.filter((d) => d.severity === 'error');

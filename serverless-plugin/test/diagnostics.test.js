@@ -5,6 +5,8 @@
 // on; the framework's own schema warnings are not printed a second time.
 
 const assert = require('node:assert/strict');
+const fs = require('fs');
+const path = require('path');
 const { after, before, describe, test } = require('node:test');
 const h = require('./harness');
 
@@ -127,9 +129,6 @@ for (const profile of ['serverless-v3', 'extended']) {
 }
 
 describe('the binary', () => {
-  const fs = require('fs');
-  const path = require('path');
-
   test('none found: the command fails with one error saying how to get it', async () => {
     const root = h.installPlugin();
     const dir = h.service(root, 'no-binary', h.withPlugin(COLLISION, 'serverless-v3'));
@@ -148,8 +147,9 @@ describe('the binary', () => {
     const wrapper = path.join(root, 'counting-msk-compile');
     fs.writeFileSync(wrapper, `#!/bin/sh\necho start >> '${log}'\nexec '${binary}' "$@"\n`);
     fs.chmodSync(wrapper, 0o755);
-    const config = require('fs').readFileSync(path.join(h.REPO_DIR, 'tests', 'cases', 'multi-function', 'serverless.yml'), 'utf8');
-    const run = await h.slsPackage(h.service(root, 'count', h.withPlugin(config, 'extended')), { MSK_COMPILE_BIN: wrapper });
+    const config = fs.readFileSync(path.join(h.REPO_DIR, 'tests', 'cases', 'multi-function', 'serverless.yml'), 'utf8');
+    const dir = h.service(root, 'count', h.withPlugin(config, 'extended'));
+    const run = await h.slsPackage(dir, { MSK_COMPILE_BIN: wrapper });
     assert.equal(run.status, 0, run.output);
     assert.equal(fs.readFileSync(log, 'utf8'), 'start\n');
     return undefined;
