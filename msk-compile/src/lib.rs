@@ -36,13 +36,26 @@ mod synth;
 
 pub use check::ValidationMode;
 pub use compile::Compiled;
-pub use diag::{Code, Diagnostic, Severity};
-pub use load::{Format, VariableOptions};
+pub use diag::{Code, Diagnostic, Severity, SourceText};
+pub use load::{Format, Values, VariableOptions};
 
 /// How to compile: the values Serverless takes from its command line and environment.
 #[derive(Debug, Clone, Default)]
 pub struct Options {
+    /// Stage, region, options, environment, service directory, `--param`s and `--values`.
     pub variables: VariableOptions,
+    /// `--resolved`: the config as `serverless print --format json` wrote it, every variable
+    /// resolved by Serverless itself. It is compiled instead of the config text, which is
+    /// read only to point diagnostics at its lines wherever the dotted path exists there.
+    pub resolved: Option<ResolvedConfig>,
+}
+
+/// The fully resolved config of `serverless print --format json` (JSON text) and the name
+/// its diagnostics are shown with (a path, or `<stdin>`).
+#[derive(Debug, Clone, Default)]
+pub struct ResolvedConfig {
+    pub name: String,
+    pub text: String,
 }
 
 /// The result of a run: the compiled parts (when there was no error) and every diagnostic.
@@ -50,6 +63,9 @@ pub struct Options {
 pub struct Report {
     pub compiled: Option<Compiled>,
     pub diagnostics: Vec<Diagnostic>,
+    /// Files other than the config that diagnostic spans point into (files `${file(…)}`
+    /// included, the `--resolved` config); see [`SourceText::locate`].
+    pub files: Vec<SourceText>,
 }
 
 impl Report {
@@ -58,10 +74,7 @@ impl Report {
     }
 }
 
-/// The largest config accepted (32 MiB): far beyond any real service (a generated one with
-/// 5000 functions × 10 msk events is about a third of it), small enough that a hostile
-/// file is refused before any work.
-pub const MAX_CONFIG_BYTES: usize = 32 * 1024 * 1024;
+pub use load::MAX_CONFIG_BYTES;
 
 /// The diagnostic for a config over [`MAX_CONFIG_BYTES`] (of `size` bytes, when known: a pipe
 /// is read only up to the limit).
@@ -85,7 +98,11 @@ pub fn compile_source(source: &str, format: Format, options: &Options) -> Report
         return Report {
             compiled: None,
             diagnostics: vec![too_large(Some(source.len() as u64))],
+            files: Vec::new(),
         };
+    }
+    if let Some(resolved) = &options.resolved {
+        return compile_resolved(source, format, resolved);
     }
     let mut root = match load::parse(source, format) {
         Ok(root) => root,
@@ -93,17 +110,94 @@ pub fn compile_source(source: &str, format: Format, options: &Options) -> Report
             return Report {
                 compiled: None,
                 diagnostics,
+                files: Vec::new(),
             };
         }
     };
-    let mut diagnostics =
-        load::resolve_variables_with_source(&mut root, &options.variables, source);
+    let (diagnostics, files) =
+        load::resolve_variables_with_files(&mut root, &options.variables, source);
     if diagnostics.iter().any(Diagnostic::is_error) {
         return Report {
             compiled: None,
             diagnostics,
+            files,
         };
     }
+    let mut report = compile_tree(root, diagnostics);
+    report.files = files;
+    report
+}
+
+/// `--resolved`: compiles the resolved config, with each diagnostic moved to the config's
+/// line of its dotted path where the config has that path.
+fn compile_resolved(source: &str, format: Format, resolved: &ResolvedConfig) -> Report {
+    let base = source.len() + 1;
+    let file = SourceText {
+        name: resolved.name.clone(),
+        text: resolved.text.clone(),
+        base,
+    };
+    if resolved.text.len() > MAX_CONFIG_BYTES {
+        return Report {
+            compiled: None,
+            diagnostics: vec![
+                too_large(Some(resolved.text.len() as u64)).at(tree::Span::new(base, base)),
+            ],
+            files: vec![file],
+        };
+    }
+    let shift = |span: tree::Span| tree::Span::new(span.start + base, span.end + base);
+    let root = match load::parse(&resolved.text, Format::Json) {
+        Ok(mut root) => {
+            load::shift_spans(&mut root, base);
+            root
+        }
+        Err(diagnostics) => {
+            let diagnostics = diagnostics
+                .into_iter()
+                .map(|mut diagnostic| {
+                    diagnostic.span = diagnostic.span.map(shift);
+                    diagnostic
+                        .with_help("pass the JSON that `serverless print --format json` writes")
+                })
+                .collect();
+            return Report {
+                compiled: None,
+                diagnostics,
+                files: vec![file],
+            };
+        }
+    };
+    let mut report = compile_tree(root, Vec::new());
+    // The config as written, for positions only (it may not even load: the resolved config
+    // is what counts).
+    if let Ok(config) = load::parse(source, format) {
+        for diagnostic in &mut report.diagnostics {
+            if let Some(node) = diagnostic
+                .path
+                .as_deref()
+                .and_then(|path| node_at_dotted(&config, path))
+            {
+                diagnostic.span = Some(node.span);
+            }
+        }
+    }
+    report.files = vec![file];
+    report
+}
+
+/// The node at a dotted path (`functions.f.events.0.msk.arn`): mapping keys and list indices.
+fn node_at_dotted<'n>(root: &'n tree::Node, path: &str) -> Option<&'n tree::Node> {
+    path.split('.')
+        .try_fold(root, |node, key| match &node.value {
+            tree::Value::Object(_) => node.get(key),
+            tree::Value::Array(items) => items.get(key.parse::<usize>().ok()?),
+            _ => None,
+        })
+}
+
+/// Validates and compiles a loaded, resolved tree.
+fn compile_tree(mut root: tree::Node, mut diagnostics: Vec<Diagnostic>) -> Report {
     let mode = ValidationMode::of(&root);
     diagnostics.extend(check::check_events(&mut root, mode));
     // Serverless stops at the first schema error in `error` mode; we compile anyway to
@@ -138,6 +232,7 @@ pub fn compile_source(source: &str, format: Format, options: &Options) -> Report
     Report {
         compiled: (!failed).then_some(compiled),
         diagnostics,
+        files: Vec::new(),
     }
 }
 

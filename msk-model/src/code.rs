@@ -222,9 +222,14 @@ codes! {
         fix: "Use a literal fallback (`${self:custom.missing, 5}`) or fix the syntax.",
     }
     VariableUnresolved = "VARIABLE_UNRESOLVED" {
-        summary: "A variable has no value and no fallback, or its source needs AWS or other files (`ssm`, `cf`, `s3`, `aws`, `file`, `param`), which this offline tool does not read.",
-        example: "arn: ${opt:clusterArn}",
-        fix: "Pass the value (`--stage`, `--region`, an environment variable), add a fallback such as `${opt:stage, 'dev'}`, or replace the remote source with a literal.",
+        summary: "A variable has no value and no fallback (a missing option, environment variable, file, key or param), or its source needs AWS (`ssm`, `cf`, `s3`, `aws`, `sls:instanceId`) or a plugin, which this offline tool does not call.",
+        example: "arn: ${ssm:/prod/msk/arn}",
+        fix: "Pass the value (`--stage`, `--region`, `--param`, an environment variable), add a fallback such as `${opt:stage, 'dev'}`, give remote values in a values file (`--values values.yml` with `ssm:/prod/msk/arn: arn:aws:kafka:…`), or compile the config Serverless resolved (`serverless print --format json > resolved.json`, then `--resolved resolved.json`).",
+    }
+    VariableFile = "VARIABLE_FILE" {
+        summary: "A `${file(…)}` names something that is not a readable text file: a directory, a device (`/dev/zero`), a FIFO or socket, a file that would take the config and its includes past 32 MiB, or a file that is not UTF-8. The position is in the included file where there is one.",
+        example: "custom:\n  cluster: ${file(./config)}   # config is a directory",
+        fix: "Point the variable at a regular YAML, JSON or text file, saved as UTF-8.",
     }
     VariableCycle = "VARIABLE_CYCLE" {
         summary: "Variables refer to each other in a circle.",

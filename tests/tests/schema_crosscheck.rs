@@ -115,8 +115,9 @@ fn display_name(path: &Path) -> String {
         .unwrap_or(text)
 }
 
-/// The config as the compiler sees it before validation: parsed, variables resolved.
-fn load_resolved(source: &str) -> Result<Node, String> {
+/// The config as the compiler sees it before validation: parsed, variables resolved (its
+/// folder is the service directory, for `${file(…)}`).
+fn load_resolved(source: &str, config: &Path) -> Result<Node, String> {
     let codes = |diagnostics: &[msk_compile::Diagnostic]| {
         diagnostics
             .iter()
@@ -127,7 +128,9 @@ fn load_resolved(source: &str) -> Result<Node, String> {
     };
     let mut root = load::parse(source, msk_compile::Format::Yaml)
         .map_err(|diagnostics| codes(&diagnostics))?;
-    let problems = load::resolve_variables(&mut root, &oracle_options().variables);
+    let mut options = oracle_options().variables;
+    options.service_dir = config.parent().map(Path::to_path_buf);
+    let problems = load::resolve_variables(&mut root, &options);
     if problems.iter().any(msk_compile::Diagnostic::is_error) {
         return Err(codes(&problems));
     }
@@ -256,7 +259,7 @@ fn value_at<'a>(json: &'a serde_json::Value, path: &str) -> Option<&'a serde_jso
 /// before validating too, so there is nothing to compare).
 fn compare(path: &Path, validator: &jsonschema::Validator) -> Result<Comparison, String> {
     let source = read(path);
-    let resolved = load_resolved(&source)?;
+    let resolved = load_resolved(&source, path)?;
     let before = json::to_json(&resolved);
     let (schema, any_of) = schema_keys(validator, &before);
     // `arn` (schema, anyOf) and `arn.Ref` (compiler): the same value, one level apart.
@@ -434,7 +437,7 @@ fn configs_valid_after_resolution_are_valid_before_it() {
     let validator = schema_validator();
     for file in fixtures() {
         let source = read(&file);
-        let Ok(resolved) = load_resolved(&source) else {
+        let Ok(resolved) = load_resolved(&source, &file) else {
             continue;
         };
         if !validator.is_valid(&json::to_json(&resolved)) {
@@ -461,14 +464,16 @@ fn configs_valid_after_resolution_are_valid_before_it() {
 fn the_crosscheck_judges_what_compile_source_reports() {
     for file in fixtures() {
         let source = read(&file);
-        let Ok(mut root) = load_resolved(&source) else {
+        let Ok(mut root) = load_resolved(&source, &file) else {
             continue;
         };
         if ValidationMode::of(&root) == ValidationMode::Off {
             continue;
         }
         let direct = validation_keys(&mut root);
-        let report = compile_source(&source, msk_compile::Format::Yaml, &oracle_options());
+        let mut options = oracle_options();
+        options.variables.service_dir = file.parent().map(Path::to_path_buf);
+        let report = compile_source(&source, msk_compile::Format::Yaml, &options);
         let mut via_compile = Keys::new();
         for diagnostic in report
             .diagnostics
@@ -506,10 +511,8 @@ fn the_crosscheck_sees_errors() {
             "{key} is blamed by both: {comparison:#?}"
         );
     }
-    let resolved = load_resolved(&read(
-        &Path::new(env!("CARGO_MANIFEST_DIR")).join("cases/variables/serverless.yml"),
-    ))
-    .expect("loads");
+    let variables = Path::new(env!("CARGO_MANIFEST_DIR")).join("cases/variables/serverless.yml");
+    let resolved = load_resolved(&read(&variables), &variables).expect("loads");
     let value = json::to_json(&resolved);
     assert_eq!(
         value_at(&value, "functions.consumer.events.0.msk.batchSize"),
