@@ -16,12 +16,14 @@ use std::collections::HashSet;
 pub mod check;
 pub mod compile;
 pub mod diag;
+pub mod grants;
 pub mod js;
 pub mod json;
 pub mod load;
 pub mod naming;
 mod parallel;
 pub mod render;
+pub mod rules;
 pub mod schema;
 pub mod service;
 pub mod template;
@@ -38,6 +40,7 @@ pub use check::ValidationMode;
 pub use compile::Compiled;
 pub use diag::{Code, Diagnostic, Severity, SourceText};
 pub use load::{Format, Values, VariableOptions};
+pub use msk_model::Profile;
 
 /// How to compile: the values Serverless takes from its command line and environment.
 #[derive(Debug, Clone, Default)]
@@ -48,6 +51,40 @@ pub struct Options {
     /// resolved by Serverless itself. It is compiled instead of the config text, which is
     /// read only to point diagnostics at its lines wherever the dotted path exists there.
     pub resolved: Option<ResolvedConfig>,
+    /// The profile (`--profile`); `None`: the config's `custom.mskEvents.profile`, else
+    /// `serverless-v3`.
+    pub profile: Option<Profile>,
+}
+
+/// The profile a run uses: the option, else `custom.mskEvents.profile`, else `serverless-v3`.
+/// An unknown profile name in the config is an error at its value.
+pub fn resolve_profile(root: &tree::Node, option: Option<Profile>) -> Result<Profile, Diagnostic> {
+    if let Some(profile) = option {
+        return Ok(profile);
+    }
+    let Some(node) = root
+        .pointer(&["custom", "mskEvents", "profile"])
+        .filter(|node| !node.is_null())
+    else {
+        return Ok(Profile::ServerlessV3);
+    };
+    node.as_str()
+        .and_then(Profile::from_name)
+        .ok_or_else(|| {
+            Diagnostic::error(
+                Code::ProfileUnknown,
+                format!(
+                    "`custom.mskEvents.profile` must be `serverless-v3` or `extended`, not {}",
+                    match node.as_str() {
+                        Some(text) => format!("`{text}`"),
+                        None => node.type_with_article(),
+                    }
+                ),
+            )
+            .at(node.span)
+            .with_path("custom.mskEvents.profile")
+            .with_help("write `profile: extended` for the extended keys and least-privilege IAM, or remove it for Serverless 3.40.0's behaviour")
+        })
 }
 
 /// The fully resolved config of `serverless print --format json` (JSON text) and the name
@@ -102,7 +139,7 @@ pub fn compile_source(source: &str, format: Format, options: &Options) -> Report
         };
     }
     if let Some(resolved) = &options.resolved {
-        return compile_resolved(source, format, resolved);
+        return compile_resolved(source, format, resolved, options.profile);
     }
     let mut root = match load::parse(source, format) {
         Ok(root) => root,
@@ -123,14 +160,19 @@ pub fn compile_source(source: &str, format: Format, options: &Options) -> Report
             files,
         };
     }
-    let mut report = compile_tree(root, diagnostics);
+    let mut report = compile_tree(root, diagnostics, options.profile);
     report.files = files;
     report
 }
 
 /// `--resolved`: compiles the resolved config, with each diagnostic moved to the config's
 /// line of its dotted path where the config has that path.
-fn compile_resolved(source: &str, format: Format, resolved: &ResolvedConfig) -> Report {
+fn compile_resolved(
+    source: &str,
+    format: Format,
+    resolved: &ResolvedConfig,
+    profile: Option<Profile>,
+) -> Report {
     let base = source.len() + 1;
     let file = SourceText {
         name: resolved.name.clone(),
@@ -168,7 +210,7 @@ fn compile_resolved(source: &str, format: Format, resolved: &ResolvedConfig) -> 
             };
         }
     };
-    let mut report = compile_tree(root, Vec::new());
+    let mut report = compile_tree(root, Vec::new(), profile);
     // The config as written, for positions only (it may not even load: the resolved config
     // is what counts).
     if let Ok(config) = load::parse(source, format) {
@@ -196,10 +238,26 @@ fn node_at_dotted<'n>(root: &'n tree::Node, path: &str) -> Option<&'n tree::Node
         })
 }
 
-/// Validates and compiles a loaded, resolved tree.
-fn compile_tree(mut root: tree::Node, mut diagnostics: Vec<Diagnostic>) -> Report {
+/// Validates and compiles a loaded, resolved tree under the profile the option or the config
+/// asks for.
+fn compile_tree(
+    mut root: tree::Node,
+    mut diagnostics: Vec<Diagnostic>,
+    profile: Option<Profile>,
+) -> Report {
+    let profile = match resolve_profile(&root, profile) {
+        Ok(profile) => profile,
+        Err(diagnostic) => {
+            diagnostics.push(diagnostic);
+            return Report {
+                compiled: None,
+                diagnostics,
+                files: Vec::new(),
+            };
+        }
+    };
     let mode = ValidationMode::of(&root);
-    diagnostics.extend(check::check_events(&mut root, mode));
+    diagnostics.extend(check::check_events(&mut root, mode, profile));
     // Serverless stops at the first schema error in `error` mode; we compile anyway to
     // report the problems it would only find later, except those about a value the schema
     // already rejected (one problem, one diagnostic).
@@ -218,7 +276,7 @@ fn compile_tree(mut root: tree::Node, mut diagnostics: Vec<Diagnostic>) -> Repor
     let mut compile_diagnostics = Vec::new();
     // Consumes the tree as it goes: for a big service, tree and resources together would
     // be the run's peak memory.
-    let compiled = compile::compile(root, &mut compile_diagnostics);
+    let compiled = compile::compile(root, profile, &mut compile_diagnostics);
     // Dropped: the same path as an error, a path inside one, or a path an error is inside.
     compile_diagnostics.retain(|diagnostic| {
         !diagnostic.path.as_deref().is_some_and(|path| {

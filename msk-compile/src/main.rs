@@ -11,8 +11,8 @@ use clap::{Parser, Subcommand, ValueEnum};
 
 use msk_compile::render::{MessageFormat, SourceFile, render_located};
 use msk_compile::{
-    Code, Diagnostic, Format, Options, Report, ResolvedConfig, SourceText, Values, VariableOptions,
-    compile_source, json, load, schema, template,
+    Code, Diagnostic, Format, Options, Profile, Report, ResolvedConfig, SourceText, Values,
+    VariableOptions, compile_source, json, load, schema, template,
 };
 
 /// mimalloc instead of the system allocator: a run makes about a million small
@@ -51,6 +51,9 @@ enum Command {
         /// A schema for a whole serverless.yml (checks functions.*.events[].msk only).
         #[arg(long)]
         serverless: bool,
+        /// The profile whose keys the schema holds.
+        #[arg(long, value_enum, default_value_t = ProfileArg::ServerlessV3)]
+        profile: ProfileArg,
         /// Write the schema to FILE instead of stdout.
         #[arg(long, value_name = "FILE")]
         output: Option<PathBuf>,
@@ -79,6 +82,26 @@ struct CommonArgs {
     /// variable's text: `ssm:/prod/msk/arn: arn:aws:kafka:…`, `aws:accountId: "123456789012"`.
     #[arg(long, value_name = "FILE")]
     values: Option<PathBuf>,
+    /// serverless-v3: exactly Serverless Framework 3.40.0 (the default); extended: every
+    /// MSK property of CloudFormation and least-privilege IAM. Wins over
+    /// `custom.mskEvents.profile` in the config.
+    #[arg(long, value_enum)]
+    profile: Option<ProfileArg>,
+}
+
+#[derive(Debug, Clone, Copy, ValueEnum)]
+enum ProfileArg {
+    ServerlessV3,
+    Extended,
+}
+
+impl From<ProfileArg> for Profile {
+    fn from(profile: ProfileArg) -> Self {
+        match profile {
+            ProfileArg::ServerlessV3 => Profile::ServerlessV3,
+            ProfileArg::Extended => Profile::Extended,
+        }
+    }
 }
 
 #[derive(Debug, clap::Args)]
@@ -151,7 +174,11 @@ fn main() -> ExitCode {
         Command::Compile(args) => run_compile(&args),
         Command::Check(args) => run_check(&args),
         Command::Explain { code } => run_explain(&code),
-        Command::Schema { serverless, output } => run_schema(serverless, output.as_deref()),
+        Command::Schema {
+            serverless,
+            profile,
+            output,
+        } => run_schema(serverless, profile.into(), output.as_deref()),
     };
     match result {
         Ok(code) => code,
@@ -323,11 +350,15 @@ fn run_explain(text: &str) -> Result<ExitCode, UsageError> {
     Ok(ExitCode::SUCCESS)
 }
 
-fn run_schema(serverless: bool, output: Option<&Path>) -> Result<ExitCode, UsageError> {
+fn run_schema(
+    serverless: bool,
+    profile: Profile,
+    output: Option<&Path>,
+) -> Result<ExitCode, UsageError> {
     let schema = if serverless {
-        schema::serverless_schema()
+        schema::serverless_schema_for(profile)
     } else {
-        schema::msk_event_schema()
+        schema::msk_event_schema_for(profile)
     };
     let text = json::stringify_pretty(&schema) + "\n";
     match output {
@@ -386,6 +417,7 @@ fn compile_text(
         &Options {
             variables,
             resolved,
+            profile: common.profile.map(Profile::from),
         },
     )))
 }

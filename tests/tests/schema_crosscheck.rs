@@ -198,7 +198,11 @@ fn quoted_key(message: &str) -> Option<&str> {
 fn compiler_keys(root: &mut Node) -> Keys {
     let mut keys = validation_keys(root);
     let mut diagnostics = Vec::new();
-    compile::compile(root.clone(), &mut diagnostics);
+    compile::compile(
+        root.clone(),
+        msk_compile::Profile::ServerlessV3,
+        &mut diagnostics,
+    );
     for diagnostic in &diagnostics {
         let Some(rule) = MskEvent::RULES
             .iter()
@@ -217,7 +221,11 @@ fn compiler_keys(root: &mut Node) -> Keys {
 }
 
 fn validation_keys(root: &mut Node) -> Keys {
-    let diagnostics = check::check_events(root, ValidationMode::Warn);
+    let diagnostics = check::check_events(
+        root,
+        ValidationMode::Warn,
+        msk_compile::Profile::ServerlessV3,
+    );
     let mut keys = Keys::new();
     for diagnostic in diagnostics
         .iter()
