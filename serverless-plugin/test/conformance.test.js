@@ -23,11 +23,8 @@ describe('profile serverless-v3: the framework\'s own template', () => {
 
   before(async () => {
     root = h.installPlugin();
-    const missing = h.binaryFeatures(h.pluginBinary(root)).missing('resolved', 'profile', 'idempotentTemplate');
-    if (missing) {
-      skip = `msk-compile lacks ${missing}`;
-      return;
-    }
+    skip = h.missingFeatures(h.pluginBinary(root));
+    if (skip) return;
     const tasks = [];
     for (const name of cases) {
       const config = fs.readFileSync(path.join(CASES_DIR, name, 'serverless.yml'), 'utf8');

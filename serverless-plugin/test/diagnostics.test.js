@@ -76,11 +76,8 @@ for (const profile of ['serverless-v3', 'extended']) {
 
     before(async () => {
       root = h.installPlugin();
-      const missing = h.binaryFeatures(h.pluginBinary(root)).missing('resolved', 'profile', 'idempotentTemplate');
-      if (missing) {
-        skip = `msk-compile lacks ${missing}`;
-        return;
-      }
+      skip = h.missingFeatures(h.pluginBinary(root));
+      if (skip) return;
       const services = {
         ...Object.fromEntries(Object.entries(CASES).map(([name, c]) => [name, c.text])),
         collision: COLLISION,
@@ -140,8 +137,8 @@ describe('the binary', () => {
   test('one msk-compile process per serverless package', async (t) => {
     const root = h.installPlugin();
     const binary = h.pluginBinary(root);
-    const missing = h.binaryFeatures(binary).missing('resolved', 'profile', 'idempotentTemplate');
-    if (missing) return t.skip(`msk-compile lacks ${missing}`);
+    const missing = h.missingFeatures(binary);
+    if (missing) return t.skip(missing);
     // A wrapper that notes each start, then runs the packed binary.
     const log = path.join(root, 'starts.log');
     const wrapper = path.join(root, 'counting-msk-compile');

@@ -48,11 +48,8 @@ describe('profile extended: examples/extended/serverless.yml', () => {
     }
     const root = h.installPlugin();
     const binary = h.pluginBinary(root);
-    const missing = h.binaryFeatures(binary).missing('resolved', 'profile', 'idempotentTemplate');
-    if (missing) {
-      skip = `msk-compile lacks ${missing}`;
-      return;
-    }
+    skip = h.missingFeatures(binary);
+    if (skip) return;
     const text = fs.readFileSync(EXAMPLE, 'utf8');
     const siblings = Object.fromEntries(
       fs

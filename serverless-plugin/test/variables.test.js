@@ -36,11 +36,8 @@ describe('${file()} and ${env:} variables', () => {
 
   before(async () => {
     const root = h.installPlugin();
-    const missing = h.binaryFeatures(h.pluginBinary(root)).missing('resolved', 'profile', 'idempotentTemplate');
-    if (missing) {
-      skip = `msk-compile lacks ${missing}`;
-      return;
-    }
+    skip = h.missingFeatures(h.pluginBinary(root));
+    if (skip) return;
     const services = {
       without: CONFIG,
       v3: h.withPlugin(CONFIG, 'serverless-v3'),
