@@ -31,10 +31,15 @@ const parseDiagnostics = (stderr) => {
   return { diagnostics, other };
 };
 
+// The name msk-compile gives the resolved configuration read from stdin: a position in it (a
+// service configured in serverless.js or .ts, which msk-compile does not read) means nothing to
+// the user, so the dotted path is shown instead.
+const STDIN = '<stdin>';
+
 /** `serverless.yml:12:11: message [CODE]`, then the help line, with the file relative to serviceDir. */
 const formatDiagnostic = (diagnostic, serviceDir) => {
   let where = '';
-  if (diagnostic.file) {
+  if (diagnostic.file && diagnostic.file !== STDIN) {
     const file = path.isAbsolute(diagnostic.file) ? path.relative(serviceDir, diagnostic.file) : diagnostic.file;
     where = diagnostic.line ? `${file}:${diagnostic.line}:${diagnostic.column || 1}: ` : `${file}: `;
   } else if (diagnostic.path) {

@@ -77,12 +77,15 @@ const handlerFiles = (configText) => {
   return files;
 };
 
-/** Writes a service directory (config + handler files + extra files) below `root`. */
+/**
+ * Writes a service directory below `root`: serverless.yml (unless `configText` is null, e.g. for
+ * a serverless.js among `extraFiles`), its handler files, and `extraFiles`.
+ */
 const service = (root, name, configText, extraFiles = {}) => {
   const dir = path.join(root, name);
   fs.mkdirSync(dir, { recursive: true });
-  fs.writeFileSync(path.join(dir, 'serverless.yml'), configText);
-  for (const [file, names] of handlerFiles(configText)) {
+  if (configText !== null) fs.writeFileSync(path.join(dir, 'serverless.yml'), configText);
+  for (const [file, names] of configText === null ? [] : handlerFiles(configText)) {
     const target = path.join(dir, file);
     fs.mkdirSync(path.dirname(target), { recursive: true });
     fs.writeFileSync(target, [...names].map((n) => `module.exports.${n} = async () => ({});\n`).join(''));

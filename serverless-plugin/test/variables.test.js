@@ -1,7 +1,8 @@
 'use strict';
 
 // (d) The plugin compiles what the framework resolved: `${file(./msk.yml):…}` and `${env:…}`
-// reach msk-compile as values (`--resolved -`), under both profiles.
+// reach msk-compile as values (`--resolved -`), under both profiles; a service configured in
+// serverless.js (which msk-compile does not read) compiles from the resolved configuration alone.
 
 const assert = require('node:assert/strict');
 const { after, before, describe, test } = require('node:test');
@@ -28,6 +29,18 @@ batchSize: 42
 `;
 const ENV = { MSK_EVENTS_TEST_TOPIC: 'orders.from-env' };
 
+const jsConfig = (msk) => `module.exports = {
+  service: 'js-config',
+  frameworkVersion: '3',
+  configValidationMode: 'error',
+  provider: { name: 'aws', runtime: 'nodejs18.x' },
+  plugins: ['serverless-msk-events'],
+  functions: { consumer: { handler: 'handler.main', events: [{ msk: ${JSON.stringify(msk)} }] } },
+};
+`;
+const JS_FILES = (msk) => ({ 'serverless.js': jsConfig(msk), 'handler.js': 'module.exports.main = async () => ({});\n' });
+const JS_ARN = 'arn:aws:kafka:us-east-1:111111111111:cluster/js/1';
+
 after(() => h.removeInstall());
 
 describe('${file()} and ${env:} variables', () => {
@@ -43,12 +56,17 @@ describe('${file()} and ${env:} variables', () => {
       v3: h.withPlugin(CONFIG, 'serverless-v3'),
       extended: h.withPlugin(CONFIG, 'extended'),
     };
-    await h.pool(
-      Object.entries(services).map(([name, text]) => async () => {
-        runs[name] = await h.slsPackage(h.service(root, `vars-${name}`, text, { 'msk.yml': MSK_YML }), ENV);
-      }),
-      2
-    );
+    const tasks = Object.entries(services).map(([name, text]) => async () => {
+      runs[name] = await h.slsPackage(h.service(root, `vars-${name}`, text, { 'msk.yml': MSK_YML }), ENV);
+    });
+    tasks.push(async () => {
+      runs.js = await h.slsPackage(h.service(root, 'js', null, JS_FILES({ arn: JS_ARN, topic: 'orders' })));
+    });
+    tasks.push(async () => {
+      const msk = { arn: JS_ARN, topic: 'orders', startingPosition: 'AT_TIMESTAMP' };
+      runs.jsError = await h.slsPackage(h.service(root, 'js-error', null, JS_FILES(msk)));
+    });
+    await h.pool(tasks, 2);
   });
 
   test('serverless-v3: the framework\'s template', (t) => {
@@ -70,6 +88,25 @@ describe('${file()} and ${env:} variables', () => {
     assert.deepEqual(mapping.Properties.Topics, ['orders.from-env']);
     assert.equal(mapping.Properties.BatchSize, 42);
     assert.deepEqual(mapping.Properties.AmazonManagedKafkaEventSourceConfig, { ConsumerGroupId: 'fallback-dev' });
+    return undefined;
+  });
+
+  test('serverless.js: compiled from the resolved configuration', (t) => {
+    if (skip) return t.skip(skip);
+    assert.equal(runs.js.status, 0, runs.js.output);
+    const mapping = JSON.parse(runs.js.template).Resources.ConsumerEventSourceMappingMSKJsOrders;
+    assert.equal(mapping.Properties.EventSourceArn, JS_ARN);
+    return undefined;
+  });
+
+  test('serverless.js: an error names the dotted path, not a position in the resolved JSON', (t) => {
+    if (skip) return t.skip(skip);
+    assert.notEqual(runs.jsError.status, 0, runs.jsError.output);
+    assert.match(
+      runs.jsError.output,
+      /functions\.consumer\.events\.0\.msk\.startingPosition: You must specify startingPositionTimestamp .*\[FUNCTION_MSK_STARTING_POSITION_TIMESTAMP_INVALID\]/
+    );
+    assert.doesNotMatch(runs.jsError.output, /<stdin>/);
     return undefined;
   });
 });
