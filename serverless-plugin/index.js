@@ -29,6 +29,9 @@ class ServerlessMskEvents {
     this.provider = serverless.getProvider('aws');
     // A ServerlessError from the framework's msk compiler, held until msk-compile has spoken.
     this.frameworkError = null;
+    this.hooks = {};
+    // msk events exist only for AWS services; for another provider the plugin does nothing.
+    if (serverless.service.provider.name !== 'aws') return;
 
     const handler = serverless.configSchemaHandler;
     handler.defineCustomProperties(CUSTOM_SCHEMA);
