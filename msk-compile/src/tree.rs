@@ -15,6 +15,12 @@ impl Span {
     pub const fn new(start: usize, end: usize) -> Self {
         Span { start, end }
     }
+
+    /// The span moved `base` bytes on: a file's spans placed after the config's text (see
+    /// `diag::SourceText::base`).
+    pub const fn shifted(self, base: usize) -> Self {
+        Span::new(self.start + base, self.end + base)
+    }
 }
 
 /// A value with the span of the text that produced it.

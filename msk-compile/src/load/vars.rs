@@ -1749,9 +1749,7 @@ impl Resolver<'_> {
                     Some(diagnostic) => (
                         diagnostic.code,
                         diagnostic.message,
-                        diagnostic
-                            .span
-                            .map(|span| Span::new(span.start + base, span.end + base)),
+                        diagnostic.span.map(|span| span.shifted(base)),
                     ),
                     None => (Code::VariableFile, "not valid".to_owned(), None),
                 };
@@ -2183,7 +2181,7 @@ fn lexical_join(base: &std::path::Path, relative: &str) -> std::path::PathBuf {
 
 /// Moves every span of an included file's tree to the file's place after the config.
 pub fn shift_spans(node: &mut Node, base: usize) {
-    map_spans(node, |span| Span::new(span.start + base, span.end + base));
+    map_spans(node, |span| span.shifted(base));
 }
 
 /// Replaces every span of a tree (nodes and keys) by `change(span)`, without recursion.
