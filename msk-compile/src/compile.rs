@@ -419,7 +419,8 @@ impl Compiler {
 
     /// Adds one function's part to the service, in config order: its resources (a logical
     /// ID seen before is reported and replaced where it stands, as assigning to an existing
-    /// JavaScript property does), its diagnostics, its IAM statements.
+    /// JavaScript property does), its diagnostics, its IAM statements (under `extended`, its
+    /// grants, to the role they go to).
     fn commit(&mut self, part: FunctionPart, diagnostics: &mut Vec<Diagnostic>) {
         diagnostics.extend(part.diagnostics);
         let Some(events) = part.events else {
@@ -484,12 +485,7 @@ impl Compiler {
                     ),
                 }
             }
-            self.names.push(part.name);
-            return;
-        }
-        self.names.push(part.name);
-
-        if !part.cluster_arns.is_empty() {
+        } else if !part.cluster_arns.is_empty() {
             self.statements.push(object([
                 ("Effect", Json::from("Allow")),
                 ("Action", Json::from(KAFKA_ACTIONS.as_slice())),
@@ -501,6 +497,7 @@ impl Compiler {
                 ("Resource", Json::from("*")),
             ]));
         }
+        self.names.push(part.name);
     }
 
     fn finish(self) -> Compiled {
