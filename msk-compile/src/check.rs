@@ -259,6 +259,10 @@ fn help_for(violation: &SchemaViolation, profile: Profile) -> Option<String> {
             .to_owned(),
         ),
         Detail::Pattern { pattern } => Some(format!("the value must match the regular expression `{pattern}`")),
+        Detail::Duplicate { item: Some(item) } => {
+            Some(format!("`{item}` is listed twice: remove this one (each value may appear once)"))
+        }
+        Detail::Duplicate { item: None } => Some("remove this repeated item (each value may appear once)".to_owned()),
         Detail::None => None,
     }
 }

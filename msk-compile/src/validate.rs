@@ -55,6 +55,10 @@ pub enum Detail {
     Pattern {
         pattern: String,
     },
+    /// `uniqueItems`: the repeated item (when it is a string), at the later of the two.
+    Duplicate {
+        item: Option<String>,
+    },
 }
 
 /// Error as Ajv records it, before Serverless' normalization.
@@ -114,6 +118,8 @@ struct Rule {
     max_items: Option<u64>,
     min_items: Option<u64>,
     items: Option<usize>,
+    /// `uniqueItems: true`, with how Ajv compares the items (see [`UniqueBy`]).
+    unique_items: Option<UniqueBy>,
     required: Option<Vec<String>>,
     /// `additionalProperties: false`.
     closed: bool,
@@ -126,6 +132,19 @@ struct Rule {
     enum_values: Option<Vec<Schema>>,
     any_of: Option<Vec<usize>>,
     one_of: Option<Vec<usize>>,
+}
+
+/// How Ajv's `uniqueItems` compares items; its choice, and so which pair it reports,
+/// depends on the `type` written on the `items` schema itself (a `$ref` there has none).
+#[derive(Debug)]
+enum UniqueBy {
+    /// `items` declares only scalar types: items of another type are skipped, the rest are
+    /// keyed by value in a JS object, scanning from the last item down; the first repeat
+    /// reports the later index first (`items ## 2 and 0`).
+    Scalar(Vec<String>),
+    /// Anything else: every pair, deep-equal, from the last item down; the earlier index is
+    /// reported first (`items ## 0 and 2`).
+    Deep,
 }
 
 /// Builds the rules: one per distinct (resolved) schema object, shared where `$ref`s meet.
@@ -245,6 +264,25 @@ impl<'s> RuleBuilder<'s> {
             max_items: keywords.get("maxItems").and_then(Schema::as_u64),
             min_items: keywords.get("minItems").and_then(Schema::as_u64),
             items,
+            unique_items: (keywords.get("uniqueItems") == Some(&Schema::Bool(true))).then(|| {
+                let item_types = keywords
+                    .get("items")
+                    .and_then(|items| items.get("type"))
+                    .map(|types| match types {
+                        Schema::String(single) => vec![single.clone()],
+                        other => as_strings(other),
+                    })
+                    .unwrap_or_default();
+                if item_types.is_empty()
+                    || item_types
+                        .iter()
+                        .any(|kind| kind == "object" || kind == "array")
+                {
+                    UniqueBy::Deep
+                } else {
+                    UniqueBy::Scalar(item_types)
+                }
+            }),
             required: match keywords.get("required") {
                 Some(required @ Schema::Array(_)) => Some(as_strings(required)),
                 _ => None,
@@ -455,6 +493,24 @@ impl Validator {
                         self.check(item_rule, item, path, errors);
                         path.pop();
                     }
+                }
+                // After `items`, as in Ajv: it compares the coerced items.
+                if let Some(unique_by) = &rule.unique_items
+                    && let Some((first, second)) = duplicate_items(unique_by, items)
+                {
+                    let later = items.get(first.max(second));
+                    let span = later.map_or(node.span, |item| item.span);
+                    let item = later.and_then(Node::as_str).map(str::to_owned);
+                    fail(
+                        errors,
+                        "uniqueItems",
+                        format!(
+                            "must NOT have duplicate items (items ## {first} and {second} are identical)"
+                        ),
+                        span,
+                        Detail::Duplicate { item },
+                        path,
+                    );
                 }
             }
             Value::Object(entries) => {
@@ -737,9 +793,193 @@ fn coerce(node: &Node, types: &[&str]) -> Option<Value> {
     None
 }
 
+/// The pair Ajv's `uniqueItems` reports, in its message's order, or `None` when the items
+/// are unique.
+fn duplicate_items(unique_by: &UniqueBy, items: &[Node]) -> Option<(usize, usize)> {
+    match unique_by {
+        UniqueBy::Scalar(types) => {
+            let several = types.len() > 1;
+            let mut seen: HashMap<String, usize> = HashMap::new();
+            for (index, item) in items.iter().enumerate().rev() {
+                if !types.iter().any(|kind| has_type(item, kind)) {
+                    continue;
+                }
+                // The item as a JS property name; with several types a string gets a `_`
+                // suffix so that `"1"` and `1` differ.
+                let key = match &item.value {
+                    Value::String(text) if several => format!("{text}_"),
+                    // Ajv's `{}`: assigning `__proto__` sets no property, so it never repeats.
+                    Value::String(text) if text == "__proto__" => continue,
+                    Value::String(text) => text.clone(),
+                    Value::Number(number) => js::number_to_string(*number),
+                    Value::Bool(flag) => flag.to_string(),
+                    Value::Null => "null".to_owned(),
+                    Value::Array(_) | Value::Object(_) => continue,
+                };
+                if let Some(&later) = seen.get(&key) {
+                    return Some((later, index));
+                }
+                seen.insert(key, index);
+            }
+            None
+        }
+        UniqueBy::Deep => (1..items.len()).rev().find_map(|later| {
+            (0..later)
+                .rev()
+                .find(|&earlier| deep_equal(&items[later], &items[earlier]))
+                .map(|earlier| (earlier, later))
+        }),
+    }
+}
+
+/// fast-deep-equal, Ajv's `equal`: mappings ignore key order, NaN equals NaN.
+fn deep_equal(left: &Node, right: &Node) -> bool {
+    match (&left.value, &right.value) {
+        (Value::Null, Value::Null) => true,
+        (Value::Bool(a), Value::Bool(b)) => a == b,
+        (Value::Number(a), Value::Number(b)) => a == b || (a.is_nan() && b.is_nan()),
+        (Value::String(a), Value::String(b)) => a == b,
+        (Value::Array(a), Value::Array(b)) => {
+            a.len() == b.len() && a.iter().zip(b).all(|(x, y)| deep_equal(x, y))
+        }
+        (Value::Object(a), Value::Object(b)) => {
+            a.len() == b.len()
+                && a.iter().all(|entry| {
+                    b.iter()
+                        .find(|other| other.key == entry.key)
+                        .is_some_and(|other| deep_equal(&entry.value, &other.value))
+                })
+        }
+        _ => false,
+    }
+}
+
 fn json_equal(left: &serde_json::Value, right: &serde_json::Value) -> bool {
     match (left.as_f64(), right.as_f64()) {
         (Some(a), Some(b)) => a == b,
         _ => left == right,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::load::{Format, parse};
+
+    /// `(keyword, path, message)` of every violation of `data` (JSON) against `schema`.
+    fn violations(schema: Schema, data: &str) -> Vec<(String, String, String)> {
+        // A config is a mapping: the data sits under `v`, left out of the paths.
+        let mut node =
+            parse(&format!(r#"{{"v": {data}}}"#), Format::Json).expect("test data parses");
+        let schema = serde_json::json!({"type": "object", "properties": {"v": schema}});
+        Validator::new(schema)
+            .validate(&mut node)
+            .into_iter()
+            .map(|violation| {
+                (
+                    violation.keyword.to_owned(),
+                    violation.path[1..].join("/"),
+                    violation.message,
+                )
+            })
+            .collect()
+    }
+
+    fn duplicate(first: usize, second: usize) -> String {
+        format!("must NOT have duplicate items (items ## {first} and {second} are identical)")
+    }
+
+    /// Expected results measured with Ajv 8.20.0 (the oracle's, `allErrors`, `coerceTypes:
+    /// 'array'`) on the same schemas and data.
+    #[test]
+    fn unique_items_reports_the_pair_ajv_reports() {
+        let metrics = serde_json::json!({
+            "type": "array",
+            "items": {"type": "string", "enum": ["EventCount", "ErrorCount", "KafkaMetrics"]},
+            "minItems": 1, "maxItems": 3, "uniqueItems": true
+        });
+        let unique = |first, second| {
+            (
+                "uniqueItems".to_owned(),
+                String::new(),
+                duplicate(first, second),
+            )
+        };
+        assert_eq!(
+            violations(metrics.clone(), r#"["EventCount","ErrorCount"]"#),
+            vec![]
+        );
+        assert_eq!(
+            violations(metrics.clone(), r#"["EventCount","EventCount"]"#),
+            vec![unique(1, 0)]
+        );
+        assert_eq!(
+            violations(
+                metrics.clone(),
+                r#"["EventCount","ErrorCount","EventCount"]"#
+            ),
+            vec![unique(2, 0)]
+        );
+        // After maxItems and the items' own errors; on the coerced items (`1` → `"1"`).
+        let found = violations(
+            metrics.clone(),
+            r#"["EventCount","ErrorCount","ErrorCount","EventCount"]"#,
+        );
+        assert_eq!(
+            found.iter().map(|v| v.0.as_str()).collect::<Vec<_>>(),
+            ["maxItems", "uniqueItems"]
+        );
+        assert_eq!(found[1].2, duplicate(2, 1));
+        let found = violations(metrics.clone(), r#"["1", 1]"#);
+        assert_eq!(
+            found.iter().map(|v| v.0.as_str()).collect::<Vec<_>>(),
+            ["enum", "enum", "uniqueItems"]
+        );
+        assert_eq!(found[2].2, duplicate(1, 0));
+        assert_eq!(
+            violations(metrics.clone(), r#"["EventCount",["EventCount"]]"#),
+            vec![unique(1, 0)]
+        );
+        // A scalar is wrapped, one item cannot repeat.
+        assert_eq!(violations(metrics, r#""EventCount""#), vec![]);
+
+        // Items of the wrong type are skipped; `__proto__` never repeats (a JS object's quirk).
+        let strings =
+            serde_json::json!({"type": "array", "items": {"type": "string"}, "uniqueItems": true});
+        let found = violations(strings.clone(), r#"[{"a":1},{"a":1}]"#);
+        assert!(found.iter().all(|v| v.0 == "type"), "{found:?}");
+        assert_eq!(
+            violations(strings.clone(), r#"["__proto__","__proto__"]"#),
+            vec![]
+        );
+        assert_eq!(
+            violations(strings, r#"["constructor","constructor"]"#),
+            vec![unique(1, 0)]
+        );
+
+        // Several scalar types: a string and a number never match.
+        let several = serde_json::json!({"type": "array", "items": {"type": ["string", "number"]}, "uniqueItems": true});
+        assert_eq!(violations(several.clone(), r#"[1,"1"]"#), vec![]);
+        assert_eq!(violations(several, r#"["a","a"]"#), vec![unique(1, 0)]);
+
+        // No item type, or objects: deep equality, the earlier index first.
+        let untyped = serde_json::json!({"type": "array", "uniqueItems": true});
+        assert_eq!(violations(untyped.clone(), r#"[1,"1"]"#), vec![]);
+        assert_eq!(violations(untyped.clone(), r#"[1,1]"#), vec![unique(0, 1)]);
+        assert_eq!(
+            violations(untyped.clone(), r#"["a","b","a"]"#),
+            vec![unique(0, 2)]
+        );
+        assert_eq!(violations(untyped, r#"[[1,2],[1,2]]"#), vec![unique(0, 1)]);
+        let objects =
+            serde_json::json!({"type": "array", "items": {"type": "object"}, "uniqueItems": true});
+        assert_eq!(
+            violations(objects.clone(), r#"[{"a":1},{"b":2},{"a":1}]"#),
+            vec![unique(0, 2)]
+        );
+        assert_eq!(
+            violations(objects, r#"[{"a":1,"b":2},{"b":2,"a":1}]"#),
+            vec![unique(0, 1)]
+        );
     }
 }
