@@ -313,9 +313,9 @@ codes! {
         fix: "Write the key's ARN (`arn:aws:kms:…:key/…`).",
     }
     MetricsInvalid = "MSK_METRICS_INVALID" {
-        summary: "Extended profile: `metrics` is not a list of 1-3 of `EventCount`, `ErrorCount`, `KafkaMetrics`.",
+        summary: "Extended profile: `metrics` is not a list of 1-3 different metrics of `EventCount`, `ErrorCount`, `KafkaMetrics`.",
         example: "metrics: [Lag]",
-        fix: "List the metrics by their CloudFormation names.",
+        fix: "List each metric once, by its CloudFormation name.",
     }
     LogLevelInvalid = "MSK_LOG_LEVEL_INVALID" {
         summary: "Extended profile: `logLevel` is not `DEBUG`, `INFO` or `WARN`.",
