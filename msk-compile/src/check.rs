@@ -1,10 +1,13 @@
-//! Schema validation of every msk event in a service, with Serverless' event-level rules
-//! (`unsupported function event`, unknown keys beside `msk`) and `configValidationMode`.
+//! Schema validation of what the compiler reads, with Serverless' schema, messages, order and
+//! `configValidationMode`: every msk event (with the event-level rules: `unsupported function
+//! event`, unknown keys beside `msk`), the function keys the compiler reads (`name`,
+//! `snapStart`, `provisionedConcurrency`, `role`) and `resources.extensions`.
 
 use std::sync::OnceLock;
 
 use crate::codes;
 use crate::diag::{Diagnostic, Severity};
+use crate::framework_schema::{function_keys_schema, resources_extensions_schema};
 use crate::parallel::{events_of, map_runs};
 use crate::schema::msk_event_schema;
 use crate::tree::{Entry, Node, Value};
@@ -34,6 +37,34 @@ fn validator() -> &'static Validator {
     VALIDATOR.get_or_init(|| Validator::new(msk_event_schema()))
 }
 
+fn function_validator() -> &'static Validator {
+    static VALIDATOR: OnceLock<Validator> = OnceLock::new();
+    VALIDATOR.get_or_init(|| Validator::new(function_keys_schema()))
+}
+
+fn extensions_validator() -> &'static Validator {
+    static VALIDATOR: OnceLock<Validator> = OnceLock::new();
+    VALIDATOR.get_or_init(|| Validator::new(resources_extensions_schema()))
+}
+
+/// What a schema validates, for help texts that name it.
+#[derive(Clone, Copy)]
+enum Subject {
+    MskEvent,
+    Function,
+    Extension,
+}
+
+impl Subject {
+    fn name(self) -> &'static str {
+        match self {
+            Subject::MskEvent => "msk event",
+            Subject::Function => "function",
+            Subject::Extension => "resource extension",
+        }
+    }
+}
+
 /// Validates (and coerces, as Ajv does) the msk events of `root`. Returns the violations as
 /// diagnostics: errors in `error` mode, warnings in `warn` mode, nothing in `off` mode
 /// (coercion still happens in every mode, as in Serverless).
@@ -49,12 +80,27 @@ pub fn check_events(root: &mut Node, mode: ValidationMode) -> Vec<Diagnostic> {
         // Events are independent: on a big service, runs of functions are checked side by
         // side and their findings put back in config order.
         validator();
+        function_validator();
         let runs = map_runs(functions, events_of, |run| {
             let mut found = Vec::new();
             check_functions(run, &mut found);
             found
         });
         found.extend(runs.into_iter().flatten());
+    }
+    // `resources` comes after `functions` in Serverless' schema, so do its errors.
+    if let Some(extensions) = root
+        .get_mut("resources")
+        .and_then(|resources| resources.get_mut("extensions"))
+        .filter(|extensions| !extensions.is_null())
+    {
+        for violation in extensions_validator().validate(extensions) {
+            found.push(violation_diagnostic(
+                "resources.extensions",
+                violation,
+                Subject::Extension,
+            ));
+        }
     }
     // Serverless shows each message once.
     let mut seen = std::collections::HashSet::new();
@@ -78,17 +124,43 @@ pub fn check_events(root: &mut Node, mode: ValidationMode) -> Vec<Diagnostic> {
 fn check_functions(functions: &mut [Entry], found: &mut Vec<Diagnostic>) {
     for function in functions {
         let name = &function.key;
-        let Some(Value::Array(events)) = function
+        let path = format!("functions.{name}");
+        // The function keys: `name` precedes `events` in Serverless' schema, the others
+        // follow it, and Ajv reports in schema order.
+        let mut after_events = Vec::new();
+        if matches!(function.value.value, Value::Object(_)) {
+            for violation in function_validator().validate(&mut function.value) {
+                let before = violation.path.first().is_some_and(|key| key == "name");
+                let diagnostic = violation_diagnostic(&path, violation, Subject::Function);
+                if before {
+                    found.push(diagnostic);
+                } else {
+                    after_events.push(diagnostic);
+                }
+            }
+        }
+        if let Some(Value::Array(events)) = function
             .value
             .get_mut("events")
             .map(|events| &mut events.value)
-        else {
-            continue;
-        };
-        for (index, event) in events.iter_mut().enumerate() {
-            check_event(event, &format!("functions.{name}.events.{index}"), found);
+        {
+            for (index, event) in events.iter_mut().enumerate() {
+                check_event(event, &format!("{path}.events.{index}"), found);
+            }
         }
+        found.append(&mut after_events);
     }
+}
+
+/// A violation found below `prefix` (a dotted path), as a diagnostic.
+fn violation_diagnostic(prefix: &str, violation: SchemaViolation, subject: Subject) -> Diagnostic {
+    let mut full = prefix.to_owned();
+    for segment in &violation.path {
+        full.push('.');
+        full.push_str(segment);
+    }
+    let help = help_for(&violation, subject);
+    schema_diagnostic(&full, violation.message, violation.span, help)
 }
 
 fn check_event(event: &mut Node, path: &str, found: &mut Vec<Diagnostic>) {
@@ -125,19 +197,9 @@ fn check_event(event: &mut Node, path: &str, found: &mut Vec<Diagnostic>) {
         }
         return;
     }
+    let prefix = format!("{path}.msk");
     for violation in violations {
-        let mut full = format!("{path}.msk");
-        for segment in &violation.path {
-            full.push('.');
-            full.push_str(segment);
-        }
-        let help = help_for(&violation);
-        found.push(schema_diagnostic(
-            &full,
-            violation.message,
-            violation.span,
-            help,
-        ));
+        found.push(violation_diagnostic(&prefix, violation, Subject::MskEvent));
     }
 }
 
@@ -157,7 +219,7 @@ fn schema_diagnostic(
 }
 
 /// Help beyond Serverless' message: the closest known key, the allowed values, the range.
-fn help_for(violation: &SchemaViolation) -> Option<String> {
+fn help_for(violation: &SchemaViolation, subject: Subject) -> Option<String> {
     match &violation.detail {
         Detail::UnknownKey { key, known } => {
             let best = known
@@ -172,7 +234,8 @@ fn help_for(violation: &SchemaViolation) -> Option<String> {
                 .max_by(|a, b| a.0.total_cmp(&b.0));
             Some(match best {
                 Some((_, candidate)) => format!("did you mean `{candidate}`?"),
-                None => format!("the msk event accepts: {}", known.join(", ")),
+                None if known.is_empty() => format!("the {} accepts no such key", subject.name()),
+                None => format!("the {} accepts: {}", subject.name(), known.join(", ")),
             })
         }
         Detail::Enum { allowed, actual } => {
@@ -190,7 +253,7 @@ fn help_for(violation: &SchemaViolation) -> Option<String> {
             (Some(low), Some(high)) => Some(format!("allowed range: {low} to {high}")),
             _ => None,
         },
-        Detail::MissingKey { key } => Some(format!("add `{key}:` to this msk event")),
+        Detail::MissingKey { key } => Some(format!("add `{key}:` to this {}", subject.name())),
         Detail::Type { expected } => Some(format!("write {} here", crate::tree::with_article(expected))),
         Detail::Pattern { pattern } if pattern == "^arn:" => Some("expected an ARN, such as `arn:aws:secretsmanager:us-east-1:123456789012:secret:AmazonMSK_name`".to_owned()),
         Detail::Pattern { pattern } => Some(format!("the value must match the regular expression `{pattern}`")),

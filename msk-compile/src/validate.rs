@@ -68,10 +68,12 @@ struct RawError<'s> {
 /// One step of the path below the validated node while validating. Borrowed from the
 /// schema (property names) or a plain index, so that walking a valid value allocates
 /// nothing; violations get the path as strings.
-#[derive(Debug, Clone, Copy)]
+#[derive(Debug, Clone)]
 enum Segment<'s> {
     Key(&'s str),
     Index(usize),
+    /// A key of the data (under `patternProperties`), not of the schema.
+    Owned(String),
 }
 
 fn path_strings(path: &[Segment<'_>]) -> Vec<String> {
@@ -79,6 +81,7 @@ fn path_strings(path: &[Segment<'_>]) -> Vec<String> {
         .map(|segment| match segment {
             Segment::Key(key) => (*key).to_owned(),
             Segment::Index(index) => index.to_string(),
+            Segment::Owned(key) => key.clone(),
         })
         .collect()
 }
@@ -119,6 +122,8 @@ struct Rule {
     closed: bool,
     /// `properties`, in schema order.
     properties: Option<Vec<(String, usize)>>,
+    /// `patternProperties`, in schema order (a pattern that does not compile matches nothing).
+    pattern_properties: Option<Vec<(Option<Regex>, usize)>>,
     enum_values: Option<Vec<Schema>>,
     any_of: Option<Vec<usize>>,
     one_of: Option<Vec<usize>>,
@@ -213,6 +218,15 @@ impl<'s> RuleBuilder<'s> {
                     .map(|(key, property)| (key.clone(), self.rule(property)))
                     .collect()
             });
+        let pattern_properties = keywords
+            .get("patternProperties")
+            .and_then(Schema::as_object)
+            .map(|patterns| {
+                patterns
+                    .iter()
+                    .map(|(pattern, property)| (Regex::new(pattern).ok(), self.rule(property)))
+                    .collect()
+            });
         let any_of = branches(self, "anyOf");
         let one_of = branches(self, "oneOf");
         let rule = Rule {
@@ -239,6 +253,7 @@ impl<'s> RuleBuilder<'s> {
             },
             closed: keywords.get("additionalProperties") == Some(&Schema::Bool(false)),
             properties,
+            pattern_properties,
             enum_values: match keywords.get("enum") {
                 Some(Schema::Array(allowed)) => Some(allowed.clone()),
                 _ => None,
@@ -445,6 +460,16 @@ impl Validator {
             }
             Value::Object(entries) => {
                 let properties = rule.properties.as_deref();
+                let patterns = rule.pattern_properties.as_deref().unwrap_or_default();
+                let pattern_rules = |key: &str| -> Vec<usize> {
+                    patterns
+                        .iter()
+                        .filter(|(regex, _)| {
+                            regex.as_ref().is_some_and(|regex| regex.is_match(key))
+                        })
+                        .map(|(_, rule)| *rule)
+                        .collect()
+                };
                 let present = |key: &str| {
                     entries
                         .iter()
@@ -474,9 +499,9 @@ impl Validator {
                             .unwrap_or_default()
                     };
                     for entry in entries.iter().filter(|entry| !entry.value.is_null()) {
-                        if !properties
-                            .is_some_and(|list| list.iter().any(|(key, _)| *key == entry.key))
-                        {
+                        let listed = properties
+                            .is_some_and(|list| list.iter().any(|(key, _)| *key == entry.key));
+                        if !listed && pattern_rules(&entry.key).is_empty() {
                             fail(
                                 errors,
                                 "additionalProperties",
@@ -500,6 +525,17 @@ impl Validator {
                         {
                             path.push(Segment::Key(key));
                             self.check(*property_rule, &mut entry.value, path, errors);
+                            path.pop();
+                        }
+                    }
+                }
+                // Ajv applies `patternProperties` after `properties`, to every key a pattern
+                // matches (listed or not), in the object's order.
+                if !patterns.is_empty() {
+                    for entry in entries.iter_mut().filter(|entry| !entry.value.is_null()) {
+                        for property_rule in pattern_rules(&entry.key) {
+                            path.push(Segment::Owned(entry.key.clone()));
+                            self.check(property_rule, &mut entry.value, path, errors);
                             path.pop();
                         }
                     }
@@ -659,6 +695,17 @@ fn has_type(node: &Node, kind: &str) -> bool {
 
 /// Ajv's `coerceTypes: 'array'`: unwrap a one-element array, then try each target type in order.
 fn coerce(node: &Node, types: &[&str]) -> Option<Value> {
+    // `coerceToTypes`: with none of these among the types (`type: object`), Ajv does not
+    // coerce at all, not even by unwrapping a one-element list (oracle: a filterPatterns
+    // item `[{…}]` stays a list, with the warning "must be object").
+    if !types.iter().any(|kind| {
+        matches!(
+            *kind,
+            "string" | "number" | "integer" | "boolean" | "null" | "array"
+        )
+    }) {
+        return None;
+    }
     let mut data = &node.value;
     if let Value::Array(items) = data
         && items.len() == 1
@@ -687,6 +734,9 @@ fn coerce(node: &Node, types: &[&str]) -> Option<Value> {
             ("boolean", Value::Number(number)) if *number == 0.0 => Some(Value::Bool(false)),
             ("boolean", Value::Number(number)) if *number == 1.0 => Some(Value::Bool(true)),
             ("boolean", Value::Null) => Some(Value::Bool(false)),
+            ("null", Value::String(text)) if text.is_empty() => Some(Value::Null),
+            ("null", Value::Number(number)) if *number == 0.0 => Some(Value::Null),
+            ("null", Value::Bool(false)) => Some(Value::Null),
             ("array", Value::String(_) | Value::Number(_) | Value::Bool(_) | Value::Null) => {
                 Some(Value::Array(vec![Node::new(data.clone(), node.span)]))
             }

@@ -147,6 +147,16 @@ extra_cases! {
     extra_yaml_scalars => "yaml-scalars",
     extra_null_keys_order => "null-keys-order",
     extra_json_config => "json-config",
+    extra_extensions_mappings => "extensions-mappings",
+    extra_extensions_not_existing => "extensions-not-existing",
+    extra_extensions_unsupported_attribute => "extensions-unsupported-attribute",
+    extra_extensions_coercion => "extensions-coercion",
+    extra_extensions_null => "extensions-null",
+    extra_function_keys_error => "function-keys-error",
+    extra_function_keys_warn => "function-keys-warn",
+    extra_function_keys_coercion => "function-keys-coercion",
+    extra_filter_patterns_items => "filter-patterns-items",
+    extra_filter_patterns_items_error => "filter-patterns-items-error",
 }
 
 fn check_case(dir: &std::path::Path, name: &str) -> Result<(), String> {
