@@ -23,6 +23,9 @@ pub const IO: &str = "MSK_IO_ERROR";
 pub const TEMPLATE_INVALID: &str = "MSK_TEMPLATE_INVALID";
 pub const NOT_UTF8: &str = "CONFIG_NOT_UTF8";
 pub const TOO_LARGE: &str = "CONFIG_TOO_LARGE";
+pub const EXTENSION_NOT_EXISTING: &str = "RESOURCE_EXTENSION_NOT_EXISTING";
+pub const EXTENSION_UNSUPPORTED_ATTRIBUTE: &str = "RESOURCE_EXTENSION_UNSUPPORTED_ATTRIBUTE";
+pub const EXTENSION_NOT_APPLICABLE: &str = "MSK_RESOURCE_EXTENSION_NOT_APPLICABLE";
 
 /// One `explain` page.
 #[derive(Debug, Clone, Copy)]
@@ -35,6 +38,24 @@ pub struct Page {
 
 /// Pages for every code, including those of the loader (`YAML_*`, `VARIABLE_*`, `CONFIG_*`).
 pub const PAGES: &[Page] = &[
+    Page {
+        code: EXTENSION_NOT_EXISTING,
+        summary: "`resources.extensions` names a mapping that no msk event compiles to (often a typo, or a logical ID that changed with the topic or cluster name); Serverless stops with this error. Only names of msk mappings (`…EventSourceMappingMSK…`) are checked; other resources are the framework's.",
+        example: "resources:\n  extensions:\n    ConsumerEventSourceMappingMSKOrdersOrder:   # the event compiles to …OrdersOrders\n      Properties: {BatchSize: 5}",
+        fix: "Use the logical ID printed by `msk-compile compile` (the keys of `Resources`).",
+    },
+    Page {
+        code: EXTENSION_UNSUPPORTED_ATTRIBUTE,
+        summary: "A resource extension sets an attribute Serverless cannot extend (only `Properties`, `DependsOn`, `Metadata`, `Condition`, `CreationPolicy`, `DeletionPolicy`, `UpdatePolicy` and `UpdateReplacePolicy`); Serverless stops with this error.",
+        example: "resources:\n  extensions:\n    ConsumerEventSourceMappingMSKOrdersOrders:\n      Type: AWS::Lambda::EventSourceMapping",
+        fix: "Remove the attribute; to replace the whole resource, define it under `resources.Resources` instead.",
+    },
+    Page {
+        code: EXTENSION_NOT_APPLICABLE,
+        summary: "A resource extension of an msk mapping cannot be applied: the extension is empty (`null`) or its `DependsOn` is not a list. Serverless crashes on it with a bare TypeError (`Cannot convert undefined or null to object`, `… is not iterable`).",
+        example: "resources:\n  extensions:\n    ConsumerEventSourceMappingMSKOrdersOrders:\n      DependsOn: {KafkaSecret: true}",
+        fix: "Give the extension at least one attribute, and write `DependsOn` as a logical ID or a list of them.",
+    },
     Page {
         code: SCHEMA,
         summary: "A value breaks the msk event schema of Serverless Framework 3.40.0. With `configValidationMode: error` it stops the build (Serverless does the same); in the default `warn` mode it is a warning and the value is compiled as written, as Serverless does.",

@@ -192,7 +192,7 @@ pub fn compile(root: &Node, diagnostics: &mut Vec<Diagnostic>) -> Compiled {
         let part = prepare_function(root, name, function, &mut scratch);
         compiler.commit(part, diagnostics);
     }
-    compiler.finish()
+    compiler.finish(root, diagnostics)
 }
 
 /// [`compile`], consuming the config: each function's part of the tree is freed as soon as
@@ -224,7 +224,7 @@ pub fn compile_owned(mut root: Node, diagnostics: &mut Vec<Diagnostic>) -> Compi
     for part in runs.into_iter().flatten() {
         compiler.commit(part, diagnostics);
     }
-    compiler.finish()
+    compiler.finish(root, diagnostics)
 }
 
 /// What one function compiles to, before it joins the service: computed from the function
@@ -439,7 +439,15 @@ impl Compiler {
         }
     }
 
-    fn finish(self) -> Compiled {
+    /// The compiled service, with `resources.extensions` applied (Serverless merges them
+    /// after every event is compiled).
+    fn finish(mut self, root: &Node, diagnostics: &mut Vec<Diagnostic>) -> Compiled {
+        crate::extensions::apply(
+            root,
+            &mut self.resources,
+            &self.custom_resources,
+            diagnostics,
+        );
         Compiled {
             resources: self.resources,
             statements: self.statements,

@@ -17,6 +17,7 @@ pub mod check;
 pub mod codes;
 pub mod compile;
 pub mod diag;
+pub mod extensions;
 pub mod framework_schema;
 pub mod json;
 pub mod load;

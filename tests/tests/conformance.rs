@@ -16,6 +16,7 @@ const CRASH_CODES: &[(&str, &str)] = &[
     ("schema-missing-arn", codes::MISSING_KEY),
     ("filter-patterns-object", codes::FILTER_PATTERNS_NOT_A_LIST),
     ("msk-scalar", codes::EVENT_NOT_AN_OBJECT),
+    ("extensions-null", codes::EXTENSION_NOT_APPLICABLE),
 ];
 
 /// Serverless codes we report under a more specific code of ours.

@@ -29,6 +29,7 @@ mod yaml;
 pub use fast_yaml::{Agreement, check_against_granit};
 
 pub use scalar::js_number_to_string;
+pub(crate) use scalar::{is_array_index, js_key_rank};
 pub use tags::CLOUDFORMATION_TAGS;
 pub use vars::{
     MAX_VARIABLE_BYTES, MAX_VARIABLE_NODES, MAX_VARIABLE_SCANS, VariableOptions, resolve_variables,

@@ -632,6 +632,16 @@ pub(crate) fn js_string_to_number(text: &str) -> f64 {
     text.parse().unwrap_or(f64::NAN)
 }
 
+/// The sort key that puts a JavaScript object's keys in its own order when sorted stably:
+/// array-index keys first, ascending, then every other key in insertion order.
+pub(crate) fn js_key_rank(key: &str) -> u64 {
+    if is_array_index(key) {
+        key.parse::<u64>().unwrap_or(u64::MAX)
+    } else {
+        u64::MAX
+    }
+}
+
 /// Whether `key` is an array index (`0` … `4294967294` in canonical form). JavaScript objects
 /// list such keys first, in ascending order, whatever order they were added in.
 pub(crate) fn is_array_index(key: &str) -> bool {

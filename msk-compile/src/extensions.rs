@@ -1,0 +1,252 @@
+//! `resources.extensions` applied to the compiled msk mappings exactly as Serverless 3.40.0's
+//! `mergeCustomProviderResources` (then `stripNullPropsFromTemplateResources`) does:
+//!
+//! * `Properties` and `Metadata` are `Object.assign`ed: a key already there is replaced where
+//!   it stands, a new key goes after the framework's; a string or a list given instead of a
+//!   mapping assigns its characters or items under index keys (`"0"`, `"1"`, …), which a
+//!   JavaScript object lists first; a number or boolean assigns nothing.
+//! * `DependsOn` items are appended to the mapping's list (a string's characters, if Ajv did
+//!   not already make it a list).
+//! * `Condition`, `CreationPolicy`, `DeletionPolicy`, `UpdatePolicy`, `UpdateReplacePolicy`
+//!   are set (added after the framework's attributes, or replaced in place).
+//! * Any other attribute is `RESOURCE_EXTENSION_UNSUPPORTED_ATTRIBUTE`; a mapping-like name
+//!   (`…EventSourceMappingMSK…`) that no event compiles to and `resources.Resources` does not
+//!   define is `RESOURCE_EXTENSION_NOT_EXISTING`. Extensions of other resources (functions,
+//!   roles, …) are the framework's business and left alone.
+//! * Then null-valued keys are deleted from the extended mapping's `Properties`, at any depth
+//!   of mappings (a `null` list item stays).
+//!
+//! It runs on the validated config, so Ajv's coercion (`DependsOn: KafkaSecret` →
+//! `[KafkaSecret]`, `Condition: 7` → `"7"`) has already happened.
+
+use indexmap::IndexMap;
+use serde_json::{Map, Value as Json};
+
+use crate::codes;
+use crate::compile::Resource;
+use crate::diag::Diagnostic;
+use crate::json::to_json;
+use crate::load::{is_array_index, js_key_rank};
+use crate::tree::{Node, Value};
+
+/// What a logical ID of the msk compiler always holds (`<Fn>EventSourceMappingMSK<Cluster><Topic>`).
+const MSK_MAPPING_MARKER: &str = "EventSourceMappingMSK";
+
+/// Attributes set as given.
+const SET_ATTRIBUTES: &[&str] = &[
+    "Condition",
+    "CreationPolicy",
+    "DeletionPolicy",
+    "UpdatePolicy",
+    "UpdateReplacePolicy",
+];
+
+/// Applies `resources.extensions` of `root` to `resources` (the compiled mappings).
+/// `custom_resources` are the logical IDs of `resources.Resources`, which exist in the
+/// framework's template too.
+pub fn apply(
+    root: &Node,
+    resources: &mut IndexMap<String, Resource>,
+    custom_resources: &[String],
+    diagnostics: &mut Vec<Diagnostic>,
+) {
+    let Some(Value::Object(extensions)) = root
+        .pointer(&["resources", "extensions"])
+        .map(|node| &node.value)
+    else {
+        return;
+    };
+    for extension in extensions {
+        let name = extension.key.as_str();
+        let path = format!("resources.extensions.{name}");
+        let attributes = match js_entries(&extension.value) {
+            Some(attributes) => attributes,
+            None => {
+                if resources.contains_key(name) {
+                    diagnostics.push(
+                        Diagnostic::error(
+                            codes::EXTENSION_NOT_APPLICABLE,
+                            format!("the extension of \"{name}\" is empty (null); Serverless crashes on it (Cannot convert undefined or null to object)"),
+                        )
+                        .at(extension.value.span)
+                        .with_path(path)
+                        .with_help("give the extension an attribute such as `Properties:`, or remove it"),
+                    );
+                }
+                continue;
+            }
+        };
+        let mut extended: Option<Map<String, Json>> = None;
+        for (attribute, value, span) in attributes {
+            let attribute_path = format!("{path}.{attribute}");
+            let supported = attribute == "Properties"
+                || attribute == "Metadata"
+                || attribute == "DependsOn"
+                || SET_ATTRIBUTES.contains(&attribute.as_str());
+            let Some(resource) = resources.get(name) else {
+                // Serverless checks that the resource exists first, then the attribute.
+                if name.contains(MSK_MAPPING_MARKER)
+                    && !custom_resources.iter().any(|custom| custom == name)
+                {
+                    diagnostics.push(
+                        Diagnostic::error(
+                            codes::EXTENSION_NOT_EXISTING,
+                            format!("Cannot extend \"{name}\" resource, as it's not found in generated stack"),
+                        )
+                        .at(extension.key_span)
+                        .with_path(path.clone())
+                        .with_help(closest_mapping(name, resources)),
+                    );
+                    break;
+                }
+                if !supported {
+                    diagnostics.push(unsupported(name, &attribute, span, attribute_path));
+                    break;
+                }
+                continue;
+            };
+            if !supported {
+                diagnostics.push(unsupported(name, &attribute, span, attribute_path));
+                break;
+            }
+            let target = extended.get_or_insert_with(|| match resource.to_json() {
+                Json::Object(map) => map,
+                _ => Map::new(),
+            });
+            match attribute.as_str() {
+                "Properties" | "Metadata" => {
+                    let Json::Object(members) = target
+                        .entry(attribute.clone())
+                        .or_insert_with(|| Json::Object(Map::new()))
+                    else {
+                        continue;
+                    };
+                    object_assign(members, &value);
+                }
+                "DependsOn" => {
+                    let items: Vec<Json> = match &value.value {
+                        Value::Array(items) => items.iter().map(to_json).collect(),
+                        Value::String(text) => {
+                            text.chars().map(|c| Json::String(c.to_string())).collect()
+                        }
+                        _ => {
+                            diagnostics.push(
+                                Diagnostic::error(
+                                    codes::EXTENSION_NOT_APPLICABLE,
+                                    format!("`DependsOn` of the extension of \"{name}\" is not a list; Serverless crashes on it (it is not iterable)"),
+                                )
+                                .at(span)
+                                .with_path(attribute_path)
+                                .with_help("write a logical ID or a list of logical IDs"),
+                            );
+                            break;
+                        }
+                    };
+                    match target
+                        .entry("DependsOn")
+                        .or_insert_with(|| Json::Array(Vec::new()))
+                    {
+                        Json::Array(list) => list.extend(items),
+                        single => {
+                            let first = std::mem::take(single);
+                            *single = Json::Array(std::iter::once(first).chain(items).collect());
+                        }
+                    }
+                }
+                _ => {
+                    target.insert(attribute.clone(), to_json(&value));
+                }
+            }
+        }
+        if let Some(mut extended) = extended {
+            if let Some(Json::Object(properties)) = extended.get_mut("Properties") {
+                strip_null_members(properties);
+            }
+            resources.insert(name.to_owned(), Resource::new(&Json::Object(extended)));
+        }
+    }
+}
+
+fn unsupported(name: &str, attribute: &str, span: crate::tree::Span, path: String) -> Diagnostic {
+    Diagnostic::error(
+        codes::EXTENSION_UNSUPPORTED_ATTRIBUTE,
+        format!("Cannot extend \"{name}\" resource, as extending the \"{attribute}\" attribute at this point is not supported. Feel free to propose support for it in the Framework issue tracker: https://github.com/serverless/serverless/issues"),
+    )
+    .at(span)
+    .with_path(path)
+    .with_help("extensions can set Properties, DependsOn, Metadata, Condition, CreationPolicy, DeletionPolicy, UpdatePolicy and UpdateReplacePolicy")
+}
+
+/// The help for a mapping name that does not exist: the closest one that does.
+fn closest_mapping(name: &str, resources: &IndexMap<String, Resource>) -> String {
+    let best = resources
+        .keys()
+        .map(|candidate| (strsim::jaro_winkler(name, candidate), candidate))
+        .filter(|(score, _)| *score > 0.8)
+        .max_by(|a, b| a.0.total_cmp(&b.0));
+    match best {
+        Some((_, candidate)) => format!("did you mean `{candidate}`?"),
+        None => "the names of the msk mappings are the keys of `Resources` in `msk-compile compile`'s output".to_owned(),
+    }
+}
+
+/// `Object.entries(value)`: a mapping's entries, a string's characters or a list's items
+/// under index keys, nothing for a number or boolean; `None` for null (a TypeError).
+fn js_entries(node: &Node) -> Option<Vec<(String, Node, crate::tree::Span)>> {
+    Some(match &node.value {
+        Value::Object(entries) => entries
+            .iter()
+            .map(|entry| (entry.key.clone(), entry.value.clone(), entry.key_span))
+            .collect(),
+        Value::Array(items) => items
+            .iter()
+            .enumerate()
+            .map(|(index, item)| (index.to_string(), item.clone(), item.span))
+            .collect(),
+        Value::String(text) => text
+            .chars()
+            .enumerate()
+            .map(|(index, c)| {
+                (
+                    index.to_string(),
+                    Node::new(Value::String(c.to_string()), node.span),
+                    node.span,
+                )
+            })
+            .collect(),
+        Value::Number(_) | Value::Bool(_) => Vec::new(),
+        Value::Null => return None,
+    })
+}
+
+/// `Object.assign(target, value)`, then the key order of a JavaScript object (array-index
+/// keys first, ascending).
+fn object_assign(target: &mut Map<String, Json>, value: &Node) {
+    let Some(entries) = js_entries(value) else {
+        return;
+    };
+    for (key, value, _) in entries {
+        // Replacing keeps the key's position (`preserve_order`), as in JavaScript.
+        target.insert(key, to_json(&value));
+    }
+    if target.keys().any(|key| is_array_index(key)) {
+        let mut all: Vec<(String, Json)> = std::mem::take(target).into_iter().collect();
+        all.sort_by_key(|(key, _)| js_key_rank(key));
+        target.extend(all);
+    }
+}
+
+/// `stripNullPropsFromObj`: deletes null-valued keys of mappings at any depth; a null list
+/// item is only a hole `JSON.stringify` writes as `null`, so it stays.
+fn strip_null_members(object: &mut Map<String, Json>) {
+    object.retain(|_, value| !value.is_null());
+    object.values_mut().for_each(strip_nulls_below);
+}
+
+fn strip_nulls_below(value: &mut Json) {
+    match value {
+        Json::Object(object) => strip_null_members(object),
+        Json::Array(items) => items.iter_mut().for_each(strip_nulls_below),
+        _ => {}
+    }
+}
