@@ -159,7 +159,7 @@ fn violation_diagnostic(prefix: &str, violation: SchemaViolation, subject: Subje
         full.push('.');
         full.push_str(segment);
     }
-    let help = help_for(&violation, subject);
+    let help = help_for(&violation, subject).or_else(|| form_help(&violation, subject));
     schema_diagnostic(&full, violation.message, violation.span, help)
 }
 
@@ -258,6 +258,18 @@ fn help_for(violation: &SchemaViolation, subject: Subject) -> Option<String> {
         Detail::Pattern { pattern } if pattern == "^arn:" => Some("expected an ARN, such as `arn:aws:secretsmanager:us-east-1:123456789012:secret:AmazonMSK_name`".to_owned()),
         Detail::Pattern { pattern } => Some(format!("the value must match the regular expression `{pattern}`")),
         Detail::None => None,
+    }
+}
+
+/// Help for a function key that matches none of its forms ("unsupported … format").
+fn form_help(violation: &SchemaViolation, subject: Subject) -> Option<String> {
+    if !matches!(subject, Subject::Function) {
+        return None;
+    }
+    match violation.path.first().map(String::as_str) {
+        Some("role") => Some("a function's role is a role name (a logical ID in this template), an ARN, or `Fn::GetAtt: [Role, Arn]`, `Fn::ImportValue`, `Fn::Sub`; for a `Ref` or `Fn::Join`, write the logical name or the ARN instead".to_owned()),
+        Some("provisionedConcurrency") => Some("write a whole number, 0 or more (or a CloudFormation function such as `Ref`)".to_owned()),
+        _ => None,
     }
 }
 

@@ -52,13 +52,13 @@ pub const PAGES: &[Page] = &[
     },
     Page {
         code: EXTENSION_NOT_APPLICABLE,
-        summary: "A resource extension of an msk mapping cannot be applied: the extension is empty (`null`) or its `DependsOn` is not a list. Serverless crashes on it with a bare TypeError (`Cannot convert undefined or null to object`, `… is not iterable`).",
+        summary: "A resource extension of an msk mapping cannot be applied: the extension is empty (`null`) or its `DependsOn` is not a list. Serverless crashes on it with a bare TypeError (`Cannot convert undefined or null to object`, `Spread syntax requires ...iterable[Symbol.iterator] to be a function`).",
         example: "resources:\n  extensions:\n    ConsumerEventSourceMappingMSKOrdersOrders:\n      DependsOn: {KafkaSecret: true}",
         fix: "Give the extension at least one attribute, and write `DependsOn` as a logical ID or a list of them.",
     },
     Page {
         code: SCHEMA,
-        summary: "A value breaks the msk event schema of Serverless Framework 3.40.0. With `configValidationMode: error` it stops the build (Serverless does the same); in the default `warn` mode it is a warning and the value is compiled as written, as Serverless does.",
+        summary: "A value breaks the schema of Serverless Framework 3.40.0: of an msk event, of a function key the compiler reads (`name`, `snapStart`, `provisionedConcurrency`, `role`) or of `resources.extensions`. With `configValidationMode: error` it stops the build (Serverless does the same); in the default `warn` mode it is a warning and the value is compiled as written, as Serverless does.",
         example: "- msk:\n    arn: arn:aws:kafka:us-east-1:111111111111:cluster/c/1\n    topic: orders\n    batchSize: 0        # must be >= 1",
         fix: "Change the value to satisfy the constraint in the message (ranges: batchSize 1-10000, maximumBatchingWindow 0-300; startingPosition LATEST, TRIM_HORIZON or AT_TIMESTAMP; consumerGroupId at most 200 characters; 1-10 filterPatterns).",
     },

@@ -133,7 +133,7 @@ pub fn apply(
                             diagnostics.push(
                                 Diagnostic::error(
                                     codes::EXTENSION_NOT_APPLICABLE,
-                                    format!("`DependsOn` of the extension of \"{name}\" is not a list; Serverless crashes on it (it is not iterable)"),
+                                    format!("`DependsOn` of the extension of \"{name}\" is not a list; Serverless crashes on it (Spread syntax requires ...iterable[Symbol.iterator] to be a function)"),
                                 )
                                 .at(span)
                                 .with_path(attribute_path)

@@ -17,6 +17,10 @@ const CRASH_CODES: &[(&str, &str)] = &[
     ("filter-patterns-object", codes::FILTER_PATTERNS_NOT_A_LIST),
     ("msk-scalar", codes::EVENT_NOT_AN_OBJECT),
     ("extensions-null", codes::EXTENSION_NOT_APPLICABLE),
+    (
+        "extensions-depends-on-object",
+        codes::EXTENSION_NOT_APPLICABLE,
+    ),
 ];
 
 /// Serverless codes we report under a more specific code of ours.
@@ -153,6 +157,9 @@ extra_cases! {
     extra_extensions_unsupported_attribute => "extensions-unsupported-attribute",
     extra_extensions_coercion => "extensions-coercion",
     extra_extensions_null => "extensions-null",
+    extra_extensions_null_values => "extensions-null-values",
+    extra_extensions_string => "extensions-string",
+    extra_extensions_depends_on_object => "extensions-depends-on-object",
     extra_function_keys_error => "function-keys-error",
     extra_function_keys_warn => "function-keys-warn",
     extra_function_keys_coercion => "function-keys-coercion",
