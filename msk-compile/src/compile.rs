@@ -448,6 +448,9 @@ impl Compiler {
             &self.custom_resources,
             diagnostics,
         );
+        if crate::extensions::replaces_shared_role_policies(root) {
+            self.statements.clear();
+        }
         Compiled {
             resources: self.resources,
             statements: self.statements,

@@ -167,6 +167,20 @@ pub fn apply(
     }
 }
 
+/// Whether an extension of the shared role replaces its `Policies` (`Object.assign` on its
+/// `Properties`, even with `null`, which is then stripped): the msk statements appended to
+/// the policy before are gone then (oracle: only the extension's statements remain).
+pub fn replaces_shared_role_policies(root: &Node) -> bool {
+    root.pointer(&[
+        "resources",
+        "extensions",
+        msk_model::iam::SHARED_ROLE_LOGICAL_ID,
+        "Properties",
+    ])
+    .and_then(|properties| properties.entry("Policies"))
+    .is_some()
+}
+
 fn unsupported(name: &str, attribute: &str, span: crate::tree::Span, path: String) -> Diagnostic {
     Diagnostic::error(
         codes::EXTENSION_UNSUPPORTED_ATTRIBUTE,
