@@ -161,6 +161,7 @@ extra_cases! {
     extra_extensions_string => "extensions-string",
     extra_extensions_depends_on_object => "extensions-depends-on-object",
     extra_extensions_shared_role_policies => "extensions-shared-role-policies",
+    extra_extensions_schema_error => "extensions-schema-error",
     extra_function_keys_error => "function-keys-error",
     extra_function_keys_warn => "function-keys-warn",
     extra_function_keys_coercion => "function-keys-coercion",
