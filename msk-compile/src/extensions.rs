@@ -59,89 +59,83 @@ pub fn apply(
     for extension in extensions {
         let name = extension.key.as_str();
         let path = format!("resources.extensions.{name}");
-        let attributes = match js_entries(&extension.value) {
-            Some(attributes) => attributes,
-            None => {
-                if resources.contains_key(name) {
-                    diagnostics.push(
-                        Diagnostic::error(
-                            codes::EXTENSION_NOT_APPLICABLE,
-                            format!("the extension of \"{name}\" is empty (null); Serverless crashes on it (Cannot convert undefined or null to object)"),
-                        )
-                        .at(extension.value.span)
-                        .with_path(path)
-                        .with_help("give the extension an attribute such as `Properties:`, or remove it"),
-                    );
-                }
-                continue;
-            }
+        // `Object.entries` of the extension, then of each attribute: Serverless fails on
+        // these whether or not the resource is one of ours.
+        let Some(attributes) = js_entries(&extension.value) else {
+            diagnostics.push(
+                Diagnostic::error(
+                    codes::EXTENSION_NOT_APPLICABLE,
+                    format!("the extension of \"{name}\" is empty (null); Serverless crashes on it (Cannot convert undefined or null to object)"),
+                )
+                .at(extension.value.span)
+                .with_path(path)
+                .with_help("give the extension an attribute such as `Properties:`, or remove it"),
+            );
+            continue;
         };
         let mut extended: Option<Map<String, Json>> = None;
         for (attribute, value, span) in attributes {
             let attribute_path = format!("{path}.{attribute}");
-            let supported = attribute == "Properties"
-                || attribute == "Metadata"
-                || attribute == "DependsOn"
+            // Serverless checks that the resource exists first, then the attribute.
+            if !resources.contains_key(name)
+                && name.contains(MSK_MAPPING_MARKER)
+                && !custom_resources.iter().any(|custom| custom == name)
+            {
+                diagnostics.push(
+                    Diagnostic::error(
+                        codes::EXTENSION_NOT_EXISTING,
+                        format!("Cannot extend \"{name}\" resource, as it's not found in generated stack"),
+                    )
+                    .at(extension.key_span)
+                    .with_path(path.clone())
+                    .with_help(closest_mapping(name, resources)),
+                );
+                break;
+            }
+            let supported = ["Properties", "Metadata", "DependsOn"].contains(&attribute.as_str())
                 || SET_ATTRIBUTES.contains(&attribute.as_str());
-            let Some(resource) = resources.get(name) else {
-                // Serverless checks that the resource exists first, then the attribute.
-                if name.contains(MSK_MAPPING_MARKER)
-                    && !custom_resources.iter().any(|custom| custom == name)
-                {
-                    diagnostics.push(
-                        Diagnostic::error(
-                            codes::EXTENSION_NOT_EXISTING,
-                            format!("Cannot extend \"{name}\" resource, as it's not found in generated stack"),
-                        )
-                        .at(extension.key_span)
-                        .with_path(path.clone())
-                        .with_help(closest_mapping(name, resources)),
-                    );
-                    break;
-                }
-                if !supported {
-                    diagnostics.push(unsupported(name, &attribute, span, attribute_path));
-                    break;
-                }
-                continue;
-            };
             if !supported {
                 diagnostics.push(unsupported(name, &attribute, span, attribute_path));
                 break;
             }
+            // `push(...value)`: a list's items or a string's characters.
+            let depends_on: Option<Vec<Json>> = match &value.value {
+                Value::Array(items) => Some(items.iter().map(to_json).collect()),
+                Value::String(text) => {
+                    Some(text.chars().map(|c| Json::String(c.to_string())).collect())
+                }
+                _ => None,
+            };
+            if attribute == "DependsOn" && depends_on.is_none() {
+                diagnostics.push(
+                    Diagnostic::error(
+                        codes::EXTENSION_NOT_APPLICABLE,
+                        format!("`DependsOn` of the extension of \"{name}\" is not a list; Serverless crashes on it (Spread syntax requires ...iterable[Symbol.iterator] to be a function)"),
+                    )
+                    .at(span)
+                    .with_path(attribute_path)
+                    .with_help("write a logical ID or a list of logical IDs"),
+                );
+                break;
+            }
+            // Other resources are the framework's to extend.
+            let Some(resource) = resources.get(name) else {
+                continue;
+            };
             let target = extended.get_or_insert_with(|| match resource.to_json() {
                 Json::Object(map) => map,
                 _ => Map::new(),
             });
-            match attribute.as_str() {
-                "Properties" | "Metadata" => {
-                    let Json::Object(members) = target
+            match (attribute.as_str(), depends_on) {
+                ("Properties" | "Metadata", _) => {
+                    if let Json::Object(members) = target
                         .entry(attribute.clone())
                         .or_insert_with(|| Json::Object(Map::new()))
-                    else {
-                        continue;
-                    };
-                    object_assign(members, &value);
+                    {
+                        object_assign(members, &value);
+                    }
                 }
-                "DependsOn" => {
-                    let items: Vec<Json> = match &value.value {
-                        Value::Array(items) => items.iter().map(to_json).collect(),
-                        Value::String(text) => {
-                            text.chars().map(|c| Json::String(c.to_string())).collect()
-                        }
-                        _ => {
-                            diagnostics.push(
-                                Diagnostic::error(
-                                    codes::EXTENSION_NOT_APPLICABLE,
-                                    format!("`DependsOn` of the extension of \"{name}\" is not a list; Serverless crashes on it (Spread syntax requires ...iterable[Symbol.iterator] to be a function)"),
-                                )
-                                .at(span)
-                                .with_path(attribute_path)
-                                .with_help("write a logical ID or a list of logical IDs"),
-                            );
-                            break;
-                        }
-                    };
+                ("DependsOn", Some(items)) => {
                     match target
                         .entry("DependsOn")
                         .or_insert_with(|| Json::Array(Vec::new()))
