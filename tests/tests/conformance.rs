@@ -165,6 +165,7 @@ extra_cases! {
     extra_function_keys_error => "function-keys-error",
     extra_function_keys_warn => "function-keys-warn",
     extra_function_keys_coercion => "function-keys-coercion",
+    extra_function_role_forms_warn => "function-role-forms-warn",
     extra_filter_patterns_items => "filter-patterns-items",
     extra_filter_patterns_items_error => "filter-patterns-items-error",
 }
