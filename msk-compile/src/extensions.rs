@@ -32,6 +32,12 @@ use crate::tree::{Node, Value};
 /// What a logical ID of the msk compiler always holds (`<Fn>EventSourceMappingMSK<Cluster><Topic>`).
 const MSK_MAPPING_MARKER: &str = "EventSourceMappingMSK";
 
+/// The most characters or items a string or list given where a mapping or list of names is
+/// expected may spread into: each becomes a key or a `DependsOn` entry, so a config of a few
+/// megabytes could otherwise fill gigabytes. More than this could not fit CloudFormation's
+/// 1 MB template body anyway.
+pub const MAX_SPREAD: usize = 100_000;
+
 /// Attributes set as given.
 const SET_ATTRIBUTES: &[&str] = &[
     "Condition",
@@ -61,8 +67,14 @@ pub fn apply(
         let path = format!("resources.extensions.{name}");
         // `Object.entries` of the extension, then of each attribute: Serverless fails on
         // these whether or not the resource is one of ours.
-        let Some(attributes) = js_entries(&extension.value) else {
-            diagnostics.push(
+        let attributes = match js_entries(&extension.value) {
+            Ok(attributes) => attributes,
+            Err(NoEntries::TooLong(length)) => {
+                diagnostics.push(too_long(name, length, extension.value.span, path));
+                continue;
+            }
+            Err(NoEntries::Null) => {
+                diagnostics.push(
                 Diagnostic::error(
                     codes::EXTENSION_NOT_APPLICABLE,
                     format!("the extension of \"{name}\" is empty (null); Serverless crashes on it (Cannot convert undefined or null to object)"),
@@ -71,7 +83,8 @@ pub fn apply(
                 .with_path(path)
                 .with_help("give the extension an attribute such as `Properties:`, or remove it"),
             );
-            continue;
+                continue;
+            }
         };
         let mut extended: Option<Map<String, Json>> = None;
         for (attribute, value, span) in attributes {
@@ -96,6 +109,14 @@ pub fn apply(
                 || SET_ATTRIBUTES.contains(&attribute.as_str());
             if !supported {
                 diagnostics.push(unsupported(name, &attribute, span, attribute_path));
+                break;
+            }
+            if let Err(NoEntries::TooLong(length)) = spread_length(&value)
+                && (attribute == "Properties"
+                    || attribute == "Metadata"
+                    || attribute == "DependsOn")
+            {
+                diagnostics.push(too_long(name, length, span, attribute_path));
                 break;
             }
             // `push(...value)`: a list's items or a string's characters.
@@ -198,10 +219,19 @@ fn closest_mapping(name: &str, resources: &IndexMap<String, Resource>) -> String
     }
 }
 
+/// Why `Object.entries` of a value is not applied.
+enum NoEntries {
+    /// `null`: a TypeError in Serverless.
+    Null,
+    /// A string or list longer than [`MAX_SPREAD`] (its length).
+    TooLong(usize),
+}
+
 /// `Object.entries(value)`: a mapping's entries, a string's characters or a list's items
-/// under index keys, nothing for a number or boolean; `None` for null (a TypeError).
-fn js_entries(node: &Node) -> Option<Vec<(String, Node, crate::tree::Span)>> {
-    Some(match &node.value {
+/// under index keys, nothing for a number or boolean.
+fn js_entries(node: &Node) -> Result<Vec<(String, Node, crate::tree::Span)>, NoEntries> {
+    spread_length(node)?;
+    Ok(match &node.value {
         Value::Object(entries) => entries
             .iter()
             .map(|entry| (entry.key.clone(), entry.value.clone(), entry.key_span))
@@ -223,14 +253,39 @@ fn js_entries(node: &Node) -> Option<Vec<(String, Node, crate::tree::Span)>> {
             })
             .collect(),
         Value::Number(_) | Value::Bool(_) => Vec::new(),
-        Value::Null => return None,
+        Value::Null => return Err(NoEntries::Null),
     })
+}
+
+/// Refuses null and strings or lists longer than [`MAX_SPREAD`].
+fn spread_length(node: &Node) -> Result<(), NoEntries> {
+    let length = match &node.value {
+        Value::String(text) if text.len() > MAX_SPREAD => text.chars().count(),
+        Value::Array(items) => items.len(),
+        Value::Null => return Err(NoEntries::Null),
+        _ => 0,
+    };
+    if length > MAX_SPREAD {
+        return Err(NoEntries::TooLong(length));
+    }
+    Ok(())
+}
+
+fn too_long(name: &str, length: usize, span: crate::tree::Span, path: String) -> Diagnostic {
+    Diagnostic::error(
+        codes::EXTENSION_NOT_APPLICABLE,
+        format!("the extension of \"{name}\" spreads a string or list of {length} characters or items into keys; msk-compile applies at most {MAX_SPREAD}"),
+    )
+    .at(span)
+    .with_path(path)
+    .with_help("write the attribute as a mapping (or `DependsOn` as a list of logical IDs)")
 }
 
 /// `Object.assign(target, value)`, then the key order of a JavaScript object (array-index
 /// keys first, ascending).
 fn object_assign(target: &mut Map<String, Json>, value: &Node) {
-    let Some(entries) = js_entries(value) else {
+    // Null assigns nothing; a too long value was refused before.
+    let Ok(entries) = js_entries(value) else {
         return;
     };
     for (key, value, _) in entries {
