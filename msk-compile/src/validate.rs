@@ -816,6 +816,58 @@ fn json_equal(left: &serde_json::Value, right: &serde_json::Value) -> bool {
 mod tests {
     use super::*;
 
+    fn node(yaml: &str) -> Node {
+        crate::load::parse(yaml, crate::load::Format::Yaml).expect("valid YAML")
+    }
+
+    /// Ajv's `coerceToTypes`: `type: object` coerces nothing, not even a one-element list
+    /// (oracle: the filterPatterns item `[{…}]` warns "must be object" and stays a list);
+    /// `type: string` unwraps one.
+    #[test]
+    fn object_type_does_not_unwrap_a_list() {
+        let validator = Validator::new(serde_json::json!({
+            "properties": {
+                "pattern": { "type": "object" },
+                "name": { "type": "string" }
+            }
+        }));
+        let mut config = node("pattern: [{a: 1}]\nname: [x]\n");
+        let violations = validator.validate(&mut config);
+        let messages: Vec<(String, &str)> = violations
+            .iter()
+            .map(|violation| (violation.path.join("."), violation.message.as_str()))
+            .collect();
+        assert_eq!(messages, [("pattern".to_owned(), "must be object")]);
+        assert!(matches!(
+            config.get("pattern").map(|n| &n.value),
+            Some(Value::Array(_))
+        ));
+        assert_eq!(config.get("name").and_then(Node::as_str), Some("x"));
+    }
+
+    /// `patternProperties` validate every key they match; with `additionalProperties: false`
+    /// a key that neither `properties` nor a pattern knows is unrecognized.
+    #[test]
+    fn pattern_properties() {
+        let validator = Validator::new(serde_json::json!({
+            "patternProperties": { "^[a-zA-Z0-9]{1,255}$": { "type": "object" } },
+            "additionalProperties": false
+        }));
+        let mut config = node("Good: {}\nAlsoGood: 5\nBad-Name: {}\n");
+        let messages: Vec<(String, String)> = validator
+            .validate(&mut config)
+            .into_iter()
+            .map(|violation| (violation.path.join("."), violation.message))
+            .collect();
+        assert_eq!(
+            messages,
+            [
+                (String::new(), "unrecognized property 'Bad-Name'".to_owned()),
+                ("AlsoGood".to_owned(), "must be object".to_owned()),
+            ]
+        );
+    }
+
     #[test]
     fn javascript_number_coercion() {
         // Node 20: +"10" → 10, +" 1.5 " → 1.5, +"0x1F" → 31, +"1e3" → 1000, +"abc" → NaN, +"inf" → NaN.
