@@ -442,9 +442,14 @@ impl Compiler {
     /// The compiled service, with `resources.extensions` applied (Serverless merges them
     /// after every event is compiled).
     fn finish(mut self, root: &Node, diagnostics: &mut Vec<Diagnostic>) -> Compiled {
+        let codec = crate::extensions::Codec {
+            to_json: Resource::to_json,
+            from_json: Resource::new,
+        };
         crate::extensions::apply(
             root,
             &mut self.resources,
+            codec,
             &self.custom_resources,
             diagnostics,
         );

@@ -23,7 +23,6 @@ use indexmap::IndexMap;
 use serde_json::{Map, Value as Json};
 
 use crate::codes;
-use crate::compile::Resource;
 use crate::diag::Diagnostic;
 use crate::json::to_json;
 use crate::load::{is_array_index, js_key_rank};
@@ -47,12 +46,22 @@ const SET_ATTRIBUTES: &[&str] = &[
     "UpdateReplacePolicy",
 ];
 
+/// How the compiler holds a resource: read as a JSON value, and written back from one.
+/// Passed in rather than imported, so that this module does not depend on the compiler that
+/// calls it.
+#[derive(Debug, Clone, Copy)]
+pub struct Codec<R> {
+    pub to_json: fn(&R) -> Json,
+    pub from_json: fn(&Json) -> R,
+}
+
 /// Applies `resources.extensions` of `root` to `resources` (the compiled mappings).
 /// `custom_resources` are the logical IDs of `resources.Resources`, which exist in the
 /// framework's template too.
-pub fn apply(
+pub fn apply<R>(
     root: &Node,
-    resources: &mut IndexMap<String, Resource>,
+    resources: &mut IndexMap<String, R>,
+    codec: Codec<R>,
     custom_resources: &[String],
     diagnostics: &mut Vec<Diagnostic>,
 ) {
@@ -143,7 +152,7 @@ pub fn apply(
             let Some(resource) = resources.get(name) else {
                 continue;
             };
-            let target = extended.get_or_insert_with(|| match resource.to_json() {
+            let target = extended.get_or_insert_with(|| match (codec.to_json)(resource) {
                 Json::Object(map) => map,
                 _ => Map::new(),
             });
@@ -177,7 +186,7 @@ pub fn apply(
             if let Some(Json::Object(properties)) = extended.get_mut("Properties") {
                 strip_null_members(properties);
             }
-            resources.insert(name.to_owned(), Resource::new(&Json::Object(extended)));
+            resources.insert(name.to_owned(), (codec.from_json)(&Json::Object(extended)));
         }
     }
 }
@@ -207,7 +216,7 @@ fn unsupported(name: &str, attribute: &str, span: crate::tree::Span, path: Strin
 }
 
 /// The help for a mapping name that does not exist: the closest one that does.
-fn closest_mapping(name: &str, resources: &IndexMap<String, Resource>) -> String {
+fn closest_mapping<R>(name: &str, resources: &IndexMap<String, R>) -> String {
     let best = resources
         .keys()
         .map(|candidate| (strsim::jaro_winkler(name, candidate), candidate))
