@@ -22,7 +22,7 @@ use libfuzzer_sys::fuzz_target;
 use msk_compile::render::{MessageFormat, SourceFile, render};
 use msk_compile::tree::Span;
 use msk_compile::{
-    Diagnostic, Format, Options, VariableOptions, codes, compile_source, json, template,
+    Code, Diagnostic, Format, Options, VariableOptions, compile_source, json, template,
 };
 
 /// A template shaped like the framework's: the shared role with a policy to append to, a
@@ -59,7 +59,7 @@ fuzz_target!(|data: &[u8]| {
             // U+FFFD in every position is exercised.
             let offset = error.valid_up_to();
             let text = String::from_utf8_lossy(data);
-            let not_utf8 = Diagnostic::error(codes::NOT_UTF8, "the file is not valid UTF-8")
+            let not_utf8 = Diagnostic::error(Code::ConfigNotUtf8, "the file is not valid UTF-8")
                 .at(Span::new(offset, offset + 1));
             run(&text, Format::Yaml, &options, Some(not_utf8));
         }
@@ -103,7 +103,7 @@ fn run(text: &str, format: Format, options: &Options, extra: Option<Diagnostic>)
     );
     for diagnostic in &report.diagnostics {
         assert!(
-            !diagnostic.code.is_empty(),
+            !diagnostic.code.as_str().is_empty(),
             "uncoded diagnostic: {diagnostic:#?}"
         );
         if diagnostic.is_error() {

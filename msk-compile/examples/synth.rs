@@ -1,4 +1,4 @@
-//! Writes a synthetic service (`msk_compile::synth::service`) to stdout, for benchmarks and
+//! Writes a synthetic service (`synth::service`, from `benches/synth`) to stdout, for benchmarks and
 //! manual testing:
 //!
 //! ```text
@@ -6,6 +6,9 @@
 //! ```
 //!
 //! SEED defaults to 1. Exit status 2 on bad arguments or a write error.
+
+#[path = "../benches/synth/mod.rs"]
+mod synth;
 
 use std::io::Write;
 use std::process::ExitCode;
@@ -25,7 +28,7 @@ fn main() -> ExitCode {
         eprintln!("synth: sizes too large for this platform");
         return ExitCode::from(2);
     };
-    let text = msk_compile::synth::service(functions, events, seed);
+    let text = synth::service(functions, events, seed);
     if let Err(error) = std::io::stdout().lock().write_all(text.as_bytes()) {
         eprintln!("synth: {error}");
         return ExitCode::from(2);

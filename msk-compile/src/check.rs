@@ -5,8 +5,7 @@
 
 use std::sync::OnceLock;
 
-use crate::codes;
-use crate::diag::{Diagnostic, Severity};
+use crate::diag::{Code, Diagnostic, Severity};
 use crate::framework_schema::{function_keys_schema, resources_extensions_schema};
 use crate::parallel::{events_of, map_runs};
 use crate::schema::msk_event_schema;
@@ -209,7 +208,7 @@ fn schema_diagnostic(
     span: crate::tree::Span,
     help: Option<String>,
 ) -> Diagnostic {
-    let diagnostic = Diagnostic::error(codes::SCHEMA, message)
+    let diagnostic = Diagnostic::error(Code::Schema, message)
         .at(span)
         .with_path(path.to_owned());
     match help {

@@ -10,12 +10,12 @@ use serde::ser::{Serialize, SerializeMap, Serializer};
 use serde_json::{Map, Value as Json};
 
 use msk_model::iam::{EC2_ACTIONS, KAFKA_ACTIONS};
-use msk_model::{CfnField, CfnMapping, CfnProperty, IdToken, MskEvent, Presence, Shape};
+use msk_model::{CfnField, CfnMapping, CfnProperty, IdToken, MskEvent, Presence, Shape, Slot};
 
-use crate::codes;
-use crate::diag::Diagnostic;
+use crate::diag::{Code, Diagnostic};
+use crate::js;
 use crate::json::{
-    Replay, object, stringify_compact, to_json, write_node, write_pretty_from_compact, write_string,
+    object, stringify_compact, to_json, write_node, write_pretty_from_compact, write_string,
 };
 use crate::naming::{event_logical_id_normalized, normalized_function_name};
 use crate::parallel::{events_of, map_runs};
@@ -44,10 +44,9 @@ impl Resource {
 
     /// The resource as a JSON value.
     pub fn to_json(&self) -> Json {
-        // Replaying our own text into a value cannot fail; `Null` keeps this total.
-        Replay(&self.0)
-            .serialize(serde_json::value::Serializer)
-            .unwrap_or(Json::Null)
+        // Reading our own text back cannot fail; `Null` keeps this total. serde_json's
+        // `float_roundtrip` reads every number back exactly.
+        serde_json::from_str(&self.0).unwrap_or(Json::Null)
     }
 
     /// The compact JSON text (`JSON.stringify(resource)`).
@@ -58,7 +57,7 @@ impl Resource {
 
 impl Serialize for Resource {
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        Replay(&self.0).serialize(serializer)
+        self.to_json().serialize(serializer)
     }
 }
 
@@ -183,25 +182,13 @@ pub fn functions(root: &Node) -> Vec<(&str, &Node)> {
     }
 }
 
-/// Compiles every msk event of the (validated, coerced) config.
-pub fn compile(root: &Node, diagnostics: &mut Vec<Diagnostic>) -> Compiled {
-    let functions = functions(root);
-    let mut compiler = Compiler::new(root, &functions);
-    let mut scratch = Scratch::default();
-    for (name, function) in &functions {
-        let part = prepare_function(root, name, function, &mut scratch);
-        compiler.commit(part, diagnostics);
-    }
-    compiler.finish(root, diagnostics)
-}
-
-/// [`compile`], consuming the config: each function's part of the tree is freed as soon as
-/// its events are compiled, so that the tree and the resources are never both whole in memory
-/// (for a big service the two are its peak). Same result, same diagnostics.
+/// Compiles every msk event of the (validated, coerced) config, consuming it: each
+/// function's part of the tree is freed as soon as its events are compiled, so that the tree
+/// and the resources are never both whole in memory (for a big service the two are its peak).
 ///
 /// A big service's functions are compiled side by side, a run of functions per core; their
 /// parts then join the service in config order, exactly as one by one.
-pub fn compile_owned(mut root: Node, diagnostics: &mut Vec<Diagnostic>) -> Compiled {
+pub fn compile(mut root: Node, diagnostics: &mut Vec<Diagnostic>) -> Compiled {
     let mut compiler = Compiler::new(&root, &functions(&root));
     // Only the functions are taken out; what else a function's resources depend on
     // (`provider.role`, `provider.iam.role`) stays in `root`.
@@ -269,12 +256,9 @@ fn prepare_function(
         Some(_) => {
             if let Some(node) = function.get("events") {
                 part.diagnostics.push(
-                    Diagnostic::error(
-                        codes::EVENTS_NOT_A_LIST,
-                        "`events` must be a list of events",
-                    )
-                    .at(node.span)
-                    .with_path(format!("functions.{name}.events")),
+                    Diagnostic::error(Code::EventsNotAList, "`events` must be a list of events")
+                        .at(node.span)
+                        .with_path(format!("functions.{name}.events")),
                 );
             }
             return part;
@@ -301,14 +285,14 @@ fn prepare_function(
     for (index, event) in events.iter().enumerate() {
         let msk = match &event.value {
             Value::Object(_) => match event.get("msk") {
-                Some(msk) if msk.is_truthy() => msk,
+                Some(msk) if js::is_truthy(&msk.value) => msk,
                 _ => continue,
             },
             Value::Null => {
                 parts.push(EventPart {
                     index,
                     diagnostics: vec![
-                        Diagnostic::error(codes::EVENT_NULL, "this event is empty")
+                        Diagnostic::error(Code::EventNull, "this event is empty")
                             .at(event.span)
                             .with_path(format!("functions.{name}.events.{index}")),
                     ],
@@ -407,7 +391,7 @@ impl Compiler {
                         .unwrap_or_default();
                     diagnostics.push(
                         Diagnostic::warning(
-                            codes::LOGICAL_ID_COLLISION,
+                            Code::LogicalIdCollision,
                             format!("this event and the one at '{first}' both compile to `{logical_id}`; Serverless keeps only this one"),
                         )
                         .at(event.msk_span)
@@ -523,7 +507,7 @@ fn build_resource<M: CfnMapping>(
     if !matches!(event.msk.value, Value::Object(_)) {
         diagnostics.push(
             Diagnostic::error(
-                codes::EVENT_NOT_AN_OBJECT,
+                Code::EventNotAnObject,
                 format!(
                     "the msk event must be a mapping with `arn` and `topic`, not {}",
                     event.msk.type_with_article()
@@ -567,14 +551,15 @@ fn build_resource<M: CfnMapping>(
     for property in M::PROPERTIES {
         let start = scratch.values.len();
         let path = match property {
-            CfnProperty::Slot("FunctionName") => {
+            CfnProperty::Slot(Slot::FunctionName) => {
                 scratch.values.push_str(event.lambda_target);
                 &["FunctionName"][..]
             }
             CfnProperty::Slot(other) => {
+                // `Slot` is non-exhaustive: a variant added to the model before the compiler.
                 diagnostics.push(Diagnostic::error(
-                    codes::INTERNAL,
-                    format!("no value for the `{other}` slot"),
+                    Code::Internal,
+                    format!("no value for the `{}` slot", other.property()),
                 ));
                 continue;
             }
@@ -661,7 +646,7 @@ fn write_property_object(
 
 /// The field's value after its default: JavaScript `value || default`.
 fn defaulted<'a>(field: Option<&CfnField>, value: Option<&'a Node>) -> Option<&'a str> {
-    match value.filter(|node| node.is_truthy()) {
+    match value.filter(|node| js::is_truthy(&node.value)) {
         Some(node) => node.as_str(),
         None => field.and_then(|field| field.default),
     }
@@ -679,13 +664,15 @@ fn write_field_value(
     let present = match field.presence {
         Presence::Always => true,
         Presence::NotNull => node.is_some_and(|node| !node.is_null()),
-        Presence::Truthy => node.is_some_and(Node::is_truthy),
+        Presence::Truthy => node.is_some_and(|node| js::is_truthy(&node.value)),
     };
     if !present {
         return false;
     }
-    let write_value = |out: &mut String| match (node.filter(|node| node.is_truthy()), field.default)
-    {
+    let write_value = |out: &mut String| match (
+        node.filter(|node| js::is_truthy(&node.value)),
+        field.default,
+    ) {
         (None, Some(default)) => write_string(out, default),
         _ => match node {
             Some(node) => write_node(out, node),
@@ -728,7 +715,7 @@ fn write_field_value(
                 let Some(node) = node else { return false };
                 diagnostics.push(
                     Diagnostic::error(
-                        codes::FILTER_PATTERNS_NOT_A_LIST,
+                        Code::FilterPatternsNotAList,
                         format!(
                             "`{}` must be a list of patterns, not {}",
                             field.key,
@@ -756,7 +743,7 @@ fn id_token(
     let Some(node) = event.value(key).filter(|node| !node.is_null()) else {
         diagnostics.push(
             Diagnostic::error(
-                codes::MISSING_KEY,
+                Code::MissingKey,
                 format!("the msk event has no `{key}`; Serverless cannot name its resource"),
             )
             .at(event.msk.span)
@@ -765,7 +752,7 @@ fn id_token(
         );
         return None;
     };
-    let fail = |code: &'static str, message: String, span: Span, help: &str| {
+    let fail = |code: Code, message: String, span: Span, help: &str| {
         Diagnostic::error(code, message)
             .at(span)
             .with_path(event.key_path(key))
@@ -776,7 +763,7 @@ fn id_token(
             Some(text) => Some(text.to_owned()),
             None => {
                 diagnostics.push(fail(
-                    codes::NOT_A_STRING,
+                    Code::TopicNotAString,
                     format!("`{key}` must be a string, not {}", node.type_with_article()),
                     node.span,
                     "write the value as a plain string",
@@ -788,12 +775,15 @@ fn id_token(
             // Serverless' `getMskClusterNameToken`: ImportValue, else Ref, else the ARN's
             // segment after the first `/`.
             for intrinsic in ["Fn::ImportValue", "Ref"] {
-                if let Some(value) = node.get(intrinsic).filter(|value| value.is_truthy()) {
+                if let Some(value) = node
+                    .get(intrinsic)
+                    .filter(|value| js::is_truthy(&value.value))
+                {
                     return match value.as_str() {
                         Some(name) => Some(name.to_owned()),
                         None => {
                             diagnostics.push(fail(
-                                codes::ARN_INTRINSIC_NOT_A_STRING,
+                                Code::ArnIntrinsicNotAString,
                                 format!("`{intrinsic}` in `arn` must be a plain string here, not {}: Serverless names the resource after it", value.type_with_article()),
                                 value.span,
                                 "use the export or resource name directly, e.g. `!ImportValue shared-msk-ClusterArn`",
@@ -808,7 +798,7 @@ fn id_token(
                     Some(cluster) => Some(cluster.to_owned()),
                     None => {
                         diagnostics.push(fail(
-                            codes::ARN_WITHOUT_CLUSTER_NAME,
+                            Code::ArnWithoutClusterName,
                             format!("the cluster ARN `{arn}` has no cluster name after a `/`"),
                             node.span,
                             "use the full cluster ARN: arn:aws:kafka:<region>:<account>:cluster/<name>/<uuid>",
@@ -842,7 +832,12 @@ fn id_token(
                             "write the cluster ARN, `!Ref <ClusterLogicalId>` or `!ImportValue <export>`",
                         ),
                     };
-                    diagnostics.push(fail(codes::ARN_UNSUPPORTED, message, node.span, help));
+                    diagnostics.push(fail(
+                        Code::ArnUnsupportedIntrinsic,
+                        message,
+                        node.span,
+                        help,
+                    ));
                     None
                 }
             }
@@ -899,6 +894,18 @@ mod tests {
         assert_eq!(streamed, expected.as_bytes());
     }
 
+    /// [`compile`] one function after the other, on a borrowed tree: the reference.
+    fn compile_in_order(root: &Node, diagnostics: &mut Vec<Diagnostic>) -> Compiled {
+        let functions = functions(root);
+        let mut compiler = Compiler::new(root, &functions);
+        let mut scratch = Scratch::default();
+        for (name, function) in &functions {
+            let part = prepare_function(root, name, function, &mut scratch);
+            compiler.commit(part, diagnostics);
+        }
+        compiler.finish(root, diagnostics)
+    }
+
     #[test]
     fn compiling_in_parallel_gives_what_compiling_in_order_gives() {
         let yaml = big_service_with_problems();
@@ -906,35 +913,35 @@ mod tests {
         let loaded = crate::load::resolve_variables(&mut root, &crate::VariableOptions::default());
         assert!(loaded.is_empty(), "{loaded:#?}");
         let mut in_order = Vec::new();
-        let expected = compile(&root, &mut in_order);
+        let expected = compile_in_order(&root, &mut in_order);
         let mut in_parallel = Vec::new();
-        let compiled = compile_owned(root, &mut in_parallel);
+        let compiled = compile(root, &mut in_parallel);
         assert_eq!(compiled, expected);
         assert_eq!(in_parallel, in_order);
         // The case is what it means to be: big, with collisions (across functions too), errors
         // and empty events among the diagnostics.
         const { assert!(303 * 7 >= PARALLEL_EVENTS) };
-        let count = |code: &str| {
+        let count = |code: Code| {
             in_order
                 .iter()
                 .filter(|diagnostic| diagnostic.code == code)
                 .count()
         };
         assert!(
-            count(codes::LOGICAL_ID_COLLISION) >= 10,
+            count(Code::LogicalIdCollision) >= 10,
             "{}",
-            count(codes::LOGICAL_ID_COLLISION)
+            count(Code::LogicalIdCollision)
         );
         assert!(in_order.iter().any(|diagnostic| {
-            diagnostic.code == codes::LOGICAL_ID_COLLISION
+            diagnostic.code == Code::LogicalIdCollision
                 && diagnostic.message.contains("functions.fn-150.events")
                 && diagnostic
                     .path
                     .as_deref()
                     .is_some_and(|path| path.starts_with("functions.fnDash150."))
         }));
-        assert!(count(codes::EVENT_NULL) > 100);
-        assert!(count(codes::NOT_A_STRING) + count(codes::ARN_UNSUPPORTED) > 100);
+        assert!(count(Code::EventNull) > 100);
+        assert!(count(Code::TopicNotAString) + count(Code::ArnUnsupportedIntrinsic) > 100);
     }
 
     #[test]
@@ -954,5 +961,66 @@ mod tests {
         out.clear();
         write_properties(&mut out, values, &[]);
         assert_eq!(out, "{}");
+    }
+
+    // The synthetic services of the benches (`benches/synth`).
+    #[test]
+    fn the_same_seed_gives_the_same_text() {
+        assert_eq!(
+            crate::synth::service(20, 3, 7),
+            crate::synth::service(20, 3, 7)
+        );
+        assert_ne!(
+            crate::synth::service(20, 3, 7),
+            crate::synth::service(20, 3, 8)
+        );
+    }
+
+    #[test]
+    fn every_msk_key_is_used() {
+        let text = crate::synth::service(200, 5, 1);
+        for key in [
+            "arn:",
+            "topic:",
+            "batchSize:",
+            "maximumBatchingWindow:",
+            "enabled:",
+            "startingPosition:",
+            "startingPositionTimestamp:",
+            "saslScram512:",
+            "consumerGroupId:",
+            "filterPatterns:",
+            "!Ref",
+            "!ImportValue",
+            "Ref:",
+            "Fn::ImportValue:",
+            "<<:",
+            "${self:",
+            "${sls:stage}",
+            "provisionedConcurrency:",
+            "snapStart:",
+            "role:",
+        ] {
+            assert!(text.contains(key), "no `{key}` in the synthetic service");
+        }
+    }
+
+    #[test]
+    fn the_200_by_5_service_compiles_to_1000_resources() {
+        let report = crate::compile_source(
+            &crate::synth::service(200, 5, 1),
+            crate::Format::Yaml,
+            &crate::Options::default(),
+        );
+        assert!(report.diagnostics.is_empty(), "{:#?}", report.diagnostics);
+        let compiled = report.compiled.expect("compiled");
+        assert_eq!(compiled.resources.len(), 1000);
+        assert_eq!(compiled.statements.len(), 400);
+        assert!(compiled.shared_role);
+        // The CLI serializes the `Compiled` itself; it must equal its JSON value's text.
+        assert_eq!(
+            crate::json::stringify_pretty(&compiled),
+            crate::json::stringify_pretty(&compiled.to_json())
+        );
     }
 }

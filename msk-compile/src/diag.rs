@@ -1,5 +1,8 @@
-//! Diagnostics: what went wrong, where (span and Serverless dotted path), and how to fix it.
+//! Diagnostics: what went wrong ([`Code`], from msk-model, with its `explain` page), where
+//! (span and Serverless dotted path), and how to fix it.
 //! Rendering lives in `render.rs`; everything else only builds these values.
+
+pub use msk_model::Code;
 
 use crate::tree::Span;
 
@@ -23,7 +26,7 @@ impl Severity {
 pub struct Diagnostic {
     pub severity: Severity,
     /// A stable code such as `INVALID_NON_SCHEMA_COMPLIANT_CONFIGURATION`; see `msk-compile explain`.
-    pub code: &'static str,
+    pub code: Code,
     pub message: String,
     /// The Serverless dotted path (`functions.consumer.events.0.msk.batchSize`), when the
     /// problem belongs to a config value.
@@ -35,7 +38,7 @@ pub struct Diagnostic {
 }
 
 impl Diagnostic {
-    pub fn error(code: &'static str, message: impl Into<String>) -> Self {
+    pub fn error(code: Code, message: impl Into<String>) -> Self {
         Diagnostic {
             severity: Severity::Error,
             code,
@@ -46,7 +49,7 @@ impl Diagnostic {
         }
     }
 
-    pub fn warning(code: &'static str, message: impl Into<String>) -> Self {
+    pub fn warning(code: Code, message: impl Into<String>) -> Self {
         Diagnostic {
             severity: Severity::Warning,
             ..Diagnostic::error(code, message)

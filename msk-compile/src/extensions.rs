@@ -22,10 +22,9 @@
 use indexmap::IndexMap;
 use serde_json::{Map, Value as Json};
 
-use crate::codes;
-use crate::diag::Diagnostic;
+use crate::diag::{Code, Diagnostic};
+use crate::js::{is_array_index, key_rank};
 use crate::json::to_json;
-use crate::load::{is_array_index, js_key_rank};
 use crate::tree::{Node, Value};
 
 /// What a logical ID of the msk compiler always holds (`<Fn>EventSourceMappingMSK<Cluster><Topic>`).
@@ -85,7 +84,7 @@ pub fn apply<R>(
             Err(NoEntries::Null) => {
                 diagnostics.push(
                 Diagnostic::error(
-                    codes::EXTENSION_NOT_APPLICABLE,
+                    Code::ExtensionNotApplicable,
                     format!("the extension of \"{name}\" is empty (null); Serverless crashes on it (Cannot convert undefined or null to object)"),
                 )
                 .at(extension.value.span)
@@ -105,7 +104,7 @@ pub fn apply<R>(
             {
                 diagnostics.push(
                     Diagnostic::error(
-                        codes::EXTENSION_NOT_EXISTING,
+                        Code::ExtensionNotExisting,
                         format!("Cannot extend \"{name}\" resource, as it's not found in generated stack"),
                     )
                     .at(extension.key_span)
@@ -139,7 +138,7 @@ pub fn apply<R>(
             if attribute == "DependsOn" && depends_on.is_none() {
                 diagnostics.push(
                     Diagnostic::error(
-                        codes::EXTENSION_NOT_APPLICABLE,
+                        Code::ExtensionNotApplicable,
                         format!("`DependsOn` of the extension of \"{name}\" is not a list; Serverless crashes on it (Spread syntax requires ...iterable[Symbol.iterator] to be a function)"),
                     )
                     .at(span)
@@ -207,7 +206,7 @@ pub fn replaces_shared_role_policies(root: &Node) -> bool {
 
 fn unsupported(name: &str, attribute: &str, span: crate::tree::Span, path: String) -> Diagnostic {
     Diagnostic::error(
-        codes::EXTENSION_UNSUPPORTED_ATTRIBUTE,
+        Code::ExtensionUnsupportedAttribute,
         format!("Cannot extend \"{name}\" resource, as extending the \"{attribute}\" attribute at this point is not supported. Feel free to propose support for it in the Framework issue tracker: https://github.com/serverless/serverless/issues"),
     )
     .at(span)
@@ -282,7 +281,7 @@ fn spread_length(node: &Node) -> Result<(), NoEntries> {
 
 fn too_long(name: &str, length: usize, span: crate::tree::Span, path: String) -> Diagnostic {
     Diagnostic::error(
-        codes::EXTENSION_NOT_APPLICABLE,
+        Code::ExtensionNotApplicable,
         format!("the extension of \"{name}\" spreads a string or list of {length} characters or items into keys; msk-compile applies at most {MAX_SPREAD}"),
     )
     .at(span)
@@ -303,7 +302,7 @@ fn object_assign(target: &mut Map<String, Json>, value: &Node) {
     }
     if target.keys().any(|key| is_array_index(key)) {
         let mut all: Vec<(String, Json)> = std::mem::take(target).into_iter().collect();
-        all.sort_by_key(|(key, _)| js_key_rank(key));
+        all.sort_by_key(|(key, _)| key_rank(key));
         target.extend(all);
     }
 }

@@ -5,6 +5,18 @@
 //! with `JSON.stringify(pattern)`. The visible differences from serde_json's defaults are
 //! number forms (`1.0` → `1`, `1e3` → `1000`, `1e21` → `1e+21`), which we get from `ryu-js`,
 //! and non-finite numbers, which JavaScript writes as `null`.
+//!
+//! Three ways to write, each kept for a reason:
+//! * [`stringify_compact`] / [`stringify_pretty`]: any `Serialize` value through serde_json
+//!   with JavaScript's number forms. The general path: templates, statements, tests.
+//! * [`write_node`]: a config [`Node`] straight to compact text. The compiler writes every
+//!   resource this way; going through a `serde_json::Value` first was three times the work.
+//! * [`write_pretty_from_compact`]: compact text re-indented into the pretty form. The CLI's
+//!   output for tens of thousands of resources; parsing and re-serializing them was about
+//!   four times the instructions.
+//!
+//! Compact text is read back into a value with serde_json (`float_roundtrip`, so every number
+//! comes back exactly): `compile::Resource::to_json`.
 
 use std::io;
 
@@ -69,23 +81,6 @@ pub fn stringify_compact<T: Serialize + ?Sized>(value: &T) -> String {
 /// a `serde_json::Value`.
 pub fn stringify_pretty<T: Serialize + ?Sized>(value: &T) -> String {
     write_with(value, PrettyFormatter::with_indent(b"  "))
-}
-
-/// JavaScript's `String(number)`, used where Ajv coerces numbers to strings.
-pub fn js_number_string(number: f64) -> String {
-    if number.is_nan() {
-        return "NaN".to_owned();
-    }
-    if number.is_infinite() {
-        return if number > 0.0 {
-            "Infinity"
-        } else {
-            "-Infinity"
-        }
-        .to_owned();
-    }
-    let mut buffer = ryu_js::Buffer::new();
-    buffer.format(number).to_owned()
 }
 
 fn write_with<T: Serialize + ?Sized, F: Formatter>(value: &T, formatter: F) -> String {
@@ -279,246 +274,12 @@ pub fn write_pretty_from_compact(out: &mut String, compact: &str, depth: usize) 
     out.push_str(compact.get(copied..).unwrap_or(""));
 }
 
-/// A JSON value kept as the compact text `serde_json` wrote for it (`value.to_string()`), and
-/// serialized again from that text exactly as the value would serialize itself: the same
-/// serializer calls in the same order, numbers with their kind (`u64`, `i64`, `f64`) and read
-/// back exactly (Rust's float parsing is correctly rounded), strings unescaped.
-///
-/// The compiler keeps every resource this way until the output is written: one allocation
-/// per resource instead of one per string and two per object, about a sixth of the memory.
-/// Text that is not such JSON (it cannot be, short of a bug) is a serialization error.
-#[derive(Debug, Clone, Copy)]
-pub struct Replay<'t>(pub &'t str);
-
-impl Serialize for Replay<'_> {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let cursor = Cursor {
-            text: self.0,
-            at: std::cell::Cell::new(0),
-        };
-        let result = Next(&cursor).serialize(serializer)?;
-        if cursor.at.get() != self.0.len() {
-            return Err(serde::ser::Error::custom(
-                "trailing text after the JSON value",
-            ));
-        }
-        Ok(result)
-    }
-}
-
-/// Position in the text being replayed; shared by the nested [`Next`]s (which serde hands
-/// out by reference, hence the `Cell`).
-struct Cursor<'t> {
-    text: &'t str,
-    at: std::cell::Cell<usize>,
-}
-
-impl<'t> Cursor<'t> {
-    fn peek(&self) -> Option<u8> {
-        self.text.as_bytes().get(self.at.get()).copied()
-    }
-
-    fn bump(&self) -> Option<u8> {
-        let byte = self.peek()?;
-        self.at.set(self.at.get() + 1);
-        Some(byte)
-    }
-
-    fn expect<E: serde::ser::Error>(&self, wanted: u8) -> Result<(), E> {
-        match self.bump() {
-            Some(byte) if byte == wanted => Ok(()),
-            _ => Err(E::custom(format!(
-                "expected `{}` at byte {}",
-                char::from(wanted),
-                self.at.get()
-            ))),
-        }
-    }
-
-    /// The text of a literal or number token (up to the next `,`, `]`, `}` or the end).
-    fn token(&self) -> &'t str {
-        let start = self.at.get();
-        let rest = self.text.get(start..).unwrap_or("");
-        let length = rest.find([',', ']', '}', ':']).unwrap_or(rest.len());
-        self.at.set(start + length);
-        rest.get(..length).unwrap_or("")
-    }
-
-    /// A string token, unescaped (borrowed when it holds no escape).
-    fn string<E: serde::ser::Error>(&self) -> Result<std::borrow::Cow<'t, str>, E> {
-        self.expect(b'"')?;
-        let start = self.at.get();
-        let bytes = self.text.as_bytes();
-        let mut end = start;
-        let mut escaped = false;
-        loop {
-            match bytes.get(end) {
-                None => return Err(E::custom("unterminated string")),
-                Some(b'"') => break,
-                Some(b'\\') => {
-                    escaped = true;
-                    end += 2;
-                }
-                Some(_) => end += 1,
-            }
-        }
-        let raw = self
-            .text
-            .get(start..end)
-            .ok_or_else(|| E::custom("string ends inside a character"))?;
-        self.at.set(end + 1);
-        if escaped {
-            unescape(raw).map(std::borrow::Cow::Owned)
-        } else {
-            Ok(std::borrow::Cow::Borrowed(raw))
-        }
-    }
-}
-
-/// The JSON escapes `serde_json` writes (and the others, for completeness).
-fn unescape<E: serde::ser::Error>(raw: &str) -> Result<String, E> {
-    let mut out = String::with_capacity(raw.len());
-    let mut chars = raw.chars();
-    let bad = || E::custom("invalid escape in string");
-    let hex4 = |chars: &mut std::str::Chars<'_>| -> Option<u32> {
-        let digits: String = chars.by_ref().take(4).collect();
-        (digits.len() == 4).then_some(())?;
-        u32::from_str_radix(&digits, 16).ok()
-    };
-    while let Some(c) = chars.next() {
-        if c != '\\' {
-            out.push(c);
-            continue;
-        }
-        let decoded = match chars.next().ok_or_else(bad)? {
-            '"' => '"',
-            '\\' => '\\',
-            '/' => '/',
-            'b' => '\u{8}',
-            'f' => '\u{c}',
-            'n' => '\n',
-            'r' => '\r',
-            't' => '\t',
-            'u' => {
-                let unit = hex4(&mut chars).ok_or_else(bad)?;
-                if (0xD800..0xDC00).contains(&unit) {
-                    // A high surrogate: serde_json writes the pair as two escapes.
-                    let (Some('\\'), Some('u')) = (chars.next(), chars.next()) else {
-                        return Err(bad());
-                    };
-                    let low = hex4(&mut chars)
-                        .filter(|low| (0xDC00..0xE000).contains(low))
-                        .ok_or_else(bad)?;
-                    char::from_u32(0x10000 + ((unit - 0xD800) << 10) + (low - 0xDC00))
-                        .ok_or_else(bad)?
-                } else {
-                    char::from_u32(unit).ok_or_else(bad)?
-                }
-            }
-            _ => return Err(bad()),
-        };
-        out.push(decoded);
-    }
-    Ok(out)
-}
-
-/// The next value of the cursor's text.
-struct Next<'c, 't>(&'c Cursor<'t>);
-
-impl Serialize for Next<'_, '_> {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::{Error, SerializeMap, SerializeSeq};
-        let cursor = self.0;
-        match cursor.peek() {
-            Some(b'{') => {
-                cursor.bump();
-                // `Some(0)` for `{}` as `serde_json::Value` says; otherwise the length is
-                // not needed (serde_json writes the same either way).
-                if cursor.peek() == Some(b'}') {
-                    cursor.bump();
-                    return serializer.serialize_map(Some(0))?.end();
-                }
-                let mut map = serializer.serialize_map(None)?;
-                loop {
-                    let key = cursor.string::<S::Error>()?;
-                    cursor.expect::<S::Error>(b':')?;
-                    map.serialize_entry(key.as_ref(), &Next(cursor))?;
-                    match cursor.bump() {
-                        Some(b',') => {}
-                        Some(b'}') => break,
-                        _ => return Err(S::Error::custom("expected `,` or `}`")),
-                    }
-                }
-                map.end()
-            }
-            Some(b'[') => {
-                cursor.bump();
-                if cursor.peek() == Some(b']') {
-                    cursor.bump();
-                    return serializer.serialize_seq(Some(0))?.end();
-                }
-                let mut seq = serializer.serialize_seq(None)?;
-                loop {
-                    seq.serialize_element(&Next(cursor))?;
-                    match cursor.bump() {
-                        Some(b',') => {}
-                        Some(b']') => break,
-                        _ => return Err(S::Error::custom("expected `,` or `]`")),
-                    }
-                }
-                seq.end()
-            }
-            Some(b'"') => serializer.serialize_str(&cursor.string::<S::Error>()?),
-            Some(_) => {
-                let token = cursor.token();
-                match token {
-                    "null" => serializer.serialize_unit(),
-                    "true" => serializer.serialize_bool(true),
-                    "false" => serializer.serialize_bool(false),
-                    // serde_json writes floats with a `.` or an exponent, integers without.
-                    _ if token.contains(['.', 'e', 'E']) => match token.parse::<f64>() {
-                        Ok(number) => serializer.serialize_f64(number),
-                        Err(_) => Err(S::Error::custom(format!("invalid number `{token}`"))),
-                    },
-                    _ if token.starts_with('-') => match token.parse::<i64>() {
-                        Ok(number) => serializer.serialize_i64(number),
-                        Err(_) => integral_beyond_64_bits(token, serializer),
-                    },
-                    _ => match token.parse::<u64>() {
-                        Ok(number) => serializer.serialize_u64(number),
-                        Err(_) => integral_beyond_64_bits(token, serializer),
-                    },
-                }
-            }
-            None => Err(S::Error::custom("unexpected end of JSON text")),
-        }
-    }
-}
-
-/// An integer token too long for 64 bits: JavaScript writes integral numbers below 1e21 in
-/// full (`100000000000000000000`), so text written in JavaScript's form has them; they are
-/// floats.
-fn integral_beyond_64_bits<S: serde::Serializer>(
-    token: &str,
-    serializer: S,
-) -> Result<S::Ok, S::Error> {
-    let digits = token.strip_prefix('-').unwrap_or(token);
-    match token.parse::<f64>() {
-        Ok(number) if !digits.is_empty() && digits.bytes().all(|byte| byte.is_ascii_digit()) => {
-            serializer.serialize_f64(number)
-        }
-        _ => Err(serde::ser::Error::custom(format!(
-            "invalid token `{token}`"
-        ))),
-    }
-}
-
 /// Wraps a formatter and writes floats the way JavaScript does.
 struct JsNumbers<F>(F);
 
 impl<F: Formatter> Formatter for JsNumbers<F> {
     fn write_f64<W: ?Sized + io::Write>(&mut self, writer: &mut W, value: f64) -> io::Result<()> {
-        writer.write_all(js_number_string(value).as_bytes())
+        writer.write_all(crate::js::number_to_string(value).as_bytes())
     }
     fn write_f32<W: ?Sized + io::Write>(&mut self, writer: &mut W, value: f32) -> io::Result<()> {
         self.write_f64(writer, f64::from(value))
@@ -570,11 +331,6 @@ mod tests {
     // Expected strings are what Node 20 prints for `JSON.stringify` / `String(n)`.
     #[test]
     fn numbers_print_as_javascript_does() {
-        assert_eq!(js_number_string(1.0), "1");
-        assert_eq!(js_number_string(1000.0), "1000");
-        assert_eq!(js_number_string(0.5), "0.5");
-        assert_eq!(js_number_string(1e21), "1e+21");
-        assert_eq!(js_number_string(-0.0), "0");
         assert_eq!(
             stringify_compact(&serde_json::json!({"a": [1.0, 2.5, 1e3]})),
             r#"{"a":[1,2.5,1000]}"#
@@ -596,27 +352,6 @@ mod tests {
         assert_eq!(
             stringify_compact(&value),
             "\"naïve ☃ \\\"q\\\" \\\\ \\u001f\\n/\""
-        );
-    }
-
-    #[test]
-    fn replayed_text_serializes_as_its_value() {
-        let value = serde_json::json!({
-            "numbers": [
-                1, -2, 2.5, 1e21, -0.0, 0.1, 5e-324, 1.7976931348623157e308,
-                18446744073709551615u64, -9223372036854775808i64, 9007199254740993.0
-            ],
-            "string": "naïve ☃ \"q\" \\ \u{1f}\u{8}\u{c}\t\r\n/ 😀",
-            "empty": {}, "none": [], "null": null, "yes": true, "no": false,
-            "nested": {"x": [{"y": [[], {}, [1, [2]]]}]},
-            "": ""
-        });
-        let text = value.to_string();
-        assert_eq!(stringify_pretty(&Replay(&text)), stringify_pretty(&value));
-        assert_eq!(stringify_compact(&Replay(&text)), stringify_compact(&value));
-        assert_eq!(
-            Replay(&text).serialize(serde_json::value::Serializer).ok(),
-            Some(value)
         );
     }
 
@@ -690,38 +425,24 @@ mod tests {
             out,
             r#"{"a\"\u0007":[1,0,2.5,1e+21,100000000000000000000,null,null,9007199254740992,-123456789],"b":[null,true,false,"naïve \u001f\b\f\t\r\n\\/ 😀",{},[]]}"#
         );
-        // Text in this form replays to itself (integral numbers beyond 2^53 come back as
+        // Text in this form reads back (serde_json, `float_roundtrip`) as a value that writes
+        // the same text, compact or pretty (integral numbers beyond 2^53 come back as
         // integers rather than floats, which print the same).
-        assert_eq!(stringify_compact(&Replay(&out)), out);
+        let read: serde_json::Value = serde_json::from_str(&out).expect("our own text");
+        assert_eq!(stringify_compact(&read), out);
         let mut pretty = String::new();
         write_pretty_from_compact(&mut pretty, &out, 0);
-        assert_eq!(stringify_pretty(&Replay(&out)), pretty);
-    }
-
-    #[test]
-    fn replaying_malformed_text_is_an_error() {
-        for text in [
-            "",
-            "{",
-            "[1,",
-            "{\"a\"}",
-            "\"abc",
-            "tru",
-            "1 2",
-            "{\"a\":1}x",
-            "\"\\u12\"",
-            "\"\\ud800\"",
-            "\"\\q\"",
-            "[1]]",
-            "-",
-            "1.2.3",
+        assert_eq!(stringify_pretty(&read), pretty);
+        for number in [
+            0.1,
+            5e-324,
+            1.797_693_134_862_315_7e308,
+            2.225_073_858_507_201e-308,
         ] {
-            assert!(
-                Replay(text)
-                    .serialize(serde_json::value::Serializer)
-                    .is_err(),
-                "{text:?}"
-            );
+            let mut text = String::new();
+            write_number(&mut text, number);
+            let read: serde_json::Value = serde_json::from_str(&text).expect("a number");
+            assert_eq!(read.as_f64(), Some(number), "{text}");
         }
     }
 }

@@ -14,11 +14,11 @@
 use std::collections::HashSet;
 
 pub mod check;
-pub mod codes;
 pub mod compile;
 pub mod diag;
 pub mod extensions;
 pub mod framework_schema;
+pub mod js;
 pub mod json;
 pub mod load;
 pub mod naming;
@@ -26,14 +26,18 @@ mod parallel;
 pub mod render;
 pub mod schema;
 pub mod service;
-pub mod synth;
 pub mod template;
 pub mod tree;
 pub mod validate;
 
+// The synthetic services of the benches and the `synth` example (dev-only); the unit tests use them too.
+#[cfg(test)]
+#[path = "../benches/synth/mod.rs"]
+mod synth;
+
 pub use check::ValidationMode;
 pub use compile::Compiled;
-pub use diag::{Diagnostic, Severity};
+pub use diag::{Code, Diagnostic, Severity};
 pub use load::{Format, VariableOptions};
 
 /// How to compile: the values Serverless takes from its command line and environment.
@@ -62,7 +66,7 @@ pub const MAX_CONFIG_BYTES: usize = 32 * 1024 * 1024;
 
 /// The diagnostic for a config over [`MAX_CONFIG_BYTES`].
 pub fn too_large(size: u64) -> Diagnostic {
-    Diagnostic::error(codes::TOO_LARGE, format!("the config is {size} bytes; msk-compile reads at most {MAX_CONFIG_BYTES} bytes"))
+    Diagnostic::error(Code::ConfigTooLarge, format!("the config is {size} bytes; msk-compile reads at most {MAX_CONFIG_BYTES} bytes"))
         .at(tree::Span::new(0, 0))
         .with_help("split the service, or generate the file without repeating shared values (use anchors or variables)")
 }
@@ -112,7 +116,7 @@ pub fn compile_source(source: &str, format: Format, options: &Options) -> Report
     let mut compile_diagnostics = Vec::new();
     // Consumes the tree as it goes: for a big service, tree and resources together would
     // be the run's peak memory.
-    let compiled = compile::compile_owned(root, &mut compile_diagnostics);
+    let compiled = compile::compile(root, &mut compile_diagnostics);
     // Dropped: the same path as an error, a path inside one, or a path an error is inside.
     compile_diagnostics.retain(|diagnostic| {
         !diagnostic.path.as_deref().is_some_and(|path| {
@@ -138,7 +142,7 @@ fn dotted_prefixes(path: &str) -> impl Iterator<Item = &str> {
 pub fn serverless_schema_error_message(diagnostics: &[Diagnostic]) -> String {
     let lines: Vec<String> = diagnostics
         .iter()
-        .filter(|diagnostic| diagnostic.code == codes::SCHEMA)
+        .filter(|diagnostic| diagnostic.code == Code::Schema)
         .map(|diagnostic| match &diagnostic.path {
             Some(path) => format!("at '{path}': {}", diagnostic.message),
             None => diagnostic.message.clone(),

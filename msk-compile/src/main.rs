@@ -11,7 +11,7 @@ use clap::{Parser, Subcommand, ValueEnum};
 
 use msk_compile::render::{MessageFormat, SourceFile, render};
 use msk_compile::{
-    Diagnostic, Format, Options, Report, VariableOptions, codes, compile_source, json, schema,
+    Code, Diagnostic, Format, Options, Report, VariableOptions, compile_source, json, schema,
     template,
 };
 
@@ -237,17 +237,18 @@ fn run_check(args: &CheckArgs) -> Result<ExitCode, UsageError> {
     })
 }
 
-fn run_explain(code: &str) -> Result<ExitCode, UsageError> {
-    let page = codes::page(code).ok_or_else(|| {
+fn run_explain(text: &str) -> Result<ExitCode, UsageError> {
+    let code = Code::parse(text).ok_or_else(|| {
         UsageError(format!(
-            "unknown code `{code}`; codes: {}",
-            codes::PAGES
+            "unknown code `{text}`; codes: {}",
+            Code::ALL
                 .iter()
-                .map(|page| page.code)
+                .map(|code| code.as_str())
                 .collect::<Vec<_>>()
                 .join(", ")
         ))
     })?;
+    let page = code.page();
     let indented = page
         .example
         .lines()
@@ -255,8 +256,8 @@ fn run_explain(code: &str) -> Result<ExitCode, UsageError> {
         .collect::<Vec<_>>()
         .join("\n");
     println!(
-        "{}\n\n{}\n\nExample:\n\n{indented}\n\nHow to fix it:\n\n{}",
-        page.code, page.summary, page.fix
+        "{code}\n\n{}\n\nExample:\n\n{indented}\n\nHow to fix it:\n\n{}",
+        page.summary, page.fix
     );
     Ok(ExitCode::SUCCESS)
 }
@@ -375,7 +376,7 @@ fn read_config(path: &Path) -> Result<Result<(String, String), Unreadable>, Usag
             // The lossy text is identical up to the first bad byte, so the span renders there.
             let text = String::from_utf8_lossy(error.as_bytes()).into_owned();
             let diagnostic = Diagnostic::error(
-                codes::NOT_UTF8,
+                Code::ConfigNotUtf8,
                 format!("the file is not valid UTF-8 (byte offset {offset})"),
             )
             .at(msk_compile::tree::Span::new(offset, offset + 1))

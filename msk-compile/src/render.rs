@@ -61,7 +61,7 @@ fn human(diagnostic: &Diagnostic, file: &SourceFile<'_>, color: bool) -> String 
     };
     // The `-->` line follows the title, which may span lines (a quoted token of the source).
     let header_line = title.split('\n').count();
-    let title = level.primary_title(title).id(diagnostic.code);
+    let title = level.primary_title(title).id(diagnostic.code.as_str());
     // When the excerpt starts inside the span's line, annotate-snippets counts the `-->`
     // column from the excerpt: the true column replaces it in the rendered header.
     let mut column_fix = None;
@@ -183,7 +183,7 @@ fn json_line(diagnostic: &Diagnostic, file: &SourceFile<'_>) -> String {
     let position = file.position(diagnostic);
     let value = json!({
         "severity": diagnostic.severity.as_str(),
-        "code": diagnostic.code,
+        "code": diagnostic.code.as_str(),
         "message": diagnostic.message,
         "path": diagnostic.path,
         "file": file.name,
@@ -203,7 +203,10 @@ fn github(diagnostic: &Diagnostic, file: &SourceFile<'_>) -> String {
     if let Some((line, column)) = file.position(diagnostic) {
         properties.push_str(&format!(",line={line},col={column}"));
     }
-    properties.push_str(&format!(",title={}", escape_property(diagnostic.code)));
+    properties.push_str(&format!(
+        ",title={}",
+        escape_property(diagnostic.code.as_str())
+    ));
     let mut message = match &diagnostic.path {
         Some(path) => format!("at '{path}': {}", diagnostic.message),
         None => diagnostic.message.clone(),

@@ -4,7 +4,8 @@
 
 use serde_json::Value as Json;
 
-use crate::diag::Diagnostic;
+use crate::diag::{Code, Diagnostic};
+use crate::js;
 use crate::json::object;
 use crate::naming::{lambda_logical_id, normalized_function_name};
 use crate::tree::{Node, Value};
@@ -55,12 +56,12 @@ pub fn creates_shared_role(root: &Node, functions: &[(&str, &Node)]) -> bool {
 pub fn role_dependency(root: &Node, function: &Node) -> Option<String> {
     let custom = function
         .get("role")
-        .filter(|role| role.is_truthy())
+        .filter(|role| js::is_truthy(&role.value))
         .or_else(|| {
             provider_iam_role(root).filter(|role| !role.is_null() && is_existing_role(role))
         })
         .or_else(|| root.pointer(&["provider", "role"]))
-        .filter(|role| role.is_truthy());
+        .filter(|role| js::is_truthy(&role.value));
     let Some(role) = custom else {
         return Some(msk_model::iam::SHARED_ROLE_LOGICAL_ID.to_owned());
     };
@@ -76,7 +77,7 @@ pub fn role_dependency(root: &Node, function: &Node) -> Option<String> {
             }
             let external = ["Fn::ImportValue", "Ref", "Fn::Sub"]
                 .iter()
-                .any(|key| role.get(key).is_some_and(Node::is_truthy));
+                .any(|key| role.get(key).is_some_and(|node| js::is_truthy(&node.value)));
             if external {
                 None
             } else {
@@ -91,11 +92,13 @@ pub fn role_dependency(root: &Node, function: &Node) -> Option<String> {
 pub fn target_alias(name: &str, function: &Node) -> Result<Option<TargetAlias>, Diagnostic> {
     let provisioned = function
         .get("provisionedConcurrency")
-        .filter(|node| node.is_truthy());
-    let snap_start = function.get("snapStart").filter(|node| node.is_truthy());
+        .filter(|node| js::is_truthy(&node.value));
+    let snap_start = function
+        .get("snapStart")
+        .filter(|node| js::is_truthy(&node.value));
     match (provisioned, snap_start) {
         (Some(_), Some(snap)) => Err(Diagnostic::error(
-            crate::codes::BOTH_ALIASES,
+            Code::BothAliases,
             format!("Functions with enabled SnapStart does not support provisioned concurrency. Please remove at least one of the settings on function \"{name}\"."),
         )
         .at(snap.span)

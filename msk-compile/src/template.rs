@@ -11,9 +11,8 @@
 
 use serde_json::{Map, Value as Json};
 
-use crate::codes;
 use crate::compile::{Compiled, Resource};
-use crate::diag::Diagnostic;
+use crate::diag::{Code, Diagnostic};
 use crate::json::stringify_pretty;
 
 /// Logical-ID marker of the sqs compiler's mappings (`<Fn>EventSourceMappingSQS<Queue>`).
@@ -25,7 +24,7 @@ pub fn merge(template_text: &str, compiled: &Compiled) -> Result<String, Diagnos
     if compiled.resources.is_empty() && compiled.statements.is_empty() {
         return Ok(template_text.to_owned());
     }
-    let invalid = |message: String| Diagnostic::error(codes::TEMPLATE_INVALID, message);
+    let invalid = |message: String| Diagnostic::error(Code::TemplateInvalid, message);
     let mut template: Json = serde_json::from_str(template_text)
         .map_err(|error| invalid(format!("the template is not valid JSON: {error}")))?;
     let Some(resources) = template.get_mut("Resources").and_then(Json::as_object_mut) else {

@@ -115,17 +115,6 @@ impl Node {
         (nodes, bytes)
     }
 
-    /// JavaScript truthiness: everything but `null`, `false`, `0`, `NaN` and `""`.
-    pub fn is_truthy(&self) -> bool {
-        match &self.value {
-            Value::Null => false,
-            Value::Bool(flag) => *flag,
-            Value::Number(number) => *number != 0.0 && !number.is_nan(),
-            Value::String(text) => !text.is_empty(),
-            Value::Array(_) | Value::Object(_) => true,
-        }
-    }
-
     /// The type name with its article, for messages (`an object`, `a string`).
     pub fn type_with_article(&self) -> String {
         with_article(self.type_name())

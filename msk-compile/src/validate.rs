@@ -13,7 +13,7 @@ use std::collections::HashMap;
 use regex::Regex;
 use serde_json::Value as Schema;
 
-use crate::json::js_number_string;
+use crate::js;
 use crate::tree::{Node, Span, Value};
 
 /// One schema violation, already worded as Serverless words it.
@@ -362,7 +362,7 @@ impl Validator {
                     fail(
                         errors,
                         "maximum",
-                        format!("must be <= {}", js_number_string(maximum)),
+                        format!("must be <= {}", js::number_to_string(maximum)),
                         node.span,
                         range.clone(),
                         path,
@@ -374,7 +374,7 @@ impl Validator {
                     fail(
                         errors,
                         "minimum",
-                        format!("must be >= {}", js_number_string(minimum)),
+                        format!("must be >= {}", js::number_to_string(minimum)),
                         node.span,
                         range,
                         path,
@@ -724,9 +724,11 @@ fn coerce(node: &Node, types: &[&str]) -> Option<Value> {
             }
             ("number" | "integer", Value::Null) => Some(Value::Number(0.0)),
             ("number" | "integer", Value::String(text)) if !text.is_empty() => {
-                js_string_to_number(text).map(Value::Number)
+                Some(js::string_to_number(text))
+                    .filter(|number| !number.is_nan())
+                    .map(Value::Number)
             }
-            ("string", Value::Number(number)) => Some(Value::String(js_number_string(*number))),
+            ("string", Value::Number(number)) => Some(Value::String(js::number_to_string(*number))),
             ("string", Value::Bool(flag)) => Some(Value::String(flag.to_string())),
             ("string", Value::Null) => Some(Value::String(String::new())),
             ("boolean", Value::String(text)) if text == "false" => Some(Value::Bool(false)),
@@ -752,57 +754,6 @@ fn coerce(node: &Node, types: &[&str]) -> Option<Value> {
         }
     }
     None
-}
-
-/// JavaScript's `+text` for a non-empty string, when the result is a finite number
-/// (Ajv only coerces when `data == +data`, which is false for `NaN`).
-pub fn js_string_to_number(text: &str) -> Option<f64> {
-    let trimmed = text.trim_matches(|c: char| c.is_whitespace() || c == '\u{feff}');
-    if trimmed.is_empty() {
-        return Some(0.0);
-    }
-    let radix = |prefix: [&str; 2], base: u32| {
-        prefix
-            .iter()
-            .find_map(|p| trimmed.strip_prefix(p))
-            .map(|digits| {
-                if digits.is_empty() {
-                    None
-                } else {
-                    u128::from_str_radix(digits, base)
-                        .ok()
-                        .map(|value| value as f64)
-                }
-            })
-    };
-    if let Some(result) = radix(["0x", "0X"], 16)
-        .or_else(|| radix(["0o", "0O"], 8))
-        .or_else(|| radix(["0b", "0B"], 2))
-    {
-        return result;
-    }
-    let unsigned = trimmed.strip_prefix(['+', '-']).unwrap_or(trimmed);
-    if unsigned == "Infinity" {
-        return Some(if trimmed.starts_with('-') {
-            f64::NEG_INFINITY
-        } else {
-            f64::INFINITY
-        });
-    }
-    // A decimal literal: digits, optional fraction, optional exponent; Rust's parser also
-    // accepts `inf`/`nan`, which JavaScript does not, so check the characters first.
-    let decimal = unsigned
-        .bytes()
-        .all(|byte| byte.is_ascii_digit() || matches!(byte, b'.' | b'e' | b'E' | b'+' | b'-'));
-    if !decimal
-        || !unsigned
-            .bytes()
-            .next()
-            .is_some_and(|byte| byte.is_ascii_digit() || byte == b'.')
-    {
-        return None;
-    }
-    trimmed.parse::<f64>().ok()
 }
 
 fn json_equal(left: &serde_json::Value, right: &serde_json::Value) -> bool {
@@ -866,18 +817,5 @@ mod tests {
                 ("AlsoGood".to_owned(), "must be object".to_owned()),
             ]
         );
-    }
-
-    #[test]
-    fn javascript_number_coercion() {
-        // Node 20: +"10" → 10, +" 1.5 " → 1.5, +"0x1F" → 31, +"1e3" → 1000, +"abc" → NaN, +"inf" → NaN.
-        assert_eq!(js_string_to_number("10"), Some(10.0));
-        assert_eq!(js_string_to_number(" 1.5 "), Some(1.5));
-        assert_eq!(js_string_to_number("0x1F"), Some(31.0));
-        assert_eq!(js_string_to_number("1e3"), Some(1000.0));
-        assert_eq!(js_string_to_number("-Infinity"), Some(f64::NEG_INFINITY));
-        assert_eq!(js_string_to_number("abc"), None);
-        assert_eq!(js_string_to_number("inf"), None);
-        assert_eq!(js_string_to_number("-0x10"), None);
     }
 }

@@ -8,11 +8,9 @@ mod common;
 use std::collections::BTreeMap;
 
 use common::{HEAD, nulls_last, oracle_options, pattern, stringify, text, yaml};
+use msk_compile::Code;
 use msk_compile::Diagnostic;
-use msk_compile::load::{
-    VARIABLE_CYCLE, VARIABLE_INVALID, VARIABLE_SYNTAX, VARIABLE_UNRESOLVED, VariableOptions,
-    resolve_variables, resolve_variables_with_source,
-};
+use msk_compile::load::{VariableOptions, resolve_variables, resolve_variables_with_source};
 use msk_compile::tree::{Node, Value};
 
 fn resolved(source: &str, options: &VariableOptions) -> Node {
@@ -29,7 +27,7 @@ fn failures(source: &str, options: &VariableOptions) -> Vec<Diagnostic> {
     diagnostics
 }
 
-fn messages(diagnostics: &[Diagnostic]) -> Vec<(&'static str, String)> {
+fn messages(diagnostics: &[Diagnostic]) -> Vec<(Code, String)> {
     diagnostics
         .iter()
         .map(|diagnostic| (diagnostic.code, diagnostic.message.clone()))
@@ -171,7 +169,7 @@ fn non_finite_numbers_are_not_values() {
     assert_eq!(
         messages(&diagnostics),
         [(
-            VARIABLE_UNRESOLVED,
+            Code::VariableUnresolved,
             "Cannot resolve variable at \"custom.x\": Value not found at \"self\" source"
                 .to_owned()
         )]
@@ -191,9 +189,9 @@ fn fallback_to_a_variable_is_a_syntax_error() {
     assert_eq!(
         messages(&diagnostics),
         [
-            (VARIABLE_SYNTAX, "Variable syntax error at \"custom.fb3\": Invalid variable source at index 12 in \"${opt:nope, ${self:custom.str}}\"".to_owned()),
-            (VARIABLE_SYNTAX, "Variable syntax error at \"custom.fb6\": Invalid variable source at index 12 in \"${opt:nope, null, 'after-null'}\"".to_owned()),
-            (VARIABLE_SYNTAX, "Variable syntax error at \"custom.fb8\": Invalid variable source at index 14 in \"${env:NOPE_X, ${opt:nope, 'deep'}}\"".to_owned()),
+            (Code::VariableSyntax, "Variable syntax error at \"custom.fb3\": Invalid variable source at index 12 in \"${opt:nope, ${self:custom.str}}\"".to_owned()),
+            (Code::VariableSyntax, "Variable syntax error at \"custom.fb6\": Invalid variable source at index 12 in \"${opt:nope, null, 'after-null'}\"".to_owned()),
+            (Code::VariableSyntax, "Variable syntax error at \"custom.fb8\": Invalid variable source at index 14 in \"${env:NOPE_X, ${opt:nope, 'deep'}}\"".to_owned()),
         ]
     );
     assert_eq!(diagnostics[0].path.as_deref(), Some("custom.fb3"));
@@ -209,7 +207,7 @@ fn falsy_str_to_bool_params_are_missing() {
         assert_eq!(
             messages(&diagnostics),
             [(
-                VARIABLE_INVALID,
+                Code::VariableInvalid,
                 "Cannot resolve variable at \"custom.f\": Missing \"strToBool\" input".to_owned()
             )]
         );
@@ -245,52 +243,55 @@ fn resolution_errors_use_serverless_messages() {
         messages(&diagnostics),
         [
             (
-                VARIABLE_UNRESOLVED,
+                Code::VariableUnresolved,
                 at("a", "Value not found at \"self\" source")
             ),
             (
-                VARIABLE_UNRESOLVED,
+                Code::VariableUnresolved,
                 at("b", "Value not found at \"opt\" source")
             ),
             (
-                VARIABLE_UNRESOLVED,
+                Code::VariableUnresolved,
                 at("c", "Value not found at \"env\" source")
             ),
             (
-                VARIABLE_INVALID,
+                Code::VariableInvalid,
                 at(
                     "d",
                     "String value consist of variable which resolve with non-string value"
                 )
             ),
             (
-                VARIABLE_INVALID,
+                Code::VariableInvalid,
                 at(
                     "i",
                     "Invalid \"strToBool\" input: Expected either \"true\", \"false\", \"0\", or \"1\". Received: maybe"
                 )
             ),
             (
-                VARIABLE_INVALID,
+                Code::VariableInvalid,
                 at(
                     "h",
                     "Unsupported \"foo\" address argument in variable \"sls\" source"
                 )
             ),
             (
-                VARIABLE_CYCLE,
+                Code::VariableCycle,
                 at(
                     "cyc2",
                     "Circular reference among \"custom.cyc2\" and \"custom.cyc1\" properties"
                 )
             ),
             (
-                VARIABLE_CYCLE,
+                Code::VariableCycle,
                 at("k", "Circular reference. \"custom.k\" refers to itself")
             ),
-            (VARIABLE_INVALID, at("f", "Missing \"strToBool\" input")),
             (
-                VARIABLE_UNRESOLVED,
+                Code::VariableInvalid,
+                at("f", "Missing \"strToBool\" input")
+            ),
+            (
+                Code::VariableUnresolved,
                 at("g", "Value not found at \"env\" source")
             ),
         ]
@@ -314,7 +315,7 @@ fn unterminated_variable() {
     let diagnostics = failures(&source, &oracle_options());
     assert_eq!(
         messages(&diagnostics),
-        [(VARIABLE_SYNTAX, "Variable syntax error at \"custom.m\": Missing variable closing bracket in ${self:custom.str".to_owned())]
+        [(Code::VariableSyntax, "Variable syntax error at \"custom.m\": Missing variable closing bracket in ${self:custom.str".to_owned())]
     );
 }
 
@@ -325,7 +326,7 @@ fn self_without_address_is_the_whole_config() {
     let source = service(&["x: ${self:}"]);
     assert_eq!(
         messages(&failures(&source, &oracle_options())),
-        [(VARIABLE_CYCLE, "Cannot resolve variable at \"custom.x\": Circular reference. \"custom.x\" refers to itself".to_owned())]
+        [(Code::VariableCycle, "Cannot resolve variable at \"custom.x\": Circular reference. \"custom.x\" refers to itself".to_owned())]
     );
     // From outside `custom`, `${self:custom}` is fine.
     let source = "service: s\nprovider: {name: aws}\ncustom: {a: 1, b: \"${opt:stage}\"}\ncopy: ${self:custom}\n";
@@ -353,7 +354,7 @@ fn unknown_and_offline_sources_are_errors() {
     assert!(
         diagnostics
             .iter()
-            .all(|diagnostic| diagnostic.code == VARIABLE_UNRESOLVED),
+            .all(|diagnostic| diagnostic.code == Code::VariableUnresolved),
         "{diagnostics:#?}"
     );
     let paths: Vec<&str> = diagnostics
@@ -523,7 +524,7 @@ fn deep_or_circular_chains_end_with_an_error() {
     assert!(
         diagnostics
             .iter()
-            .all(|diagnostic| diagnostic.code == VARIABLE_CYCLE),
+            .all(|diagnostic| diagnostic.code == Code::VariableCycle),
         "{diagnostics:#?}"
     );
 
@@ -545,14 +546,14 @@ fn deep_or_circular_chains_end_with_an_error() {
     assert!(
         diagnostics
             .iter()
-            .all(|diagnostic| diagnostic.code == VARIABLE_CYCLE),
+            .all(|diagnostic| diagnostic.code == Code::VariableCycle),
         "{diagnostics:#?}"
     );
 
     // Variables nested in variables, very deep: a syntax error, not a stack overflow.
     let deep = format!("x: \"{}a{}\"", "${self:".repeat(5000), "}".repeat(5000));
     let diagnostics = failures(&service(&[&deep]), &oracle_options());
-    assert_eq!(diagnostics[0].code, VARIABLE_SYNTAX);
+    assert_eq!(diagnostics[0].code, Code::VariableSyntax);
 }
 
 /// Oracle probe `var2.yml`: lists concatenate as `String(list)` does, `length` and numeric
@@ -609,7 +610,7 @@ fn env_without_address() {
     let source = service(&["a: ${env:}"]);
     assert_eq!(
         messages(&failures(&source, &oracle_options())),
-        [(VARIABLE_INVALID, "Cannot resolve variable at \"custom.a\": Missing address argument in variable \"env\" source".to_owned())]
+        [(Code::VariableInvalid, "Cannot resolve variable at \"custom.a\": Missing address argument in variable \"env\" source".to_owned())]
     );
 }
 
@@ -650,10 +651,10 @@ fn random_variable_strings_never_panic() {
     ];
     let mut next = common::xorshift(0x2545_f491_4f6c_dd1d);
     let known = [
-        VARIABLE_SYNTAX,
-        VARIABLE_UNRESOLVED,
-        VARIABLE_CYCLE,
-        VARIABLE_INVALID,
+        Code::VariableSyntax,
+        Code::VariableUnresolved,
+        Code::VariableCycle,
+        Code::VariableInvalid,
     ];
     for _ in 0..300 {
         let mut custom = String::new();

@@ -8,10 +8,8 @@ mod common;
 use std::time::{Duration, Instant};
 
 use common::{HEAD, nulls_last, pattern, stringify, text, yaml, yaml_error};
-use msk_compile::load::{
-    self, CONFIG_NOT_AN_OBJECT, Format, YAML_DUPLICATE_KEY, YAML_INVALID_MERGE, YAML_SYNTAX,
-    YAML_TAG_MISMATCH, YAML_TOO_COMPLEX, YAML_UNKNOWN_TAG,
-};
+use msk_compile::Code;
+use msk_compile::load::{self, Format};
 use msk_compile::tree::{Node, Value};
 
 /// Oracle probe `scalars.yml`: js-yaml 4's default schema, then Serverless' JSON round trip.
@@ -101,7 +99,7 @@ fn plain_scalars_resolve_like_js_yaml_4() {
 #[test]
 fn keys_are_javascript_strings() {
     let error = yaml_error("a:\n  True: 1\n  TRUE: 2\n");
-    assert_eq!(error.code, YAML_DUPLICATE_KEY);
+    assert_eq!(error.code, Code::YamlDuplicateKey);
     let root = yaml("a: {1.0: x, ~: y, .inf: z, [p, q]: w, 0x10: v, 2001-12-14: t}\n");
     let Value::Object(entries) = &root.get("a").expect("a").value else {
         panic!("object")
@@ -205,7 +203,7 @@ fn unknown_tags_are_errors_at_the_tag() {
         ),
     ] {
         let error = yaml_error(source);
-        assert_eq!(error.code, YAML_UNKNOWN_TAG, "{source}");
+        assert_eq!(error.code, Code::YamlUnknownTag, "{source}");
         assert_eq!(text(source, error.span.expect("span")), tag, "{source}");
         assert!(
             error
@@ -228,7 +226,7 @@ fn core_tags_that_do_not_fit_are_errors() {
         "a: !!str {b: 1}\n",
         "a: !!set {b: 1}\n",
     ] {
-        assert_eq!(yaml_error(source).code, YAML_TAG_MISMATCH, "{source}");
+        assert_eq!(yaml_error(source).code, Code::YamlTagMismatch, "{source}");
     }
     let root = yaml("a: !!map\nb: !!seq\nc: !!str\nd: !!null\n");
     assert_eq!(stringify(&root), r#"{"a":{},"b":[],"c":"","d":null}"#);
@@ -261,20 +259,20 @@ fn merge_keys_and_key_order() {
 #[test]
 fn merge_errors() {
     for source in ["a: {<<: 1}\n", "a: {<<: [1]}\n", "a: {<<: }\n"] {
-        assert_eq!(yaml_error(source).code, YAML_INVALID_MERGE, "{source}");
+        assert_eq!(yaml_error(source).code, Code::YamlInvalidMerge, "{source}");
     }
     let many = format!(
         "x: &x {{k: 1}}\na:\n  <<: [{}]\n",
         vec!["*x"; 101].join(", ")
     );
-    assert_eq!(yaml_error(&many).code, YAML_INVALID_MERGE);
+    assert_eq!(yaml_error(&many).code, Code::YamlInvalidMerge);
     // js-yaml's maxTotalMergeKeys: each source and each key counts.
     let keys: Vec<String> = (0..5000).map(|index| format!("k{index}: 1")).collect();
     let big = format!(
         "x: &x {{{}}}\na: {{<<: *x}}\nb: {{<<: *x}}\n",
         keys.join(", ")
     );
-    assert_eq!(yaml_error(&big).code, YAML_TOO_COMPLEX);
+    assert_eq!(yaml_error(&big).code, Code::YamlTooComplex);
 }
 
 /// Oracle probes `dup1.yml` ("duplicated mapping key" at 2:29) and `dup2.yml` (at 7:3: a key
@@ -283,7 +281,7 @@ fn merge_errors() {
 fn duplicate_keys_point_at_the_second_key() {
     let source = "service: x\nprovider: {name: aws, a: 1, a: 2}\n";
     let error = yaml_error(source);
-    assert_eq!(error.code, YAML_DUPLICATE_KEY);
+    assert_eq!(error.code, Code::YamlDuplicateKey);
     let span = error.span.expect("span");
     assert_eq!(span.start, source.find("a: 2").expect("second"));
     assert!(
@@ -297,7 +295,7 @@ fn duplicate_keys_point_at_the_second_key() {
 
     let source = "service: x\nb: &b {a: 1}\nprovider:\n  name: aws\n  <<: *b\n  a: 2\n  a: 3\n";
     let error = yaml_error(source);
-    assert_eq!(error.code, YAML_DUPLICATE_KEY);
+    assert_eq!(error.code, Code::YamlDuplicateKey);
     assert_eq!(
         error.span.expect("span").start,
         source.find("a: 3").expect("third")
@@ -324,7 +322,7 @@ fn syntax_errors_have_positions() {
         ("a:\n\tb: 1\n", 2),
     ] {
         let error = yaml_error(source);
-        assert_eq!(error.code, YAML_SYNTAX, "{source}");
+        assert_eq!(error.code, Code::YamlSyntax, "{source}");
         let span = error.span.expect("span");
         let (found, _) = msk_compile::tree::LineIndex::new(source).line_col(source, span.start);
         assert_eq!(found, line, "{source}: {error:?}");
@@ -342,7 +340,11 @@ fn the_root_must_be_a_mapping() {
         "42\n",
         "~\n",
     ] {
-        assert_eq!(yaml_error(source).code, CONFIG_NOT_AN_OBJECT, "{source:?}");
+        assert_eq!(
+            yaml_error(source).code,
+            Code::ConfigNotAnObject,
+            "{source:?}"
+        );
     }
     // A tagged root is an object once its short form is expanded.
     assert_eq!(stringify(&yaml("!Ref x\n")), r#"{"Ref":"x"}"#);
@@ -378,7 +380,7 @@ fn nesting_limit_matches_js_yaml() {
     ] {
         yaml(&make(limit));
         let error = yaml_error(&make(limit + 1));
-        assert_eq!(error.code, YAML_TOO_COMPLEX, "{name}");
+        assert_eq!(error.code, Code::YamlTooComplex, "{name}");
         assert_eq!(error.message, "nesting exceeded maxDepth (100)", "{name}");
     }
 }
@@ -398,18 +400,18 @@ fn hostile_input_is_refused_quickly() {
             vec![format!("*{previous}"); 9].join(", ")
         ));
     }
-    assert_eq!(yaml_error(&laughs).code, YAML_TOO_COMPLEX);
+    assert_eq!(yaml_error(&laughs).code, Code::YamlTooComplex);
 
     let deep_flow = format!("a: {}{}\n", "[".repeat(100_000), "]".repeat(100_000));
-    assert_eq!(yaml_error(&deep_flow).code, YAML_TOO_COMPLEX);
+    assert_eq!(yaml_error(&deep_flow).code, Code::YamlTooComplex);
     let deep_block = format!("a:\n  {}x\n", "- ".repeat(100_000));
-    assert_eq!(yaml_error(&deep_block).code, YAML_TOO_COMPLEX);
+    assert_eq!(yaml_error(&deep_block).code, Code::YamlTooComplex);
     let deep_map: String = (0..2000)
         .map(|level| format!("{}k:\n", " ".repeat(level)))
         .collect();
-    assert_eq!(yaml_error(&deep_map).code, YAML_TOO_COMPLEX);
+    assert_eq!(yaml_error(&deep_map).code, Code::YamlTooComplex);
     let self_alias = "a: &a [*a]\n";
-    assert_eq!(yaml_error(self_alias).code, YAML_SYNTAX);
+    assert_eq!(yaml_error(self_alias).code, Code::YamlSyntax);
     assert!(
         started.elapsed() < Duration::from_secs(10),
         "took {:?}",
@@ -459,7 +461,7 @@ fn garbage_never_panics() {
         r#"{"a":1,"b":2,"c":2}"#
     );
     // Nested arrays cannot be keys (js-yaml: "nested arrays are not supported inside keys").
-    assert_eq!(yaml_error("? [a, [b]]\n: c\n").code, YAML_SYNTAX);
+    assert_eq!(yaml_error("? [a, [b]]\n: c\n").code, Code::YamlSyntax);
 }
 
 #[test]
@@ -534,7 +536,7 @@ fn json_configs_load_with_spans() {
         "\"prod\""
     );
     let errors = load::parse("{\"a\": }", Format::Json).expect_err("bad");
-    assert_eq!(errors[0].code, load::JSON_SYNTAX);
+    assert_eq!(errors[0].code, Code::JsonSyntax);
     assert_eq!(errors[0].span.map(|span| span.start), Some(6));
 }
 
@@ -599,14 +601,14 @@ fn random_yaml_never_panics() {
     ];
     let mut next = common::xorshift(0x9e37_79b9_7f4a_7c15);
     let known = [
-        YAML_SYNTAX,
-        YAML_UNKNOWN_TAG,
-        YAML_TAG_MISMATCH,
-        YAML_DUPLICATE_KEY,
-        YAML_INVALID_MERGE,
-        YAML_TOO_COMPLEX,
-        CONFIG_NOT_AN_OBJECT,
-        load::JSON_SYNTAX,
+        Code::YamlSyntax,
+        Code::YamlUnknownTag,
+        Code::YamlTagMismatch,
+        Code::YamlDuplicateKey,
+        Code::YamlInvalidMerge,
+        Code::YamlTooComplex,
+        Code::ConfigNotAnObject,
+        Code::JsonSyntax,
     ];
     for _ in 0..3000 {
         let length = next(40);
@@ -632,7 +634,7 @@ fn random_yaml_never_panics() {
 fn a_tag_cannot_touch_a_flow_indicator() {
     for source in ["q: [!Ref]\n", "q: {a: !Ref}\n", "q: [!Ref, b]\n"] {
         let error = yaml_error(source);
-        assert_eq!(error.code, YAML_SYNTAX, "{source}");
+        assert_eq!(error.code, Code::YamlSyntax, "{source}");
         assert_eq!(
             error.message,
             "tag suffix cannot contain flow indicator characters"

@@ -195,7 +195,8 @@ pub struct Rule {
     pub field: Option<Spanned<String>>,
     pub equals: Option<Spanned<String>>,
     pub requires: Option<Spanned<String>>,
-    pub code: Option<Spanned<String>>,
+    /// A path to a `msk_model::Code` variant, e.g. `Code::StartingPositionTimestamp`.
+    pub code: Option<Spanned<Path>>,
     pub message: Option<Spanned<String>>,
     pub seen: Seen,
 }
@@ -301,11 +302,16 @@ impl Rule {
         let mut code = Attr::none(cx, CODE);
         let mut message = Attr::none(cx, MESSAGE);
         let mut seen = Seen::default();
-        let usage = "required_when(field = \"...\", equals = \"...\", requires = \"...\", code = \"...\", message = \"...\")";
+        let usage = "required_when(field = \"...\", equals = \"...\", requires = \"...\", code = Code::..., message = \"...\")";
         let parsed = parse_list(cx, meta, usage, |meta| {
             let Some(key) = seen.key(cx, &meta, RULE_KEYS, "required_when")? else {
                 return Ok(());
             };
+            if key == CODE {
+                let value = parse_path(cx, &meta, key)?;
+                code.set(&meta.path, value);
+                return Ok(());
+            }
             let value = parse_str(cx, &meta, key, |_| Ok(()))?;
             let target = if key == FIELD {
                 &mut field
@@ -313,8 +319,6 @@ impl Rule {
                 &mut equals
             } else if key == REQUIRES {
                 &mut requires
-            } else if key == CODE {
-                &mut code
             } else {
                 &mut message
             };
@@ -456,6 +460,33 @@ fn parse_lit<T: Parse>(
             None => Ok(Some((lit, tokens))),
             Some(extra) => Err(syn::Error::new(extra.span(), "expected `,`")),
         },
+        Err(_) => {
+            cx.error_spanned_by(&tokens, expected());
+            Ok(None)
+        }
+    }
+}
+
+/// `key = some::path` (a `Code` variant): checked by rustc where the generated code uses it.
+fn parse_path(
+    cx: &Ctxt,
+    meta: &ParseNestedMeta,
+    key: Symbol,
+) -> syn::Result<Option<Spanned<Path>>> {
+    let expected = || format!("expected cfn attribute `{key}` to be a path: `{key} = Code::...`");
+    let Ok(_) = meta.input.parse::<Token![=]>() else {
+        let rest = take_to_comma(meta.input)?;
+        let path = &meta.path;
+        cx.error_spanned_by(quote!(#path #rest), expected());
+        return Ok(None);
+    };
+    let tokens = take_to_comma(meta.input)?;
+    match syn::parse2::<Path>(tokens.clone()) {
+        Ok(value) => Ok(Some(Spanned {
+            value,
+            key: meta.path.clone(),
+            lit: tokens,
+        })),
         Err(_) => {
             cx.error_spanned_by(&tokens, expected());
             Ok(None)

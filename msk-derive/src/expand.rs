@@ -2,8 +2,8 @@
 //! `const _: () = { ... };` and naming runtime items only through `::msk_model::__private`.
 //! On any error it emits the errors plus the empty impl of `fallback.rs`.
 
-use proc_macro2::TokenStream;
-use quote::quote;
+use proc_macro2::{Span, TokenStream};
+use quote::{quote, quote_spanned};
 use syn::DeriveInput;
 
 use crate::ast::Container;
@@ -11,6 +11,7 @@ use crate::attr::{IdToken, Presence, Shape};
 use crate::check;
 use crate::ctxt::Ctxt;
 use crate::fallback;
+use crate::symbol::private;
 
 /// The derive's output for `input`: the impl, or the errors with a stub impl.
 pub fn derive(input: &DeriveInput) -> TokenStream {
@@ -45,8 +46,25 @@ fn impl_cfn_mapping(cont: &Container) -> TokenStream {
     let mut properties: Vec<(u32, TokenStream)> = Vec::new();
     for slot in &attrs.slots {
         let order = slot.order.as_ref().expect(CHECKED).value;
-        let name = &slot.name.as_ref().expect(CHECKED).value;
-        properties.push((order, quote!(#private::CfnProperty::Slot(#name))));
+        let name = slot.name.as_ref().expect(CHECKED);
+        // The name becomes a path to a `Slot` variant, spanned at the literal: rustc then
+        // rejects a slot the compiler does not know, pointing at the name.
+        let span = name
+            .lit
+            .clone()
+            .into_iter()
+            .next()
+            .map_or_else(Span::call_site, |token| token.span());
+        let variant = match syn::parse_str::<syn::Ident>(&name.value) {
+            Ok(mut ident) => {
+                ident.set_span(span);
+                quote!(#private::Slot::#ident)
+            }
+            Err(_) => {
+                quote_spanned!(span=> ::core::compile_error!("a slot name is a `Slot` variant"))
+            }
+        };
+        properties.push((order, quote!(#private::CfnProperty::Slot(#variant))));
     }
     let mut id_parts: Vec<(u32, TokenStream)> = Vec::new();
     let mut iam_resource_key = quote!(::core::option::Option::None);
@@ -141,12 +159,6 @@ fn impl_cfn_mapping(cont: &Container) -> TokenStream {
 
 /// Required keys are present once check.rs passed without errors.
 const CHECKED: &str = "required cfn attribute not caught by check.rs";
-
-/// The path through which generated code names runtime items, so the user's imports and
-/// shadowing never matter (msk-model has `extern crate self as msk_model` for its own use).
-pub fn private() -> TokenStream {
-    quote!(::msk_model::__private)
-}
 
 fn option_str(value: Option<&String>) -> TokenStream {
     match value {

@@ -6,7 +6,7 @@ use proc_macro2::TokenStream;
 use quote::quote;
 use syn::DeriveInput;
 
-use crate::expand::private;
+use crate::symbol::private;
 
 pub fn expand(input: &DeriveInput, error: syn::Error) -> TokenStream {
     let error = error.into_compile_error();

@@ -25,7 +25,7 @@ use syn::{DeriveInput, parse_macro_input};
 /// On the struct (several `#[cfn]` allowed):
 /// `resource = "AWS::..."`, `logical_id = "..."` (both required),
 /// `slot(name = "...", order = N)` and
-/// `required_when(field = "...", equals = "...", requires = "...", code = "...", message = "...")`
+/// `required_when(field = "...", equals = "...", requires = "...", code = Code::..., message = "...")`
 /// (repeatable; `field` and `requires` are serde key names).
 ///
 /// On a field (a field without `#[cfn]` is not mapped):

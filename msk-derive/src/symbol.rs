@@ -1,12 +1,20 @@
 //! The names `#[cfn(...)]` understands, as constants, so parsing and error messages can never
-//! disagree about how a key is spelled.
+//! disagree about how a key is spelled; and the path generated code names msk-model by.
 
 use std::fmt::{self, Display};
 
+use proc_macro2::TokenStream;
+use quote::quote;
 use syn::{Ident, Path};
 
 #[derive(Copy, Clone, PartialEq, Eq, Debug)]
 pub struct Symbol(&'static str);
+
+/// The path through which generated code names runtime items, so the user's imports and
+/// shadowing never matter (msk-model has `extern crate self as msk_model` for its own use).
+pub fn private() -> TokenStream {
+    quote!(::msk_model::__private)
+}
 
 pub const CFN: Symbol = Symbol("cfn");
 

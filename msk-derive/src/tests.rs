@@ -86,7 +86,7 @@ fn rule_keys_are_serde_names() {
     let errors = errors(parse_quote! {
         #[serde(rename_all = "camelCase")]
         #[cfn(resource = "AWS::X::Y", logical_id = "X")]
-        #[cfn(required_when(field = "my_mode", equals = "A", requires = "myValue", code = "C", message = "M"))]
+        #[cfn(required_when(field = "my_mode", equals = "A", requires = "myValue", code = Code::C, message = "M"))]
         struct S {
             #[cfn(property = "Mode", order = 1, presence = "always")]
             my_mode: String,
@@ -126,7 +126,7 @@ fn properties_are_sorted_by_order_and_keys_renamed() {
         }
     });
     let early = code.find("\"earlyField\"").expect("early field");
-    let middle = code.find("Slot (\"Middle\")").expect("slot");
+    let middle = code.find("Slot :: Middle").expect("slot");
     let late = code.find("\"lateField\"").expect("late field");
     assert!(early < middle && middle < late, "{code}");
     assert!(code.starts_with("const _ : () ="), "{code}");

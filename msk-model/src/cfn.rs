@@ -69,8 +69,28 @@ pub struct CfnField {
 pub enum CfnProperty {
     /// A property computed from a model field.
     Field(CfnField),
-    /// A property the compiler supplies from the surrounding service (e.g. `FunctionName`).
-    Slot(&'static str),
+    /// A property the compiler supplies from the surrounding service.
+    Slot(Slot),
+}
+
+/// A property of the resource that does not come from the event's keys but from the service
+/// around it; the compiler knows how to fill each one. `#[cfn(slot(name = "FunctionName"))]`
+/// names a variant, so a name the compiler cannot fill does not compile.
+#[non_exhaustive]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Slot {
+    /// `FunctionName`: the function's ARN (`Fn::GetAtt`), or its alias when the function has
+    /// `provisionedConcurrency` or `snapStart`.
+    FunctionName,
+}
+
+impl Slot {
+    /// The CloudFormation property the slot fills.
+    pub const fn property(self) -> &'static str {
+        match self {
+            Slot::FunctionName => "FunctionName",
+        }
+    }
 }
 
 impl CfnProperty {
@@ -78,7 +98,7 @@ impl CfnProperty {
     pub fn name(&self) -> &'static str {
         match self {
             CfnProperty::Field(field) => field.path[0],
-            CfnProperty::Slot(name) => name,
+            CfnProperty::Slot(slot) => slot.property(),
         }
     }
 }
@@ -102,7 +122,7 @@ pub struct RequiredWhen {
     /// The field that must then be present and not `null`.
     pub requires: &'static str,
     /// Error code reported when the rule fails.
-    pub code: &'static str,
+    pub code: crate::Code,
     /// Error message; `{function}` is replaced by the function name.
     pub message: &'static str,
 }

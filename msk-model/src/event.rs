@@ -87,7 +87,7 @@ const ARN_FORMS: &str = "arn must be an ARN (starting with \"arn:\"), a Ref or a
         field = "startingPosition",
         equals = "AT_TIMESTAMP",
         requires = "startingPositionTimestamp",
-        code = "FUNCTION_MSK_STARTING_POSITION_TIMESTAMP_INVALID",
+        code = crate::Code::StartingPositionTimestamp,
         message = "You must specify startingPositionTimestamp for function: {function} when startingPosition is AT_TIMESTAMP."
     )
 )]

@@ -17,10 +17,14 @@
 extern crate self as msk_model;
 
 pub mod cfn;
+mod code;
 mod event;
 pub mod iam;
 
-pub use cfn::{CfnField, CfnMapping, CfnProperty, IdPart, IdToken, Presence, RequiredWhen, Shape};
+pub use cfn::{
+    CfnField, CfnMapping, CfnProperty, IdPart, IdToken, Presence, RequiredWhen, Shape, Slot,
+};
+pub use code::{Code, Page};
 pub use event::{Arn, CfnImportValue, CfnRef, MskEvent, StartingPosition};
 pub use msk_derive::CfnMapping;
 
@@ -28,4 +32,5 @@ pub use msk_derive::CfnMapping;
 #[doc(hidden)]
 pub mod __private {
     pub use crate::cfn::*;
+    pub use crate::code::Code;
 }

@@ -6,6 +6,7 @@
 
 use msk_model::{
     CfnField, CfnMapping, CfnProperty, IdPart, IdToken, MskEvent, Presence, RequiredWhen, Shape,
+    Slot,
 };
 use serde::Deserialize;
 
@@ -36,7 +37,7 @@ fn msk_event_properties_in_serverless_order() {
     use Presence::*;
     let expected = [
         field("arn", &["EventSourceArn"], Always, None, Shape::Value),
-        CfnProperty::Slot("FunctionName"),
+        CfnProperty::Slot(Slot::FunctionName),
         field(
             "startingPosition",
             &["StartingPosition"],
@@ -114,7 +115,7 @@ fn msk_event_rules() {
             field: "startingPosition",
             equals: "AT_TIMESTAMP",
             requires: "startingPositionTimestamp",
-            code: "FUNCTION_MSK_STARTING_POSITION_TIMESTAMP_INVALID",
+            code: msk_model::Code::StartingPositionTimestamp,
             message: "You must specify startingPositionTimestamp for function: {function} when startingPosition is AT_TIMESTAMP.",
         }]
     );
@@ -202,21 +203,21 @@ fn keys_follow_serde_renames() {
 #[derive(Deserialize, CfnMapping)]
 #[serde(rename_all = "camelCase")]
 #[cfn(resource = "AWS::Test::Thing")]
-#[cfn(slot(name = "Last", order = 30), slot(name = "First", order = 1))]
+#[cfn(slot(name = "FunctionName", order = 15))]
 #[cfn(
     logical_id = "Thing",
     required_when(
         field = "mode",
         equals = "B",
         requires = "bValue",
-        code = "B_NEEDS_VALUE",
+        code = msk_model::Code::StartingPositionTimestamp,
         message = "{function}: mode B needs bValue"
     ),
     required_when(
         field = "mode",
         equals = "A",
         requires = "aValue",
-        code = "A_NEEDS_VALUE",
+        code = msk_model::Code::MissingKey,
         message = "{function}: mode A needs aValue"
     )
 )]
@@ -250,7 +251,6 @@ fn slots_interleave_and_rules_keep_order() {
     assert_eq!(
         Interleaved::PROPERTIES,
         [
-            CfnProperty::Slot("First"),
             field("aValue", &["AValue"], Presence::NotNull, None, Shape::List),
             field(
                 "bValue",
@@ -259,6 +259,7 @@ fn slots_interleave_and_rules_keep_order() {
                 None,
                 Shape::SourceAccess { kind: "BASIC_AUTH" }
             ),
+            CfnProperty::Slot(Slot::FunctionName),
             field(
                 "mode",
                 &["Settings", "Mode"],
@@ -266,7 +267,6 @@ fn slots_interleave_and_rules_keep_order() {
                 Some("A"),
                 Shape::Value
             ),
-            CfnProperty::Slot("Last"),
         ]
     );
     assert_eq!(
@@ -284,7 +284,13 @@ fn slots_interleave_and_rules_keep_order() {
     );
     assert_eq!(Interleaved::IAM_RESOURCE_KEY, None);
     let codes: Vec<_> = Interleaved::RULES.iter().map(|rule| rule.code).collect();
-    assert_eq!(codes, ["B_NEEDS_VALUE", "A_NEEDS_VALUE"]);
+    assert_eq!(
+        codes,
+        [
+            msk_model::Code::StartingPositionTimestamp,
+            msk_model::Code::MissingKey
+        ]
+    );
     assert_eq!(Interleaved::RULES[1].requires, "aValue");
 }
 

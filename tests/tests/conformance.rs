@@ -3,31 +3,25 @@
 //! real framework produced for it (`expected.msk.json`, `expected.json`, `expected.error.txt`).
 
 use msk_compile::json::stringify_pretty;
-use msk_compile::{Diagnostic, Severity, codes, serverless_schema_error_message, template};
+use msk_compile::{Code, Diagnostic, Severity, serverless_schema_error_message, template};
 use msk_tests::{case_dirs, cases_dir, compile_config, parse_expected_error, read};
 use serde_json::Value;
 
 /// Where Serverless crashes with a bare TypeError, the code we report instead (spec §3.3).
-const CRASH_CODES: &[(&str, &str)] = &[
-    ("arn-getatt-long", codes::ARN_UNSUPPORTED),
-    ("arn-import-sub", codes::ARN_INTRINSIC_NOT_A_STRING),
-    ("arn-no-slash", codes::ARN_WITHOUT_CLUSTER_NAME),
-    ("schema-missing-topic", codes::MISSING_KEY),
-    ("schema-missing-arn", codes::MISSING_KEY),
-    ("filter-patterns-object", codes::FILTER_PATTERNS_NOT_A_LIST),
-    ("msk-scalar", codes::EVENT_NOT_AN_OBJECT),
-    ("extensions-null", codes::EXTENSION_NOT_APPLICABLE),
-    (
-        "extensions-depends-on-object",
-        codes::EXTENSION_NOT_APPLICABLE,
-    ),
+const CRASH_CODES: &[(&str, Code)] = &[
+    ("arn-getatt-long", Code::ArnUnsupportedIntrinsic),
+    ("arn-import-sub", Code::ArnIntrinsicNotAString),
+    ("arn-no-slash", Code::ArnWithoutClusterName),
+    ("schema-missing-topic", Code::MissingKey),
+    ("schema-missing-arn", Code::MissingKey),
+    ("filter-patterns-object", Code::FilterPatternsNotAList),
+    ("msk-scalar", Code::EventNotAnObject),
+    ("extensions-null", Code::ExtensionNotApplicable),
+    ("extensions-depends-on-object", Code::ExtensionNotApplicable),
 ];
 
 /// Serverless codes we report under a more specific code of ours.
-const RENAMED_CODES: &[(&str, &str)] = &[(
-    "VARIABLES_RESOLUTION_ERROR",
-    msk_compile::load::VARIABLE_INVALID,
-)];
+const RENAMED_CODES: &[(&str, Code)] = &[("VARIABLES_RESOLUTION_ERROR", Code::VariableInvalid)];
 
 fn is_msk_statement(statement: &Value) -> bool {
     let actions: Vec<&str> = statement["Action"]
@@ -49,7 +43,7 @@ fn warnings(diagnostics: &[Diagnostic]) -> Vec<String> {
     diagnostics
         .iter()
         .filter(|diagnostic| {
-            diagnostic.severity == Severity::Warning && diagnostic.code == codes::SCHEMA
+            diagnostic.severity == Severity::Warning && diagnostic.code == Code::Schema
         })
         .map(|diagnostic| {
             format!(
@@ -142,6 +136,7 @@ extra_cases! {
     extra_anchors_merge => "anchors-merge",
     extra_arn_ref_empty => "arn-ref-empty",
     extra_coercion_edges => "coercion-edges",
+    extra_coercion_js_numbers => "coercion-js-numbers",
     extra_duplicate_arn_functions => "duplicate-arn-functions",
     extra_event_level_extra_key => "event-level-extra-key",
     extra_filter_patterns_object => "filter-patterns-object",
@@ -248,9 +243,9 @@ fn check_case(dir: &std::path::Path, name: &str) -> Result<(), String> {
     let renamed = RENAMED_CODES
         .iter()
         .find(|(theirs, _)| *theirs == expected.code)
-        .map(|(_, ours)| *ours);
+        .map(|(_, ours)| ours.as_str());
     let want_code = match CRASH_CODES.iter().find(|(case, _)| *case == name) {
-        Some((_, code)) => *code,
+        Some((_, code)) => code.as_str(),
         None => renamed.unwrap_or(expected.code.as_str()),
     };
     let Some(error) = errors
@@ -264,7 +259,7 @@ fn check_case(dir: &std::path::Path, name: &str) -> Result<(), String> {
     if error.span.is_none() {
         return Err(format!("the {want_code} error has no position"));
     }
-    if want_code == codes::SCHEMA {
+    if want_code == Code::Schema.as_str() {
         let message = serverless_schema_error_message(&report.diagnostics);
         if message != expected.message {
             return Err(format!(

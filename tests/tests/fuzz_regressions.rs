@@ -9,7 +9,7 @@
 use std::time::{Duration, Instant};
 
 use msk_compile::render::{MessageFormat, SourceFile, render};
-use msk_compile::{Format, Report, codes, compile_source, load};
+use msk_compile::{Code, Format, Report, compile_source};
 use msk_tests::{compile_yaml, oracle_options};
 
 const CEILING: Duration = Duration::from_secs(20);
@@ -25,7 +25,7 @@ fn timed(run: impl FnOnce() -> Report) -> Report {
     report
 }
 
-fn codes_of(report: &Report) -> Vec<&'static str> {
+fn codes_of(report: &Report) -> Vec<Code> {
     report
         .diagnostics
         .iter()
@@ -39,7 +39,7 @@ fn assert_too_complex(report: &Report) {
     let too_complex: Vec<_> = report
         .diagnostics
         .iter()
-        .filter(|diagnostic| diagnostic.code == load::VARIABLE_TOO_COMPLEX)
+        .filter(|diagnostic| diagnostic.code == Code::VariableTooComplex)
         .collect();
     assert_eq!(too_complex.len(), 1, "{:?}", codes_of(report));
     assert!(too_complex[0].is_error());
@@ -110,7 +110,7 @@ fn many_references_to_a_small_mapping() {
         .options
         .insert("size".to_owned(), "7".to_owned());
     let report = timed(|| compile_source(&text, Format::Yaml, &options));
-    assert_eq!(codes_of(&report), Vec::<&str>::new());
+    assert_eq!(codes_of(&report), Vec::<Code>::new());
     let output = report.compiled.expect("compiles").to_json();
     let mapping = output["Resources"]
         .as_object()
@@ -135,7 +135,7 @@ fn many_references_to_unresolvable_properties() {
     assert_too_complex(&report);
     let unresolved = codes_of(&report)
         .into_iter()
-        .filter(|code| *code == load::VARIABLE_UNRESOLVED)
+        .filter(|code| *code == Code::VariableUnresolved)
         .count();
     assert_eq!(unresolved, 5000, "each missing option is reported");
 }
@@ -159,7 +159,7 @@ fn many_diagnostics_on_one_long_line() {
         report
             .diagnostics
             .iter()
-            .all(|diagnostic| diagnostic.code == codes::SCHEMA)
+            .all(|diagnostic| diagnostic.code == Code::Schema)
     );
     let file = SourceFile::new("serverless.json", &text);
     for diagnostic in &report.diagnostics {
@@ -192,11 +192,7 @@ fn many_colliding_events() {
     let report = timed(|| compile_yaml(&text));
     let codes = codes_of(&report);
     assert_eq!(codes.len(), 19_999);
-    assert!(
-        codes
-            .iter()
-            .all(|code| *code == codes::LOGICAL_ID_COLLISION)
-    );
+    assert!(codes.iter().all(|code| *code == Code::LogicalIdCollision));
     assert_eq!(report.compiled.expect("warnings only").resources.len(), 1);
 }
 
@@ -218,7 +214,7 @@ fn references_to_a_property_that_never_resolves() {
     let [only] = report.diagnostics.as_slice() else {
         panic!("one diagnostic: {:?}", codes_of(&report));
     };
-    assert_eq!(only.code, load::VARIABLE_UNRESOLVED);
+    assert_eq!(only.code, Code::VariableUnresolved);
     assert_eq!(
         only.message,
         "Cannot resolve variable at \"custom.a0\": Unrecognized configuration variable source \"unknown\""
@@ -244,9 +240,9 @@ fn many_errors_in_error_mode() {
     );
     let report = timed(|| compile_yaml(&text));
     let codes = codes_of(&report);
-    let count = |code: &str| codes.iter().filter(|found| **found == code).count();
-    assert_eq!(count(codes::SCHEMA), 5001, "{codes:?}");
-    assert_eq!(count(codes::ARN_WITHOUT_CLUSTER_NAME), 5000);
+    let count = |code: Code| codes.iter().filter(|found| **found == code).count();
+    assert_eq!(count(Code::Schema), 5001, "{codes:?}");
+    assert_eq!(count(Code::ArnWithoutClusterName), 5000);
     assert_eq!(
         codes.len(),
         10_001,

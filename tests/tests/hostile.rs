@@ -6,18 +6,19 @@
 
 use std::time::{Duration, Instant};
 
+use msk_compile::Code;
 use msk_tests::compile_yaml;
 
 /// A ceiling that only catches hangs; the real figures come from the measuring script.
 const CEILING: Duration = Duration::from_secs(20);
 
-fn assert_refused(source: &str, code: &str) {
+fn assert_refused(source: &str, code: Code) {
     let started = Instant::now();
     let report = compile_yaml(source);
     let elapsed = started.elapsed();
     assert!(elapsed < CEILING, "took {elapsed:?}");
     assert!(report.compiled.is_none());
-    let codes: Vec<&str> = report
+    let codes: Vec<Code> = report
         .diagnostics
         .iter()
         .map(|diagnostic| diagnostic.code)
@@ -50,7 +51,7 @@ pub fn billion_laughs() -> String {
 
 #[test]
 fn alias_bomb() {
-    assert_refused(&billion_laughs(), msk_compile::load::YAML_TOO_COMPLEX);
+    assert_refused(&billion_laughs(), Code::YamlTooComplex);
 }
 
 #[test]
@@ -62,7 +63,7 @@ fn deeply_nested_sequences() {
             "[".repeat(depth),
             "]".repeat(depth)
         ),
-        msk_compile::load::YAML_TOO_COMPLEX,
+        Code::YamlTooComplex,
     );
 }
 
@@ -75,7 +76,7 @@ fn deeply_nested_mappings() {
             "{a: ".repeat(depth),
             "}".repeat(depth)
         ),
-        msk_compile::load::YAML_TOO_COMPLEX,
+        Code::YamlTooComplex,
     );
 }
 
@@ -87,7 +88,7 @@ fn deeply_nested_block_mappings() {
         text.push_str(&" ".repeat(2 * level + 2));
         text.push_str("a:\n");
     }
-    assert_refused(&text, msk_compile::load::YAML_TOO_COMPLEX);
+    assert_refused(&text, Code::YamlTooComplex);
 }
 
 #[test]
@@ -97,7 +98,7 @@ fn fifty_megabytes() {
     while text.len() < 50 * 1024 * 1024 {
         text.push_str(&line);
     }
-    assert_refused(&text, msk_compile::codes::TOO_LARGE);
+    assert_refused(&text, Code::ConfigTooLarge);
 }
 
 #[test]
@@ -105,7 +106,7 @@ fn hundred_thousand_character_key() {
     // YAML limits implicit keys to 1024 characters; js-yaml and our parser refuse longer ones.
     assert_refused(
         &format!("service: s\n{}: 1\n", "k".repeat(100_000)),
-        msk_compile::load::YAML_SYNTAX,
+        Code::YamlSyntax,
     );
 }
 
@@ -115,7 +116,7 @@ fn hundred_thousand_character_key_in_an_msk_event() {
         "service: s\nfunctions:\n  f:\n    handler: h\n    events:\n      - msk:\n          arn: arn:aws:kafka:us-east-1:1:cluster/c/1\n          topic: t\n          {}: 1\n",
         "k".repeat(100_000)
     );
-    assert_refused(&text, msk_compile::load::YAML_SYNTAX);
+    assert_refused(&text, Code::YamlSyntax);
 }
 
 #[test]
@@ -130,7 +131,7 @@ fn quoted_long_key_is_fine_but_unknown() {
     let unknown = report
         .diagnostics
         .iter()
-        .find(|diagnostic| diagnostic.code == msk_compile::codes::SCHEMA)
+        .find(|diagnostic| diagnostic.code == Code::Schema)
         .expect("an unknown-key diagnostic");
     assert!(
         unknown
@@ -153,5 +154,5 @@ fn extension_spreading_a_long_string() {
     let source = format!(
         "service: s\nprovider: {{name: aws}}\nfunctions:\n  f:\n    handler: h\n    events:\n      - msk: {{arn: 'arn:aws:kafka:us-east-1:111111111111:cluster/c/1', topic: t}}\nresources:\n  extensions:\n    FEventSourceMappingMSKCT:\n      Properties: {long}\n      DependsOn: {long}\n"
     );
-    assert_refused(&source, msk_compile::codes::EXTENSION_NOT_APPLICABLE);
+    assert_refused(&source, Code::ExtensionNotApplicable);
 }

@@ -44,7 +44,7 @@ use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 
 use msk_compile::tree::{Node, Value};
-use msk_compile::{ValidationMode, check, codes, compile, compile_source, json, load, schema};
+use msk_compile::{Code, ValidationMode, check, compile, compile_source, json, load, schema};
 use msk_model::{CfnMapping, MskEvent};
 use msk_tests::{case_dirs, oracle_options, read};
 
@@ -125,7 +125,7 @@ fn load_resolved(source: &str) -> Result<Node, String> {
         diagnostics
             .iter()
             .filter(|diagnostic| diagnostic.is_error())
-            .map(|diagnostic| diagnostic.code)
+            .map(|diagnostic| diagnostic.code.as_str())
             .collect::<Vec<_>>()
             .join(", ")
     };
@@ -202,7 +202,7 @@ fn compiler_keys(root: &mut Node) -> Keys {
         .filter(|key| in_schema_scope(key))
         .collect();
     let mut diagnostics = Vec::new();
-    compile::compile(root, &mut diagnostics);
+    compile::compile(root.clone(), &mut diagnostics);
     for diagnostic in &diagnostics {
         let Some(rule) = MskEvent::RULES
             .iter()
@@ -225,7 +225,7 @@ fn validation_keys(root: &mut Node) -> Keys {
     let mut keys = Keys::new();
     for diagnostic in diagnostics
         .iter()
-        .filter(|diagnostic| diagnostic.code == codes::SCHEMA)
+        .filter(|diagnostic| diagnostic.code == Code::Schema)
     {
         let path = diagnostic.path.clone().unwrap_or_default();
         match quoted_key(&diagnostic.message) {
@@ -487,7 +487,7 @@ fn the_crosscheck_judges_what_compile_source_reports() {
         for diagnostic in report
             .diagnostics
             .iter()
-            .filter(|diagnostic| diagnostic.code == codes::SCHEMA)
+            .filter(|diagnostic| diagnostic.code == Code::Schema)
         {
             let path = diagnostic.path.clone().unwrap_or_default();
             via_compile.insert(match quoted_key(&diagnostic.message) {

@@ -13,8 +13,7 @@
 
 use super::object::ObjectBuilder;
 use super::scalar::number_value;
-use super::{CONFIG_NOT_AN_OBJECT, JSON_SYNTAX};
-use crate::diag::Diagnostic;
+use crate::diag::{Code, Diagnostic};
 use crate::tree::{Node, Span, Value};
 
 /// Deepest nesting accepted in a JSON config.
@@ -31,7 +30,7 @@ pub(crate) fn parse_json(source: &str) -> Result<Node, Vec<Diagnostic>> {
         Ok(root) if matches!(root.value, Value::Object(_)) => Ok(root),
         Ok(root) => Err(vec![
             Diagnostic::error(
-                CONFIG_NOT_AN_OBJECT,
+                Code::ConfigNotAnObject,
                 "the configuration must be a JSON object (Serverless: \"Plain object expected\")",
             )
             .at(root.span),
@@ -72,12 +71,12 @@ impl JsonParser<'_> {
             .and_then(|rest| rest.chars().next())
         {
             None => Box::new(
-                Diagnostic::error(JSON_SYNTAX, "Unexpected end of JSON input")
+                Diagnostic::error(Code::JsonSyntax, "Unexpected end of JSON input")
                     .at(Span::new(self.source.len(), self.source.len())),
             ),
             Some(c) => Box::new(
                 Diagnostic::error(
-                    JSON_SYNTAX,
+                    Code::JsonSyntax,
                     format!("{what}: unexpected token '{c}' at position {}", self.at),
                 )
                 .at(Span::new(self.at, self.at + c.len_utf8())),
@@ -89,7 +88,7 @@ impl JsonParser<'_> {
         if depth >= MAX_JSON_DEPTH {
             return Err(Box::new(
                 Diagnostic::error(
-                    JSON_SYNTAX,
+                    Code::JsonSyntax,
                     format!("JSON nested deeper than {MAX_JSON_DEPTH} levels"),
                 )
                 .at(Span::new(self.at, self.at + 1)),
@@ -366,17 +365,20 @@ mod tests {
             "",
         ] {
             let errors = parse_json(source).expect_err(source);
-            assert_eq!(errors[0].code, JSON_SYNTAX, "{source}");
+            assert_eq!(errors[0].code, Code::JsonSyntax, "{source}");
         }
         assert_eq!(
             parse_json("[1]").expect_err("array")[0].code,
-            CONFIG_NOT_AN_OBJECT
+            Code::ConfigNotAnObject
         );
     }
 
     #[test]
     fn deep_nesting_is_refused_without_overflow() {
         let source = format!("{}{}", "[".repeat(100_000), "]".repeat(100_000));
-        assert_eq!(parse_json(&source).expect_err("deep")[0].code, JSON_SYNTAX);
+        assert_eq!(
+            parse_json(&source).expect_err("deep")[0].code,
+            Code::JsonSyntax
+        );
     }
 }

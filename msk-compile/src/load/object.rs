@@ -13,7 +13,7 @@
 
 use std::collections::{HashMap, HashSet};
 
-use super::scalar::{is_array_index, js_key_rank};
+use crate::js::{is_array_index, key_rank};
 use crate::tree::{Entry, Node, Span};
 
 /// Mappings with up to this many keys find a key by scanning: most mappings have a handful
@@ -128,7 +128,7 @@ pub(crate) fn js_order(entries: &mut [Entry]) {
         return;
     }
     // Stable sort: index keys (by value) before all other keys (which compare equal).
-    entries.sort_by_key(|entry| js_key_rank(&entry.key));
+    entries.sort_by_key(|entry| key_rank(&entry.key));
 }
 
 #[cfg(test)]

@@ -1,5 +1,5 @@
-//! Scalars as js-yaml 4 (the loader inside Serverless 3.40.0) resolves them, and the few
-//! JavaScript conversions the loader and the variable resolver need.
+//! Scalars as js-yaml 4 (the loader inside Serverless 3.40.0) resolves them (JavaScript's own
+//! conversions are in [`crate::js`]).
 //!
 //! Contract:
 //! * [`resolve_plain`] gives the value of an untagged plain scalar: js-yaml's default schema
@@ -18,6 +18,7 @@
 //! `.5` is 0.5, `190:20:30` is a string (no sexagesimal numbers), `2001-12-14` is a Date that
 //! becomes `"2001-12-14T00:00:00.000Z"`.
 
+use crate::js;
 use crate::tree::Value;
 
 /// A resolved scalar before the JSON round trip.
@@ -64,7 +65,7 @@ impl Scalar {
         match self {
             Scalar::Null => "null".to_owned(),
             Scalar::Bool(flag) => flag.to_string(),
-            Scalar::Number(number) => js_number_to_string(number),
+            Scalar::Number(number) => js::number_to_string(number),
             Scalar::String(text) => text,
             Scalar::Timestamp(millis) => date_to_string(millis),
             Scalar::Binary(bytes) => bytes
@@ -150,11 +151,8 @@ pub(crate) fn resolve_int(text: &str) -> Option<f64> {
     }
     let radix_digits = |prefix: &str, radix: u32| -> Option<Option<f64>> {
         let rest = digits.strip_prefix(prefix)?;
-        if rest.is_empty() || !rest.chars().all(|c| c.is_digit(radix)) {
-            return Some(None);
-        }
         Some(
-            parse_radix(rest, radix)
+            js::radix_to_number(rest, radix)
                 .map(|value| sign * value)
                 .filter(|value| value.is_finite()),
         )
@@ -173,20 +171,6 @@ pub(crate) fn resolve_int(text: &str) -> Option<f64> {
     }
     let value: f64 = digits.parse().ok()?;
     value.is_finite().then_some(sign * value)
-}
-
-/// Digits in a power-of-two or other radix, rounded like `parseInt` does for short inputs.
-fn parse_radix(digits: &str, radix: u32) -> Option<f64> {
-    if let Ok(value) = u128::from_str_radix(digits, radix) {
-        // u128 → f64 rounds to nearest, which is what V8 gives for these radixes.
-        #[allow(clippy::cast_precision_loss)]
-        return Some(value as f64);
-    }
-    let mut value = 0.0_f64;
-    for c in digits.chars() {
-        value = value * f64::from(radix) + f64::from(c.to_digit(radix)?);
-    }
-    Some(value)
 }
 
 /// `float` type of js-yaml 4:
@@ -552,108 +536,6 @@ pub(crate) fn resolve_binary(text: &str) -> Option<Vec<u8>> {
     Some(result)
 }
 
-/// JavaScript's `String(number)` (`Number.prototype.toString()`): `1e+21`, `1e-7`, `0.000001`,
-/// `-0` → `0`, `NaN`, `Infinity`.
-pub fn js_number_to_string(number: f64) -> String {
-    if number == 0.0 {
-        return "0".to_owned();
-    }
-    ryu_js::Buffer::new().format(number).to_owned()
-}
-
-/// JavaScript's white space for `String.prototype.trim` and `Number(string)`.
-fn is_js_whitespace(c: char) -> bool {
-    (c.is_whitespace() && c != '\u{85}') || c == '\u{FEFF}'
-}
-
-/// `String.prototype.trim`.
-pub(crate) fn js_trim(text: &str) -> &str {
-    text.trim_matches(is_js_whitespace)
-}
-
-/// JavaScript's `Number(string)`: `NaN` when the text is not a number.
-pub(crate) fn js_string_to_number(text: &str) -> f64 {
-    let text = js_trim(text);
-    if text.is_empty() {
-        return 0.0;
-    }
-    match text {
-        "Infinity" | "+Infinity" => return f64::INFINITY,
-        "-Infinity" => return f64::NEG_INFINITY,
-        _ => {}
-    }
-    for (prefixes, radix) in [(["0x", "0X"], 16), (["0o", "0O"], 8), (["0b", "0B"], 2)] {
-        for prefix in prefixes {
-            if let Some(rest) = text.strip_prefix(prefix) {
-                if rest.is_empty() || !rest.chars().all(|c| c.is_digit(radix)) {
-                    return f64::NAN;
-                }
-                return parse_radix(rest, radix).unwrap_or(f64::NAN);
-            }
-        }
-    }
-    // StrDecimalLiteral: [+-]? (digits [. digits?] | . digits) ([eE] [+-]? digits)?
-    let bytes = text.as_bytes();
-    let mut at = usize::from(matches!(bytes[0], b'+' | b'-'));
-    let integer = at;
-    while at < bytes.len() && bytes[at].is_ascii_digit() {
-        at += 1;
-    }
-    let mut has_digits = at > integer;
-    if bytes.get(at) == Some(&b'.') {
-        at += 1;
-        let fraction = at;
-        while at < bytes.len() && bytes[at].is_ascii_digit() {
-            at += 1;
-        }
-        has_digits |= at > fraction;
-    }
-    if !has_digits {
-        return f64::NAN;
-    }
-    if matches!(bytes.get(at), Some(b'e' | b'E')) {
-        at += 1;
-        if matches!(bytes.get(at), Some(b'+' | b'-')) {
-            at += 1;
-        }
-        let exponent = at;
-        while at < bytes.len() && bytes[at].is_ascii_digit() {
-            at += 1;
-        }
-        if at == exponent {
-            return f64::NAN;
-        }
-    }
-    if at != bytes.len() {
-        return f64::NAN;
-    }
-    // Rust's float grammar accepts every StrDecimalLiteral form once "1." / ".5" are allowed,
-    // which they are; it rounds correctly, as JavaScript does.
-    text.parse().unwrap_or(f64::NAN)
-}
-
-/// The sort key that puts a JavaScript object's keys in its own order when sorted stably:
-/// array-index keys first, ascending, then every other key in insertion order.
-pub(crate) fn js_key_rank(key: &str) -> u64 {
-    if is_array_index(key) {
-        key.parse::<u64>().unwrap_or(u64::MAX)
-    } else {
-        u64::MAX
-    }
-}
-
-/// Whether `key` is an array index (`0` … `4294967294` in canonical form). JavaScript objects
-/// list such keys first, in ascending order, whatever order they were added in.
-pub(crate) fn is_array_index(key: &str) -> bool {
-    if key.is_empty() || key.len() > 10 || !key.bytes().all(|byte| byte.is_ascii_digit()) {
-        return false;
-    }
-    if key.len() > 1 && key.starts_with('0') {
-        return false;
-    }
-    key.parse::<u64>().is_ok_and(|value| value < 4_294_967_295)
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -743,44 +625,5 @@ mod tests {
         assert_eq!(resolve_binary("aGVs\nbG8="), Some(b"hello".to_vec()));
         assert_eq!(resolve_binary("aGVsbA=="), Some(b"hell".to_vec()));
         assert_eq!(resolve_binary("a*"), None);
-    }
-
-    #[test]
-    fn js_number_formatting() {
-        assert_eq!(js_number_to_string(42.0), "42");
-        assert_eq!(js_number_to_string(-0.0), "0");
-        assert_eq!(js_number_to_string(1.5), "1.5");
-        assert_eq!(js_number_to_string(1e21), "1e+21");
-        assert_eq!(
-            js_number_to_string(123_456_789_012_345_680_000.0),
-            "123456789012345680000"
-        );
-        assert_eq!(js_number_to_string(0.000_001), "0.000001");
-        assert_eq!(js_number_to_string(1e-7), "1e-7");
-        assert_eq!(js_number_to_string(f64::INFINITY), "Infinity");
-    }
-
-    #[test]
-    fn js_string_to_number_matches_number() {
-        assert_eq!(js_string_to_number(" 12 "), 12.0);
-        assert_eq!(js_string_to_number(""), 0.0);
-        assert_eq!(js_string_to_number("1.50"), 1.5);
-        assert_eq!(js_string_to_number("0x1F"), 31.0);
-        assert_eq!(js_string_to_number(".5"), 0.5);
-        assert_eq!(js_string_to_number("5."), 5.0);
-        assert_eq!(js_string_to_number("-Infinity"), f64::NEG_INFINITY);
-        for text in ["abc", "1_0", "-0x1", "inf", "1e", "."] {
-            assert!(js_string_to_number(text).is_nan(), "{text}");
-        }
-    }
-
-    #[test]
-    fn array_index_keys() {
-        assert!(is_array_index("0"));
-        assert!(is_array_index("4294967294"));
-        assert!(!is_array_index("4294967295"));
-        assert!(!is_array_index("01"));
-        assert!(!is_array_index("-1"));
-        assert!(!is_array_index("1.5"));
     }
 }

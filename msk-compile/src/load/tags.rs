@@ -9,7 +9,7 @@
 //! * A scalar `!GetAtt a.b.c` is split at the first dot: `["a", "b.c"]`; `!GetAtt a` gives
 //!   `["a", ""]` (oracle).
 //! * There is no `!merge` tag in 3.40.0 (the oracle says `unknown tag !<!merge>`); every tag
-//!   not listed here is an error, reported by the caller as `YAML_UNKNOWN_TAG`.
+//!   not listed here is an error, reported by the caller as `Code::YamlUnknownTag`.
 
 use crate::tree::{Entry, Node, Span, Value};
 
@@ -145,7 +145,7 @@ fn split_get_att(text: &str, span: Span) -> Node {
     )
 }
 
-/// The help text of `YAML_UNKNOWN_TAG`.
+/// The help text of `Code::YamlUnknownTag`.
 pub(crate) fn supported_tags_help() -> String {
     let short: Vec<String> = CLOUDFORMATION_TAGS
         .iter()

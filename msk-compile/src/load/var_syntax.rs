@@ -17,7 +17,7 @@
 //! Offsets are bytes; every decision of the state machine is on an ASCII character, so byte
 //! and UTF-16 offsets select the same slices. Messages quote JavaScript (UTF-16) indices.
 
-use super::scalar::{js_string_to_number, js_trim};
+use crate::js;
 use crate::tree::{Node, Span, Value};
 
 /// An error created by the resolver; indexes its error list.
@@ -75,7 +75,7 @@ impl Meta {
     }
 }
 
-/// Serverless' message (and, for the caller, its code is `VARIABLE_SYNTAX`).
+/// Serverless' message (and, for the caller, its code is `Code::VariableSyntax`).
 #[derive(Debug, Clone, PartialEq)]
 pub(crate) struct SyntaxError {
     pub(crate) message: String,
@@ -165,17 +165,6 @@ fn is_type(text: &str) -> bool {
     let mut bytes = text.bytes();
     bytes.next().is_some_and(|first| first.is_ascii_lowercase())
         && bytes.all(|byte| byte.is_ascii_alphanumeric())
-}
-
-/// JavaScript falsiness of a literal.
-fn is_falsy(value: &Value) -> bool {
-    match value {
-        Value::Null => true,
-        Value::Bool(flag) => !flag,
-        Value::Number(number) => *number == 0.0 || number.is_nan(),
-        Value::String(text) => text.is_empty(),
-        Value::Array(_) | Value::Object(_) => false,
-    }
 }
 
 impl<'v> Machine<'v> {
@@ -412,7 +401,11 @@ impl<'v> Machine<'v> {
             .and_then(|id| self.arena.get(id))
             .filter(|list| !list.is_empty())
             .and_then(|list| Self::normalize(length, list.clone()));
-        let value = if is_falsy(&value) { Value::Null } else { value };
+        let value = if !js::is_truthy(&value) {
+            Value::Null
+        } else {
+            value
+        };
         Meta::new(value, variables)
     }
 
@@ -423,7 +416,7 @@ impl<'v> Machine<'v> {
             "false" => Value::Bool(false),
             "null" => Value::Null,
             _ => {
-                let number = js_string_to_number(literal);
+                let number = js::string_to_number(literal);
                 if !number.is_nan() {
                     Value::Number(number)
                 } else if fallback {
@@ -445,7 +438,7 @@ impl<'v> Machine<'v> {
     fn string(&self, start: usize) -> Result<Value, SyntaxError> {
         let raw = self.slice(start, self.index);
         if self.bytes.get(start) == Some(&b'\'') {
-            let trimmed = js_trim(raw);
+            let trimmed = js::trim(raw);
             let inner = trimmed
                 .get(1..trimmed.len().saturating_sub(1).max(1))
                 .unwrap_or("");
@@ -488,7 +481,7 @@ impl<'v> Machine<'v> {
     }
 
     fn param_value(&self) -> Result<(Value, Option<usize>), SyntaxError> {
-        let text = js_trim(self.slice(self.param_start, self.index));
+        let text = js::trim(self.slice(self.param_start, self.index));
         let value = if self.context_variables.is_none() {
             self.literal(text, true)?
         } else {
@@ -638,7 +631,7 @@ impl<'v> Machine<'v> {
                     };
                 } else if c == b'}' {
                     let literal =
-                        self.literal(js_trim(self.slice(self.source_start, index)), false)?;
+                        self.literal(js::trim(self.slice(self.source_start, index)), false)?;
                     self.current_source = Some(Source::Literal(literal));
                     self.finalize_variable();
                 } else if !is_alphanumeric(c) {
@@ -662,7 +655,7 @@ impl<'v> Machine<'v> {
             }
             State::Param => {
                 if c == b')' {
-                    if !js_trim(self.slice(self.param_start, index)).is_empty() {
+                    if !js::trim(self.slice(self.param_start, index)).is_empty() {
                         let (value, variables) = self.param_value()?;
                         let meta = self.generate_meta(value, variables);
                         self.push_param(meta);
@@ -737,7 +730,7 @@ impl<'v> Machine<'v> {
             }
             State::Address => {
                 if c == b'}' || c == b',' {
-                    let text = js_trim(self.slice(self.address_start, index)).to_owned();
+                    let text = js::trim(self.slice(self.address_start, index)).to_owned();
                     let meta = self.generate_meta(Value::String(text), self.context_variables);
                     self.set_address(meta);
                     if c == b'}' {

@@ -17,12 +17,12 @@
 //!   that holds variables resolves too, and an escaped `\${…}` stays literal only where it was
 //!   written.
 //! * `file`, `ssm`, `cf`, `s3`, `aws`, `param` and `sls:instanceId` need AWS, files or a
-//!   random id: they are `VARIABLE_UNRESOLVED` errors (their fallbacks are not tried, since
+//!   random id: they are `Code::VariableUnresolved` errors (their fallbacks are not tried, since
 //!   Serverless would only use them if the source answered "no value"). Unknown sources are
 //!   errors too (Serverless: "Unrecognized configuration variable sources").
-//! * Circular references are `VARIABLE_CYCLE` errors with Serverless' messages; recursion is
+//! * Circular references are `Code::VariableCycle` errors with Serverless' messages; recursion is
 //!   bounded, so nothing here can hang or overflow the stack.
-//! * Work is bounded too (`VARIABLE_TOO_COMPLEX`): a `${self:…}` value is copied where it is
+//! * Work is bounded too (`Code::VariableTooComplex`): a `${self:…}` value is copied where it is
 //!   used, so references to references can expand exponentially like YAML aliases; all the
 //!   copies together may not exceed [`MAX_VARIABLE_NODES`] nodes or [`MAX_VARIABLE_BYTES`]
 //!   bytes, and the lookups of a referenced mapping's unresolved properties at most
@@ -47,12 +47,10 @@ type HashSet<T> = std::collections::HashSet<T, FixedHash>;
 type IndexMap<K, V> = indexmap::IndexMap<K, V, FixedHash>;
 type IndexSet<T> = indexmap::IndexSet<T, FixedHash>;
 
-use super::scalar::{is_array_index, js_number_to_string, js_trim, number_value};
+use super::scalar::number_value;
 use super::var_syntax::{self, ErrId, Meta, Source, VarState, Variable};
-use super::{
-    VARIABLE_CYCLE, VARIABLE_INVALID, VARIABLE_SYNTAX, VARIABLE_TOO_COMPLEX, VARIABLE_UNRESOLVED,
-};
-use crate::diag::Diagnostic;
+use crate::diag::{Code, Diagnostic};
+use crate::js::{self, is_array_index};
 use crate::tree::{Entry, Node, Span, Value};
 
 /// What Serverless takes from its command line and environment for variables.
@@ -197,7 +195,7 @@ fn resolve(root: &mut Node, options: &VariableOptions, source: Option<&str>) -> 
         }
         // The thread replies to every job, even one that panicked; this cannot happen.
         Err(_) => vec![Diagnostic::error(
-            crate::codes::INTERNAL,
+            Code::Internal,
             "the variable resolver stopped without an answer",
         )],
     }
@@ -251,7 +249,7 @@ struct PropMeta {
 
 #[derive(Debug)]
 struct VarError {
-    code: &'static str,
+    code: Code,
     message: String,
     path: String,
     /// The `${…}` text being resolved when the error happened.
@@ -266,7 +264,7 @@ enum Fail {
     /// A recorded error.
     Error(ErrId),
     /// A source's own error, not yet prefixed with "Cannot resolve variable at …".
-    Source { code: &'static str, message: String },
+    Source { code: Code, message: String },
 }
 
 /// One string found by `parseEntries`.
@@ -391,7 +389,7 @@ fn coerce_string(value: &Value) -> Option<String> {
     match value {
         Value::Null | Value::Object(_) => None,
         Value::Bool(flag) => Some(flag.to_string()),
-        Value::Number(number) => Some(js_number_to_string(*number)),
+        Value::Number(number) => Some(js::number_to_string(*number)),
         Value::String(text) => Some(text.clone()),
         Value::Array(items) => Some(join_array(items)),
     }
@@ -427,10 +425,6 @@ fn short_string(value: &Value) -> String {
         .replace('\r', "\\r")
         .replace('\u{2028}', "\\u2028")
         .replace('\u{2029}', "\\u2029")
-}
-
-fn is_truthy(value: &Value) -> bool {
-    Node::new(value.clone(), Span::default()).is_truthy()
 }
 
 /// JavaScript `value[key]` on config data (`undefined` is `None`).
@@ -601,7 +595,7 @@ impl Resolver<'_> {
             Ok(variables) => Meta::new(Value::String(found.value), Some(variables)),
             Err(error) => {
                 let id = self.push_error(
-                    VARIABLE_SYNTAX,
+                    Code::VariableSyntax,
                     format!(
                         "Variable syntax error at \"{}\": {}",
                         humanize(&path),
@@ -648,7 +642,7 @@ impl Resolver<'_> {
         }
     }
 
-    fn push_error(&mut self, code: &'static str, message: String, path: &str) -> ErrId {
+    fn push_error(&mut self, code: Code, message: String, path: &str) -> ErrId {
         self.progress += 1;
         self.errors.push(VarError {
             code,
@@ -660,7 +654,7 @@ impl Resolver<'_> {
     }
 
     /// An error of the property at `path` (`Cannot resolve variable at "<path>": …`).
-    fn property_error(&mut self, code: &'static str, path: &str, detail: &str) -> ErrId {
+    fn property_error(&mut self, code: Code, path: &str, detail: &str) -> ErrId {
         self.push_error(
             code,
             format!(
@@ -694,7 +688,7 @@ impl Resolver<'_> {
         }
         if property.in_progress {
             return Err(Fail::Source {
-                code: VARIABLE_CYCLE,
+                code: Code::VariableCycle,
                 message: format!(
                     "Circular reference: \"{}\" is already being resolved",
                     humanize(path)
@@ -703,7 +697,7 @@ impl Resolver<'_> {
         }
         if self.depth >= MAX_RESOLUTION_DEPTH {
             return Err(Fail::Source {
-                code: VARIABLE_CYCLE,
+                code: Code::VariableCycle,
                 message: format!(
                     "Excessive variable dependency depth (more than {MAX_RESOLUTION_DEPTH} nested references)"
                 ),
@@ -774,7 +768,7 @@ impl Resolver<'_> {
                     match parsed {
                         Err(error) => {
                             let id = self.property_error(
-                                VARIABLE_SYNTAX,
+                                Code::VariableSyntax,
                                 path,
                                 &format!("Approached variable syntax error in resolved value \"{text}\": {}", error.message),
                             );
@@ -801,7 +795,7 @@ impl Resolver<'_> {
                 let depth = self.nest_depth.get(path).copied().unwrap_or(0) + 1;
                 if depth > PROPERTY_NEST_LIMIT {
                     let id = self.property_error(
-                        VARIABLE_CYCLE,
+                        Code::VariableCycle,
                         path,
                         "Excessive property variables nest depth",
                     );
@@ -908,7 +902,7 @@ impl Resolver<'_> {
                     );
                 }
                 let id = self.property_error(
-                    VARIABLE_INVALID,
+                    Code::VariableInvalid,
                     path,
                     "String value consist of variable which resolve with non-string value",
                 );
@@ -951,7 +945,7 @@ impl Resolver<'_> {
         let mut index = 0;
         if self.depth >= MAX_RESOLUTION_DEPTH {
             let id = self.property_error(
-                VARIABLE_CYCLE,
+                Code::VariableCycle,
                 path,
                 &format!("Excessive variable nesting (more than {MAX_RESOLUTION_DEPTH} levels)"),
             );
@@ -998,7 +992,7 @@ impl Resolver<'_> {
             match sources.get(index) {
                 None => {
                     let id = self.property_error(
-                        VARIABLE_UNRESOLVED,
+                        Code::VariableUnresolved,
                         path,
                         &format!("Value not found at \"{kind}\" source"),
                     );
@@ -1072,7 +1066,7 @@ impl Resolver<'_> {
         }
         if nest == 0 {
             return Err(Fail::Error(self.property_error(
-                VARIABLE_CYCLE,
+                Code::VariableCycle,
                 path,
                 "Excessive variables nest depth",
             )));
@@ -1088,7 +1082,7 @@ impl Resolver<'_> {
                     Ok(Some(variables)) => variables,
                     Err(error) => {
                         let id = self.property_error(
-                            VARIABLE_SYNTAX,
+                            Code::VariableSyntax,
                             path,
                             &format!(
                                 "Approached variable syntax error in resolved value \"{text}\": {}",
@@ -1109,7 +1103,8 @@ impl Resolver<'_> {
                     let mut inner = match found.parsed {
                         Ok(variables) => Meta::new(Value::String(found.value), Some(variables)),
                         Err(error) => {
-                            let id = self.property_error(VARIABLE_SYNTAX, path, &error.message);
+                            let id =
+                                self.property_error(Code::VariableSyntax, path, &error.message);
                             return Err(Fail::Error(id));
                         }
                     };
@@ -1134,7 +1129,7 @@ impl Resolver<'_> {
         address: Option<&Value>,
     ) -> Result<Node, Fail> {
         let invalid = |message: String| Fail::Source {
-            code: VARIABLE_INVALID,
+            code: Code::VariableInvalid,
             message,
         };
         let null = Node::new(Value::Null, Span::default());
@@ -1173,7 +1168,7 @@ impl Resolver<'_> {
             "sls" => match address_text("sls")?.as_deref() {
                 None | Some("") => Err(invalid("Missing address argument in variable \"sls\" source".to_owned())),
                 Some("instanceId") => Err(Fail::Source {
-                    code: VARIABLE_UNRESOLVED,
+                    code: Code::VariableUnresolved,
                     message: "\"sls:instanceId\" is a random id Serverless creates on each run; msk-compile cannot reproduce it".to_owned(),
                 }),
                 Some("stage") => {
@@ -1182,7 +1177,7 @@ impl Resolver<'_> {
                     }
                     let keys = ["provider".to_owned(), "stage".to_owned()];
                     match self.resolve_dependent_property(path, &keys)? {
-                        Some(stage) if is_truthy(&stage.value) => Ok(stage),
+                        Some(stage) if js::is_truthy(&stage.value) => Ok(stage),
                         _ => Ok(Node::new(Value::String("dev".to_owned()), Span::default())),
                     }
                 }
@@ -1195,7 +1190,7 @@ impl Resolver<'_> {
                 let Some(text) = coerce_string(input) else {
                     return Err(invalid(format!("Non-string \"strToBool\" input:. Received: {}", short_string(input))));
                 };
-                match js_trim(&text).to_lowercase().as_str() {
+                match js::trim(&text).to_lowercase().as_str() {
                     "true" | "1" => Ok(Node::new(Value::Bool(true), Span::default())),
                     "false" | "0" => Ok(Node::new(Value::Bool(false), Span::default())),
                     _ => Err(invalid(format!(
@@ -1211,7 +1206,7 @@ impl Resolver<'_> {
                     _ => "calls AWS",
                 };
                 Err(Fail::Source {
-                    code: VARIABLE_UNRESOLVED,
+                    code: Code::VariableUnresolved,
                     message: format!("\"{kind}\" variables are not resolved by msk-compile (the source {needs})"),
                 })
             }
@@ -1348,13 +1343,13 @@ impl Resolver<'_> {
         Ok(Some(value.into_owned()))
     }
 
-    /// The `VARIABLE_TOO_COMPLEX` error, recorded at the first property that ran out of a
+    /// The `Code::VariableTooComplex` error, recorded at the first property that ran out of a
     /// budget and shared by those after it.
     fn too_complex(&mut self, path: &str, detail: String) -> Fail {
         let id = match self.too_complex {
             Some(id) => id,
             None => {
-                let id = self.property_error(VARIABLE_TOO_COMPLEX, path, &detail);
+                let id = self.property_error(Code::VariableTooComplex, path, &detail);
                 self.too_complex = Some(id);
                 id
             }
@@ -1366,7 +1361,7 @@ impl Resolver<'_> {
     fn register_dependency(&mut self, dependent: &str, dependency: &str) -> Result<(), Fail> {
         if dependent == dependency {
             return Err(Fail::Source {
-                code: VARIABLE_CYCLE,
+                code: Code::VariableCycle,
                 message: format!(
                     "Circular reference. \"{}\" refers to itself",
                     humanize(dependent)
@@ -1383,7 +1378,7 @@ impl Resolver<'_> {
             };
             if next.contains(dependent) {
                 return Err(Fail::Source {
-                    code: VARIABLE_CYCLE,
+                    code: Code::VariableCycle,
                     message: format!(
                         "Circular reference among \"{}\" and \"{}\" properties",
                         humanize(dependent),
@@ -1449,7 +1444,7 @@ impl Resolver<'_> {
                     let needle = raw.get(variable.start..variable.end).map(str::to_owned);
                     diagnostics.push((
                         Diagnostic::error(
-                            VARIABLE_UNRESOLVED,
+                            Code::VariableUnresolved,
                             format!("Cannot resolve variable at \"{}\": Unrecognized configuration variable source \"{kind}\"", humanize(path)),
                         )
                         .at(property.span)
@@ -1468,7 +1463,7 @@ impl Resolver<'_> {
                 if !property.done && property.meta.variables.is_some() {
                     diagnostics.push((
                         Diagnostic::error(
-                            VARIABLE_UNRESOLVED,
+                            Code::VariableUnresolved,
                             format!("Cannot resolve variable at \"{}\"", humanize(path)),
                         )
                         .at(property.span)
@@ -1552,18 +1547,18 @@ fn narrow(source: Option<&str>, span: Span, needle: Option<&str>) -> Span {
     }
 }
 
-fn help(code: &str) -> &'static str {
+fn help(code: Code) -> &'static str {
     match code {
-        VARIABLE_UNRESOLVED => {
+        Code::VariableUnresolved => {
             "give it a value (the property, `--stage`/`--region`, or the environment variable) or a fallback such as `${opt:stage, 'dev'}`"
         }
-        VARIABLE_CYCLE => {
+        Code::VariableCycle => {
             "a value cannot depend on itself; point one of these variables at a literal value"
         }
-        VARIABLE_TOO_COMPLEX => {
+        Code::VariableTooComplex => {
             "a `${self:…}` value is copied everywhere it is used, so references to values that are themselves built from references grow exponentially; reference the shared value directly, or write it out"
         }
-        VARIABLE_SYNTAX => {
+        Code::VariableSyntax => {
             "variables look like `${source:address}` with optional fallbacks `${source:address, 'default'}`; write `\\${` for a literal `${`"
         }
         _ => "see the message for the value Serverless expects here",

@@ -5,10 +5,6 @@
 //! * Events come from `granit-parser` (the YAML 1.2 parser under serde-saphyr, used directly
 //!   so that every scalar's raw text, style, tag and position is visible); the tree is built
 //!   here with an explicit stack, so deep input cannot overflow the Rust stack.
-//! * The common subset of YAML is read first by [`super::fast_yaml`], which gives granit's
-//!   very events about five times faster. When it meets anything else, or the tree it feeds
-//!   fails in any way, its result is dropped and the text is loaded again from granit's events,
-//!   so every diagnostic and its position come from granit and this builder, as before.
 //! * Scalars resolve as js-yaml's default schema does ([`super::scalar`]); tags as in
 //!   [`super::tags`]; keys are JavaScript `String(key)`; mappings are JavaScript objects
 //!   ([`super::object`]); the result is what `JSON.parse(JSON.stringify(…))` of js-yaml's
@@ -37,15 +33,10 @@ use granit_parser::{
     ErrorKind, Event, Parser, ScalarStyle, ScanError, StrInput, StructureStyle, Tag,
 };
 
-use super::fast_yaml::{self, Receiver, Unsupported};
 use super::object::ObjectBuilder;
 use super::scalar::{self, Scalar};
 use super::tags::{self, TagKind};
-use super::{
-    CONFIG_NOT_AN_OBJECT, YAML_DUPLICATE_KEY, YAML_INVALID_MERGE, YAML_SYNTAX, YAML_TAG_MISMATCH,
-    YAML_TOO_COMPLEX, YAML_UNKNOWN_TAG,
-};
-use crate::diag::Diagnostic;
+use crate::diag::{Code, Diagnostic};
 use crate::tree::{Entry, LineIndex, Node, Span, Value};
 
 /// js-yaml's `maxDepth` default.
@@ -60,113 +51,14 @@ pub const MAX_ALIAS_NODES: usize = 1_000_000;
 pub const MAX_ALIAS_BYTES: usize = 64 << 20;
 
 pub(crate) fn parse_yaml(source: &str) -> Result<Node, Vec<Diagnostic>> {
-    // Whatever the fast path cannot take, and every invalid config, goes through granit-parser
-    // from the start, so that all diagnostics and their positions come from one place.
-    if let Ok(root) = Builder::new(source).run(FastPath(source)) {
-        return Ok(root);
-    }
-    parse_yaml_granit(source)
-}
-
-/// [`parse_yaml`] without the fast path: granit-parser's events only.
-pub(crate) fn parse_yaml_granit(source: &str) -> Result<Node, Vec<Diagnostic>> {
     let options = granit_parser::options! { emit_comments: false };
-    let parser = Parser::new_from_str_with_options(source, options);
-    let mut builder = Builder::new(source);
-    builder.run(parser).map_err(|stop| {
-        let diagnostic = match stop {
-            Stop::Invalid(diagnostic) => diagnostic,
-            Stop::Source(error) => builder.syntax_error(&error),
-        };
-        vec![*diagnostic]
-    })
+    let mut parser = Parser::new_from_str_with_options(source, options);
+    Builder::new(source)
+        .run(&mut parser)
+        .map_err(|diagnostic| vec![*diagnostic])
 }
 
 type Fail = Box<Diagnostic>;
-
-/// Where the builder's events come from: granit-parser, or the fast path.
-trait EventSource<'s> {
-    /// Why the source stopped before the end of the stream.
-    type Error;
-
-    /// Hands every event, in order, to [`Builder::event`]; stops at the first error of either.
-    fn feed(self, builder: &mut Builder<'s>) -> Result<(), Stop<Self::Error>>;
-}
-
-impl<'s> EventSource<'s> for Parser<'s, StrInput<'s>> {
-    type Error = ScanError;
-
-    fn feed(mut self, builder: &mut Builder<'s>) -> Result<(), Stop<ScanError>> {
-        while let Some(next) = self.next_event() {
-            let (event, span) = match next {
-                Ok(item) => item,
-                Err(error) => return Err(Stop::Source(error)),
-            };
-            let end = matches!(event, Event::StreamEnd);
-            builder.event(event, &span)?;
-            if end {
-                break;
-            }
-        }
-        Ok(())
-    }
-}
-
-/// The fast path ([`fast_yaml`]) over a text.
-struct FastPath<'s>(&'s str);
-
-impl<'s> EventSource<'s> for FastPath<'s> {
-    type Error = Unsupported;
-
-    fn feed(self, builder: &mut Builder<'s>) -> Result<(), Stop<Unsupported>> {
-        let mut receiver = Feed {
-            builder,
-            failure: None,
-        };
-        let read = fast_yaml::read(self.0, &mut receiver);
-        // The builder's own failure comes first: the fast path stops as soon as it can after it.
-        if let Some(failure) = receiver.failure {
-            return Err(Stop::Invalid(failure));
-        }
-        read.map(|_| ()).map_err(Stop::Source)
-    }
-}
-
-/// Hands the fast path's events to the builder and keeps its first failure.
-struct Feed<'b, 's> {
-    builder: &'b mut Builder<'s>,
-    failure: Option<Fail>,
-}
-
-impl<'s> Receiver<'s> for Feed<'_, 's> {
-    fn receive(&mut self, event: Event<'s>, span: granit_parser::Span) -> bool {
-        if self.failure.is_some() {
-            return false;
-        }
-        match self.builder.event(event, &span) {
-            Ok(()) => true,
-            Err(failure) => {
-                self.failure = Some(failure);
-                false
-            }
-        }
-    }
-}
-
-/// Why a builder run produced no tree.
-#[derive(Debug)]
-enum Stop<E> {
-    /// The config is invalid (as js-yaml or Serverless would find).
-    Invalid(Fail),
-    /// The event source stopped: a YAML syntax error, or input the fast path does not handle.
-    Source(E),
-}
-
-impl<E> From<Fail> for Stop<E> {
-    fn from(fail: Fail) -> Self {
-        Stop::Invalid(fail)
-    }
-}
 
 /// Where a node sits in its parent; decides js-yaml's depth accounting and key handling.
 #[derive(Debug, Clone, Copy)]
@@ -274,9 +166,17 @@ impl<'s> Builder<'s> {
         }
     }
 
-    fn run<S: EventSource<'s>>(&mut self, events: S) -> Result<Node, Stop<S::Error>> {
-        events.feed(self)?;
-        self.finish().map_err(Stop::Invalid)
+    /// Builds the tree from granit's events; stops at the first syntax error or invalid node.
+    fn run(&mut self, parser: &mut Parser<'s, StrInput<'s>>) -> Result<Node, Fail> {
+        while let Some(next) = parser.next_event() {
+            let (event, span) = next.map_err(|error| self.syntax_error(&error))?;
+            let end = matches!(event, Event::StreamEnd);
+            self.event(event, &span)?;
+            if end {
+                break;
+            }
+        }
+        self.finish()
     }
 
     /// One parser event (the stream ends with `StreamEnd`).
@@ -286,7 +186,7 @@ impl<'s> Builder<'s> {
                 self.documents += 1;
                 if self.documents > 1 {
                     return Err(self.error(
-                        YAML_SYNTAX,
+                        Code::YamlSyntax,
                         "expected a single document in the stream, but found more",
                         span_of(span),
                         Some("Serverless reads only one YAML document; remove the extra `---` section"),
@@ -316,14 +216,14 @@ impl<'s> Builder<'s> {
             Some(root) if matches!(root.value, Value::Object(_)) => Ok(root),
             Some(root) => Err(Box::new(
                 Diagnostic::error(
-                    CONFIG_NOT_AN_OBJECT,
+                    Code::ConfigNotAnObject,
                     format!("the configuration must be a mapping (Serverless: \"Plain object expected\"), not {}", describe(&root)),
                 )
                 .at(root.span)
                 .with_help("start the file with top-level keys such as `service:`, `provider:` and `functions:`"),
             )),
             None => Err(Box::new(
-                Diagnostic::error(CONFIG_NOT_AN_OBJECT, "the configuration is empty (Serverless: \"Plain object expected\")")
+                Diagnostic::error(Code::ConfigNotAnObject, "the configuration is empty (Serverless: \"Plain object expected\")")
                     .at(Span::new(0, 0))
                     .with_help("a serverless.yml needs at least `service:` and `provider:`"),
             )),
@@ -332,7 +232,7 @@ impl<'s> Builder<'s> {
 
     fn error(
         &self,
-        code: &'static str,
+        code: Code,
         message: impl Into<String>,
         span: Span,
         help: Option<&str>,
@@ -354,9 +254,9 @@ impl<'s> Builder<'s> {
         // The parser's own nesting limit (255) lies beyond js-yaml's, which we check first;
         // it can still fire first when the scanner reads ahead on one long line.
         let code = if matches!(error.kind(), ErrorKind::RecursionLimitExceeded) {
-            YAML_TOO_COMPLEX
+            Code::YamlTooComplex
         } else {
-            YAML_SYNTAX
+            Code::YamlSyntax
         };
         self.error(code, error.info(), Span::new(at, at + width), None)
     }
@@ -398,7 +298,7 @@ impl<'s> Builder<'s> {
         let depth = parent + 1 + usize::from(probed && !block_collection);
         if depth > MAX_DEPTH {
             return Err(self.error(
-                YAML_TOO_COMPLEX,
+                Code::YamlTooComplex,
                 format!("nesting exceeded maxDepth ({MAX_DEPTH})"),
                 at,
                 Some("Serverless' YAML loader (js-yaml) stops at 100 nested levels; flatten the structure"),
@@ -437,7 +337,7 @@ impl<'s> Builder<'s> {
             && matches!(next, Some(',' | '[' | ']' | '{' | '}'))
         {
             return Err(self.error(
-                YAML_SYNTAX,
+                Code::YamlSyntax,
                 "tag suffix cannot contain flow indicator characters",
                 Span::new(tag_span.start, tag_span.end + 1),
                 Some("put a space or a value after the tag, e.g. `[!Ref Name]`"),
@@ -453,7 +353,7 @@ impl<'s> Builder<'s> {
                     .filter(|text| !text.is_empty())
                     .unwrap_or(&full);
                 Err(self.error(
-                    YAML_UNKNOWN_TAG,
+                    Code::YamlUnknownTag,
                     format!("unknown tag {written} (js-yaml: unknown tag !<{full}>)"),
                     tag_span,
                     Some(&tags::supported_tags_help()),
@@ -542,7 +442,7 @@ impl<'s> Builder<'s> {
             }
             CoreScalar::Node(node) => (
                 js_key(&node)
-                    .map_err(|message| self.error(YAML_SYNTAX, message, node_span, None))?,
+                    .map_err(|message| self.error(Code::YamlSyntax, message, node_span, None))?,
                 node,
             ),
         };
@@ -569,7 +469,7 @@ impl<'s> Builder<'s> {
     ) -> Result<CoreScalar, Fail> {
         let cannot_resolve = || {
             self.error(
-                YAML_TAG_MISMATCH,
+                Code::YamlTagMismatch,
                 format!("cannot resolve a node with !<tag:yaml.org,2002:{name}> explicit tag"),
                 span,
                 Some("the value does not fit the type its `!!` tag names; remove the tag or fix the value"),
@@ -623,7 +523,7 @@ impl<'s> Builder<'s> {
                     "sequence"
                 };
                 return Err(self.error(
-                    YAML_TAG_MISMATCH,
+                    Code::YamlTagMismatch,
                     format!("unacceptable node kind for !<tag:yaml.org,2002:{name}> tag; it should be \"{kind}\", not \"scalar\""),
                     tag_span,
                     None,
@@ -668,7 +568,7 @@ impl<'s> Builder<'s> {
                     (_, false) => ("scalar", "mapping"),
                 };
                 return Err(self.error(
-                    YAML_TAG_MISMATCH,
+                    Code::YamlTagMismatch,
                     format!("unacceptable node kind for !<tag:yaml.org,2002:{name}> tag; it should be \"{expected}\", not \"{found}\""),
                     tag_span,
                     None,
@@ -735,7 +635,7 @@ impl<'s> Builder<'s> {
         let key = match frame.position {
             Position::Key => {
                 let key = js_key(&node)
-                    .map_err(|message| self.error(YAML_SYNTAX, message, node_span, None))?;
+                    .map_err(|message| self.error(Code::YamlSyntax, message, node_span, None))?;
                 Some(PendingKey::Named {
                     key,
                     span: node_span,
@@ -752,7 +652,7 @@ impl<'s> Builder<'s> {
         let span = node.span;
         let cannot_resolve = || {
             self.error(
-                YAML_TAG_MISMATCH,
+                Code::YamlTagMismatch,
                 format!("cannot resolve a node with !<tag:yaml.org,2002:{name}> explicit tag"),
                 span,
                 None,
@@ -807,13 +707,13 @@ impl<'s> Builder<'s> {
             } else {
                 "unidentified alias"
             };
-            return Err(self.error(YAML_SYNTAX, message, alias_span, None));
+            return Err(self.error(Code::YamlSyntax, message, alias_span, None));
         };
         self.alias_nodes += anchored.nodes;
         self.alias_bytes += anchored.bytes;
         if self.alias_nodes > MAX_ALIAS_NODES || self.alias_bytes > MAX_ALIAS_BYTES {
             return Err(self.error(
-                YAML_TOO_COMPLEX,
+                Code::YamlTooComplex,
                 format!("aliases expand to more than {MAX_ALIAS_NODES} nodes or {MAX_ALIAS_BYTES} bytes"),
                 alias_span,
                 Some("anchors and aliases are copied where they are used; this file expands exponentially (\"billion laughs\")"),
@@ -825,7 +725,7 @@ impl<'s> Builder<'s> {
         let key = match position {
             Position::Key => {
                 let key = js_key(&node)
-                    .map_err(|message| self.error(YAML_SYNTAX, message, alias_span, None))?;
+                    .map_err(|message| self.error(Code::YamlSyntax, message, alias_span, None))?;
                 Some(PendingKey::Named {
                     key,
                     span: alias_span,
@@ -844,7 +744,7 @@ impl<'s> Builder<'s> {
         self.alias_bytes += bytes;
         if self.alias_nodes > MAX_ALIAS_NODES || self.alias_bytes > MAX_ALIAS_BYTES {
             return Err(self.error(
-                YAML_TOO_COMPLEX,
+                Code::YamlTooComplex,
                 format!("anchors and aliases expand to more than {MAX_ALIAS_NODES} nodes or {MAX_ALIAS_BYTES} bytes"),
                 node.span,
                 None,
@@ -890,7 +790,7 @@ impl<'s> Builder<'s> {
                         let (line, column) =
                             LineIndex::new(self.source).line_col(self.source, first.start);
                         return Err(Box::new(
-                                Diagnostic::error(YAML_DUPLICATE_KEY, format!("duplicated mapping key `{key}`"))
+                                Diagnostic::error(Code::YamlDuplicateKey, format!("duplicated mapping key `{key}`"))
                                     .at(span)
                                     .with_help(format!(
                                         "`{key}` is already defined at line {line}, column {column}; remove one of the two (Serverless' YAML loader rejects repeated keys)"
@@ -910,7 +810,7 @@ impl<'s> Builder<'s> {
         let span = value.span;
         let unacceptable = |builder: &Self| {
             builder.error(
-                YAML_INVALID_MERGE,
+                Code::YamlInvalidMerge,
                 "cannot merge mappings; the provided source object is unacceptable",
                 span,
                 Some(
@@ -923,7 +823,7 @@ impl<'s> Builder<'s> {
             Value::Array(items) => {
                 if items.len() > MAX_MERGE_SOURCES {
                     return Err(self.error(
-                        YAML_INVALID_MERGE,
+                        Code::YamlInvalidMerge,
                         "abnormal merge sequence size",
                         span,
                         None,
@@ -956,7 +856,7 @@ impl<'s> Builder<'s> {
             self.merge_work += 1 + source.len();
             if self.merge_work > MAX_MERGE_WORK {
                 return Err(self.error(
-                    YAML_TOO_COMPLEX,
+                    Code::YamlTooComplex,
                     format!("merge keys exceeded maxTotalMergeKeys ({MAX_MERGE_WORK})"),
                     span,
                     Some("Serverless' YAML loader (js-yaml) stops after merging 10000 keys"),
@@ -998,7 +898,7 @@ fn js_key(node: &Node) -> Result<String, String> {
         Value::Object(_) => "[object Object]".to_owned(),
         Value::Null => "null".to_owned(),
         Value::Bool(flag) => flag.to_string(),
-        Value::Number(number) => scalar::js_number_to_string(*number),
+        Value::Number(number) => crate::js::number_to_string(*number),
         Value::String(text) => text.clone(),
     })
 }

@@ -2,7 +2,8 @@
 #![allow(dead_code)]
 
 use msk_compile::Diagnostic;
-use msk_compile::load::{self, Format, VariableOptions, js_number_to_string};
+use msk_compile::js;
+use msk_compile::load::{self, Format, VariableOptions};
 use msk_compile::tree::{Entry, Node, Value};
 
 /// `JSON.stringify(value)`: compact, keys in order, JavaScript numbers, non-ASCII unescaped.
@@ -16,7 +17,7 @@ fn write(node: &Node, out: &mut String) {
     match &node.value {
         Value::Null => out.push_str("null"),
         Value::Bool(flag) => out.push_str(if *flag { "true" } else { "false" }),
-        Value::Number(number) if number.is_finite() => out.push_str(&js_number_to_string(*number)),
+        Value::Number(number) if number.is_finite() => out.push_str(&js::number_to_string(*number)),
         Value::Number(_) => out.push_str("null"),
         Value::String(text) => quote(text, out),
         Value::Array(items) => {

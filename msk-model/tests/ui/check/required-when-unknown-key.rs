@@ -10,7 +10,7 @@ use serde::Deserialize;
         field = "starting_position",
         equals = "AT_TIMESTAMP",
         requires = "timestamp",
-        code = "CODE",
+        code = msk_model::Code::Internal,
         message = "message"
     )
 )]

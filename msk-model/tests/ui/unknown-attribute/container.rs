@@ -8,7 +8,7 @@ use msk_model::CfnMapping;
     equals = "x",
     requires = "a",
     error_code = "CODE",
-    code = "CODE",
+    code = msk_model::Code::Internal,
     message = "message"
 ))]
 struct Thing {

@@ -1,4 +1,5 @@
-//! Deterministic synthetic services for tests and benchmarks.
+//! Deterministic synthetic services for tests and benchmarks (dev-only: included by the `compile`
+//! bench, the `synth` example and msk-compile's unit tests, not part of the library).
 //!
 //! Contract:
 //! * [`service`]`(functions, events, seed)` returns the text of a `serverless.yml` with
@@ -442,62 +443,6 @@ resources:
         let _ = write!(
             out,
             "    MskCluster{cluster}:\n      Type: AWS::MSK::Cluster\n      Properties:\n        ClusterName: synth-{cluster}-${{sls:stage}}\n        KafkaVersion: 3.6.0\n        NumberOfBrokerNodes: 3\n        BrokerNodeGroupInfo:\n          InstanceType: kafka.m5.large\n          ClientSubnets: !Ref SubnetIds\n"
-        );
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-    use crate::{Format, Options, compile_source};
-
-    #[test]
-    fn the_same_seed_gives_the_same_text() {
-        assert_eq!(service(20, 3, 7), service(20, 3, 7));
-        assert_ne!(service(20, 3, 7), service(20, 3, 8));
-    }
-
-    #[test]
-    fn every_msk_key_is_used() {
-        let text = service(200, 5, 1);
-        for key in [
-            "arn:",
-            "topic:",
-            "batchSize:",
-            "maximumBatchingWindow:",
-            "enabled:",
-            "startingPosition:",
-            "startingPositionTimestamp:",
-            "saslScram512:",
-            "consumerGroupId:",
-            "filterPatterns:",
-            "!Ref",
-            "!ImportValue",
-            "Ref:",
-            "Fn::ImportValue:",
-            "<<:",
-            "${self:",
-            "${sls:stage}",
-            "provisionedConcurrency:",
-            "snapStart:",
-            "role:",
-        ] {
-            assert!(text.contains(key), "no `{key}` in the synthetic service");
-        }
-    }
-
-    #[test]
-    fn the_200_by_5_service_compiles_to_1000_resources() {
-        let report = compile_source(&service(200, 5, 1), Format::Yaml, &Options::default());
-        assert!(report.diagnostics.is_empty(), "{:#?}", report.diagnostics);
-        let compiled = report.compiled.expect("compiled");
-        assert_eq!(compiled.resources.len(), 1000);
-        assert_eq!(compiled.statements.len(), 400);
-        assert!(compiled.shared_role);
-        // The CLI serializes the `Compiled` itself; it must equal its JSON value's text.
-        assert_eq!(
-            crate::json::stringify_pretty(&compiled),
-            crate::json::stringify_pretty(&compiled.to_json())
         );
     }
 }
