@@ -64,7 +64,8 @@ impl Subject {
     }
 }
 
-/// Validates (and coerces, as Ajv does) the msk events of `root`. Returns the violations as
+/// Validates (and coerces, as Ajv does) the msk events of `root`, the function keys the
+/// compiler reads and `resources.extensions`, in Serverless' order. Returns the violations as
 /// diagnostics: errors in `error` mode, warnings in `warn` mode, nothing in `off` mode
 /// (coercion still happens in every mode, as in Serverless).
 pub fn check_events(root: &mut Node, mode: ValidationMode) -> Vec<Diagnostic> {
