@@ -10,9 +10,13 @@
 //! * `Condition`, `CreationPolicy`, `DeletionPolicy`, `UpdatePolicy`, `UpdateReplacePolicy`
 //!   are set (added after the framework's attributes, or replaced in place).
 //! * Any other attribute is `RESOURCE_EXTENSION_UNSUPPORTED_ATTRIBUTE`; a mapping-like name
-//!   (`…EventSourceMappingMSK…`) that no event compiles to and `resources.Resources` does not
-//!   define is `RESOURCE_EXTENSION_NOT_EXISTING`. Extensions of other resources (functions,
-//!   roles, …) are the framework's business and left alone.
+//!   (`…EventSourceMappingMSK…`), or an index name (`extensions` written as a string or a
+//!   list), that no event compiles to and `resources.Resources` does not define is
+//!   `RESOURCE_EXTENSION_NOT_EXISTING`. Extensions of other resources (functions, roles, …)
+//!   are the framework's business and left alone, except that replacing the `Policies` of
+//!   `IamRoleLambdaExecution` drops the msk statements ([`replaces_shared_role_policies`]).
+//! * Serverless' crashes (a null extension, a `DependsOn` that is no list) and strings or lists
+//!   that would spread into more than [`MAX_SPREAD`] keys are `MSK_RESOURCE_EXTENSION_NOT_APPLICABLE`.
 //! * Then null-valued keys are deleted from the extended mapping's `Properties`, at any depth
 //!   of mappings (a `null` list item stays).
 //!
@@ -45,6 +49,12 @@ const SET_ATTRIBUTES: &[&str] = &[
     "UpdateReplacePolicy",
 ];
 
+/// One extension: its value and where its name is written.
+struct Extension<'a> {
+    value: &'a Node,
+    key_span: crate::tree::Span,
+}
+
 /// How the compiler holds a resource: read as a JSON value, and written back from one.
 /// Passed in rather than imported, so that this module does not depend on the compiler that
 /// calls it.
@@ -64,18 +74,33 @@ pub fn apply<R>(
     custom_resources: &[String],
     diagnostics: &mut Vec<Diagnostic>,
 ) {
-    let Some(Value::Object(extensions)) = root
-        .pointer(&["resources", "extensions"])
-        .map(|node| &node.value)
-    else {
+    let Some(all) = root.pointer(&["resources", "extensions"]) else {
         return;
     };
-    for extension in extensions {
-        let name = extension.key.as_str();
+    // `Object.entries(extensions)`: a string or a list (a schema warning) gives index names.
+    let extensions = match js_entries(all) {
+        Ok(extensions) => extensions,
+        Err(NoEntries::Null) => return,
+        Err(NoEntries::TooLong(length)) => {
+            diagnostics.push(too_long(
+                "extensions",
+                length,
+                all.span,
+                "resources.extensions".to_owned(),
+            ));
+            return;
+        }
+    };
+    for (name, value, key_span) in &extensions {
+        let name = name.as_str();
+        let extension = Extension {
+            value,
+            key_span: *key_span,
+        };
         let path = format!("resources.extensions.{name}");
         // `Object.entries` of the extension, then of each attribute: Serverless fails on
         // these whether or not the resource is one of ours.
-        let attributes = match js_entries(&extension.value) {
+        let attributes = match js_entries(extension.value) {
             Ok(attributes) => attributes,
             Err(NoEntries::TooLong(length)) => {
                 diagnostics.push(too_long(name, length, extension.value.span, path));
@@ -98,8 +123,9 @@ pub fn apply<R>(
         for (attribute, value, span) in attributes {
             let attribute_path = format!("{path}.{attribute}");
             // Serverless checks that the resource exists first, then the attribute.
+            // An index name (from a string or list) is no generated resource either.
             if !resources.contains_key(name)
-                && name.contains(MSK_MAPPING_MARKER)
+                && (name.contains(MSK_MAPPING_MARKER) || is_array_index(name))
                 && !custom_resources.iter().any(|custom| custom == name)
             {
                 diagnostics.push(
@@ -216,6 +242,9 @@ fn unsupported(name: &str, attribute: &str, span: crate::tree::Span, path: Strin
 
 /// The help for a mapping name that does not exist: the closest one that does.
 fn closest_mapping<R>(name: &str, resources: &IndexMap<String, R>) -> String {
+    if is_array_index(name) {
+        return "`resources.extensions` is a mapping from logical IDs to what to extend; a string or a list is read by index".to_owned();
+    }
     let best = resources
         .keys()
         .map(|candidate| (strsim::jaro_winkler(name, candidate), candidate))
