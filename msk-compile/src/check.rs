@@ -255,7 +255,16 @@ fn help_for(violation: &SchemaViolation, subject: Subject) -> Option<String> {
         },
         Detail::MissingKey { key } => Some(format!("add `{key}:` to this {}", subject.name())),
         Detail::Type { expected } => Some(format!("write {} here", crate::tree::with_article(expected))),
-        Detail::Pattern { pattern } if pattern == "^arn:" => Some("expected an ARN, such as `arn:aws:secretsmanager:us-east-1:123456789012:secret:AmazonMSK_name`".to_owned()),
+        // `^arn:` guards both `arn` (a cluster) and `saslScram512` (a secret): the example
+        // is of the kind the key holds.
+        Detail::Pattern { pattern } if pattern == "^arn:" => Some(
+            if violation.path.first().is_some_and(|key| key == "saslScram512") {
+                "expected the ARN of a Secrets Manager secret, such as `arn:aws:secretsmanager:us-east-1:123456789012:secret:AmazonMSK_name-AbCdEf`"
+            } else {
+                "expected the cluster ARN, such as `arn:aws:kafka:us-east-1:123456789012:cluster/orders/abcd1234-ab12-cd34-ef56-abcdef123456-1`, or `!Ref <ClusterLogicalId>`"
+            }
+            .to_owned(),
+        ),
         Detail::Pattern { pattern } => Some(format!("the value must match the regular expression `{pattern}`")),
         Detail::None => None,
     }

@@ -820,9 +820,20 @@ fn id_token(
                             ),
                             "give the cluster's logical ID (`!Ref MskCluster`) or the export name (`!ImportValue shared-ClusterArn`)",
                         ),
-                        Some(name) => (
-                            format!("`{name}` is not supported for the msk `arn`"),
+                        Some("Fn::GetAtt") => (
+                            "`Fn::GetAtt` is not supported for the msk `arn`".to_owned(),
                             "an AWS::MSK::Cluster's `Ref` is its ARN: use `!Ref <ClusterLogicalId>` instead of `!GetAtt`",
+                        ),
+                        Some(name) if name.starts_with("Fn::") => (
+                            format!("`{name}` is not supported for the msk `arn`"),
+                            "write the cluster ARN as a string, `!Ref <ClusterLogicalId>` or `!ImportValue <export>`",
+                        ),
+                        // A mapping that is no CloudFormation function at all (`arn: {a: b}`).
+                        Some(name) => (
+                            format!(
+                                "`arn` must be an ARN string, `Ref` or `Fn::ImportValue`, not a mapping with the key `{name}`"
+                            ),
+                            "write the cluster ARN, `!Ref <ClusterLogicalId>` or `!ImportValue <export>`",
                         ),
                         None => (
                             format!(

@@ -29,6 +29,7 @@ pub mod service;
 pub mod template;
 pub mod tree;
 pub mod validate;
+pub mod write;
 
 // The synthetic services of the benches and the `synth` example (dev-only); the unit tests use them too.
 #[cfg(test)]
@@ -64,9 +65,18 @@ impl Report {
 /// file is refused before any work.
 pub const MAX_CONFIG_BYTES: usize = 32 * 1024 * 1024;
 
-/// The diagnostic for a config over [`MAX_CONFIG_BYTES`].
-pub fn too_large(size: u64) -> Diagnostic {
-    Diagnostic::error(Code::ConfigTooLarge, format!("the config is {size} bytes; msk-compile reads at most {MAX_CONFIG_BYTES} bytes"))
+/// The diagnostic for a config over [`MAX_CONFIG_BYTES`] (of `size` bytes, when known: a pipe
+/// is read only up to the limit).
+pub fn too_large(size: Option<u64>) -> Diagnostic {
+    let message = match size {
+        Some(size) => format!(
+            "the config is {size} bytes; msk-compile reads at most {MAX_CONFIG_BYTES} bytes"
+        ),
+        None => format!(
+            "the config is larger than {MAX_CONFIG_BYTES} bytes, the most msk-compile reads"
+        ),
+    };
+    Diagnostic::error(Code::ConfigTooLarge, message)
         .at(tree::Span::new(0, 0))
         .with_help("split the service, or generate the file without repeating shared values (use anchors or variables)")
 }
@@ -76,7 +86,7 @@ pub fn compile_source(source: &str, format: Format, options: &Options) -> Report
     if source.len() > MAX_CONFIG_BYTES {
         return Report {
             compiled: None,
-            diagnostics: vec![too_large(source.len() as u64)],
+            diagnostics: vec![too_large(Some(source.len() as u64))],
         };
     }
     let mut root = match load::parse(source, format) {

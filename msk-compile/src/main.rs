@@ -76,13 +76,14 @@ struct CommonArgs {
 #[derive(Debug, clap::Args)]
 struct CompileArgs {
     /// serverless.yml, serverless.yaml or serverless.json (or a directory holding one);
-    /// defaults to the one in the current directory.
+    /// `-` reads the config (YAML) from stdin; defaults to the one in the current directory.
     config: Option<PathBuf>,
     /// Merge into this CloudFormation template (e.g. cloudformation-template-update-stack.json)
     /// and write the whole template.
     #[arg(long, value_name = "FILE")]
     template: Option<PathBuf>,
-    /// With --template: rewrite the template file itself (atomically).
+    /// With --template: rewrite the template file itself (atomically, keeping its mode; runs
+    /// on one template take turns).
     #[arg(long, requires = "template")]
     in_place: bool,
     /// Write the result to FILE instead of stdout (atomically).
@@ -119,6 +120,19 @@ enum MessageFormatArg {
 /// A failure that ends the run with exit status 2.
 struct UsageError(String);
 
+impl UsageError {
+    /// A failure with a code (`msk-compile explain CODE`), printed as `error[CODE]: message`.
+    fn coded(code: Code, message: impl std::fmt::Display) -> Self {
+        UsageError(format!("[{code}]: {message}"))
+    }
+}
+
+impl From<msk_compile::write::FileError> for UsageError {
+    fn from(error: msk_compile::write::FileError) -> Self {
+        UsageError::coded(error.code, error.message)
+    }
+}
+
 fn main() -> ExitCode {
     let cli = Cli::parse();
     let result = match cli.command {
@@ -130,7 +144,9 @@ fn main() -> ExitCode {
     match result {
         Ok(code) => code,
         Err(UsageError(message)) => {
-            let _ = writeln!(std::io::stderr(), "error: {message}");
+            // Coded messages start with `[CODE]:`, which follows `error` directly.
+            let separator = if message.starts_with('[') { "" } else { ": " };
+            let _ = writeln!(std::io::stderr(), "error{separator}{message}");
             ExitCode::from(2)
         }
     }
@@ -155,11 +171,12 @@ fn run_compile(args: &CompileArgs) -> Result<ExitCode, UsageError> {
     let Some(compiled) = report.compiled.filter(|_| !failed) else {
         return Ok(ExitCode::from(1));
     };
+    // Held until the template is rewritten: concurrent `--in-place` runs take turns.
+    let mut _template_lock = None;
     let output = match &args.template {
         Some(template_path) => {
-            let template_text = std::fs::read_to_string(template_path).map_err(|error| {
-                UsageError(format!("cannot read {}: {error}", template_path.display()))
-            })?;
+            let (lock, template_text) = read_template(template_path, args.in_place)?;
+            _template_lock = lock;
             match template::merge(&template_text, &compiled) {
                 Ok(merged) => Output::Text(merged),
                 Err(diagnostic) => {
@@ -169,7 +186,7 @@ fn run_compile(args: &CompileArgs) -> Result<ExitCode, UsageError> {
                         &template_text,
                         &args.common,
                     );
-                    return Ok(ExitCode::from(1));
+                    return Ok(ExitCode::from(2));
                 }
             }
         }
@@ -182,21 +199,20 @@ fn run_compile(args: &CompileArgs) -> Result<ExitCode, UsageError> {
         },
     };
     let destination = if args.in_place {
-        args.template.clone()
+        args.template.as_deref()
     } else {
-        args.output.clone()
+        args.output.as_deref()
     };
-    match destination {
-        Some(path) => write_atomically(&path, |file| output.write_to(file))?,
-        None => {
-            let mut stdout = std::io::stdout().lock();
-            output
-                .write_to(&mut stdout)
-                .and_then(|()| stdout.write_all(b"\n"))
-                .and_then(|()| stdout.flush())
-                .map_err(|error| UsageError(format!("cannot write stdout: {error}")))?;
+    // A merged template keeps the template's own ending (byte for byte what Serverless
+    // wrote); the compiled output ends with a newline, in a file as on stdout.
+    let newline = args.template.is_none();
+    write_output(destination, |out| {
+        output.write_to(out)?;
+        match &output {
+            Output::Text(text) if !newline || text.ends_with('\n') => Ok(()),
+            _ => out.write_all(b"\n"),
         }
-    }
+    })?;
     drop(output);
     // The process ends here: freeing tens of thousands of resources one by one would only
     // delay the exit (about a tenth of writing them out).
@@ -270,7 +286,7 @@ fn run_schema(serverless: bool, output: Option<&Path>) -> Result<ExitCode, Usage
     };
     let text = json::stringify_pretty(&schema) + "\n";
     match output {
-        Some(path) => write_atomically(path, |file| file.write_all(text.as_bytes()))?,
+        Some(path) => write_output(Some(path), |file| file.write_all(text.as_bytes()))?,
         None => print!("{text}"),
     }
     Ok(ExitCode::SUCCESS)
@@ -294,7 +310,12 @@ fn compile_text(text: &str, config: &Path, common: &CommonArgs) -> Report {
     compile_source(text, format, &Options { variables })
 }
 
-/// Writes every diagnostic to stderr; returns whether the run failed.
+/// Warnings of one code shown in the human and github formats; the rest are counted in one
+/// line (100 000 colliding events would otherwise print 38 MB of the same warning).
+const WARNINGS_SHOWN_PER_CODE: usize = 10;
+
+/// Writes the diagnostics to stderr (every error; the first few warnings of each code,
+/// except in the json format); returns whether the run failed.
 fn emit_diagnostics(
     diagnostics: &[Diagnostic],
     name: &str,
@@ -314,13 +335,35 @@ fn emit_diagnostics(
     };
     let file = SourceFile::new(name, text);
     let mut stderr = std::io::stderr().lock();
+    let mut shown: BTreeMap<Code, usize> = BTreeMap::new();
     for diagnostic in diagnostics {
+        if format != MessageFormat::Json && !diagnostic.is_error() {
+            let count = shown.entry(diagnostic.code).or_default();
+            *count += 1;
+            if *count > WARNINGS_SHOWN_PER_CODE {
+                continue;
+            }
+        }
         let separator = if matches!(format, MessageFormat::Human { .. }) {
             "\n"
         } else {
             ""
         };
         let _ = writeln!(stderr, "{}{separator}", render(diagnostic, &file, format));
+    }
+    for (code, count) in shown {
+        if let Some(hidden) = count
+            .checked_sub(WARNINGS_SHOWN_PER_CODE)
+            .filter(|&hidden| hidden > 0)
+        {
+            let message = format!(
+                "{hidden} more {code} warnings are not shown (`--message-format json` lists every one)"
+            );
+            let _ = match format {
+                MessageFormat::Github => writeln!(stderr, "::warning title={code}::{message}"),
+                _ => writeln!(stderr, "warning: {message}\n"),
+            };
+        }
     }
     diagnostics
         .iter()
@@ -329,6 +372,8 @@ fn emit_diagnostics(
 
 /// The config file: the given file, or `serverless.yml`/`.yaml`/`.json` in the given (or
 /// current) directory, in the order Serverless looks for them.
+/// `-` stands for stdin. A directory named like a config is found, so that reading it
+/// says what is wrong with it.
 fn find_config(given: Option<&Path>) -> Result<PathBuf, UsageError> {
     let directory = match given {
         Some(path) if path.is_dir() => path.to_path_buf(),
@@ -338,7 +383,7 @@ fn find_config(given: Option<&Path>) -> Result<PathBuf, UsageError> {
     ["serverless.yml", "serverless.yaml", "serverless.json"]
         .iter()
         .map(|name| directory.join(name))
-        .find(|candidate| candidate.is_file())
+        .find(|candidate| candidate.exists())
         .ok_or_else(|| {
             UsageError(format!(
                 "no serverless.yml, serverless.yaml or serverless.json in {}",
@@ -354,21 +399,29 @@ struct Unreadable {
     diagnostic: Diagnostic,
 }
 
-/// Reads a config as UTF-8 text, refusing files over the size limit before reading them.
+/// Reads a config (`-`: stdin) as UTF-8 text, never more than the size limit.
 fn read_config(path: &Path) -> Result<Result<(String, String), Unreadable>, UsageError> {
-    let name = path.display().to_string();
-    let size = std::fs::metadata(path)
-        .map_err(|error| UsageError(format!("cannot read {name}: {error}")))?
-        .len();
-    if size > msk_compile::MAX_CONFIG_BYTES as u64 {
-        return Ok(Err(Unreadable {
-            name,
-            text: String::new(),
-            diagnostic: msk_compile::too_large(size),
-        }));
-    }
-    let bytes =
-        std::fs::read(path).map_err(|error| UsageError(format!("cannot read {name}: {error}")))?;
+    use msk_compile::load::read::{ReadError, read_bounded, read_stdin_bounded};
+    let limit = msk_compile::MAX_CONFIG_BYTES as u64;
+    let (name, read) = if path == Path::new("-") {
+        ("<stdin>".to_owned(), read_stdin_bounded(limit))
+    } else {
+        (path.display().to_string(), read_bounded(path, limit))
+    };
+    let bytes = match read {
+        Ok(bytes) => bytes,
+        Err(ReadError::TooLarge) => {
+            let size = std::fs::metadata(path)
+                .ok()
+                .filter(|metadata| metadata.is_file());
+            return Ok(Err(Unreadable {
+                name,
+                text: String::new(),
+                diagnostic: msk_compile::too_large(size.map(|metadata| metadata.len())),
+            }));
+        }
+        Err(error) => return Err(read_failure(&name, &error)),
+    };
     match String::from_utf8(bytes) {
         Ok(text) => Ok(Ok((name, text))),
         Err(error) => {
@@ -390,8 +443,6 @@ fn read_config(path: &Path) -> Result<Result<(String, String), Unreadable>, Usag
     }
 }
 
-/// Writes `bytes` to a temporary file beside `path`, then renames it over `path`, so that
-/// readers see either the old or the new content and a failure leaves the old file intact.
 /// What `compile` writes: a text built whole (a merged template, YAML), or the compiled
 /// resources as JSON, written piece by piece as they are formatted.
 enum Output<'c> {
@@ -400,7 +451,7 @@ enum Output<'c> {
 }
 
 impl Output<'_> {
-    fn write_to(&self, out: &mut impl Write) -> std::io::Result<()> {
+    fn write_to(&self, out: &mut dyn Write) -> std::io::Result<()> {
         match self {
             Output::Text(text) => out.write_all(text.as_bytes()),
             Output::Pretty(compiled) => compiled.write_pretty_json(out),
@@ -408,33 +459,78 @@ impl Output<'_> {
     }
 }
 
-fn write_atomically(
-    path: &Path,
-    write: impl FnOnce(&mut std::io::BufWriter<std::fs::File>) -> std::io::Result<()>,
+/// Writes to `destination` (atomically, see `msk_compile::write`) or to stdout.
+fn write_output(
+    destination: Option<&Path>,
+    write: impl FnOnce(&mut dyn Write) -> std::io::Result<()>,
 ) -> Result<(), UsageError> {
-    let directory = path
-        .parent()
-        .filter(|parent| !parent.as_os_str().is_empty())
-        .unwrap_or(Path::new("."));
-    let file_name = path
-        .file_name()
-        .map(|name| name.to_string_lossy().into_owned())
-        .unwrap_or_default();
-    let temporary = directory.join(format!(
-        ".{file_name}.msk-compile-{}.tmp",
-        std::process::id()
-    ));
-    let result = std::fs::File::create(&temporary)
-        .and_then(|file| {
-            let mut file = std::io::BufWriter::new(file);
-            write(&mut file)?;
-            file.into_inner()
-                .map_err(std::io::IntoInnerError::into_error)?
-                .sync_all()
-        })
-        .and_then(|()| std::fs::rename(&temporary, path));
-    result.map_err(|error| {
-        let _ = std::fs::remove_file(&temporary);
-        UsageError(format!("cannot write {}: {error}", path.display()))
-    })
+    match destination {
+        Some(path) => {
+            msk_compile::write::remove_temporary_files_on_signals();
+            msk_compile::write::write_atomically(path, |file| write(file))?;
+        }
+        None => {
+            let mut stdout = std::io::stdout().lock();
+            write(&mut stdout)
+                .and_then(|()| stdout.flush())
+                .map_err(|error| UsageError(format!("cannot write stdout: {error}")))?;
+        }
+    }
+    Ok(())
+}
+
+/// Reads the `--template` file, bounded; for `--in-place`, under a lock held until the
+/// rewrite (the returned guard).
+fn read_template(
+    path: &Path,
+    in_place: bool,
+) -> Result<(Option<msk_compile::write::TemplateLock>, String), UsageError> {
+    let name = path.display().to_string();
+    let (lock, bytes) = if in_place {
+        let (lock, bytes) = msk_compile::write::lock_and_read(path, MAX_TEMPLATE_BYTES)
+            .map_err(|error| read_failure(&name, &error))?;
+        (Some(lock), bytes)
+    } else {
+        let bytes = msk_compile::load::read::read_bounded(path, MAX_TEMPLATE_BYTES)
+            .map_err(|error| read_failure(&name, &error))?;
+        (None, bytes)
+    };
+    let text = String::from_utf8(bytes).map_err(|error| {
+        UsageError::coded(
+            Code::TemplateInvalid,
+            format!(
+                "{name} is not UTF-8 text (byte offset {})",
+                error.utf8_error().valid_up_to()
+            ),
+        )
+    })?;
+    Ok((lock, text))
+}
+
+/// The largest `--template` read (256 MiB): several times the template of the biggest
+/// service the benchmarks compile (43 MB for 50 000 events).
+const MAX_TEMPLATE_BYTES: u64 = 256 * 1024 * 1024;
+
+/// The exit-2 error for an input that could not be read.
+fn read_failure(name: &str, error: &msk_compile::load::read::ReadError) -> UsageError {
+    use msk_compile::load::read::ReadError;
+    match error {
+        ReadError::IsDirectory => {
+            UsageError::coded(Code::NotAFile, format!("{name} is a directory, not a file"))
+        }
+        ReadError::NotRegular => UsageError::coded(
+            Code::NotAFile,
+            format!(
+                "{name} is not a regular file (a device, FIFO or socket); to read a config from a pipe, pass `-` as CONFIG"
+            ),
+        ),
+        ReadError::TooLarge => UsageError::coded(
+            Code::TemplateTooLarge,
+            format!("{name} is larger than {MAX_TEMPLATE_BYTES} bytes"),
+        ),
+        ReadError::NotFound => {
+            UsageError::coded(Code::Io, format!("cannot read {name}: no such file"))
+        }
+        ReadError::Io(error) => UsageError::coded(Code::Io, format!("cannot read {name}: {error}")),
+    }
 }

@@ -217,14 +217,44 @@ fn github(diagnostic: &Diagnostic, file: &SourceFile<'_>) -> String {
     format!("::{command} {properties}::{}", escape_data(&message))
 }
 
-/// GitHub's workflow-command escaping for the message part.
+/// GitHub's workflow-command escaping for the message part, after control characters of
+/// config values are made visible (as in the human format): a raw ESC or BEL in a key would
+/// otherwise reach the CI log's terminal emulation.
 fn escape_data(text: &str) -> String {
-    text.replace('%', "%25")
+    control_pictures(text)
+        .replace('%', "%25")
         .replace('\r', "%0D")
         .replace('\n', "%0A")
+}
+
+/// Control characters other than tab, CR and LF as the Unicode pictures annotate-snippets
+/// shows for them (ESC → ␛, BEL → ␇, DEL → ␡); C1 controls (which include a one-byte CSI)
+/// as U+FFFD.
+fn control_pictures(text: &str) -> String {
+    text.chars()
+        .map(|char| match char {
+            '\t' | '\r' | '\n' => char,
+            '\u{0}'..='\u{1f}' => char::from_u32(0x2400 + u32::from(char)).unwrap_or('\u{fffd}'),
+            '\u{7f}' => '\u{2421}',
+            '\u{80}'..='\u{9f}' => '\u{fffd}',
+            other => other,
+        })
+        .collect()
 }
 
 /// GitHub's workflow-command escaping for property values.
 fn escape_property(text: &str) -> String {
     escape_data(text).replace(':', "%3A").replace(',', "%2C")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn github_annotations_carry_no_raw_control_characters() {
+        let escaped = escape_data("bo\u{1b}[31mgus\u{7}\u{9b}2J%\n");
+        assert_eq!(escaped, "bo\u{241b}[31mgus\u{2407}\u{fffd}2J%25%0A");
+        assert_eq!(escape_property("a\u{1b}:b,c"), "a\u{241b}%3Ab%2Cc");
+    }
 }

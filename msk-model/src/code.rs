@@ -156,6 +156,21 @@ codes! {
         example: "msk-compile compile missing.yml",
         fix: "Check the path and permissions.",
     }
+    NotAFile = "MSK_NOT_A_REGULAR_FILE" {
+        summary: "A config or `--template` named on the command line is a directory, a device, a FIFO (pipe) or a socket. Only regular files are read by name, so `/dev/zero` or an endless pipe cannot make the tool read forever.",
+        example: "msk-compile compile /dev/zero\nmsk-compile compile <(generate-config)",
+        fix: "Name a regular file. To read a config from a pipe, pass `-` as CONFIG (it is read from stdin, up to 32 MiB).",
+    }
+    TemplateTooLarge = "MSK_TEMPLATE_TOO_LARGE" {
+        summary: "The `--template` file is larger than 256 MiB; it is refused after reading at most that much.",
+        example: "msk-compile compile --template huge.json",
+        fix: "Pass the `cloudformation-template-update-stack.json` that `serverless package` writes.",
+    }
+    OutputNotWritable = "MSK_OUTPUT_NOT_WRITABLE" {
+        summary: "The file `--in-place` or `--output` would replace has no write permission (e.g. mode 0444), or is not a regular file. It is left as it is: replacing it would silently defeat the permission.",
+        example: "chmod 444 template.json\nmsk-compile compile --template template.json --in-place",
+        fix: "Make the file writable (`chmod u+w`) if it should be replaced, or write elsewhere with `--output`.",
+    }
     TemplateInvalid = "MSK_TEMPLATE_INVALID" {
         summary: "The `--template` file is not a JSON CloudFormation template with a `Resources` object.",
         example: "msk-compile compile --template notes.txt",

@@ -308,10 +308,19 @@ fn check_template_merge(
     {
         statements.retain(|statement| !is_msk_statement(statement));
     }
-    let merged = template::merge(&stringify_pretty(&stripped), compiled)
-        .map_err(|diagnostic| diagnostic.message)?;
+    let merge =
+        |text: &str| template::merge(text, compiled).map_err(|diagnostic| diagnostic.message);
+    let merged = merge(&stringify_pretty(&stripped))?;
     if merged.trim_end() != expected_text.trim_end() {
         return Err("the merged template differs from the oracle's expected.json".to_owned());
+    }
+    // Idempotent: merging into the oracle's own whole template (msk parts included) gives it
+    // back byte for byte, and merging again changes nothing.
+    if merge(&expected_text)? != expected_text {
+        return Err("merging into the oracle's whole template changed it".to_owned());
+    }
+    if merge(&merge(&merged)?)? != merged {
+        return Err("merging three times differs from merging once".to_owned());
     }
     Ok(())
 }

@@ -19,6 +19,7 @@
 
 mod json;
 mod object;
+pub mod read;
 mod scalar;
 mod tags;
 mod var_syntax;
