@@ -31,6 +31,7 @@ pub fn oracle_options() -> Options {
             region: Some("us-east-1".to_owned()),
             ..VariableOptions::default()
         },
+        ..Options::default()
     }
 }
 
@@ -40,8 +41,11 @@ pub fn compile_yaml(source: &str) -> Report {
 }
 
 /// Compiles the config of a case folder (`serverless.yml`, `.yaml` or `.json`, as
-/// Serverless looks for them) with the oracle's options.
+/// Serverless looks for them) with the oracle's options, the folder as the service
+/// directory (so `${file(…)}` reads the files beside the config, as the oracle copies them).
 pub fn compile_config(dir: &Path) -> Report {
+    let mut options = oracle_options();
+    options.variables.service_dir = Some(dir.to_path_buf());
     for (name, format) in [
         ("serverless.yml", Format::Yaml),
         ("serverless.yaml", Format::Yaml),
@@ -49,7 +53,7 @@ pub fn compile_config(dir: &Path) -> Report {
     ] {
         let path = dir.join(name);
         if path.is_file() {
-            return compile_source(&read(&path), format, &oracle_options());
+            return compile_source(&read(&path), format, &options);
         }
     }
     panic!("no serverless config in {}", dir.display());

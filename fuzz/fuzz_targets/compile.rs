@@ -66,7 +66,7 @@ fuzz_target!(|data: &[u8]| {
     }
 });
 
-/// Fixed options, so that `${opt:…}`, `${env:…}` and `${sls:stage}` resolve for some names and
+/// Fixed options, so that `${opt:…}`, `${env:…}`, `${param:…}`, `${file(…)}` and `${sls:stage}` resolve for some names and
 /// fail for others: both branches of the resolver are reachable.
 fn options() -> Options {
     let pairs = |entries: &[(&str, &str)]| -> BTreeMap<String, String> {
@@ -88,7 +88,13 @@ fn options() -> Options {
                 ("ENABLED", "true"),
                 ("EMPTY", ""),
             ]),
+            // `${file(…)}` reads beside the fuzz crate (real files, directories, and
+            // whatever absolute paths the dictionary names: /dev/zero, /proc).
+            service_dir: Some(std::path::PathBuf::from(env!("CARGO_MANIFEST_DIR"))),
+            params: pairs(&[("topic", "orders")]),
+            ..VariableOptions::default()
         },
+        ..Options::default()
     }
 }
 

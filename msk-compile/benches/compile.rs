@@ -51,7 +51,7 @@ use msk_compile::check::{self, ValidationMode};
 use msk_compile::json::stringify_pretty;
 mod synth;
 
-use msk_compile::{Format, Options, compile, compile_source, load};
+use msk_compile::{Format, Options, Profile, compile, compile_source, load};
 
 #[global_allocator]
 static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
@@ -82,10 +82,10 @@ fn bench_size(c: &mut Criterion, functions: usize, events: usize) {
     assert!(diagnostics.is_empty(), "{diagnostics:#?}");
     let mode = ValidationMode::of(&resolved);
     let mut validated = resolved.clone();
-    let diagnostics = check::check_events(&mut validated, mode);
+    let diagnostics = check::check_events(&mut validated, mode, Profile::ServerlessV3);
     assert!(diagnostics.is_empty(), "{diagnostics:#?}");
     let mut diagnostics = Vec::new();
-    let compiled = compile::compile(validated.clone(), &mut diagnostics);
+    let compiled = compile::compile(validated.clone(), Profile::ServerlessV3, &mut diagnostics);
     assert!(diagnostics.is_empty(), "{diagnostics:#?}");
     assert_eq!(compiled.resources.len(), functions * events);
     let output_value = compiled.to_json();
@@ -125,7 +125,7 @@ fn bench_size(c: &mut Criterion, functions: usize, events: usize) {
         b.iter_batched(
             || resolved.clone(),
             |mut tree| {
-                let diagnostics = check::check_events(&mut tree, mode);
+                let diagnostics = check::check_events(&mut tree, mode, Profile::ServerlessV3);
                 (tree, diagnostics)
             },
             BatchSize::LargeInput,
@@ -136,7 +136,7 @@ fn bench_size(c: &mut Criterion, functions: usize, events: usize) {
             || validated.clone(),
             |tree| {
                 let mut diagnostics = Vec::new();
-                compile::compile(tree, &mut diagnostics)
+                compile::compile(tree, Profile::ServerlessV3, &mut diagnostics)
             },
             BatchSize::LargeInput,
         )

@@ -5,10 +5,12 @@
 
 use std::sync::OnceLock;
 
+use msk_model::{CfnMapping, MskEvent, Profile};
+
 use crate::diag::{Code, Diagnostic, Severity};
 use crate::framework_schema::{function_keys_schema, resources_extensions_schema};
 use crate::parallel::{events_of, map_runs};
-use crate::schema::msk_event_schema;
+use crate::schema::msk_event_schema_for;
 use crate::tree::{Entry, Node, Value};
 use crate::validate::{Detail, SchemaViolation, Validator};
 
@@ -31,9 +33,14 @@ impl ValidationMode {
     }
 }
 
-fn validator() -> &'static Validator {
-    static VALIDATOR: OnceLock<Validator> = OnceLock::new();
-    VALIDATOR.get_or_init(|| Validator::new(msk_event_schema()))
+fn validator(profile: Profile) -> &'static Validator {
+    static V3: OnceLock<Validator> = OnceLock::new();
+    static EXTENDED: OnceLock<Validator> = OnceLock::new();
+    let cell = match profile {
+        Profile::ServerlessV3 => &V3,
+        Profile::Extended => &EXTENDED,
+    };
+    cell.get_or_init(|| Validator::new(msk_event_schema_for(profile)))
 }
 
 fn function_validator() -> &'static Validator {
@@ -68,7 +75,12 @@ impl Subject {
 /// compiler reads and `resources.extensions`, in Serverless' order. Returns the violations as
 /// diagnostics: errors in `error` mode, warnings in `warn` mode, nothing in `off` mode
 /// (coercion still happens in every mode, as in Serverless).
-pub fn check_events(root: &mut Node, mode: ValidationMode) -> Vec<Diagnostic> {
+///
+/// Under `extended`, a problem with an extension key is an error with that key's own code
+/// whatever the mode (it is this tool's rule, not Serverless' schema); under `serverless-v3`,
+/// an extension key is Serverless' unknown key, with a help line naming the profile that has
+/// it.
+pub fn check_events(root: &mut Node, mode: ValidationMode, profile: Profile) -> Vec<Diagnostic> {
     move_null_keys_last(root);
     let mut found = Vec::new();
     // The functions in config order (`compile::functions`), walked in place: looking each
@@ -79,11 +91,11 @@ pub fn check_events(root: &mut Node, mode: ValidationMode) -> Vec<Diagnostic> {
     {
         // Events are independent: on a big service, runs of functions are checked side by
         // side and their findings put back in config order.
-        validator();
+        validator(profile);
         function_validator();
         let runs = map_runs(functions, events_of, |run| {
             let mut found = Vec::new();
-            check_functions(run, &mut found);
+            check_functions(run, profile, &mut found);
             found
         });
         found.extend(runs.into_iter().flatten());
@@ -99,6 +111,7 @@ pub fn check_events(root: &mut Node, mode: ValidationMode) -> Vec<Diagnostic> {
                 "resources.extensions",
                 violation,
                 Subject::Extension,
+                profile,
             ));
         }
     }
@@ -108,20 +121,47 @@ pub fn check_events(root: &mut Node, mode: ValidationMode) -> Vec<Diagnostic> {
         seen.insert((diagnostic.path.clone(), diagnostic.message.clone()))
     });
     let severity = match mode {
-        ValidationMode::Off => return Vec::new(),
+        // Dropped below, except the extended profile's own errors.
+        ValidationMode::Off => Severity::Warning,
         ValidationMode::Error => Severity::Error,
         ValidationMode::Warn => Severity::Warning,
     };
     found
         .into_iter()
-        .map(|diagnostic| Diagnostic {
-            severity,
-            ..diagnostic
+        .filter_map(|diagnostic| match extension_code(&diagnostic, profile) {
+            Some(code) => Some(Diagnostic {
+                severity: Severity::Error,
+                code,
+                help: diagnostic.help.or_else(|| {
+                    Some(format!(
+                        "`msk-compile explain {code}` lists the allowed values"
+                    ))
+                }),
+                ..diagnostic
+            }),
+            None if mode == ValidationMode::Off => None,
+            None => Some(Diagnostic {
+                severity,
+                ..diagnostic
+            }),
         })
         .collect()
 }
 
-fn check_functions(functions: &mut [Entry], found: &mut Vec<Diagnostic>) {
+/// The code of an extension key a schema diagnostic is about (under `extended`).
+fn extension_code(diagnostic: &Diagnostic, profile: Profile) -> Option<Code> {
+    if profile != Profile::Extended {
+        return None;
+    }
+    let path = diagnostic.path.as_deref()?;
+    let (_, below) = path.split_once(".msk.")?;
+    let key = below.split('.').next()?;
+    MskEvent::key(key)
+        .filter(|entry| entry.profile == Profile::Extended)
+        .and_then(|entry| entry.code)
+}
+
+fn check_functions(functions: &mut [Entry], profile: Profile, found: &mut Vec<Diagnostic>) {
     for function in functions {
         let name = &function.key;
         let path = format!("functions.{name}");
@@ -131,7 +171,7 @@ fn check_functions(functions: &mut [Entry], found: &mut Vec<Diagnostic>) {
         if matches!(function.value.value, Value::Object(_)) {
             for violation in function_validator().validate(&mut function.value) {
                 let before = violation.path.first().is_some_and(|key| key == "name");
-                let diagnostic = violation_diagnostic(&path, violation, Subject::Function);
+                let diagnostic = violation_diagnostic(&path, violation, Subject::Function, profile);
                 if before {
                     found.push(diagnostic);
                 } else {
@@ -145,7 +185,7 @@ fn check_functions(functions: &mut [Entry], found: &mut Vec<Diagnostic>) {
             .map(|events| &mut events.value)
         {
             for (index, event) in events.iter_mut().enumerate() {
-                check_event(event, &format!("{path}.events.{index}"), found);
+                check_event(event, &format!("{path}.events.{index}"), profile, found);
             }
         }
         found.append(&mut after_events);
@@ -153,17 +193,22 @@ fn check_functions(functions: &mut [Entry], found: &mut Vec<Diagnostic>) {
 }
 
 /// A violation found below `prefix` (a dotted path), as a diagnostic.
-fn violation_diagnostic(prefix: &str, violation: SchemaViolation, subject: Subject) -> Diagnostic {
+fn violation_diagnostic(
+    prefix: &str,
+    violation: SchemaViolation,
+    subject: Subject,
+    profile: Profile,
+) -> Diagnostic {
     let mut full = prefix.to_owned();
     for segment in &violation.path {
         full.push('.');
         full.push_str(segment);
     }
-    let help = help_for(&violation, subject).or_else(|| form_help(&violation, subject));
+    let help = help_for(&violation, subject, profile).or_else(|| form_help(&violation, subject));
     schema_diagnostic(&full, violation.message, violation.span, help)
 }
 
-fn check_event(event: &mut Node, path: &str, found: &mut Vec<Diagnostic>) {
+fn check_event(event: &mut Node, path: &str, profile: Profile, found: &mut Vec<Diagnostic>) {
     let Value::Object(entries) = &mut event.value else {
         return;
     };
@@ -188,7 +233,7 @@ fn check_event(event: &mut Node, path: &str, found: &mut Vec<Diagnostic>) {
         }
         return;
     }
-    let violations = validator().validate(msk);
+    let violations = validator(profile).validate(msk);
     if !others.is_empty() {
         // Keys beside `msk` are reported at the event, and they hide the msk mapping's own
         // errors (Serverless' normalization keeps only the event-level ones).
@@ -199,7 +244,12 @@ fn check_event(event: &mut Node, path: &str, found: &mut Vec<Diagnostic>) {
     }
     let prefix = format!("{path}.msk");
     for violation in violations {
-        found.push(violation_diagnostic(&prefix, violation, Subject::MskEvent));
+        found.push(violation_diagnostic(
+            &prefix,
+            violation,
+            Subject::MskEvent,
+            profile,
+        ));
     }
 }
 
@@ -219,8 +269,18 @@ fn schema_diagnostic(
 }
 
 /// Help beyond Serverless' message: the closest known key, the allowed values, the range.
-fn help_for(violation: &SchemaViolation, subject: Subject) -> Option<String> {
+fn help_for(violation: &SchemaViolation, subject: Subject, profile: Profile) -> Option<String> {
     match &violation.detail {
+        Detail::UnknownKey { key, .. }
+            if violation.path.is_empty()
+                && matches!(subject, Subject::MskEvent)
+                && profile != Profile::Extended
+                && MskEvent::extension_keys().any(|extension| extension == key) =>
+        {
+            Some(format!(
+                "`{key}` is a key of the extended profile: compile with `--profile extended` (or set `custom.mskEvents.profile: extended`)"
+            ))
+        }
         Detail::UnknownKey { key, known } => {
             let best = known
                 .iter()
@@ -253,15 +313,19 @@ fn help_for(violation: &SchemaViolation, subject: Subject) -> Option<String> {
             (Some(low), Some(high)) => Some(format!("allowed range: {low} to {high}")),
             _ => None,
         },
-        Detail::MissingKey { key } => Some(format!("add `{key}:` to this {}", subject.name())),
+        Detail::MissingKey { key } if violation.path.is_empty() => {
+            Some(format!("add `{key}:` to this {}", subject.name()))
+        }
+        Detail::MissingKey { key } => Some(format!("add `{key}:` here")),
         Detail::Type { expected } => Some(format!("write {} here", crate::tree::with_article(expected))),
         // `^arn:` guards both `arn` (a cluster) and `saslScram512` (a secret): the example
         // is of the kind the key holds.
+        // (and, in the extended profile, the mTLS and schema-registry secrets and KMS keys).
         Detail::Pattern { pattern } if pattern == "^arn:" => Some(
-            if violation.path.first().is_some_and(|key| key == "saslScram512") {
-                "expected the ARN of a Secrets Manager secret, such as `arn:aws:secretsmanager:us-east-1:123456789012:secret:AmazonMSK_name-AbCdEf`"
-            } else {
-                "expected the cluster ARN, such as `arn:aws:kafka:us-east-1:123456789012:cluster/orders/abcd1234-ab12-cd34-ef56-abcdef123456-1`, or `!Ref <ClusterLogicalId>`"
+            match violation.path.first().map(String::as_str) {
+                Some("saslScram512" | "clientCertificateTlsAuth" | "schemaRegistry") => "expected the ARN of a Secrets Manager secret, such as `arn:aws:secretsmanager:us-east-1:123456789012:secret:AmazonMSK_name-AbCdEf`",
+                Some("kmsKeyArn" | "secretsKmsKeyArn") => "expected the ARN of a KMS key, such as `arn:aws:kms:us-east-1:123456789012:key/abcd1234-ab12-cd34-ef56-abcdef123456`",
+                _ => "expected the cluster ARN, such as `arn:aws:kafka:us-east-1:123456789012:cluster/orders/abcd1234-ab12-cd34-ef56-abcdef123456-1`, or `!Ref <ClusterLogicalId>`",
             }
             .to_owned(),
         ),

@@ -10,9 +10,13 @@ use serde::ser::{Serialize, SerializeMap, Serializer};
 use serde_json::{Map, Value as Json};
 
 use msk_model::iam::{EC2_ACTIONS, KAFKA_ACTIONS};
-use msk_model::{CfnField, CfnMapping, CfnProperty, IdToken, MskEvent, Presence, Shape, Slot};
+use msk_model::{
+    CfnField, CfnMapping, CfnProperty, IdToken, MskEvent, Presence, Profile, Rename, RenameKind,
+    Shape, Slot,
+};
 
 use crate::diag::{Code, Diagnostic};
+use crate::grants::{self, Grants};
 use crate::js;
 use crate::json::{
     object, stringify_compact, to_json, write_node, write_pretty_from_compact, write_string,
@@ -66,7 +70,9 @@ impl Serialize for Resource {
 pub struct Compiled {
     /// The EventSourceMapping resources by logical ID, in Serverless' order.
     pub resources: IndexMap<String, Resource>,
-    /// The kafka + ec2 statement pairs, one pair per function with msk events, in order.
+    /// The statements for the shared role: under `serverless-v3` the kafka + ec2 pair of each
+    /// function with msk events, in order; under `extended` one statement per kind
+    /// (`msk_model::iam::EXTENDED_STATEMENTS`) over the distinct resources.
     pub statements: Vec<Json>,
     /// Whether Serverless creates the shared `IamRoleLambdaExecution` role the statements
     /// are appended to.
@@ -74,6 +80,10 @@ pub struct Compiled {
     /// Logical IDs the config defines under `resources.Resources`; Serverless merges those
     /// into the template after compiling events, so they follow the mappings.
     pub custom_resources: Vec<String>,
+    /// Extended profile: the statements for functions whose own role is an `AWS::IAM::Role`
+    /// of the template, by role logical ID (added to it as the policy
+    /// `msk_model::iam::OWN_ROLE_POLICY_NAME`). Always empty under `serverless-v3`.
+    pub role_policies: IndexMap<String, Vec<Json>>,
 }
 
 impl Compiled {
@@ -100,11 +110,25 @@ impl Compiled {
             self.iam_statements()
                 .map_or(Json::Null, |statements| Json::Array(statements.to_vec())),
         );
+        if !self.role_policies.is_empty() {
+            output.insert("RolePolicies".to_owned(), self.role_policies_json());
+        }
         Json::Object(output)
     }
 }
 
 impl Compiled {
+    /// `{<role logical ID>: [statements]}`: the third key of the output, present only when
+    /// the extended profile added statements to functions' own roles.
+    pub fn role_policies_json(&self) -> Json {
+        Json::Object(
+            self.role_policies
+                .iter()
+                .map(|(role, statements)| (role.clone(), Json::Array(statements.clone())))
+                .collect(),
+        )
+    }
+
     /// `JSON.stringify(self.to_json(), null, 2)`: the CLI's output, written from the
     /// resources' text without parsing it again (the same text as
     /// `json::stringify_pretty(&compiled)`, several times faster for a big service).
@@ -151,6 +175,14 @@ impl Compiled {
         }
         chunk.push_str("},\n  \"IamRoleStatements\": ");
         write_pretty_from_compact(&mut chunk, &stringify_compact(&self.iam_statements()), 1);
+        if !self.role_policies.is_empty() {
+            chunk.push_str(",\n  \"RolePolicies\": ");
+            write_pretty_from_compact(
+                &mut chunk,
+                &stringify_compact(&self.role_policies_json()),
+                1,
+            );
+        }
         chunk.push_str("\n}");
         sink(&chunk)
     }
@@ -163,10 +195,13 @@ const PRETTY_CHUNK: usize = 64 * 1024;
 /// big service's resources are not copied on their way out.
 impl Serialize for Compiled {
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut output = serializer.serialize_map(Some(2))?;
+        let mut output = serializer.serialize_map(None)?;
         output.serialize_entry("Resources", &self.resources)?;
         // `None` is written as `null`, as `Json::Null` is.
         output.serialize_entry("IamRoleStatements", &self.iam_statements())?;
+        if !self.role_policies.is_empty() {
+            output.serialize_entry("RolePolicies", &self.role_policies)?;
+        }
         output.end()
     }
 }
@@ -182,14 +217,15 @@ pub fn functions(root: &Node) -> Vec<(&str, &Node)> {
     }
 }
 
-/// Compiles every msk event of the (validated, coerced) config, consuming it: each
-/// function's part of the tree is freed as soon as its events are compiled, so that the tree
-/// and the resources are never both whole in memory (for a big service the two are its peak).
+/// Compiles every msk event of the (validated, coerced) config under `profile`, consuming it:
+/// each function's part of the tree is freed as soon as its events are compiled, so that the
+/// tree and the resources are never both whole in memory (for a big service the two are its
+/// peak).
 ///
 /// A big service's functions are compiled side by side, a run of functions per core; their
 /// parts then join the service in config order, exactly as one by one.
-pub fn compile(mut root: Node, diagnostics: &mut Vec<Diagnostic>) -> Compiled {
-    let mut compiler = Compiler::new(&root, &functions(&root));
+pub fn compile(mut root: Node, profile: Profile, diagnostics: &mut Vec<Diagnostic>) -> Compiled {
+    let mut compiler = Compiler::new(&root, &functions(&root), profile);
     // Only the functions are taken out; what else a function's resources depend on
     // (`provider.role`, `provider.iam.role`) stays in `root`.
     let mut taken = match root.get_mut("functions").map(|node| &mut node.value) {
@@ -201,7 +237,8 @@ pub fn compile(mut root: Node, diagnostics: &mut Vec<Diagnostic>) -> Compiled {
         let mut scratch = Scratch::default();
         run.iter_mut()
             .map(|function| {
-                let part = prepare_function(root, &function.key, &function.value, &mut scratch);
+                let part =
+                    prepare_function(root, &function.key, &function.value, profile, &mut scratch);
                 // This function's tree is done with.
                 function.value = Node::new(Value::Null, function.value.span);
                 part
@@ -225,6 +262,49 @@ struct FunctionPart {
     events: Option<Vec<EventPart>>,
     /// The clusters of its compiled events, for the IAM statements.
     cluster_arns: Vec<Json>,
+    /// Extended profile: what its compiled events need.
+    grants: Grants,
+    /// Extended profile: the role those grants go to.
+    role: RoleTarget,
+}
+
+/// The role a function's grants go to (extended profile).
+#[derive(Debug, Clone, PartialEq)]
+enum RoleTarget {
+    /// `IamRoleLambdaExecution`, which Serverless creates.
+    Shared,
+    /// A role resource of the template (`role: MyRole`, `!GetAtt MyRole.Arn`).
+    InTemplate(String),
+    /// An ARN, an import or a role not in the template: where the role is written.
+    External(Span),
+}
+
+/// Where `function`'s grants go.
+fn role_target(root: &Node, function: &Node) -> RoleTarget {
+    let Some(logical_id) = role_dependency(root, function) else {
+        let span = function
+            .get("role")
+            .or_else(|| root.pointer(&["provider", "iam", "role"]))
+            .or_else(|| root.pointer(&["provider", "role"]))
+            .map_or(function.span, |node| node.span);
+        return RoleTarget::External(span);
+    };
+    if logical_id == msk_model::iam::SHARED_ROLE_LOGICAL_ID {
+        return RoleTarget::Shared;
+    }
+    let is_role = root
+        .pointer(&["resources", "Resources", &logical_id, "Type"])
+        .and_then(Node::as_str)
+        == Some("AWS::IAM::Role");
+    if is_role {
+        RoleTarget::InTemplate(logical_id)
+    } else {
+        let span = function
+            .get("role")
+            .or_else(|| root.pointer(&["provider", "role"]))
+            .map_or(function.span, |node| node.span);
+        RoleTarget::External(span)
+    }
 }
 
 /// One event of a function: what was found wrong with it, and its resource if it compiled.
@@ -242,6 +322,7 @@ fn prepare_function(
     root: &Node,
     name: &str,
     function: &Node,
+    profile: Profile,
     scratch: &mut Scratch,
 ) -> FunctionPart {
     let mut part = FunctionPart {
@@ -249,6 +330,8 @@ fn prepare_function(
         diagnostics: Vec::new(),
         events: None,
         cluster_arns: Vec::new(),
+        grants: Grants::default(),
+        role: RoleTarget::Shared,
     };
     let events = match function.get("events").map(|node| &node.value) {
         None | Some(Value::Null) => return part,
@@ -281,6 +364,9 @@ fn prepare_function(
     let target = stringify_compact(&lambda_target(name, alias.as_ref()));
     let normalized_function = normalized_function_name(name);
     let mut parts = Vec::new();
+    if profile == Profile::Extended {
+        part.role = role_target(root, function);
+    }
 
     for (index, event) in events.iter().enumerate() {
         let msk = match &event.value {
@@ -309,12 +395,21 @@ fn prepare_function(
             lambda_target: &target,
             normalized_function: &normalized_function,
             msk,
+            profile,
         };
         let mut diagnostics = Vec::new();
         let resource = build_resource::<MskEvent>(&context, &depends_on, scratch, &mut diagnostics)
             .map(|logical_id| {
                 if let Some(arn) = MskEvent::IAM_RESOURCE_KEY.and_then(|key| msk.get(key)) {
                     part.cluster_arns.push(to_json(arn));
+                }
+                if profile == Profile::Extended {
+                    grants::collect::<MskEvent>(
+                        msk,
+                        &|key| context.key_path(key),
+                        &mut part.grants,
+                        &mut diagnostics,
+                    );
                 }
                 (logical_id, Resource::from_compact_text(&scratch.resource))
             });
@@ -341,10 +436,14 @@ struct Compiler {
     statements: Vec<Json>,
     shared_role: bool,
     custom_resources: Vec<String>,
+    profile: Profile,
+    /// Extended profile: the grants of the shared role, and of each role in the template.
+    shared_grants: Grants,
+    role_grants: IndexMap<String, Grants>,
 }
 
 impl Compiler {
-    fn new(root: &Node, functions: &[(&str, &Node)]) -> Self {
+    fn new(root: &Node, functions: &[(&str, &Node)], profile: Profile) -> Self {
         let custom_resources = match root
             .pointer(&["resources", "Resources"])
             .map(|node| &node.value)
@@ -359,6 +458,9 @@ impl Compiler {
             statements: Vec::new(),
             shared_role: creates_shared_role(root, functions),
             custom_resources,
+            profile,
+            shared_grants: Grants::default(),
+            role_grants: IndexMap::new(),
         }
     }
 
@@ -407,6 +509,31 @@ impl Compiler {
                 }
             }
         }
+        if self.profile == Profile::Extended {
+            if !part.grants.is_empty() {
+                match part.role {
+                    RoleTarget::Shared => self.shared_grants.extend(&part.grants),
+                    RoleTarget::InTemplate(role) => {
+                        self.role_grants.entry(role).or_default().extend(&part.grants);
+                    }
+                    RoleTarget::External(span) => diagnostics.push(
+                        Diagnostic::warning(
+                            Code::RoleOutsideTemplate,
+                            format!(
+                                "function {} uses a role that is not in this template, so its msk permissions cannot be added; add these statements to it: {}",
+                                part.name,
+                                stringify_compact(&part.grants.statements())
+                            ),
+                        )
+                        .at(span)
+                        .with_path(format!("functions.{}.role", part.name))
+                        .with_help("define the role under resources.Resources (role: <LogicalId>), or add the statements to the role yourself"),
+                    ),
+                }
+            }
+            self.names.push(part.name);
+            return;
+        }
         self.names.push(part.name);
 
         if !part.cluster_arns.is_empty() {
@@ -437,14 +564,24 @@ impl Compiler {
             &self.custom_resources,
             diagnostics,
         );
-        if crate::extensions::replaces_shared_role_policies(root) {
-            self.statements.clear();
-        }
+        let statements = if crate::extensions::replaces_shared_role_policies(root) {
+            Vec::new()
+        } else {
+            match self.profile {
+                Profile::ServerlessV3 => self.statements,
+                Profile::Extended => self.shared_grants.statements(),
+            }
+        };
         Compiled {
             resources: self.resources,
-            statements: self.statements,
+            statements,
             shared_role: self.shared_role,
             custom_resources: self.custom_resources,
+            role_policies: self
+                .role_grants
+                .into_iter()
+                .map(|(role, grants)| (role, grants.statements()))
+                .collect(),
         }
     }
 }
@@ -458,6 +595,7 @@ struct EventContext<'a> {
     /// The function name as logical IDs start with it.
     normalized_function: &'a str,
     msk: &'a Node,
+    profile: Profile,
 }
 
 impl EventContext<'_> {
@@ -539,6 +677,15 @@ fn build_resource<M: CfnMapping>(
         }
     }
 
+    crate::rules::check(
+        M::CHECKS,
+        event.profile,
+        event.function,
+        event.msk,
+        &|key| event.key_path(key),
+        diagnostics,
+    );
+
     scratch.id_parts.clear();
     for part in M::ID_PARTS {
         if let Some(token) = id_token(event, part.key, part.token, diagnostics) {
@@ -563,6 +710,7 @@ fn build_resource<M: CfnMapping>(
                 ));
                 continue;
             }
+            CfnProperty::Field(field) if !field.profile.enabled_in(event.profile) => continue,
             CfnProperty::Field(field) => {
                 if !write_field_value(event, field, &mut scratch.values, diagnostics) {
                     continue;
@@ -693,6 +841,26 @@ fn write_field_value(
             write_value(out);
             out.push_str("}]");
         }
+        Shape::KeyValueList => match node.map(|node| &node.value) {
+            Some(Value::Object(entries)) => {
+                let list: Vec<Json> = entries
+                    .iter()
+                    .filter(|entry| !entry.value.is_null())
+                    .map(|entry| {
+                        object([
+                            ("Key", Json::from(entry.key.as_str())),
+                            ("Value", to_json(&entry.value)),
+                        ])
+                    })
+                    .collect();
+                out.push_str(&stringify_compact(&list));
+            }
+            _ => write_value(out),
+        },
+        Shape::Object { renames } => match node {
+            Some(node) => out.push_str(&stringify_compact(&renamed(to_json(node), &[], renames))),
+            None => out.push_str("null"),
+        },
         Shape::FilterPatterns => match node.map(|node| &node.value) {
             Some(Value::Array(patterns)) => {
                 // `{Pattern: JSON.stringify(pattern)}` for each: the pattern's JSON text,
@@ -733,6 +901,56 @@ fn write_field_value(
     true
 }
 
+/// `value` (at config path `at`) with the keys of `renames` renamed, dropped or wrapped; lists
+/// are transparent (their items are at the list's path).
+fn renamed(value: Json, at: &[&str], renames: &[Rename]) -> Json {
+    let rule = |path: &[&str], kind: RenameKind| {
+        renames
+            .iter()
+            .find(|rule| rule.kind == kind && rule.path == path)
+    };
+    let wrap = |to: &str, value: Json| object([(to, value)]);
+    match value {
+        Json::Object(entries) => Json::Object(
+            entries
+                .into_iter()
+                .filter_map(|(key, child)| {
+                    let mut path = at.to_vec();
+                    path.push(key.as_str());
+                    let mut child = renamed(child, &path, renames);
+                    if let Some(rule) = rule(&path, RenameKind::WrapScalar)
+                        && !child.is_object()
+                        && !child.is_array()
+                    {
+                        child = wrap(rule.to, child);
+                    }
+                    if let (Some(rule), Json::Array(items)) =
+                        (rule(&path, RenameKind::WrapItems), &mut child)
+                    {
+                        for item in items.iter_mut() {
+                            if !item.is_object() && !item.is_array() {
+                                *item = wrap(rule.to, item.take());
+                            }
+                        }
+                    }
+                    match rule(&path, RenameKind::Key) {
+                        Some(rule) if rule.to.is_empty() => None,
+                        Some(rule) => Some((rule.to.to_owned(), child)),
+                        None => Some((key, child)),
+                    }
+                })
+                .collect(),
+        ),
+        Json::Array(items) => Json::Array(
+            items
+                .into_iter()
+                .map(|item| renamed(item, at, renames))
+                .collect(),
+        ),
+        other => other,
+    }
+}
+
 /// The logical-ID token of one field; reports why there is none (where Serverless crashes).
 fn id_token(
     event: &EventContext<'_>,
@@ -771,6 +989,31 @@ fn id_token(
                 None
             }
         },
+        IdToken::ClusterName if event.profile == Profile::Extended => {
+            // The extended profile also names `Fn::GetAtt [Cluster, Arn]` after the resource
+            // and a VPC-connection ARN after its cluster (not the owner account that follows
+            // its first `/`).
+            if let Some(Value::Array(items)) = node.get("Fn::GetAtt").map(|node| &node.value)
+                && let Some(resource) = items.first().and_then(Node::as_str)
+            {
+                return Some(resource.to_owned());
+            }
+            if let Some(arn) = node
+                .as_str()
+                .and_then(|text| msk_model::arn::Arn::parse(text).ok())
+            {
+                return Some(arn.cluster_name);
+            }
+            id_token(
+                &EventContext {
+                    profile: Profile::ServerlessV3,
+                    ..*event
+                },
+                key,
+                token,
+                diagnostics,
+            )
+        }
         IdToken::ClusterName => {
             // Serverless' `getMskClusterNameToken`: ImportValue, else Ref, else the ARN's
             // segment after the first `/`.
@@ -908,10 +1151,10 @@ mod tests {
     /// [`compile`] one function after the other, on a borrowed tree: the reference.
     fn compile_in_order(root: &Node, diagnostics: &mut Vec<Diagnostic>) -> Compiled {
         let functions = functions(root);
-        let mut compiler = Compiler::new(root, &functions);
+        let mut compiler = Compiler::new(root, &functions, Profile::ServerlessV3);
         let mut scratch = Scratch::default();
         for (name, function) in &functions {
-            let part = prepare_function(root, name, function, &mut scratch);
+            let part = prepare_function(root, name, function, Profile::ServerlessV3, &mut scratch);
             compiler.commit(part, diagnostics);
         }
         compiler.finish(root, diagnostics)
@@ -926,7 +1169,7 @@ mod tests {
         let mut in_order = Vec::new();
         let expected = compile_in_order(&root, &mut in_order);
         let mut in_parallel = Vec::new();
-        let compiled = compile(root, &mut in_parallel);
+        let compiled = compile(root, Profile::ServerlessV3, &mut in_parallel);
         assert_eq!(compiled, expected);
         assert_eq!(in_parallel, in_order);
         // The case is what it means to be: big, with collisions (across functions too), errors

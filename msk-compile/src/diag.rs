@@ -75,3 +75,30 @@ impl Diagnostic {
         self.severity == Severity::Error
     }
 }
+
+/// A file other than the config that spans point into: a file `${file(…)}` included, or the
+/// resolved config of `--resolved`. Its spans are offsets from `base`, which lies past the
+/// end of the config and of every file placed before it, so one [`crate::tree::Span`] names
+/// both the file and the place in it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SourceText {
+    /// The path as the user would name it (relative paths stay relative).
+    pub name: String,
+    pub text: String,
+    pub base: usize,
+}
+
+impl SourceText {
+    /// The file among `files` that `span` points into, with the span within that file.
+    pub fn locate(files: &[SourceText], span: Span) -> Option<(&SourceText, Span)> {
+        files
+            .iter()
+            .find(|file| span.start >= file.base && span.start <= file.base + file.text.len())
+            .map(|file| {
+                (
+                    file,
+                    Span::new(span.start - file.base, span.end.saturating_sub(file.base)),
+                )
+            })
+    }
+}

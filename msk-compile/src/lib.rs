@@ -18,12 +18,14 @@ pub mod compile;
 pub mod diag;
 pub mod extensions;
 pub mod framework_schema;
+pub mod grants;
 pub mod js;
 pub mod json;
 pub mod load;
 pub mod naming;
 mod parallel;
 pub mod render;
+pub mod rules;
 pub mod schema;
 pub mod service;
 pub mod template;
@@ -38,13 +40,61 @@ mod synth;
 
 pub use check::ValidationMode;
 pub use compile::Compiled;
-pub use diag::{Code, Diagnostic, Severity};
-pub use load::{Format, VariableOptions};
+pub use diag::{Code, Diagnostic, Severity, SourceText};
+pub use load::{Format, Values, VariableOptions};
+pub use msk_model::Profile;
 
 /// How to compile: the values Serverless takes from its command line and environment.
 #[derive(Debug, Clone, Default)]
 pub struct Options {
+    /// Stage, region, options, environment, service directory, `--param`s and `--values`.
     pub variables: VariableOptions,
+    /// `--resolved`: the config as `serverless print --format json` wrote it, every variable
+    /// resolved by Serverless itself. It is compiled instead of the config text, which is
+    /// read only to point diagnostics at its lines wherever the dotted path exists there.
+    pub resolved: Option<ResolvedConfig>,
+    /// The profile (`--profile`); `None`: the config's `custom.mskEvents.profile`, else
+    /// `serverless-v3`.
+    pub profile: Option<Profile>,
+}
+
+/// The profile a run uses: the option, else `custom.mskEvents.profile`, else `serverless-v3`.
+/// An unknown profile name in the config is an error at its value.
+pub fn resolve_profile(root: &tree::Node, option: Option<Profile>) -> Result<Profile, Diagnostic> {
+    if let Some(profile) = option {
+        return Ok(profile);
+    }
+    let Some(node) = root
+        .pointer(&["custom", "mskEvents", "profile"])
+        .filter(|node| !node.is_null())
+    else {
+        return Ok(Profile::ServerlessV3);
+    };
+    node.as_str()
+        .and_then(Profile::from_name)
+        .ok_or_else(|| {
+            Diagnostic::error(
+                Code::ProfileUnknown,
+                format!(
+                    "`custom.mskEvents.profile` must be `serverless-v3` or `extended`, not {}",
+                    match node.as_str() {
+                        Some(text) => format!("`{text}`"),
+                        None => node.type_with_article(),
+                    }
+                ),
+            )
+            .at(node.span)
+            .with_path("custom.mskEvents.profile")
+            .with_help("write `profile: extended` for the extended keys and least-privilege IAM, or remove it for Serverless 3.40.0's behaviour")
+        })
+}
+
+/// The fully resolved config of `serverless print --format json` (JSON text) and the name
+/// its diagnostics are shown with (a path, or `<stdin>`).
+#[derive(Debug, Clone, Default)]
+pub struct ResolvedConfig {
+    pub name: String,
+    pub text: String,
 }
 
 /// The result of a run: the compiled parts (when there was no error) and every diagnostic.
@@ -52,6 +102,9 @@ pub struct Options {
 pub struct Report {
     pub compiled: Option<Compiled>,
     pub diagnostics: Vec<Diagnostic>,
+    /// Files other than the config that diagnostic spans point into (files `${file(…)}`
+    /// included, the `--resolved` config); see [`SourceText::locate`].
+    pub files: Vec<SourceText>,
 }
 
 impl Report {
@@ -60,10 +113,7 @@ impl Report {
     }
 }
 
-/// The largest config accepted (32 MiB): far beyond any real service (a generated one with
-/// 5000 functions × 10 msk events is about a third of it), small enough that a hostile
-/// file is refused before any work.
-pub const MAX_CONFIG_BYTES: usize = 32 * 1024 * 1024;
+pub use load::MAX_CONFIG_BYTES;
 
 /// The diagnostic for a config over [`MAX_CONFIG_BYTES`] (of `size` bytes, when known: a pipe
 /// is read only up to the limit).
@@ -87,7 +137,11 @@ pub fn compile_source(source: &str, format: Format, options: &Options) -> Report
         return Report {
             compiled: None,
             diagnostics: vec![too_large(Some(source.len() as u64))],
+            files: Vec::new(),
         };
+    }
+    if let Some(resolved) = &options.resolved {
+        return compile_resolved(source, format, resolved, options.profile);
     }
     let mut root = match load::parse(source, format) {
         Ok(root) => root,
@@ -95,19 +149,117 @@ pub fn compile_source(source: &str, format: Format, options: &Options) -> Report
             return Report {
                 compiled: None,
                 diagnostics,
+                files: Vec::new(),
             };
         }
     };
-    let mut diagnostics =
-        load::resolve_variables_with_source(&mut root, &options.variables, source);
+    let (diagnostics, files) =
+        load::resolve_variables_with_files(&mut root, &options.variables, source);
     if diagnostics.iter().any(Diagnostic::is_error) {
         return Report {
             compiled: None,
             diagnostics,
+            files,
         };
     }
+    let mut report = compile_tree(root, diagnostics, options.profile);
+    report.files = files;
+    report
+}
+
+/// `--resolved`: compiles the resolved config, with each diagnostic moved to the config's
+/// line of its dotted path where the config has that path.
+fn compile_resolved(
+    source: &str,
+    format: Format,
+    resolved: &ResolvedConfig,
+    profile: Option<Profile>,
+) -> Report {
+    let base = source.len() + 1;
+    let file = SourceText {
+        name: resolved.name.clone(),
+        text: resolved.text.clone(),
+        base,
+    };
+    if resolved.text.len() > MAX_CONFIG_BYTES {
+        return Report {
+            compiled: None,
+            diagnostics: vec![
+                too_large(Some(resolved.text.len() as u64)).at(tree::Span::new(base, base)),
+            ],
+            files: vec![file],
+        };
+    }
+    let shift = |span: tree::Span| tree::Span::new(span.start + base, span.end + base);
+    let root = match load::parse(&resolved.text, Format::Json) {
+        Ok(mut root) => {
+            load::shift_spans(&mut root, base);
+            root
+        }
+        Err(diagnostics) => {
+            let diagnostics = diagnostics
+                .into_iter()
+                .map(|mut diagnostic| {
+                    diagnostic.span = diagnostic.span.map(shift);
+                    diagnostic
+                        .with_help("pass the JSON that `serverless print --format json` writes")
+                })
+                .collect();
+            return Report {
+                compiled: None,
+                diagnostics,
+                files: vec![file],
+            };
+        }
+    };
+    let mut report = compile_tree(root, Vec::new(), profile);
+    // The config as written, for positions only (it may not even load: the resolved config
+    // is what counts).
+    if let Ok(config) = load::parse(source, format) {
+        for diagnostic in &mut report.diagnostics {
+            if let Some(node) = diagnostic
+                .path
+                .as_deref()
+                .and_then(|path| node_at_dotted(&config, path))
+            {
+                diagnostic.span = Some(node.span);
+            }
+        }
+    }
+    report.files = vec![file];
+    report
+}
+
+/// The node at a dotted path (`functions.f.events.0.msk.arn`): mapping keys and list indices.
+fn node_at_dotted<'n>(root: &'n tree::Node, path: &str) -> Option<&'n tree::Node> {
+    path.split('.')
+        .try_fold(root, |node, key| match &node.value {
+            tree::Value::Object(_) => node.get(key),
+            tree::Value::Array(items) => items.get(key.parse::<usize>().ok()?),
+            _ => None,
+        })
+}
+
+/// Validates and compiles a loaded, resolved tree under the profile the option or the config
+/// asks for.
+fn compile_tree(
+    mut root: tree::Node,
+    mut diagnostics: Vec<Diagnostic>,
+    profile: Option<Profile>,
+) -> Report {
+    let profile = match resolve_profile(&root, profile) {
+        Ok(profile) => profile,
+        Err(diagnostic) => {
+            diagnostics.push(diagnostic);
+            return Report {
+                compiled: None,
+                diagnostics,
+                files: Vec::new(),
+            };
+        }
+    };
     let mode = ValidationMode::of(&root);
-    diagnostics.extend(check::check_events(&mut root, mode));
+    diagnostics.extend(check::check_events(&mut root, mode, profile));
     // Serverless stops at the first schema error in `error` mode; we compile anyway to
     // report the problems it would only find later, except those about a value the schema
     // already rejected (one problem, one diagnostic).
@@ -126,7 +278,7 @@ pub fn compile_source(source: &str, format: Format, options: &Options) -> Report
     let mut compile_diagnostics = Vec::new();
     // Consumes the tree as it goes: for a big service, tree and resources together would
     // be the run's peak memory.
-    let compiled = compile::compile(root, &mut compile_diagnostics);
+    let compiled = compile::compile(root, profile, &mut compile_diagnostics);
     // Dropped: the same path as an error, a path inside one, or a path an error is inside.
     compile_diagnostics.retain(|diagnostic| {
         !diagnostic.path.as_deref().is_some_and(|path| {
@@ -140,6 +292,7 @@ pub fn compile_source(source: &str, format: Format, options: &Options) -> Report
     Report {
         compiled: (!failed).then_some(compiled),
         diagnostics,
+        files: Vec::new(),
     }
 }
 

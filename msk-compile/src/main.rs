@@ -9,10 +9,10 @@ use std::process::ExitCode;
 
 use clap::{Parser, Subcommand, ValueEnum};
 
-use msk_compile::render::{MessageFormat, SourceFile, render};
+use msk_compile::render::{MessageFormat, SourceFile, render_located};
 use msk_compile::{
-    Code, Diagnostic, Format, Options, Report, VariableOptions, compile_source, json, schema,
-    template,
+    Code, Diagnostic, Format, Options, Profile, Report, ResolvedConfig, SourceText, Values,
+    VariableOptions, compile_source, json, load, schema, template,
 };
 
 /// mimalloc instead of the system allocator: a run makes about a million small
@@ -51,6 +51,9 @@ enum Command {
         /// A schema for a whole serverless.yml (checks functions.*.events[].msk only).
         #[arg(long)]
         serverless: bool,
+        /// The profile whose keys the schema holds.
+        #[arg(long, value_enum, default_value_t = ProfileArg::ServerlessV3)]
+        profile: ProfileArg,
         /// Write the schema to FILE instead of stdout.
         #[arg(long, value_name = "FILE")]
         output: Option<PathBuf>,
@@ -71,6 +74,34 @@ struct CommonArgs {
     /// Treat warnings as errors (exit 1).
     #[arg(long)]
     deny_warnings: bool,
+    /// A stage parameter, `name=value` (repeatable): `${param:name}` takes it before
+    /// `params.<stage>` and `params.default` of the config, as in Serverless.
+    #[arg(long = "param", value_name = "NAME=VALUE")]
+    params: Vec<String>,
+    /// A YAML file of values for variables msk-compile cannot resolve offline, by the
+    /// variable's text: `ssm:/prod/msk/arn: arn:aws:kafka:…`, `aws:accountId: "123456789012"`.
+    #[arg(long, value_name = "FILE")]
+    values: Option<PathBuf>,
+    /// serverless-v3: exactly Serverless Framework 3.40.0 (the default); extended: every
+    /// MSK property of CloudFormation and least-privilege IAM. Wins over
+    /// `custom.mskEvents.profile` in the config.
+    #[arg(long, value_enum)]
+    profile: Option<ProfileArg>,
+}
+
+#[derive(Debug, Clone, Copy, ValueEnum)]
+enum ProfileArg {
+    ServerlessV3,
+    Extended,
+}
+
+impl From<ProfileArg> for Profile {
+    fn from(profile: ProfileArg) -> Self {
+        match profile {
+            ProfileArg::ServerlessV3 => Profile::ServerlessV3,
+            ProfileArg::Extended => Profile::Extended,
+        }
+    }
 }
 
 #[derive(Debug, clap::Args)]
@@ -92,6 +123,10 @@ struct CompileArgs {
     /// Output format.
     #[arg(long, value_enum, default_value_t = OutputFormat::Json)]
     format: OutputFormat,
+    /// Compile the config Serverless resolved: the JSON `serverless print --format json`
+    /// writes, from FILE or stdin (`-`). CONFIG is still read, to point diagnostics at its lines.
+    #[arg(long, value_name = "FILE|-")]
+    resolved: Option<PathBuf>,
     #[command(flatten)]
     common: CommonArgs,
 }
@@ -139,7 +174,11 @@ fn main() -> ExitCode {
         Command::Compile(args) => run_compile(&args),
         Command::Check(args) => run_check(&args),
         Command::Explain { code } => run_explain(&code),
-        Command::Schema { serverless, output } => run_schema(serverless, output.as_deref()),
+        Command::Schema {
+            serverless,
+            profile,
+            output,
+        } => run_schema(serverless, profile.into(), output.as_deref()),
     };
     match result {
         Ok(code) => code,
@@ -159,6 +198,7 @@ fn run_compile(args: &CompileArgs) -> Result<ExitCode, UsageError> {
         Err(unreadable) => {
             emit_diagnostics(
                 &[unreadable.diagnostic],
+                &[],
                 &unreadable.name,
                 &unreadable.text,
                 &args.common,
@@ -166,8 +206,26 @@ fn run_compile(args: &CompileArgs) -> Result<ExitCode, UsageError> {
             return Ok(ExitCode::from(1));
         }
     };
-    let report = compile_text(&text, &config, &args.common);
-    let failed = emit_diagnostics(&report.diagnostics, &name, &text, &args.common);
+    let resolved = match &args.resolved {
+        Some(path) if path.as_os_str() == "-" && config.as_os_str() == "-" => {
+            return Err(UsageError(
+                "stdin can hold the config or the resolved config, not both".to_owned(),
+            ));
+        }
+        Some(path) => Some(read_resolved(path)?),
+        None => None,
+    };
+    let report = match compile_text(&text, &config, &args.common, resolved)? {
+        Ok(report) => report,
+        Err(failed) => return Ok(failed),
+    };
+    let failed = emit_diagnostics(
+        &report.diagnostics,
+        &report.files,
+        &name,
+        &text,
+        &args.common,
+    );
     let Some(compiled) = report.compiled.filter(|_| !failed) else {
         return Ok(ExitCode::from(1));
     };
@@ -182,6 +240,7 @@ fn run_compile(args: &CompileArgs) -> Result<ExitCode, UsageError> {
                 Err(diagnostic) => {
                     emit_diagnostics(
                         &[diagnostic],
+                        &[],
                         &template_path.display().to_string(),
                         &template_text,
                         &args.common,
@@ -236,6 +295,7 @@ fn run_check(args: &CheckArgs) -> Result<ExitCode, UsageError> {
             Err(unreadable) => {
                 failed |= emit_diagnostics(
                     &[unreadable.diagnostic],
+                    &[],
                     &unreadable.name,
                     &unreadable.text,
                     &args.common,
@@ -243,8 +303,20 @@ fn run_check(args: &CheckArgs) -> Result<ExitCode, UsageError> {
                 continue;
             }
         };
-        let report = compile_text(&text, &config, &args.common);
-        failed |= emit_diagnostics(&report.diagnostics, &name, &text, &args.common);
+        let report = match compile_text(&text, &config, &args.common, None)? {
+            Ok(report) => report,
+            Err(_) => {
+                failed = true;
+                continue;
+            }
+        };
+        failed |= emit_diagnostics(
+            &report.diagnostics,
+            &report.files,
+            &name,
+            &text,
+            &args.common,
+        );
     }
     Ok(if failed {
         ExitCode::from(1)
@@ -278,11 +350,15 @@ fn run_explain(text: &str) -> Result<ExitCode, UsageError> {
     Ok(ExitCode::SUCCESS)
 }
 
-fn run_schema(serverless: bool, output: Option<&Path>) -> Result<ExitCode, UsageError> {
+fn run_schema(
+    serverless: bool,
+    profile: Profile,
+    output: Option<&Path>,
+) -> Result<ExitCode, UsageError> {
     let schema = if serverless {
-        schema::serverless_schema()
+        schema::serverless_schema_for(profile)
     } else {
-        schema::msk_event_schema()
+        schema::msk_event_schema_for(profile)
     };
     let text = json::stringify_pretty(&schema) + "\n";
     match output {
@@ -292,7 +368,13 @@ fn run_schema(serverless: bool, output: Option<&Path>) -> Result<ExitCode, Usage
     Ok(ExitCode::SUCCESS)
 }
 
-fn compile_text(text: &str, config: &Path, common: &CommonArgs) -> Report {
+/// Compiles a config's text; `Err` when the `--values` file itself has errors (reported).
+fn compile_text(
+    text: &str,
+    config: &Path,
+    common: &CommonArgs,
+    resolved: Option<ResolvedConfig>,
+) -> Result<Result<Report, ExitCode>, UsageError> {
     let format = if config
         .extension()
         .is_some_and(|extension| extension == "json")
@@ -301,13 +383,103 @@ fn compile_text(text: &str, config: &Path, common: &CommonArgs) -> Report {
     } else {
         Format::Yaml
     };
+    let mut params = BTreeMap::new();
+    for item in &common.params {
+        let (name, value) = load::parse_param(item).map_err(UsageError)?;
+        params.insert(name, value);
+    }
+    let values = match &common.values {
+        Some(path) => match read_values(path, common)? {
+            Ok(values) => values,
+            Err(failed) => return Ok(Err(failed)),
+        },
+        None => Values::default(),
+    };
+    let service_dir = config.parent().map(|parent| {
+        if parent.as_os_str().is_empty() {
+            PathBuf::from(".")
+        } else {
+            parent.to_path_buf()
+        }
+    });
     let variables = VariableOptions {
         stage: common.stage.clone(),
         region: common.region.clone(),
         options: BTreeMap::new(),
         env: std::env::vars().collect(),
+        service_dir,
+        params,
+        values,
     };
-    compile_source(text, format, &Options { variables })
+    Ok(Ok(compile_source(
+        text,
+        format,
+        &Options {
+            variables,
+            resolved,
+            profile: common.profile.map(Profile::from),
+        },
+    )))
+}
+
+/// Reads a `--values` file (a YAML mapping); its errors are reported against it.
+fn read_values(path: &Path, common: &CommonArgs) -> Result<Result<Values, ExitCode>, UsageError> {
+    let name = path.display().to_string();
+    let bytes = load::read::read_bounded(path, msk_compile::MAX_CONFIG_BYTES as u64)
+        .map_err(|error| input_read_failure(&name, &error))?;
+    let text = input_text(&name, bytes)?;
+    match load::parse(&text, Format::Yaml) {
+        Ok(root) => Ok(Ok(Values::from_tree(root))),
+        Err(diagnostics) => {
+            emit_diagnostics(&diagnostics, &[], &name, &text, common);
+            Ok(Err(ExitCode::from(1)))
+        }
+    }
+}
+
+/// Reads the `--resolved` config from a file or, for `-`, stdin (at most the config limit).
+fn read_resolved(path: &Path) -> Result<ResolvedConfig, UsageError> {
+    let limit = msk_compile::MAX_CONFIG_BYTES as u64;
+    let (name, bytes) = if path.as_os_str() == "-" {
+        let bytes = load::read::read_stdin_bounded(limit)
+            .map_err(|error| input_read_failure("the resolved config on stdin", &error))?;
+        ("<stdin>".to_owned(), bytes)
+    } else {
+        let name = path.display().to_string();
+        let bytes = load::read::read_bounded(path, limit)
+            .map_err(|error| input_read_failure(&name, &error))?;
+        (name, bytes)
+    };
+    let text = input_text(&name, bytes)?;
+    Ok(ResolvedConfig { name, text })
+}
+
+/// The exit-2 error for a `--values` or `--resolved` input that could not be read: as for
+/// any input, except that these share the config's size limit.
+fn input_read_failure(name: &str, error: &load::read::ReadError) -> UsageError {
+    match error {
+        load::read::ReadError::TooLarge => UsageError::coded(
+            Code::ConfigTooLarge,
+            format!(
+                "{name} is larger than {} bytes",
+                msk_compile::MAX_CONFIG_BYTES
+            ),
+        ),
+        other => read_failure(name, other),
+    }
+}
+
+/// A `--values` or `--resolved` input as text.
+fn input_text(name: &str, bytes: Vec<u8>) -> Result<String, UsageError> {
+    String::from_utf8(bytes).map_err(|error| {
+        UsageError::coded(
+            Code::ConfigNotUtf8,
+            format!(
+                "{name} is not UTF-8 text (byte offset {})",
+                error.utf8_error().valid_up_to()
+            ),
+        )
+    })
 }
 
 /// Warnings of one code shown in the human and github formats; the rest are counted in one
@@ -318,6 +490,7 @@ const WARNINGS_SHOWN_PER_CODE: usize = 10;
 /// except in the json format); returns whether the run failed.
 fn emit_diagnostics(
     diagnostics: &[Diagnostic],
+    files: &[SourceText],
     name: &str,
     text: &str,
     common: &CommonArgs,
@@ -349,7 +522,8 @@ fn emit_diagnostics(
         } else {
             ""
         };
-        let _ = writeln!(stderr, "{}{separator}", render(diagnostic, &file, format));
+        let rendered = render_located(diagnostic, &file, files, format);
+        let _ = writeln!(stderr, "{rendered}{separator}");
     }
     for (code, count) in shown {
         if let Some(hidden) = count
@@ -491,7 +665,7 @@ fn read_template(
             .map_err(|error| read_failure(&name, &error))?;
         (Some(lock), bytes)
     } else {
-        let bytes = msk_compile::load::read::read_bounded(path, MAX_TEMPLATE_BYTES)
+        let bytes = load::read::read_bounded(path, MAX_TEMPLATE_BYTES)
             .map_err(|error| read_failure(&name, &error))?;
         (None, bytes)
     };
@@ -512,8 +686,8 @@ fn read_template(
 const MAX_TEMPLATE_BYTES: u64 = 256 * 1024 * 1024;
 
 /// The exit-2 error for an input that could not be read.
-fn read_failure(name: &str, error: &msk_compile::load::read::ReadError) -> UsageError {
-    use msk_compile::load::read::ReadError;
+fn read_failure(name: &str, error: &load::read::ReadError) -> UsageError {
+    use load::read::ReadError;
     match error {
         ReadError::IsDirectory => {
             UsageError::coded(Code::NotAFile, format!("{name} is a directory, not a file"))

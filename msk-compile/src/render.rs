@@ -4,7 +4,7 @@
 use annotate_snippets::{AnnotationKind, Level, Renderer, Snippet};
 use serde_json::json;
 
-use crate::diag::{Diagnostic, Severity};
+use crate::diag::{Diagnostic, Severity, SourceText};
 use crate::json::stringify_compact;
 use crate::tree::LineIndex;
 
@@ -39,6 +39,28 @@ pub enum MessageFormat {
     Human { color: bool },
     Json,
     Github,
+}
+
+/// Renders one diagnostic against the file its span is in: one of `files` (a file
+/// `${file(…)}` included, the `--resolved` config; see [`SourceText::locate`]) or else
+/// `config`.
+pub fn render_located(
+    diagnostic: &Diagnostic,
+    config: &SourceFile<'_>,
+    files: &[SourceText],
+    format: MessageFormat,
+) -> String {
+    match diagnostic
+        .span
+        .and_then(|span| SourceText::locate(files, span))
+    {
+        Some((file, span)) => {
+            let mut local = diagnostic.clone();
+            local.span = Some(span);
+            render(&local, &SourceFile::new(&file.name, &file.text), format)
+        }
+        None => render(diagnostic, config, format),
+    }
 }
 
 /// Renders one diagnostic in the chosen format (without a trailing newline).

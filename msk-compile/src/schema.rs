@@ -18,10 +18,82 @@ use schemars::generate::SchemaSettings;
 use schemars::transform::{RestrictFormats, Transform, transform_subschemas};
 use serde_json::{Map, Value, json};
 
-use msk_model::{CfnMapping, MskEvent};
+use msk_model::{CfnMapping, MskEvent, Profile};
 
-/// The draft-07 JSON Schema of one `msk` event value.
+/// The draft-07 JSON Schema of one `msk` event value under `serverless-v3` (Serverless
+/// Framework 3.40.0's keys).
 pub fn msk_event_schema() -> Value {
+    msk_event_schema_for(Profile::ServerlessV3)
+}
+
+/// The draft-07 JSON Schema of one `msk` event value under `profile`. The model declares
+/// every key of every profile; a key of the extended profile (and a branch the model marks
+/// `x-profile: extended`, such as `arn`'s `Fn::GetAtt`) is removed from the other profiles'
+/// schemas, and the marker itself from every schema.
+pub fn msk_event_schema_for(profile: Profile) -> Value {
+    let mut schema = generated_schema();
+    if profile != Profile::Extended
+        && let Some(Value::Object(properties)) = schema.get_mut("properties")
+    {
+        for key in MskEvent::extension_keys() {
+            properties.shift_remove(key);
+        }
+    }
+    select_profile(&mut schema, profile);
+    schema
+}
+
+/// Drops the subschemas marked for another profile and every `x-profile` marker; a keyword
+/// written `x-extended-<keyword>` (documentation that differs under the extended profile)
+/// replaces `<keyword>` under `extended` and is dropped under the other profiles.
+fn select_profile(schema: &mut Value, profile: Profile) {
+    match schema {
+        Value::Object(object) => {
+            object.remove(PROFILE_MARKER);
+            let overrides: Vec<String> = object
+                .keys()
+                .filter(|key| key.starts_with(EXTENDED_OVERRIDE))
+                .cloned()
+                .collect();
+            for key in overrides {
+                let Some(value) = object.shift_remove(&key) else {
+                    continue;
+                };
+                if profile == Profile::Extended
+                    && let Some(slot) = object.get_mut(&key[EXTENDED_OVERRIDE.len()..])
+                {
+                    *slot = value;
+                }
+            }
+            for (key, value) in object.iter_mut() {
+                if SCHEMA_LIST_KEYWORDS.contains(&key.as_str())
+                    && let Value::Array(branches) = value
+                {
+                    branches.retain(|branch| {
+                        branch
+                            .get(PROFILE_MARKER)
+                            .and_then(Value::as_str)
+                            .and_then(Profile::from_name)
+                            .is_none_or(|only| only.enabled_in(profile))
+                    });
+                }
+                select_profile(value, profile);
+            }
+        }
+        Value::Array(items) => items
+            .iter_mut()
+            .for_each(|item| select_profile(item, profile)),
+        _ => {}
+    }
+}
+
+/// The model's keyword naming the profile a subschema belongs to.
+const PROFILE_MARKER: &str = "x-profile";
+/// The prefix of a keyword whose value replaces the unprefixed one under `extended`.
+const EXTENDED_OVERRIDE: &str = "x-extended-";
+
+/// The schema the model generates, with every profile's keys (tidied, markers kept).
+fn generated_schema() -> Value {
     let mut settings = SchemaSettings::draft07();
     settings
         .transforms
@@ -59,6 +131,13 @@ impl Transform for StripNullBranches {
                     && let Value::Object(inner) = branches.remove(0)
                 {
                     *object = inner;
+                } else if let [Value::Object(inner)] = branches.as_slice()
+                    && inner.keys().all(|key| key == "anyOf")
+                {
+                    // `Option<untagged enum>`: the enum's own `anyOf` takes the place of the
+                    // one schemars wrapped it in, beside the property's documentation.
+                    let inner = inner["anyOf"].clone();
+                    object.insert("anyOf".to_owned(), inner);
                 }
             }
             if object.get("default") == Some(&Value::Null) {
@@ -186,7 +265,12 @@ const ANNOTATIONS: &[&str] = &[
 /// The `defaultSnippets` of the msk event are offered twice: as the value of `msk:` and, wrapped
 /// in `msk:`, as a whole `events[]` item.
 pub fn serverless_schema() -> Value {
-    let mut msk = msk_event_schema();
+    serverless_schema_for(Profile::ServerlessV3)
+}
+
+/// [`serverless_schema`] for `profile`.
+pub fn serverless_schema_for(profile: Profile) -> Value {
+    let mut msk = msk_event_schema_for(profile);
     let mut definitions = Map::new();
     if let Value::Object(object) = &mut msk {
         object.remove("$schema");

@@ -13,6 +13,10 @@
 //! Resource: "*"}`. A statement pair of exactly that form that the config itself declares
 //! right before them cannot be told apart, and is replaced too.
 //!
+//! Under the extended profile the statements are recognised by their `Sid` (every one starts
+//! with `MskEvents`), and the statements of functions with their own role in the template go to
+//! that role as the policy `msk-events`, replaced as a whole on every merge.
+//!
 //! Position matters because the output is compared byte for byte. In the framework the msk
 //! compiler runs after the functions and the earlier event compilers and before the sqs
 //! compiler; the config's own `resources.Resources` are merged last. So without msk parts in
@@ -64,8 +68,12 @@ pub fn merge(template_text: &str, compiled: &Compiled) -> Result<String, Diagnos
         };
         statements.splice(at, compiled.statements.iter().cloned());
     }
+    for (role, statements) in &compiled.role_policies {
+        add_role_policy(resources, role, statements).map_err(invalid)?;
+    }
     if compiled.resources.is_empty()
         && compiled.statements.is_empty()
+        && compiled.role_policies.is_empty()
         && !had_mappings
         && !had_statements
     {
@@ -76,6 +84,47 @@ pub fn merge(template_text: &str, compiled: &Compiled) -> Result<String, Diagnos
         merged.push('\n');
     }
     Ok(merged)
+}
+
+/// Extended profile: the statements of functions with their own role, as one policy of ours
+/// on that role (replacing the one an earlier merge added).
+fn add_role_policy(
+    resources: &mut Map<String, Json>,
+    role: &str,
+    statements: &[Json],
+) -> Result<(), String> {
+    let properties = resources
+        .get_mut(role)
+        .and_then(|resource| resource.as_object_mut())
+        .ok_or_else(|| format!("the template has no role `{role}`"))?
+        .entry("Properties")
+        .or_insert_with(|| Json::Object(Map::new()))
+        .as_object_mut()
+        .ok_or_else(|| format!("`{role}.Properties` is not an object"))?;
+    let policies = properties
+        .entry("Policies")
+        .or_insert_with(|| Json::Array(Vec::new()))
+        .as_array_mut()
+        .ok_or_else(|| format!("`{role}.Properties.Policies` is not a list"))?;
+    let name = msk_model::iam::OWN_ROLE_POLICY_NAME;
+    let policy = crate::json::object([
+        ("PolicyName", Json::from(name)),
+        (
+            "PolicyDocument",
+            crate::json::object([
+                ("Version", Json::from("2012-10-17")),
+                ("Statement", Json::Array(statements.to_vec())),
+            ]),
+        ),
+    ]);
+    match policies
+        .iter_mut()
+        .find(|existing| existing["PolicyName"] == name)
+    {
+        Some(existing) => *existing = policy,
+        None => policies.push(policy),
+    }
+    Ok(())
 }
 
 /// Puts the compiled mappings into `resources`, replacing the msk mappings there; returns
@@ -136,6 +185,20 @@ fn msk_statements(statements: &[Json]) -> Option<Range<usize>> {
         .iter()
         .position(is_sqs_statement)
         .unwrap_or(statements.len());
+    // The extended profile's statements, by their `Sid`.
+    let ours = |statement: &Json| {
+        statement["Sid"]
+            .as_str()
+            .is_some_and(|sid| sid.starts_with(msk_model::iam::SID_PREFIX))
+    };
+    if let Some(first) = statements[..end].iter().position(ours) {
+        let last = first
+            + statements[first..end]
+                .iter()
+                .take_while(|statement| ours(statement))
+                .count();
+        return Some(first..last);
+    }
     let is_pair = |at: usize| {
         at + 1 < end
             && is_statement(
@@ -197,6 +260,48 @@ mod tests {
         compile_source(&yaml, Format::Yaml, &Options::default())
             .compiled
             .expect("compiles")
+    }
+
+    #[test]
+    fn the_extended_statements_replace_serverless_ones_and_merge_once() {
+        let events = "      - msk: {arn: 'arn:aws:kafka:us-east-1:111111111111:cluster/a/1', topic: orders, saslScram512: 'arn:aws:secretsmanager:us-east-1:111111111111:secret:s'}\n";
+        let v3 = compiled(events);
+        let yaml = format!(
+            "service: s\nprovider: {{name: aws}}\nfunctions:\n  f:\n    handler: h\n    events:\n{events}"
+        );
+        let options = Options {
+            profile: Some(crate::Profile::Extended),
+            ..Options::default()
+        };
+        let extended = compile_source(&yaml, Format::Yaml, &options)
+            .compiled
+            .expect("compiles");
+        let serverless = merge(TEMPLATE, &v3).expect("merges");
+        let once = merge(&serverless, &extended).expect("merges");
+        assert_eq!(merge(&once, &extended).expect("merges"), once);
+        // Back to serverless-v3: Serverless' pair again, where ours stood.
+        assert_eq!(merge(&once, &v3).expect("merges"), serverless);
+        let template: Json = serde_json::from_str(&once).expect("json");
+        let statements = template
+            .pointer(
+                "/Resources/IamRoleLambdaExecution/Properties/Policies/0/PolicyDocument/Statement",
+            )
+            .and_then(Json::as_array)
+            .expect("statements");
+        let sids: Vec<&str> = statements
+            .iter()
+            .filter_map(|statement| statement["Sid"].as_str())
+            .collect();
+        assert_eq!(
+            sids,
+            [
+                "MskEventsDescribeClusters",
+                "MskEventsGetBootstrapBrokers",
+                "MskEventsNetworkInterfaces",
+                "MskEventsReadSecrets"
+            ]
+        );
+        assert_eq!(statements.len(), 5, "{statements:#?}");
     }
 
     const TEMPLATE: &str = r#"{

@@ -120,6 +120,10 @@ struct Rule {
     required: Option<Vec<String>>,
     /// `additionalProperties: false`.
     closed: bool,
+    /// `additionalProperties: <schema>`: the rule every unlisted key's value follows.
+    additional: Option<usize>,
+    /// `propertyNames: <schema>`: the rule every key (as a string) follows.
+    property_names: Option<usize>,
     /// `properties`, in schema order.
     properties: Option<Vec<(String, usize)>>,
     /// `patternProperties`, in schema order (a pattern that does not compile matches nothing).
@@ -209,6 +213,14 @@ impl<'s> RuleBuilder<'s> {
                 (pattern.to_owned(), regex)
             });
         let items = keywords.get("items").map(|items| self.rule(items));
+        let additional = keywords
+            .get("additionalProperties")
+            .filter(|schema| schema.is_object())
+            .map(|schema| self.rule(schema));
+        let property_names = keywords
+            .get("propertyNames")
+            .filter(|schema| schema.is_object())
+            .map(|schema| self.rule(schema));
         let properties = keywords
             .get("properties")
             .and_then(Schema::as_object)
@@ -252,6 +264,8 @@ impl<'s> RuleBuilder<'s> {
                 _ => None,
             },
             closed: keywords.get("additionalProperties") == Some(&Schema::Bool(false)),
+            additional,
+            property_names,
             properties,
             pattern_properties,
             enum_values: match keywords.get("enum") {
@@ -514,6 +528,23 @@ impl Validator {
                                 path,
                             );
                         }
+                    }
+                }
+                // Unlisted keys and their values are reported at the object (the path holds
+                // schema names only); the span is the key or value itself.
+                if let Some(names_rule) = rule.property_names {
+                    for entry in entries.iter() {
+                        let mut key = Node::new(Value::String(entry.key.clone()), entry.key_span);
+                        self.check(names_rule, &mut key, path, errors);
+                    }
+                }
+                if let Some(additional_rule) = rule.additional {
+                    for entry in entries.iter_mut().filter(|entry| {
+                        !entry.value.is_null()
+                            && !properties
+                                .is_some_and(|list| list.iter().any(|(key, _)| *key == entry.key))
+                    }) {
+                        self.check(additional_rule, &mut entry.value, path, errors);
                     }
                 }
                 if let Some(properties) = properties {

@@ -339,7 +339,8 @@ fn self_without_address_is_the_whole_config() {
 
 /// Oracle probes `errB.yml` ("Unrecognized configuration variable sources: "foo", "bar""),
 /// `errC.yml` (`ssm`: a network error offline) and `errD.yml` (`file`: the file is not there).
-/// We cannot resolve any of them; each is an error at its variable.
+/// Without `--values` and without a service directory we cannot resolve any of them; each is
+/// an error at its variable. `${param:x, 'y'}` takes its fallback (no `params:` here).
 #[test]
 fn unknown_and_offline_sources_are_errors() {
     let source = service(&[
@@ -363,25 +364,107 @@ fn unknown_and_offline_sources_are_errors() {
         .collect();
     assert_eq!(
         paths,
-        [
-            "custom.f",
-            "custom.l",
-            "custom.n",
-            "custom.p",
-            "custom.e",
-            "custom.e2"
-        ]
+        ["custom.f", "custom.l", "custom.n", "custom.e", "custom.e2"]
     );
     assert!(
-        diagnostics[4]
+        diagnostics[3]
             .message
             .contains("Unrecognized configuration variable source \"foo\"")
     );
     assert!(
         diagnostics[0]
             .message
-            .contains("\"ssm\" variables are not resolved by msk-compile")
+            .contains("\"ssm\" variables ask AWS, which msk-compile does not call")
     );
+    assert!(
+        diagnostics[1]
+            .message
+            .contains("\"file\" variables need the service directory")
+    );
+    // The way out is named where the value would come from AWS.
+    assert!(
+        diagnostics[0]
+            .help
+            .as_deref()
+            .is_some_and(|help| help.contains("--values")
+                && help.contains("ssm:/x: <value>")
+                && help.contains("serverless print --format json"))
+    );
+}
+
+/// `${param:…}` looks at `--param`, then `params.<stage>`, then `params.default`
+/// (`@serverless/dashboard-plugin/lib/resolve-params.js` of 3.40.0); a `null` entry is
+/// skipped; values keep their type; params may hold variables.
+#[test]
+fn params_in_serverless_order() {
+    let source = "service: s\nprovider: {name: aws, stage: \"${opt:stage}\"}\nparams:\n  default: {a: da, b: db, c: 3, d: dd}\n  dev: {a: \"${self:custom.x}\", b: null}\ncustom:\n  x: from-self\n  a: ${param:a}\n  b: ${param:b}\n  c: ${param:c}\n  d: ${param:d}\n";
+    let root = resolved(source, &oracle_options());
+    let get = |key: &str| stringify(root.pointer(&["custom", key]).expect(key));
+    assert_eq!(get("a"), "\"from-self\"");
+    assert_eq!(get("b"), "\"db\"");
+    assert_eq!(get("c"), "3");
+    assert_eq!(get("d"), "\"dd\"");
+    let cli = VariableOptions {
+        params: BTreeMap::from([("d".to_owned(), "cli".to_owned())]),
+        ..oracle_options()
+    };
+    let root = resolved(source, &cli);
+    assert_eq!(
+        stringify(root.pointer(&["custom", "d"]).expect("d")),
+        "\"cli\""
+    );
+    let prod = VariableOptions {
+        stage: Some("prod".to_owned()),
+        ..VariableOptions::default()
+    };
+    let root = resolved(source, &prod);
+    assert_eq!(
+        stringify(root.pointer(&["custom", "a"]).expect("a")),
+        "\"da\""
+    );
+}
+
+#[test]
+fn param_cli_values_parse_as_serverless_does() {
+    use msk_compile::load::parse_param;
+    assert_eq!(
+        parse_param("topic=orders  "),
+        Ok(("topic".to_owned(), "orders".to_owned()))
+    );
+    assert_eq!(parse_param("a=b=c"), Ok(("a".to_owned(), "b=c".to_owned())));
+    for bad in ["novalue", "=x", "x="] {
+        assert!(parse_param(bad).is_err(), "{bad}");
+    }
+}
+
+#[test]
+fn values_are_keyed_by_the_variable_text() {
+    let values = msk_compile::load::parse(
+        "ssm:/a/b: one\n\"${cf(us-east-1, x):stack.Out}\": two\naws:accountId: 123\n",
+        msk_compile::Format::Yaml,
+    )
+    .expect("values parse");
+    let options = VariableOptions {
+        values: msk_compile::Values::from_tree(values),
+        ..oracle_options()
+    };
+    let source = service(&[
+        "a: ${ssm:/a/${self:custom.b}}",
+        "b: b",
+        "c: ${cf(us-east-1,x):stack.Out}",
+        "d: ${aws:accountId}",
+    ]);
+    let root = resolved(&source, &options);
+    let get = |key: &str| stringify(root.pointer(&["custom", key]).expect(key));
+    assert_eq!(get("a"), "\"one\"");
+    assert_eq!(get("c"), "\"two\"");
+    assert_eq!(get("d"), "123");
+    // A remote source without a value is an error, not "no value": Serverless would only
+    // use the fallback if AWS answered that the parameter does not exist.
+    let source = format!("{source}  e: ${{ssm:/not/given, 'fallback'}}\n");
+    let diagnostics = failures(&source, &options);
+    assert_eq!(diagnostics.len(), 1, "{diagnostics:#?}");
+    assert_eq!(diagnostics[0].path.as_deref(), Some("custom.e"));
 }
 
 #[test]
@@ -435,6 +518,7 @@ fn options_and_environment_come_from_the_caller() {
             ("TOPIC".to_owned(), "orders".to_owned()),
             ("EMPTY".to_owned(), String::new()),
         ]),
+        ..VariableOptions::default()
     };
     let source = service(&[
         "t: ${env:TOPIC}",

@@ -127,6 +127,51 @@ pub enum Shape {
     Value,
     List,
     FilterPatterns,
+    KeyValueList,
+    Object,
+}
+
+/// The profile of a key or check (mirrors `msk_model::Profile`).
+#[derive(Copy, Clone, PartialEq, Eq, Debug)]
+pub enum Profile {
+    ServerlessV3,
+    Extended,
+}
+
+/// What a field's value grants (mirrors `msk_model::Grant`).
+#[derive(Copy, Clone, PartialEq, Eq, Debug)]
+pub enum Grant {
+    Secret,
+    KmsDecrypt,
+    IamAuth,
+    Destination,
+    SchemaRegistry,
+}
+
+/// What a `check(...)` tests (mirrors `msk_model::CheckKind`).
+#[derive(Copy, Clone, PartialEq, Eq, Debug)]
+pub enum CheckKind {
+    Requires,
+    Conflicts,
+    NotGreater,
+    Matches,
+    MaxLength,
+    Differs,
+}
+
+/// How a rename rule applies (mirrors `msk_model::RenameKind`).
+#[derive(Copy, Clone, PartialEq, Eq, Debug)]
+pub enum RenameKind {
+    Key,
+    WrapScalar,
+    WrapItems,
+}
+
+/// One rule of `rename = "a.b:To,c[]:Attr,d=:Wrap"`.
+pub struct RenameRule {
+    pub path: Vec<String>,
+    pub kind: RenameKind,
+    pub to: String,
 }
 
 /// How a field becomes part of the logical ID (mirrors `msk_model::IdToken`).
@@ -145,13 +190,35 @@ const SHAPES: &[(&str, Shape)] = &[
     ("value", Shape::Value),
     ("list", Shape::List),
     ("filter_patterns", Shape::FilterPatterns),
+    ("key_value_list", Shape::KeyValueList),
+    ("object", Shape::Object),
+];
+const PROFILES: &[(&str, Profile)] = &[
+    ("serverless_v3", Profile::ServerlessV3),
+    ("extended", Profile::Extended),
+];
+const GRANTS: &[(&str, Grant)] = &[
+    ("secret", Grant::Secret),
+    ("kms_decrypt", Grant::KmsDecrypt),
+    ("iam_auth", Grant::IamAuth),
+    ("destination", Grant::Destination),
+    ("schema_registry", Grant::SchemaRegistry),
+];
+const CHECK_KINDS: &[(&str, CheckKind)] = &[
+    ("requires", CheckKind::Requires),
+    ("conflicts", CheckKind::Conflicts),
+    ("not_greater", CheckKind::NotGreater),
+    ("matches", CheckKind::Matches),
+    ("max_length", CheckKind::MaxLength),
+    ("differs", CheckKind::Differs),
 ];
 const ID_TOKENS: &[(&str, IdToken)] = &[
     ("value", IdToken::Value),
     ("cluster_name", IdToken::ClusterName),
 ];
 
-const CONTAINER_KEYS: &[Symbol] = &[RESOURCE, LOGICAL_ID, SLOT, REQUIRED_WHEN];
+const CONTAINER_KEYS: &[Symbol] = &[RESOURCE, LOGICAL_ID, SLOT, REQUIRED_WHEN, CHECK];
+const CHECK_KEYS: &[Symbol] = &[KIND, FIELD, OTHER, VALUE, CODE, MESSAGE, HELP, PROFILE];
 const SLOT_KEYS: &[Symbol] = &[NAME, ORDER];
 const RULE_KEYS: &[Symbol] = &[FIELD, EQUALS, REQUIRES, CODE, MESSAGE];
 const FIELD_KEYS: &[Symbol] = &[
@@ -164,6 +231,10 @@ const FIELD_KEYS: &[Symbol] = &[
     ID_PART,
     ID_TOKEN,
     IAM_RESOURCE,
+    PROFILE,
+    GRANT,
+    CODE,
+    RENAME,
 ];
 
 /// The container attributes: `#[cfn(resource = ..., logical_id = ..., slot(...), required_when(...))]`.
@@ -176,6 +247,24 @@ pub struct Container {
     pub slots: Vec<Slot>,
     /// `required_when(...)` rules in declaration order, which is the order they are checked in.
     pub rules: Vec<Rule>,
+    /// `check(...)` rules in declaration order.
+    pub checks: Vec<CheckAttr>,
+    pub seen: Seen,
+}
+
+/// `check(kind = ..., field = ..., other = ..., value = ..., code = ..., message = ..., help = ..., profile = ...)`.
+pub struct CheckAttr {
+    /// The `check` keyword, where "missing key" errors point.
+    pub path: Path,
+    pub kind: Option<Spanned<CheckKind>>,
+    pub field: Option<Spanned<String>>,
+    pub other: Option<Spanned<String>>,
+    pub value: Option<Spanned<String>>,
+    /// A path to a `msk_model::Code` variant.
+    pub code: Option<Spanned<Path>>,
+    pub message: Option<Spanned<String>>,
+    pub help: Option<Spanned<String>>,
+    pub profile: Option<Spanned<Profile>>,
     pub seen: Seen,
 }
 
@@ -216,6 +305,12 @@ pub struct Field {
     pub id_part: Option<Spanned<u32>>,
     pub id_token: Option<Spanned<IdToken>>,
     pub iam_resource: Option<Spanned<()>>,
+    pub profile: Option<Spanned<Profile>>,
+    pub grant: Option<Spanned<Grant>>,
+    /// The code of the key's problems under the extended profile (a `Code` variant's path).
+    pub code: Option<Spanned<Path>>,
+    /// The rules of `shape = "object"`.
+    pub rename: Option<Spanned<Vec<RenameRule>>>,
     pub seen: Seen,
 }
 
@@ -226,6 +321,7 @@ impl Container {
         let mut logical_id = Attr::none(cx, LOGICAL_ID);
         let mut slots = Vec::new();
         let mut rules = Vec::new();
+        let mut checks = Vec::new();
         let mut seen = Seen::default();
         let mut cfn = None;
 
@@ -245,6 +341,10 @@ impl Container {
                     if let Some(slot) = Slot::from_meta(cx, &meta)? {
                         slots.push(slot);
                     }
+                } else if key == CHECK {
+                    if let Some(check) = CheckAttr::from_meta(cx, &meta)? {
+                        checks.push(check);
+                    }
                 } else if let Some(rule) = Rule::from_meta(cx, &meta)? {
                     rules.push(rule);
                 }
@@ -259,8 +359,70 @@ impl Container {
             logical_id: logical_id.get(),
             slots,
             rules,
+            checks,
             seen,
         }
+    }
+}
+
+impl CheckAttr {
+    fn from_meta(cx: &Ctxt, meta: &ParseNestedMeta) -> syn::Result<Option<Self>> {
+        let mut kind = Attr::none(cx, KIND);
+        let mut field = Attr::none(cx, FIELD);
+        let mut other = Attr::none(cx, OTHER);
+        let mut value = Attr::none(cx, VALUE);
+        let mut code = Attr::none(cx, CODE);
+        let mut message = Attr::none(cx, MESSAGE);
+        let mut help = Attr::none(cx, HELP);
+        let mut profile = Attr::none(cx, PROFILE);
+        let mut seen = Seen::default();
+        let usage = "check(kind = \"...\", field = \"...\", code = Code::..., message = \"...\", help = \"...\")";
+        let parsed = parse_list(cx, meta, usage, |meta| {
+            let Some(key) = seen.key(cx, &meta, CHECK_KEYS, "check")? else {
+                return Ok(());
+            };
+            if key == KIND {
+                kind.set(&meta.path, parse_choice(cx, &meta, key, CHECK_KINDS)?);
+                return Ok(());
+            }
+            if key == PROFILE {
+                profile.set(&meta.path, parse_choice(cx, &meta, key, PROFILES)?);
+                return Ok(());
+            }
+            if key == CODE {
+                code.set(&meta.path, parse_path(cx, &meta, key)?);
+                return Ok(());
+            }
+            let parsed = parse_str(cx, &meta, key, |_| Ok(()))?;
+            let target = if key == FIELD {
+                &mut field
+            } else if key == OTHER {
+                &mut other
+            } else if key == VALUE {
+                &mut value
+            } else if key == MESSAGE {
+                &mut message
+            } else {
+                &mut help
+            };
+            target.set(&meta.path, parsed);
+            Ok(())
+        })?;
+        Ok(parsed.map(|complete| {
+            seen.incomplete |= !complete;
+            CheckAttr {
+                path: meta.path.clone(),
+                kind: kind.get(),
+                field: field.get(),
+                other: other.get(),
+                value: value.get(),
+                code: code.get(),
+                message: message.get(),
+                help: help.get(),
+                profile: profile.get(),
+                seen,
+            }
+        }))
     }
 }
 
@@ -359,6 +521,10 @@ impl Field {
         let mut id_part = Attr::none(cx, ID_PART);
         let mut id_token = Attr::none(cx, ID_TOKEN);
         let mut iam_resource = Attr::none(cx, IAM_RESOURCE);
+        let mut profile = Attr::none(cx, PROFILE);
+        let mut grant = Attr::none(cx, GRANT);
+        let mut code = Attr::none(cx, CODE);
+        let mut rename = Attr::none(cx, RENAME);
         let mut seen = Seen::default();
 
         for attr in cfn_attrs {
@@ -389,6 +555,20 @@ impl Field {
                     id_part.set(&meta.path, parse_u32(cx, &meta, key)?);
                 } else if key == ID_TOKEN {
                     id_token.set(&meta.path, parse_choice(cx, &meta, key, ID_TOKENS)?);
+                } else if key == PROFILE {
+                    profile.set(&meta.path, parse_choice(cx, &meta, key, PROFILES)?);
+                } else if key == GRANT {
+                    grant.set(&meta.path, parse_choice(cx, &meta, key, GRANTS)?);
+                } else if key == CODE {
+                    code.set(&meta.path, parse_path(cx, &meta, key)?);
+                } else if key == RENAME {
+                    let value = parse_str(cx, &meta, key, |text| parse_renames(text).map(|_| ()))?;
+                    let value = value.map(|spanned| Spanned {
+                        value: parse_renames(&spanned.value).unwrap_or_default(),
+                        key: spanned.key,
+                        lit: spanned.lit,
+                    });
+                    rename.set(&meta.path, value);
                 } else {
                     iam_resource.set(&meta.path, parse_flag(cx, &meta, key)?);
                 }
@@ -408,6 +588,10 @@ impl Field {
             id_part: id_part.get(),
             id_token: id_token.get(),
             iam_resource: iam_resource.get(),
+            profile: profile.get(),
+            grant: grant.get(),
+            code: code.get(),
+            rename: rename.get(),
             seen,
         })
     }
@@ -677,4 +861,48 @@ fn check_property(value: &str) -> Result<(), String> {
         ));
     }
     Ok(())
+}
+
+/// `rename = "a:To,a.b:To,list[]:Attr,scalar=:Wrap,dropped:"`: comma-separated rules, each a
+/// dotted config path, an optional `[]` (wrap each list item) or `=` (wrap a scalar), a colon
+/// and the CloudFormation name (empty: drop the key).
+pub fn parse_renames(text: &str) -> Result<Vec<RenameRule>, String> {
+    text.split(',')
+        .map(str::trim)
+        .map(|rule| {
+            let (from, to) = rule
+                .split_once(':')
+                .ok_or_else(|| format!("rule \"{}\" has no `:`", rule.escape_debug()))?;
+            let (from, kind) = if let Some(from) = from.strip_suffix("[]") {
+                (from, RenameKind::WrapItems)
+            } else if let Some(from) = from.strip_suffix('=') {
+                (from, RenameKind::WrapScalar)
+            } else {
+                (from, RenameKind::Key)
+            };
+            let path: Vec<String> = from.split('.').map(str::to_owned).collect();
+            if path
+                .iter()
+                .any(|part| part.is_empty() || !part.chars().all(|c| c.is_ascii_alphanumeric()))
+            {
+                return Err(format!(
+                    "\"{}\" is not a dotted config path",
+                    from.escape_debug()
+                ));
+            }
+            if !to.chars().all(|c| c.is_ascii_alphanumeric())
+                || (to.is_empty() && kind != RenameKind::Key)
+            {
+                return Err(format!(
+                    "\"{}\" is not a CloudFormation name",
+                    to.escape_debug()
+                ));
+            }
+            Ok(RenameRule {
+                path,
+                kind,
+                to: to.to_owned(),
+            })
+        })
+        .collect()
 }

@@ -69,6 +69,15 @@ fn check_container_keys(cx: &Ctxt, cont: &Container) {
         let required = [(NAME, slot.name.is_some()), (ORDER, slot.order.is_some())];
         require(cx, &slot.seen, &slot.path, &required);
     }
+    for check in &attrs.checks {
+        let required = [
+            (KIND, check.kind.is_some()),
+            (FIELD, check.field.is_some()),
+            (CODE, check.code.is_some()),
+            (MESSAGE, check.message.is_some()),
+        ];
+        require(cx, &check.seen, &check.path, &required);
+    }
     for rule in &attrs.rules {
         let required = [
             (FIELD, rule.field.is_some()),
@@ -89,12 +98,39 @@ fn check_field(cx: &Ctxt, field: &Field, attrs: &attr::Field) {
         );
     }
 
-    let required = [
-        (PROPERTY, attrs.property.is_some()),
-        (ORDER, attrs.order.is_some()),
-        (PRESENCE, attrs.presence.is_some()),
-    ];
-    require(cx, &attrs.seen, &attrs.cfn, &required);
+    // A field with only `profile`, `grant` and `code` is a key without a property of its own
+    // (what it means goes into the role's policy); any mapping key, or none at all, makes it a
+    // mapped field.
+    let key_only = attrs.profile.is_some() || attrs.grant.is_some() || attrs.code.is_some();
+    let mapped = !key_only
+        || attrs.property.is_some()
+        || attrs.order.is_some()
+        || attrs.presence.is_some()
+        || attrs.default.is_some()
+        || attrs.shape.is_some()
+        || attrs.source_access.is_some()
+        || attrs.id_part.is_some()
+        || attrs.iam_resource.is_some()
+        || attrs.rename.is_some();
+    if mapped {
+        let required = [
+            (PROPERTY, attrs.property.is_some()),
+            (ORDER, attrs.order.is_some()),
+            (PRESENCE, attrs.presence.is_some()),
+        ];
+        require(cx, &attrs.seen, &attrs.cfn, &required);
+    }
+
+    let is_object = attrs
+        .shape
+        .as_ref()
+        .is_some_and(|shape| shape.value == attr::Shape::Object);
+    if let (Some(rename), false) = (&attrs.rename, is_object) {
+        cx.error_spanned_by(&rename.key, "`rename` needs `shape = \"object\"`");
+    }
+    if let (Some(shape), true, true) = (&attrs.shape, is_object, attrs.seen.lacks(RENAME)) {
+        cx.error_spanned_by(&shape.lit, "`shape = \"object\"` needs `rename = \"...\"`");
+    }
 
     // Serverless applies a default as `value || default` and then always writes the property;
     // with any other presence the default would never be seen.
@@ -200,8 +236,18 @@ fn check_property_overlap(cx: &Ctxt, cont: &Container) {
         let property = attrs.property.as_ref()?;
         Some((property.value.clone(), &property.lit, describe_field(field)))
     });
+    // Two `source_access` fields write entries of the same list; the model's rules make them
+    // exclusive, so the list never has both.
+    let shared: Vec<Vec<String>> = mapped(cont)
+        .filter(|(_, attrs)| attrs.source_access.is_some())
+        .filter_map(|(_, attrs)| Some(attrs.property.as_ref()?.value.clone()))
+        .collect();
     let mut written: Vec<(Vec<String>, &TokenStream, String)> = Vec::new();
     for (path, lit, owner) in slots.chain(fields) {
+        if shared.iter().filter(|other| **other == path).count() > 1 {
+            written.push((path, lit, owner));
+            continue;
+        }
         let overlap = written.iter().find(|(other, _, _)| {
             let shorter = path.len().min(other.len());
             path[..shorter] == other[..shorter]

@@ -7,7 +7,7 @@ use quote::{quote, quote_spanned};
 use syn::DeriveInput;
 
 use crate::ast::Container;
-use crate::attr::{IdToken, Presence, Shape};
+use crate::attr::{CheckKind, Grant, IdToken, Presence, Profile, RenameKind, Shape};
 use crate::check;
 use crate::ctxt::Ctxt;
 use crate::fallback;
@@ -68,11 +68,39 @@ fn impl_cfn_mapping(cont: &Container) -> TokenStream {
     }
     let mut id_parts: Vec<(u32, TokenStream)> = Vec::new();
     let mut iam_resource_key = quote!(::core::option::Option::None);
+    let mut keys: Vec<TokenStream> = Vec::new();
     for field in &cont.fields {
         let Some(field_attrs) = &field.attrs else {
             continue;
         };
         let key = &field.key;
+        let profile = profile_tokens(field_attrs.profile.as_ref().map(|profile| profile.value));
+        let grant = match field_attrs.grant.as_ref().map(|grant| grant.value) {
+            None => quote!(::core::option::Option::None),
+            Some(grant) => {
+                let variant = match grant {
+                    Grant::Secret => quote!(Secret),
+                    Grant::KmsDecrypt => quote!(KmsDecrypt),
+                    Grant::IamAuth => quote!(IamAuth),
+                    Grant::Destination => quote!(Destination),
+                    Grant::SchemaRegistry => quote!(SchemaRegistry),
+                };
+                quote!(::core::option::Option::Some(#private::Grant::#variant))
+            }
+        };
+        let code = match &field_attrs.code {
+            Some(code) => {
+                let code = &code.value;
+                quote!(::core::option::Option::Some(#code))
+            }
+            None => quote!(::core::option::Option::None),
+        };
+        keys.push(quote! {
+            #private::CfnKey { key: #key, profile: #profile, grant: #grant, code: #code }
+        });
+        if field_attrs.property.is_none() {
+            continue;
+        }
         let order = field_attrs.order.as_ref().expect(CHECKED).value;
         let path = &field_attrs.property.as_ref().expect(CHECKED).value;
         let presence = match field_attrs.presence.as_ref().expect(CHECKED).value {
@@ -90,6 +118,20 @@ fn impl_cfn_mapping(cont: &Container) -> TokenStream {
                 Shape::Value => quote!(#private::Shape::Value),
                 Shape::List => quote!(#private::Shape::List),
                 Shape::FilterPatterns => quote!(#private::Shape::FilterPatterns),
+                Shape::KeyValueList => quote!(#private::Shape::KeyValueList),
+                Shape::Object => {
+                    let renames = field_attrs.rename.iter().flat_map(|rename| &rename.value).map(|rule| {
+                        let path = &rule.path;
+                        let to = &rule.to;
+                        let kind = match rule.kind {
+                            RenameKind::Key => quote!(Key),
+                            RenameKind::WrapScalar => quote!(WrapScalar),
+                            RenameKind::WrapItems => quote!(WrapItems),
+                        };
+                        quote!(#private::Rename { path: &[#(#path),*], kind: #private::RenameKind::#kind, to: #to })
+                    });
+                    quote!(#private::Shape::Object { renames: &[#(#renames),*] })
+                }
             },
             (None, None) => quote!(#private::Shape::Value),
         };
@@ -102,6 +144,7 @@ fn impl_cfn_mapping(cont: &Container) -> TokenStream {
                     presence: #presence,
                     default: #default,
                     shape: #shape,
+                    profile: #profile,
                 })
             },
         ));
@@ -142,6 +185,44 @@ fn impl_cfn_mapping(cont: &Container) -> TokenStream {
         }
     });
 
+    let checks = attrs.checks.iter().map(|check| {
+        let kind = match check.kind.as_ref().expect(CHECKED).value {
+            CheckKind::Requires => quote!(Requires),
+            CheckKind::Conflicts => quote!(Conflicts),
+            CheckKind::NotGreater => quote!(NotGreater),
+            CheckKind::Matches => quote!(Matches),
+            CheckKind::MaxLength => quote!(MaxLength),
+            CheckKind::Differs => quote!(Differs),
+        };
+        let text = |value: &Option<crate::attr::Spanned<String>>| {
+            value
+                .as_ref()
+                .map(|value| value.value.clone())
+                .unwrap_or_default()
+        };
+        let profile = profile_tokens(Some(
+            check
+                .profile
+                .as_ref()
+                .map_or(Profile::Extended, |profile| profile.value),
+        ));
+        let (field, other, value) = (text(&check.field), text(&check.other), text(&check.value));
+        let code = &check.code.as_ref().expect(CHECKED).value;
+        let (message, help) = (text(&check.message), text(&check.help));
+        quote! {
+            #private::Check {
+                kind: #private::CheckKind::#kind,
+                profile: #profile,
+                field: #field,
+                other: #other,
+                value: #value,
+                code: #code,
+                message: #message,
+                help: #help,
+            }
+        }
+    });
+
     quote! {
         const _: () = {
             #[automatically_derived]
@@ -152,6 +233,8 @@ fn impl_cfn_mapping(cont: &Container) -> TokenStream {
                 const IAM_RESOURCE_KEY: ::core::option::Option<&'static str> = #iam_resource_key;
                 const PROPERTIES: &'static [#private::CfnProperty] = &[#(#properties),*];
                 const RULES: &'static [#private::RequiredWhen] = &[#(#rules),*];
+                const KEYS: &'static [#private::CfnKey] = &[#(#keys),*];
+                const CHECKS: &'static [#private::Check] = &[#(#checks),*];
             }
         };
     }
@@ -159,6 +242,15 @@ fn impl_cfn_mapping(cont: &Container) -> TokenStream {
 
 /// Required keys are present once check.rs passed without errors.
 const CHECKED: &str = "required cfn attribute not caught by check.rs";
+
+/// A field's profile (`serverless_v3` when unset).
+fn profile_tokens(profile: Option<Profile>) -> TokenStream {
+    let private = private();
+    match profile {
+        None | Some(Profile::ServerlessV3) => quote!(#private::Profile::ServerlessV3),
+        Some(Profile::Extended) => quote!(#private::Profile::Extended),
+    }
+}
 
 fn option_str(value: Option<&String>) -> TokenStream {
     match value {

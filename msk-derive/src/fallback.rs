@@ -25,6 +25,8 @@ pub fn expand(input: &DeriveInput, error: syn::Error) -> TokenStream {
                 const IAM_RESOURCE_KEY: ::core::option::Option<&'static str> = ::core::option::Option::None;
                 const PROPERTIES: &'static [#private::CfnProperty] = &[];
                 const RULES: &'static [#private::RequiredWhen] = &[];
+                const KEYS: &'static [#private::CfnKey] = &[];
+                const CHECKS: &'static [#private::Check] = &[];
             }
         };
     }

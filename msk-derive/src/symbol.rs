@@ -23,6 +23,13 @@ pub const RESOURCE: Symbol = Symbol("resource");
 pub const LOGICAL_ID: Symbol = Symbol("logical_id");
 pub const SLOT: Symbol = Symbol("slot");
 pub const REQUIRED_WHEN: Symbol = Symbol("required_when");
+pub const CHECK: Symbol = Symbol("check");
+
+// Keys inside `check(...)` (besides `field`, `code`, `message` and `profile`).
+pub const KIND: Symbol = Symbol("kind");
+pub const OTHER: Symbol = Symbol("other");
+pub const VALUE: Symbol = Symbol("value");
+pub const HELP: Symbol = Symbol("help");
 
 // Keys inside `slot(...)`.
 pub const NAME: Symbol = Symbol("name");
@@ -44,6 +51,9 @@ pub const SOURCE_ACCESS: Symbol = Symbol("source_access");
 pub const ID_PART: Symbol = Symbol("id_part");
 pub const ID_TOKEN: Symbol = Symbol("id_token");
 pub const IAM_RESOURCE: Symbol = Symbol("iam_resource");
+pub const PROFILE: Symbol = Symbol("profile");
+pub const GRANT: Symbol = Symbol("grant");
+pub const RENAME: Symbol = Symbol("rename");
 
 impl Symbol {
     pub fn as_str(self) -> &'static str {

@@ -39,7 +39,8 @@ fn every_error_is_reported_in_one_pass() {
             "duplicate cfn attribute `resource`",
             "unknown `presence` \"sometimes\", expected \"always\", \"not_null\" or \"truthy\"",
             "unknown cfn field attribute `colour`, expected `property`, `order`, `presence`, \
-             `default`, `shape`, `source_access`, `id_part`, `id_token` or `iam_resource`",
+             `default`, `shape`, `source_access`, `id_part`, `id_token`, `iam_resource`, \
+             `profile`, `grant`, `code` or `rename`",
             "`default` needs `presence = \"always\"`: a defaulted property is always written",
             "order 1 is already taken by field `a`",
         ]
@@ -167,4 +168,61 @@ fn errors_come_with_a_stub_impl() {
 fn an_unchecked_context_panics() {
     let cx = Ctxt::new();
     cx.error_spanned_by(quote!(lost), "never checked");
+}
+
+#[test]
+fn object_shapes_and_renames_go_together() {
+    let errors = errors(parse_quote! {
+        #[cfn(resource = "AWS::X::Y", logical_id = "X")]
+        struct S {
+            #[cfn(property = "A", order = 1, presence = "truthy", shape = "object")]
+            a: String,
+            #[cfn(property = "B", order = 2, presence = "truthy", rename = "b:B")]
+            b: String,
+            #[cfn(property = "C", order = 3, presence = "truthy", shape = "object", rename = "c")]
+            c: String,
+        }
+    });
+    assert_eq!(
+        errors,
+        [
+            "invalid `rename`: rule \"c\" has no `:`",
+            "`shape = \"object\"` needs `rename = \"...\"`",
+            "`rename` needs `shape = \"object\"`",
+        ]
+    );
+}
+
+#[test]
+fn a_key_without_property_carries_profile_grant_and_code_only() {
+    let code = expanded(parse_quote! {
+        #[cfn(resource = "AWS::X::Y", logical_id = "X")]
+        #[cfn(check(kind = "requires", field = "a", other = "b", code = Code::XNeedsB, message = "m"))]
+        struct S {
+            #[cfn(profile = "extended", grant = "kms_decrypt", code = Code::XKeyInvalid)]
+            a: String,
+        }
+    });
+    assert!(code.contains("Grant :: KmsDecrypt"), "{code}");
+    assert!(code.contains("Profile :: Extended"), "{code}");
+    assert!(code.contains("CheckKind :: Requires"), "{code}");
+    assert!(
+        code.contains("PROPERTIES : & 'static [:: msk_model :: __private :: CfnProperty] = & []"),
+        "{code}"
+    );
+    let errors = errors(parse_quote! {
+        #[cfn(resource = "AWS::X::Y", logical_id = "X", check(kind = "maybe", field = "a"))]
+        struct S {
+            #[cfn(profile = "extended", code = "lower")]
+            a: String,
+        }
+    });
+    assert_eq!(
+        errors,
+        [
+            "unknown `kind` \"maybe\", expected \"requires\", \"conflicts\", \"not_greater\", \"matches\", \"max_length\" or \"differs\"",
+            "expected cfn attribute `code` to be a path: `code = Code::...`",
+            "missing cfn attributes `code` and `message`",
+        ]
+    );
 }

@@ -28,6 +28,11 @@ pub enum Shape {
     Value,
     /// A one-element list holding the value (`topic` → `Topics: [topic]`).
     List,
+    /// A mapping `{k: v, …}` becomes `[{Key: k, Value: v}, …]` (`Tags`).
+    KeyValueList,
+    /// A mapping whose keys are renamed (and values wrapped) by the rules, so that the
+    /// config's camelCase shape becomes CloudFormation's.
+    Object { renames: &'static [Rename] },
     /// `[{Type: <kind>, URI: value}]`, an EventSourceMapping `SourceAccessConfigurations` list.
     SourceAccess {
         /// The access configuration `Type`, e.g. `SASL_SCRAM_512_AUTH`.
@@ -62,6 +67,8 @@ pub struct CfnField {
     pub default: Option<&'static str>,
     /// How the value is shaped.
     pub shape: Shape,
+    /// The profile the key belongs to; the property is written only under it.
+    pub profile: Profile,
 }
 
 /// One entry of a resource's `Properties`, in output order.
@@ -142,6 +149,23 @@ pub trait CfnMapping {
     const PROPERTIES: &'static [CfnProperty];
     /// Cross-field rules, in the order Serverless checks them.
     const RULES: &'static [RequiredWhen];
+    /// Every field with `#[cfn]`: its profile, grant and code.
+    const KEYS: &'static [CfnKey];
+    /// The rules of the extended profile, in declaration order.
+    const CHECKS: &'static [Check];
+
+    /// The key entry of `key`, if the field has `#[cfn]`.
+    fn key(key: &str) -> Option<&'static CfnKey> {
+        Self::KEYS.iter().find(|entry| entry.key == key)
+    }
+
+    /// The keys that exist only under `Profile::Extended`.
+    fn extension_keys() -> impl Iterator<Item = &'static str> {
+        Self::KEYS
+            .iter()
+            .filter(|entry| entry.profile == Profile::Extended)
+            .map(|entry| entry.key)
+    }
 
     /// The mapping of the field with config key `key`, if it has one.
     fn field(key: &str) -> Option<&'static CfnField> {
@@ -150,4 +174,122 @@ pub trait CfnMapping {
             _ => None,
         })
     }
+}
+
+/// Which set of keys and behaviours a compilation uses.
+///
+/// `ServerlessV3` is exactly Serverless Framework 3.40.0; `Extended` adds the keys and IAM
+/// grants marked `profile = "extended"` on the model, and the rules in [`CfnMapping::CHECKS`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Hash)]
+pub enum Profile {
+    /// Serverless Framework 3.40.0's keys and output, byte for byte (the default).
+    #[default]
+    ServerlessV3,
+    /// Every MSK capability of CloudFormation, with least-privilege IAM.
+    Extended,
+}
+
+impl Profile {
+    /// The name used on the command line and in `custom.mskEvents.profile`.
+    pub fn name(self) -> &'static str {
+        match self {
+            Profile::ServerlessV3 => "serverless-v3",
+            Profile::Extended => "extended",
+        }
+    }
+
+    /// The profile called `name` (see [`Profile::name`]).
+    pub fn from_name(name: &str) -> Option<Self> {
+        [Profile::ServerlessV3, Profile::Extended]
+            .into_iter()
+            .find(|profile| profile.name() == name)
+    }
+
+    /// Whether a key or rule of profile `self` is in force under `active`.
+    pub fn enabled_in(self, active: Profile) -> bool {
+        self == Profile::ServerlessV3 || active == Profile::Extended
+    }
+}
+
+/// What a field's value adds to the role's policy (extended profile).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Grant {
+    /// A Secrets Manager secret ARN: `secretsmanager:GetSecretValue` on it.
+    Secret,
+    /// A KMS key ARN: `kms:Decrypt` on it.
+    KmsDecrypt,
+    /// `true`: the IAM access-control data plane (`kafka-cluster:*` actions, listed one by one)
+    /// on the cluster, the topic and the consumer group.
+    IamAuth,
+    /// `{onFailure: …}`: write access to the on-failure destination (SQS, SNS, S3, Kafka topic).
+    Destination,
+    /// A schema registry: Glue read access for a Glue registry, and its access-config secrets.
+    SchemaRegistry,
+}
+
+/// Every field that carries `#[cfn]`, mapped to a property or not.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct CfnKey {
+    /// The config key.
+    pub key: &'static str,
+    /// The profile the key belongs to; under `ServerlessV3` an extended key is unknown.
+    pub profile: Profile,
+    /// The IAM the value adds (extended profile).
+    pub grant: Option<Grant>,
+    /// The code of every problem with the value under the extended profile (its schema
+    /// violations are errors with this code).
+    pub code: Option<crate::Code>,
+}
+
+/// How a rename rule of [`Shape::Object`] applies at its path.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum RenameKind {
+    /// The key is renamed to `to`; an empty `to` drops the key.
+    Key,
+    /// A scalar value at the path becomes `{to: value}`.
+    WrapScalar,
+    /// Each scalar item of a list at the path becomes `{to: item}`.
+    WrapItems,
+}
+
+/// One rule of [`Shape::Object`]: what happens to the key at `path` (lists are transparent).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Rename {
+    pub path: &'static [&'static str],
+    pub kind: RenameKind,
+    pub to: &'static str,
+}
+
+/// What a [`Check`] tests.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum CheckKind {
+    /// When `field` is set (truthy; and, if `value` is given, equal to it, containing it in a
+    /// list, or starting with it when it ends in `*`), `other` must be set and not `false`.
+    Requires,
+    /// `field` and `other` cannot both be set (truthy).
+    Conflicts,
+    /// The number at `field` must not be greater than the number at `other`.
+    NotGreater,
+    /// The string at `field` must match the regular expression `value`.
+    Matches,
+    /// The string at `field` must have at most `value` (a number) characters.
+    MaxLength,
+    /// The string at `field`, with the prefix `value` removed (only when it has it), must
+    /// differ from the string at `other`.
+    Differs,
+}
+
+/// A rule of the extended profile, checked by the compiler before the resource is built.
+/// `field` and `other` are dotted paths inside the event (`provisionedPollers.min`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Check {
+    pub kind: CheckKind,
+    pub profile: Profile,
+    pub field: &'static str,
+    pub other: &'static str,
+    pub value: &'static str,
+    pub code: crate::Code,
+    /// `{function}` is replaced by the function name.
+    pub message: &'static str,
+    pub help: &'static str,
 }

@@ -237,9 +237,14 @@ codes! {
         fix: "Use a literal fallback (`${self:custom.missing, 5}`) or fix the syntax.",
     }
     VariableUnresolved = "VARIABLE_UNRESOLVED" {
-        summary: "A variable has no value and no fallback, or its source needs AWS or other files (`ssm`, `cf`, `s3`, `aws`, `file`, `param`), which this offline tool does not read.",
-        example: "arn: ${opt:clusterArn}",
-        fix: "Pass the value (`--stage`, `--region`, an environment variable), add a fallback such as `${opt:stage, 'dev'}`, or replace the remote source with a literal.",
+        summary: "A variable has no value and no fallback (a missing option, environment variable, file, key or param), or its source needs AWS (`ssm`, `cf`, `s3`, `aws`, `sls:instanceId`) or a plugin, which this offline tool does not call.",
+        example: "arn: ${ssm:/prod/msk/arn}",
+        fix: "Pass the value (`--stage`, `--region`, `--param`, an environment variable), add a fallback such as `${opt:stage, 'dev'}`, give remote values in a values file (`--values values.yml` with `ssm:/prod/msk/arn: arn:aws:kafka:…`), or compile the config Serverless resolved (`serverless print --format json > resolved.json`, then `--resolved resolved.json`).",
+    }
+    VariableFile = "VARIABLE_FILE" {
+        summary: "A `${file(…)}` names something that is not a readable text file: a directory, a device (`/dev/zero`), a FIFO or socket, a file that would take the config and its includes past 32 MiB, or a file that is not UTF-8. The position is in the included file where there is one.",
+        example: "custom:\n  cluster: ${file(./config)}   # config is a directory",
+        fix: "Point the variable at a regular YAML, JSON or text file, saved as UTF-8.",
     }
     VariableCycle = "VARIABLE_CYCLE" {
         summary: "Variables refer to each other in a circle.",
@@ -265,6 +270,117 @@ codes! {
         summary: "The config file is not valid UTF-8 text; the position of the first bad byte is reported.",
         example: "(a serverless.yml saved in Latin-1 with an `é`)",
         fix: "Save the file as UTF-8.",
+    }
+    // The extended profile (`--profile extended`).
+    ProfileUnknown = "MSK_PROFILE_UNKNOWN" {
+        summary: "`custom.mskEvents.profile` names no profile. The profiles are `serverless-v3` (the default: Serverless Framework 3.40.0's output, byte for byte) and `extended` (every MSK property of CloudFormation, least-privilege IAM).",
+        example: "custom:\n  mskEvents:\n    profile: extendd",
+        fix: "Write `profile: extended`, or remove the key. `--profile` on the command line wins over it.",
+    }
+    TopicInvalid = "MSK_TOPIC_INVALID" {
+        summary: "Extended profile: the topic does not match CloudFormation's `Topics` item pattern `^[^.]([a-zA-Z0-9\\-_.]+)` or is longer than 249 characters, so CloudFormation would reject the mapping at deploy time.",
+        example: "- msk:\n    arn: arn:aws:kafka:us-east-1:111111111111:cluster/orders/1\n    topic: .orders",
+        fix: "Use the topic's Kafka name: 2 to 249 letters, digits, `.`, `_` or `-`, not starting with `.`.",
+    }
+    AuthConflict = "MSK_AUTH_CONFLICT" {
+        summary: "Extended profile: an event sets two ways of authenticating (`saslScram512`, `clientCertificateTlsAuth`, `iamAuth: true`). A mapping uses one.",
+        example: "- msk:\n    arn: arn:aws:kafka:us-east-1:111111111111:cluster/orders/1\n    topic: orders\n    saslScram512: arn:aws:secretsmanager:us-east-1:111111111111:secret:AmazonMSK_a\n    iamAuth: true",
+        fix: "Keep the key of the authentication the cluster's clients use.",
+    }
+    ProvisionedPollersInvalid = "MSK_PROVISIONED_POLLERS_INVALID" {
+        summary: "Extended profile: `provisionedPollers` is out of CloudFormation's ranges (`min` 1-200, `max` 1-2000, `group` 1-128 characters of `a-zA-Z0-9-_`) or `min` is greater than `max`.",
+        example: "provisionedPollers:\n  min: 10\n  max: 2",
+        fix: "Set `min` ≤ `max` within the ranges, or `provisionedPollers: false` for on-demand polling.",
+    }
+    RequiresProvisionedMode = "MSK_REQUIRES_PROVISIONED_MODE" {
+        summary: "Extended profile: a key that works in provisioned mode only (`schemaRegistry`, `logLevel`, the `KafkaMetrics` metric, `maximumRetryAttempts`, `maximumRecordAgeInSeconds`, `bisectBatchOnFunctionError`, `functionResponseType`, a `kafka://` destination) is set on an event without `provisionedPollers`. Lambda rejects it at deploy time.",
+        example: "- msk:\n    arn: arn:aws:kafka:us-east-1:111111111111:cluster/orders/1\n    topic: orders\n    logLevel: INFO",
+        fix: "Add `provisionedPollers: {min: 1, max: 2}` (your sizes) to the event, or remove the key.",
+    }
+    DestinationIsSourceTopic = "MSK_DESTINATION_IS_SOURCE_TOPIC" {
+        summary: "Extended profile: the `kafka://` on-failure destination is the topic the event reads; Lambda requires another topic.",
+        example: "- msk:\n    arn: arn:aws:kafka:us-east-1:111111111111:cluster/orders/1\n    topic: orders\n    destinations:\n      onFailure: kafka://orders",
+        fix: "Send failed records to a topic of their own, e.g. `kafka://orders-dlt`.",
+    }
+    DestinationsInvalid = "MSK_DESTINATIONS_INVALID" {
+        summary: "Extended profile: `destinations` is not `{onFailure: <SQS, SNS or S3 ARN | kafka://topic | {arn, type}>}`.",
+        example: "destinations:\n  onFailure: my-queue",
+        fix: "Write the queue, topic or bucket ARN, `kafka://<topic>`, or `{arn: !GetAtt Queue.Arn, type: sqs}`.",
+    }
+    ClientCertificateTlsAuthInvalid = "MSK_CLIENT_CERTIFICATE_TLS_AUTH_INVALID" {
+        summary: "Extended profile: `clientCertificateTlsAuth` is not the ARN of a Secrets Manager secret.",
+        example: "clientCertificateTlsAuth: my-cert",
+        fix: "Write the secret's ARN (`arn:aws:secretsmanager:…`).",
+    }
+    IamAuthInvalid = "MSK_IAM_AUTH_INVALID" {
+        summary: "Extended profile: `iamAuth` is not a boolean.",
+        example: "iamAuth: yes please",
+        fix: "Write `iamAuth: true`.",
+    }
+    KmsKeyArnInvalid = "MSK_KMS_KEY_ARN_INVALID" {
+        summary: "Extended profile: `kmsKeyArn` is not a KMS key ARN of 12-2048 characters.",
+        example: "kmsKeyArn: alias/mine",
+        fix: "Write the key's ARN (`arn:aws:kms:…:key/…`).",
+    }
+    SecretsKmsKeyArnInvalid = "MSK_SECRETS_KMS_KEY_ARN_INVALID" {
+        summary: "Extended profile: `secretsKmsKeyArn` is not a KMS key ARN.",
+        example: "secretsKmsKeyArn: alias/mine",
+        fix: "Write the key's ARN (`arn:aws:kms:…:key/…`).",
+    }
+    MetricsInvalid = "MSK_METRICS_INVALID" {
+        summary: "Extended profile: `metrics` is not a list of 1-3 of `EventCount`, `ErrorCount`, `KafkaMetrics`.",
+        example: "metrics: [Lag]",
+        fix: "List the metrics by their CloudFormation names.",
+    }
+    LogLevelInvalid = "MSK_LOG_LEVEL_INVALID" {
+        summary: "Extended profile: `logLevel` is not `DEBUG`, `INFO` or `WARN`.",
+        example: "logLevel: ERROR",
+        fix: "Use one of DEBUG, INFO, WARN.",
+    }
+    MaximumRetryAttemptsInvalid = "MSK_MAXIMUM_RETRY_ATTEMPTS_INVALID" {
+        summary: "Extended profile: `maximumRetryAttempts` is not an integer from -1 to 10000.",
+        example: "maximumRetryAttempts: 20000",
+        fix: "Use -1 (until the record expires) or 0-10000.",
+    }
+    MaximumRecordAgeInvalid = "MSK_MAXIMUM_RECORD_AGE_INVALID" {
+        summary: "Extended profile: `maximumRecordAgeInSeconds` is not -1 or 60-604800.",
+        example: "maximumRecordAgeInSeconds: 30",
+        fix: "Use -1 (no limit) or 60 to 604800 seconds.",
+    }
+    BisectBatchInvalid = "MSK_BISECT_BATCH_INVALID" {
+        summary: "Extended profile: `bisectBatchOnFunctionError` is not a boolean.",
+        example: "bisectBatchOnFunctionError: sometimes",
+        fix: "Write true or false.",
+    }
+    FunctionResponseTypeInvalid = "MSK_FUNCTION_RESPONSE_TYPE_INVALID" {
+        summary: "Extended profile: `functionResponseType` is not `ReportBatchItemFailures`.",
+        example: "functionResponseType: Partial",
+        fix: "Write `functionResponseType: ReportBatchItemFailures`.",
+    }
+    TagsInvalid = "MSK_TAGS_INVALID" {
+        summary: "Extended profile: `tags` is not a mapping of keys of 1-128 characters to string values of at most 256.",
+        example: "tags:\n  team: [a, b]",
+        fix: "Write each tag as `Key: Value` with a string value.",
+    }
+    SchemaRegistryInvalid = "MSK_SCHEMA_REGISTRY_INVALID" {
+        summary: "Extended profile: `schemaRegistry` lacks `uri`, `eventRecordFormat` or `validate`, or a value is out of CloudFormation's enums and lengths.",
+        example: "schemaRegistry:\n  uri: arn:aws:glue:us-east-1:111111111111:registry/r\n  eventRecordFormat: AVRO",
+        fix: "`eventRecordFormat` is JSON or SOURCE; `validate` lists KEY and/or VALUE; `accessConfigs` has at most two `{type, uri}`.",
+    }
+    ArnNotAnMskArn = "MSK_ARN_NOT_AN_MSK_ARN" {
+        summary: "Extended profile: `iamAuth` or a `kafka://` destination needs the topic and group ARNs, which are built from the cluster's name and UUID, and the literal `arn` is not of the form `arn:<partition>:kafka:<region>:<account>:cluster/<name>/<uuid>` (or a VPC connection's).",
+        example: "arn: arn:aws:kafka:us-east-1:111111111111:cluster/orders\niamAuth: true",
+        fix: "Write the full cluster ARN, or a `Ref`/`Fn::GetAtt` of the cluster (the ARNs are then built at deploy time).",
+    }
+    ConsumerGroupUnset = "MSK_CONSUMER_GROUP_UNSET" {
+        summary: "Extended profile, warning: with `iamAuth: true` and no `consumerGroupId`, Lambda names the consumer group after the mapping's UUID, which is unknown at build time, so the role gets `kafka-cluster:AlterGroup`/`DescribeGroup` on every group of the cluster (`group/<cluster>/<uuid>/*`).",
+        example: "- msk:\n    arn: arn:aws:kafka:us-east-1:111111111111:cluster/orders/1\n    topic: orders\n    iamAuth: true",
+        fix: "Set `consumerGroupId` (unique among your Kafka event sources); the grant is then that group only.",
+    }
+    RoleOutsideTemplate = "MSK_ROLE_OUTSIDE_TEMPLATE" {
+        summary: "Extended profile, warning: a function with msk events uses a role that is not an `AWS::IAM::Role` of this template (an ARN, an import, a `Ref`), so the statements it needs cannot be added; the message lists them.",
+        example: "functions:\n  f:\n    role: arn:aws:iam::111111111111:role/shared",
+        fix: "Add the listed statements to that role, or define the role under `resources.Resources` and write `role: <LogicalId>`.",
     }
 }
 

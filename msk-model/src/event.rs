@@ -38,10 +38,22 @@ macro_rules! cfn_page {
 /// as `errorMessage`: an editor reports the errors of the closest branch, which alone read as
 /// "Incorrect type. Expected "string"" or "Missing property "Ref"".
 const ARN_FORMS: &str = "arn must be an ARN (starting with \"arn:\"), a Ref or an Fn::ImportValue.";
+/// [`ARN_FORMS`] of the extended profile, which also takes `Fn::GetAtt [Cluster, Arn]`.
+const ARN_FORMS_EXTENDED: &str = "arn must be an ARN (starting with \"arn:\"), a Ref, an Fn::ImportValue or an Fn::GetAtt [Cluster, Arn].";
+
+/// The AWS page of an MSK ESM parameter group.
+macro_rules! lambda_doc {
+    ($page:literal) => {
+        concat!("https://docs.aws.amazon.com/lambda/latest/dg/", $page)
+    };
+}
 
 /// An Amazon MSK cluster as the event source of a Lambda function.
 ///
 /// Serverless compiles each `msk` event into an `AWS::Lambda::EventSourceMapping`.
+// clippy's `duplicated_attributes` mistakes the repeated keys of sibling `check(...)` lists
+// for duplicates.
+#[allow(clippy::duplicated_attributes)]
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema, CfnMapping)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 #[schemars(
@@ -89,6 +101,131 @@ const ARN_FORMS: &str = "arn must be an ARN (starting with \"arn:\"), a Ref or a
         requires = "startingPositionTimestamp",
         code = crate::Code::StartingPositionTimestamp,
         message = "You must specify startingPositionTimestamp for function: {function} when startingPosition is AT_TIMESTAMP."
+    ),
+    check(
+        kind = "matches",
+        field = "topic",
+        // Unbounded: a `{1,248}` repetition made the regex (and its per-thread caches) several
+        // megabytes; the length is the next check's.
+        value = "^[^.][a-zA-Z0-9_.-]+$",
+        code = crate::Code::TopicInvalid,
+        message = "the topic must be 2 to 249 characters of letters, digits, `.`, `_` and `-`, not starting with `.` (CloudFormation's Topics pattern)",
+        help = "use the topic's Kafka name exactly"
+    ),
+    check(
+        kind = "max_length",
+        field = "topic",
+        value = "249",
+        code = crate::Code::TopicInvalid,
+        message = "the topic must be 2 to 249 characters of letters, digits, `.`, `_` and `-`, not starting with `.` (CloudFormation's Topics pattern)",
+        help = "Kafka topic names have at most 249 characters"
+    ),
+    check(
+        kind = "conflicts",
+        field = "saslScram512",
+        other = "clientCertificateTlsAuth",
+        code = crate::Code::AuthConflict,
+        message = "an msk event authenticates one way: `saslScram512` and `clientCertificateTlsAuth` cannot both be set",
+        help = "keep the one the cluster's client authentication uses"
+    ),
+    check(
+        kind = "conflicts",
+        field = "iamAuth",
+        other = "saslScram512",
+        code = crate::Code::AuthConflict,
+        message = "an msk event authenticates one way: `iamAuth` and `saslScram512` cannot both be set",
+        help = "remove `iamAuth: true` to use SASL/SCRAM, or `saslScram512` to use IAM access control"
+    ),
+    check(
+        kind = "conflicts",
+        field = "iamAuth",
+        other = "clientCertificateTlsAuth",
+        code = crate::Code::AuthConflict,
+        message = "an msk event authenticates one way: `iamAuth` and `clientCertificateTlsAuth` cannot both be set",
+        help = "remove `iamAuth: true` to use mTLS, or `clientCertificateTlsAuth` to use IAM access control"
+    ),
+    check(
+        kind = "not_greater",
+        field = "provisionedPollers.min",
+        other = "provisionedPollers.max",
+        code = crate::Code::ProvisionedPollersInvalid,
+        message = "provisionedPollers.min is greater than provisionedPollers.max",
+        help = "set `min` to at most `max`"
+    ),
+    check(
+        kind = "requires",
+        field = "schemaRegistry",
+        other = "provisionedPollers",
+        code = crate::Code::RequiresProvisionedMode,
+        message = "`schemaRegistry` works in provisioned mode only: function {function} needs `provisionedPollers` on this event",
+        help = "add `provisionedPollers: {min: 1, max: 2}` (or your sizes) to this event"
+    ),
+    check(
+        kind = "requires",
+        field = "logLevel",
+        other = "provisionedPollers",
+        code = crate::Code::RequiresProvisionedMode,
+        message = "`logLevel` (event source mapping system logs) works in provisioned mode only: function {function} needs `provisionedPollers` on this event",
+        help = "add `provisionedPollers: {min: 1, max: 2}` (or your sizes) to this event"
+    ),
+    check(
+        kind = "requires",
+        field = "metrics",
+        value = "KafkaMetrics",
+        other = "provisionedPollers",
+        code = crate::Code::RequiresProvisionedMode,
+        message = "the `KafkaMetrics` metrics work in provisioned mode only: function {function} needs `provisionedPollers` on this event",
+        help = "add `provisionedPollers: {min: 1, max: 2}` (or your sizes), or keep `EventCount`/`ErrorCount` only"
+    ),
+    check(
+        kind = "requires",
+        field = "maximumRetryAttempts",
+        other = "provisionedPollers",
+        code = crate::Code::RequiresProvisionedMode,
+        message = "`maximumRetryAttempts` works in provisioned mode only: function {function} needs `provisionedPollers` on this event",
+        help = "add `provisionedPollers: {min: 1, max: 2}` (or your sizes) to this event"
+    ),
+    check(
+        kind = "requires",
+        field = "maximumRecordAgeInSeconds",
+        other = "provisionedPollers",
+        code = crate::Code::RequiresProvisionedMode,
+        message = "`maximumRecordAgeInSeconds` works in provisioned mode only: function {function} needs `provisionedPollers` on this event",
+        help = "add `provisionedPollers: {min: 1, max: 2}` (or your sizes) to this event"
+    ),
+    check(
+        kind = "requires",
+        field = "bisectBatchOnFunctionError",
+        other = "provisionedPollers",
+        code = crate::Code::RequiresProvisionedMode,
+        message = "`bisectBatchOnFunctionError` works in provisioned mode only: function {function} needs `provisionedPollers` on this event",
+        help = "add `provisionedPollers: {min: 1, max: 2}` (or your sizes) to this event"
+    ),
+    check(
+        kind = "requires",
+        field = "functionResponseType",
+        other = "provisionedPollers",
+        code = crate::Code::RequiresProvisionedMode,
+        message = "`functionResponseType` (partial batch responses) works in provisioned mode only: function {function} needs `provisionedPollers` on this event",
+        help = "add `provisionedPollers: {min: 1, max: 2}` (or your sizes) to this event"
+    ),
+    check(
+        kind = "requires",
+        field = "destinations.onFailure",
+        value = "kafka://*",
+        other = "provisionedPollers",
+        code = crate::Code::RequiresProvisionedMode,
+        message = "a Kafka on-failure destination works in provisioned mode only: function {function} needs `provisionedPollers` on this event",
+        help = "add `provisionedPollers: {min: 1, max: 2}` (or your sizes) to this event"
+    ),
+    check(
+        kind = "differs",
+        field = "destinations.onFailure",
+        value = "kafka://",
+        other = "topic",
+        code = crate::Code::DestinationIsSourceTopic,
+        message = "the on-failure Kafka topic is the topic this event reads; Lambda requires a different topic",
+        help = "send failed records to a topic of their own, e.g. `kafka://<topic>-dlt`"
     )
 )]
 pub struct MskEvent {
@@ -107,6 +244,16 @@ pub struct MskEvent {
             "* `!ImportValue <export>` (or `Fn::ImportValue:`) of an exported ARN\n\n",
             "Serverless accepts no other form (not `Fn::GetAtt`). The cluster name (the part after the first `/`), the `Ref` or the export name becomes part of the logical ID.\n\n",
             "CloudFormation: [`EventSourceArn`](", cfn!("eventsourcearn"), "); also the `Resource` of the `kafka:DescribeCluster` / `kafka:GetBootstrapBrokers` statement added to the function's role."
+        ),
+        // What editors show under the extended profile (see `msk_compile::schema`).
+        "x-extended-markdownDescription" = concat!(
+            "The **Amazon MSK cluster** to consume, written as one of:\n\n",
+            "* an ARN: `arn:aws:kafka:<region>:<account>:cluster/<name>/<uuid>`\n",
+            "* a multi-VPC connection to another account's cluster: `arn:aws:kafka:<region>:<account>:vpc-connection/<cluster account>/<cluster name>/<uuid>`\n",
+            "* `!Ref <logical ID>` or `!GetAtt <logical ID>.Arn` of an `AWS::MSK::Cluster`\n",
+            "* `!ImportValue <export>` (or `Fn::ImportValue:`) of an exported ARN\n\n",
+            "The cluster name, the resource's logical ID or the export name becomes part of the logical ID. The role gets `kafka:DescribeClusterV2` on the cluster (`kafka:DescribeVpcConnection` on a VPC connection).\n\n",
+            "CloudFormation: [`EventSourceArn`](", cfn!("eventsourcearn"), ")"
         ))
     )]
     #[cfn(
@@ -273,7 +420,8 @@ pub struct MskEvent {
         property = "SourceAccessConfigurations",
         order = 10,
         presence = "not_null",
-        source_access = "SASL_SCRAM_512_AUTH"
+        source_access = "SASL_SCRAM_512_AUTH",
+        grant = "secret"
     )]
     pub sasl_scram512: Option<String>,
 
@@ -326,6 +474,381 @@ pub struct MskEvent {
         shape = "filter_patterns"
     )]
     pub filter_patterns: Option<Vec<serde_json::Map<String, serde_json::Value>>>,
+
+    /// Provisioned mode: the minimum and maximum number of event pollers (and their group),
+    /// or `false` for on-demand polling.
+    ///
+    /// Becomes `ProvisionedPollerConfig` (extended profile).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schemars(
+        title = "Provisioned pollers",
+        extend(
+            "x-profile" = "extended",
+            "examples" = [{ "min": 1, "max": 10 }],
+            "markdownDescription" = concat!(
+                "**Provisioned mode**: dedicated event pollers for this mapping (Serverless v4's key and shape). `false` or unset: on-demand polling.\n\n",
+                "* `min`: `1`–`200` pollers (Lambda's default `1`)\n",
+                "* `max`: `1`–`2000` pollers (Lambda's default `200`), at least `min`\n",
+                "* `group`: poller group name, `1`–`128` characters of `a-zA-Z0-9-_`; up to 100 mappings share a group\n\n",
+                "Needed by `schemaRegistry`, `logLevel`, `KafkaMetrics`, the retry and partial-batch keys and a `kafka://` destination.\n\n",
+                "CloudFormation: [`ProvisionedPollerConfig`](", cfn!("provisionedpollerconfig"), ") · [Provisioned mode](", lambda_doc!("kafka-scaling-modes.html"), ")"
+            )
+        )
+    )]
+    #[cfn(
+        property = "ProvisionedPollerConfig",
+        order = 12,
+        presence = "truthy",
+        shape = "object",
+        rename = "min:MinimumPollers,max:MaximumPollers,group:PollerGroupName",
+        profile = "extended",
+        code = crate::Code::ProvisionedPollersInvalid
+    )]
+    pub provisioned_pollers: Option<ProvisionedPollers>,
+
+    /// Where Lambda sends records it gave up on: `{onFailure: <SQS, SNS or S3 ARN | kafka://topic>}`.
+    ///
+    /// Becomes `DestinationConfig.OnFailure.Destination` (extended profile).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schemars(
+        title = "Destinations",
+        extend(
+            "x-profile" = "extended",
+            "examples" = [{ "onFailure": "arn:aws:sqs:us-east-1:123456789012:orders-dlq" }],
+            "markdownDescription" = concat!(
+                "Where Lambda sends a batch it gave up on (the shape Serverless uses for stream events). `onFailure` is one of:\n\n",
+                "* an SQS queue, SNS topic or S3 bucket ARN (the role gets `sqs:SendMessage`, `sns:Publish` or `s3:PutObject` + `s3:ListBucket`)\n",
+                "* `{arn: !GetAtt Queue.Arn, type: sqs}` (or `sns`, `s3`) for an ARN known at deploy time\n",
+                "* `kafka://<topic>`: a topic of the same cluster, other than the one read (provisioned mode; the role gets `kafka-cluster:WriteData` on it)\n\n",
+                "CloudFormation: [`DestinationConfig`](", cfn!("destinationconfig"), ") `.OnFailure.Destination` · [On-failure destinations](", lambda_doc!("kafka-on-failure.html"), ")"
+            )
+        )
+    )]
+    #[cfn(
+        property = "DestinationConfig",
+        order = 13,
+        presence = "truthy",
+        shape = "object",
+        rename = "onFailure:OnFailure,onFailure=:Destination,onFailure.arn:Destination,onFailure.type:",
+        profile = "extended",
+        grant = "destination",
+        code = crate::Code::DestinationsInvalid
+    )]
+    pub destinations: Option<Destinations>,
+
+    /// ARN of the Secrets Manager secret with the client certificate for mutual TLS.
+    ///
+    /// Becomes `SourceAccessConfigurations: [{Type: CLIENT_CERTIFICATE_TLS_AUTH, URI: <arn>}]`
+    /// (extended profile).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schemars(
+        title = "mTLS client certificate secret",
+        regex(pattern = "^arn:"),
+        example = "arn:aws:secretsmanager:us-east-1:123456789012:secret:orders-client-cert-AbCdEf",
+        extend(
+            "x-profile" = "extended",
+            "patternErrorMessage" = "clientCertificateTlsAuth must be an ARN (starting with \"arn:\"): the ARN of a Secrets Manager secret.",
+            "markdownDescription" = concat!(
+                "ARN of the **Secrets Manager** secret that holds the client certificate chain, private key (and optional password) for **mutual TLS**. Not together with `saslScram512` or `iamAuth`.\n\n",
+                "The role gets `secretsmanager:GetSecretValue` on it; add `secretsKmsKeyArn` if a customer managed key encrypts it.\n\n",
+                "CloudFormation: [`SourceAccessConfigurations`](", cfn!("sourceaccessconfigurations"), ") as `[{Type: CLIENT_CERTIFICATE_TLS_AUTH, URI: <arn>}]`"
+            )
+        )
+    )]
+    #[cfn(
+        property = "SourceAccessConfigurations",
+        order = 14,
+        presence = "truthy",
+        source_access = "CLIENT_CERTIFICATE_TLS_AUTH",
+        profile = "extended",
+        grant = "secret",
+        code = crate::Code::ClientCertificateTlsAuthInvalid
+    )]
+    pub client_certificate_tls_auth: Option<String>,
+
+    /// `true`: the cluster's IAM access control authenticates Lambda; the role gets the
+    /// `kafka-cluster` data-plane permissions for the cluster, topic and consumer group.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schemars(
+        title = "IAM access control",
+        extend(
+            "x-profile" = "extended",
+            "markdownDescription" = concat!(
+                "`true`: Lambda reads the topic through the cluster's **IAM access control** (no secret; CloudFormation gets no access configuration). The role gets `kafka-cluster:Connect` and `kafka-cluster:DescribeClusterDynamicConfiguration` on the cluster, `kafka-cluster:DescribeTopic` and `kafka-cluster:ReadData` on the topic, `kafka-cluster:DescribeGroup` and `kafka-cluster:AlterGroup` on the consumer group (`consumerGroupId`, else any group of the cluster). Not together with `saslScram512` or `clientCertificateTlsAuth`.\n\n",
+                "[MSK cluster authentication](", lambda_doc!("msk-cluster-auth.html"), ")"
+            )
+        )
+    )]
+    #[cfn(
+        profile = "extended",
+        grant = "iam_auth",
+        code = crate::Code::IamAuthInvalid
+    )]
+    pub iam_auth: Option<bool>,
+
+    /// ARN of the KMS key that encrypts the filter criteria.
+    ///
+    /// Becomes `KmsKeyArn` (extended profile).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schemars(
+        title = "Filter criteria KMS key",
+        regex(pattern = "^arn:"),
+        length(min = 12, max = 2048),
+        example = "arn:aws:kms:us-east-1:123456789012:key/11111111-2222-3333-4444-555555555555",
+        extend(
+            "x-profile" = "extended",
+            "markdownDescription" = concat!(
+                "ARN of the customer managed **KMS key** that encrypts the event source mapping's filter criteria (`filterPatterns`). The key policy must let `lambda.amazonaws.com` use it; the function's role needs nothing.\n\n",
+                "CloudFormation: [`KmsKeyArn`](", cfn!("kmskeyarn"), ")"
+            )
+        )
+    )]
+    #[cfn(
+        property = "KmsKeyArn",
+        order = 15,
+        presence = "truthy",
+        profile = "extended",
+        code = crate::Code::KmsKeyArnInvalid
+    )]
+    pub kms_key_arn: Option<String>,
+
+    /// ARN of the KMS key that encrypts the SASL/SCRAM or mTLS secret: the role gets
+    /// `kms:Decrypt` on it. Nothing is written to the mapping.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schemars(
+        title = "Secrets KMS key",
+        regex(pattern = "^arn:"),
+        example = "arn:aws:kms:us-east-1:123456789012:key/11111111-2222-3333-4444-555555555555",
+        extend(
+            "x-profile" = "extended",
+            "markdownDescription" = "ARN of the customer managed **KMS key** that encrypts the `saslScram512` or `clientCertificateTlsAuth` secret (and the schema registry's secrets). The role gets `kms:Decrypt` on it; nothing is written to the event source mapping."
+        )
+    )]
+    #[cfn(
+        profile = "extended",
+        grant = "kms_decrypt",
+        code = crate::Code::SecretsKmsKeyArnInvalid
+    )]
+    pub secrets_kms_key_arn: Option<String>,
+
+    /// The metrics Lambda publishes for the mapping: `EventCount`, `ErrorCount`, `KafkaMetrics`.
+    ///
+    /// Becomes `MetricsConfig.Metrics` (extended profile).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schemars(
+        title = "Metrics",
+        length(min = 1, max = 3),
+        extend(
+            "x-profile" = "extended",
+            "examples" = [["EventCount", "ErrorCount"]],
+            "markdownDescription" = concat!(
+                "Event source mapping metrics Lambda publishes to CloudWatch, `1`–`3` of:\n\n",
+                "* `EventCount`: records polled, filtered, invoked, dropped\n",
+                "* `ErrorCount`: records that failed\n",
+                "* `KafkaMetrics`: consumer lag and related Kafka metrics (provisioned mode only)\n\n",
+                "CloudFormation: [`MetricsConfig`](", cfn!("metricsconfig"), ") `.Metrics`"
+            )
+        )
+    )]
+    #[cfn(
+        property = "MetricsConfig.Metrics",
+        order = 16,
+        presence = "truthy",
+        profile = "extended",
+        code = crate::Code::MetricsInvalid
+    )]
+    pub metrics: Option<Vec<Metric>>,
+
+    /// Level of the event source mapping's system logs: `DEBUG`, `INFO` or `WARN`.
+    ///
+    /// Becomes `LoggingConfig.SystemLogLevel` (extended profile).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schemars(
+        title = "System log level",
+        extend(
+            "x-profile" = "extended",
+            "markdownDescription" = concat!(
+                "Level of the event source mapping's own **system logs**, written to the function's log group (provisioned mode only).\n\n",
+                "CloudFormation: [`LoggingConfig`](", cfn!("loggingconfig"), ") `.SystemLogLevel`"
+            ),
+            "markdownEnumDescriptions" = [
+                "Everything, including each poll.",
+                "Lifecycle events and problems.",
+                "Problems only."
+            ]
+        )
+    )]
+    #[cfn(
+        property = "LoggingConfig.SystemLogLevel",
+        order = 17,
+        presence = "truthy",
+        profile = "extended",
+        code = crate::Code::LogLevelInvalid
+    )]
+    pub log_level: Option<LogLevel>,
+
+    /// How often Lambda retries a failed batch: −1 (until the record expires) to 10000.
+    ///
+    /// Becomes `MaximumRetryAttempts` (extended profile).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schemars(
+        title = "Maximum retry attempts",
+        range(min = -1, max = 10000),
+        example = 3,
+        extend(
+            "x-profile" = "extended",
+            "markdownDescription" = concat!(
+                "How many times Lambda retries a batch that failed (provisioned mode only).\n\n",
+                "* Range: `-1`–`10000`; `-1` retries until the record expires\n",
+                "* With an on-failure destination and `-1`, Lambda stops after 10 retries\n\n",
+                "CloudFormation: [`MaximumRetryAttempts`](", cfn!("maximumretryattempts"), ")"
+            )
+        )
+    )]
+    #[cfn(
+        property = "MaximumRetryAttempts",
+        order = 18,
+        presence = "not_null",
+        profile = "extended",
+        code = crate::Code::MaximumRetryAttemptsInvalid
+    )]
+    pub maximum_retry_attempts: Option<i64>,
+
+    /// Oldest record Lambda still sends to the function, in seconds: −1 (no limit) or 60–604800.
+    ///
+    /// Becomes `MaximumRecordAgeInSeconds` (extended profile).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schemars(
+        title = "Maximum record age",
+        example = 3600,
+        extend(
+            "x-profile" = "extended",
+            "anyOf" = [
+                { "enum": [-1] },
+                { "minimum": 60, "maximum": 604800 }
+            ],
+            "type" = "integer",
+            "markdownDescription" = concat!(
+                "Records older than this, in seconds, are not sent to the function but to the on-failure destination (provisioned mode only).\n\n",
+                "* `-1`: no limit, or `60`–`604800` (7 days)\n\n",
+                "CloudFormation: [`MaximumRecordAgeInSeconds`](", cfn!("maximumrecordageinseconds"), ")"
+            )
+        )
+    )]
+    #[cfn(
+        property = "MaximumRecordAgeInSeconds",
+        order = 19,
+        presence = "not_null",
+        profile = "extended",
+        code = crate::Code::MaximumRecordAgeInvalid
+    )]
+    pub maximum_record_age_in_seconds: Option<i64>,
+
+    /// `true`: a failed batch is split in two and each half retried.
+    ///
+    /// Becomes `BisectBatchOnFunctionError` (extended profile).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schemars(
+        title = "Bisect batch on function error",
+        extend(
+            "x-profile" = "extended",
+            "markdownDescription" = concat!(
+                "`true`: when the function fails, Lambda splits the batch in two and retries each half, to isolate a bad record (provisioned mode only).\n\n",
+                "CloudFormation: [`BisectBatchOnFunctionError`](", cfn!("bisectbatchonfunctionerror"), ")"
+            )
+        )
+    )]
+    #[cfn(
+        property = "BisectBatchOnFunctionError",
+        order = 20,
+        presence = "not_null",
+        profile = "extended",
+        code = crate::Code::BisectBatchInvalid
+    )]
+    pub bisect_batch_on_function_error: Option<bool>,
+
+    /// `ReportBatchItemFailures`: the function may report which records failed.
+    ///
+    /// Becomes `FunctionResponseTypes: [ReportBatchItemFailures]` (extended profile).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schemars(
+        title = "Function response type",
+        extend(
+            "x-profile" = "extended",
+            "markdownDescription" = concat!(
+                "`ReportBatchItemFailures`: the function returns the records that failed (`batchItemFailures`) and Lambda retries from the first of them only (provisioned mode only).\n\n",
+                "CloudFormation: [`FunctionResponseTypes`](", cfn!("functionresponsetypes"), ") as `[ReportBatchItemFailures]`"
+            ),
+            "markdownEnumDescriptions" = ["Partial batch responses."]
+        )
+    )]
+    #[cfn(
+        property = "FunctionResponseTypes",
+        order = 21,
+        presence = "truthy",
+        shape = "list",
+        profile = "extended",
+        code = crate::Code::FunctionResponseTypeInvalid
+    )]
+    pub function_response_type: Option<FunctionResponseType>,
+
+    /// Tags of the event source mapping, `Key: Value`.
+    ///
+    /// Becomes `Tags: [{Key, Value}]` (extended profile).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schemars(
+        title = "Tags",
+        extend(
+            "x-profile" = "extended",
+            "examples" = [{ "team": "orders" }],
+            "propertyNames" = { "minLength": 1, "maxLength": 128 },
+            "additionalProperties" = { "type": "string", "maxLength": 256 },
+            "markdownDescription" = concat!(
+                "Tags on the event source mapping itself, as `Key: Value` (keys `1`–`128` characters, values at most `256`). The deploying principal needs `lambda:TagResource`.\n\n",
+                "CloudFormation: [`Tags`](", cfn!("tags"), ") as `[{Key, Value}]`"
+            )
+        )
+    )]
+    #[cfn(
+        property = "Tags",
+        order = 22,
+        presence = "truthy",
+        shape = "key_value_list",
+        profile = "extended",
+        code = crate::Code::TagsInvalid
+    )]
+    pub tags: Option<std::collections::BTreeMap<String, String>>,
+
+    /// A schema registry (AWS Glue or Confluent) that Lambda validates and decodes records with.
+    ///
+    /// Becomes `AmazonManagedKafkaEventSourceConfig.SchemaRegistryConfig` (extended profile).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schemars(
+        title = "Schema registry",
+        extend(
+            "x-profile" = "extended",
+            "markdownDescription" = concat!(
+                "A **schema registry** that Lambda uses to validate and decode Avro, Protobuf or JSON Schema records before invoking the function (provisioned mode only).\n\n",
+                "* `uri`: a Glue registry ARN or a Confluent registry URL\n",
+                "* `eventRecordFormat`: `JSON` (decoded) or `SOURCE` (as produced)\n",
+                "* `validate`: `KEY`, `VALUE` or both\n",
+                "* `accessConfigs`: up to two `{type, uri}` secrets for a Confluent registry\n\n",
+                "The role gets `glue:GetRegistry` and `glue:GetSchemaVersion` for a Glue registry, and `secretsmanager:GetSecretValue` on the access-config secrets.\n\n",
+                "CloudFormation: [`SchemaRegistryConfig`](", cfn_page!("aws-properties-lambda-eventsourcemapping-schemaregistryconfig.html"), ")"
+            )
+        )
+    )]
+    #[cfn(
+        property = "AmazonManagedKafkaEventSourceConfig.SchemaRegistryConfig",
+        order = 23,
+        presence = "truthy",
+        shape = "object",
+        rename = "uri:SchemaRegistryURI,eventRecordFormat:EventRecordFormat,validate:SchemaValidationConfigs,validate[]:Attribute,accessConfigs:AccessConfigs,accessConfigs.type:Type,accessConfigs.uri:URI",
+        profile = "extended",
+        grant = "schema_registry",
+        code = crate::Code::SchemaRegistryInvalid
+    )]
+    pub schema_registry: Option<SchemaRegistry>,
 }
 
 /// The MSK cluster reference accepted by `arn`.
@@ -340,7 +863,12 @@ pub enum Arn {
     Literal(
         #[schemars(
             regex(pattern = "^arn:"),
-            extend("patternErrorMessage" = ARN_FORMS, "errorMessage" = ARN_FORMS)
+            extend(
+                "patternErrorMessage" = ARN_FORMS,
+                "errorMessage" = ARN_FORMS,
+                "x-extended-patternErrorMessage" = ARN_FORMS_EXTENDED,
+                "x-extended-errorMessage" = ARN_FORMS_EXTENDED
+            )
         )]
         String,
     ),
@@ -348,12 +876,25 @@ pub enum Arn {
     ImportValue(CfnImportValue),
     // `Ref` to an `AWS::MSK::Cluster` resource (its `Ref` is the cluster ARN).
     Ref(CfnRef),
+    // `Fn::GetAtt [<Cluster>, Arn]`: extended profile only (`x-profile` drops the branch from
+    // the serverless-v3 schema).
+    GetAtt(CfnGetAtt),
+}
+
+/// `{"Fn::GetAtt": [<logical ID>, "Arn"]}` (extended profile).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+#[schemars(inline, transform = undocumented, extend("errorMessage" = ARN_FORMS_EXTENDED, "x-profile" = "extended"))]
+pub struct CfnGetAtt {
+    #[serde(rename = "Fn::GetAtt")]
+    #[schemars(length(min = 2, max = 2))]
+    pub get_att: Vec<String>,
 }
 
 /// `{"Fn::ImportValue": <export name>}`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
-#[schemars(inline, transform = undocumented, extend("errorMessage" = ARN_FORMS))]
+#[schemars(inline, transform = undocumented, extend("errorMessage" = ARN_FORMS, "x-extended-errorMessage" = ARN_FORMS_EXTENDED))]
 pub struct CfnImportValue {
     #[serde(rename = "Fn::ImportValue")]
     pub import_value: serde_json::Value,
@@ -362,11 +903,178 @@ pub struct CfnImportValue {
 /// `{"Ref": <logical ID>}`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
-#[schemars(inline, transform = undocumented, extend("errorMessage" = ARN_FORMS))]
+#[schemars(inline, transform = undocumented, extend("errorMessage" = ARN_FORMS, "x-extended-errorMessage" = ARN_FORMS_EXTENDED))]
 pub struct CfnRef {
     #[serde(rename = "Ref")]
     #[schemars(length(min = 1))]
     pub logical_id: String,
+}
+
+/// `provisionedPollers`: a poller configuration, or `false`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(untagged)]
+#[schemars(inline, transform = undocumented)]
+pub enum ProvisionedPollers {
+    // `false`: on-demand polling (nothing written).
+    Off(#[schemars(extend("enum" = [false]))] bool),
+    // `{min, max, group}`.
+    On(PollerConfig),
+}
+
+/// `{min, max, group}` of `provisionedPollers`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+#[schemars(inline, transform = undocumented)]
+pub struct PollerConfig {
+    /// Minimum number of pollers, 1–200.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schemars(range(min = 1, max = 200))]
+    pub min: Option<u32>,
+    /// Maximum number of pollers, 1–2000.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schemars(range(min = 1, max = 2000))]
+    pub max: Option<u32>,
+    /// Poller group name, 1–128 characters of `a-zA-Z0-9-_`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schemars(length(min = 1, max = 128), regex(pattern = "^[a-zA-Z0-9_-]+$"))]
+    pub group: Option<String>,
+}
+
+/// `destinations` of an msk event.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields, rename_all = "camelCase")]
+#[schemars(inline, transform = undocumented)]
+pub struct Destinations {
+    /// Where a batch Lambda gave up on goes.
+    pub on_failure: OnFailure,
+}
+
+/// An on-failure destination: an ARN or `kafka://topic`, or `{arn, type}` for an intrinsic.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(untagged)]
+#[schemars(inline, transform = undocumented)]
+pub enum OnFailure {
+    // An SQS, SNS or S3 ARN, or `kafka://<topic>`.
+    Literal(
+        #[schemars(
+            regex(pattern = "^(arn:[^:]+:(sqs|sns|s3):|kafka://[^.][a-zA-Z0-9_.-]{0,248}$)"),
+            extend("patternErrorMessage" = "onFailure must be an SQS, SNS or S3 ARN, or kafka://<topic>.")
+        )]
+        String,
+    ),
+    // `{arn: <intrinsic>, type: sqs|sns|s3}`.
+    Typed(TypedDestination),
+}
+
+/// `{arn, type}` of an on-failure destination whose ARN is a CloudFormation function.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+#[schemars(inline, transform = undocumented)]
+pub struct TypedDestination {
+    /// `Ref`, `Fn::GetAtt` or `Fn::ImportValue` of the destination's ARN.
+    #[schemars(extend("type" = "object"))]
+    pub arn: serde_json::Value,
+    /// The kind of destination, which decides the permission.
+    #[serde(rename = "type")]
+    pub kind: DestinationType,
+}
+
+/// The service of an on-failure destination given as a CloudFormation function.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "lowercase")]
+#[schemars(inline)]
+pub enum DestinationType {
+    Sqs,
+    Sns,
+    S3,
+}
+
+/// A CloudWatch metric of the event source mapping: `EventCount`, `ErrorCount` or
+/// `KafkaMetrics` (provisioned mode only).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[schemars(inline)]
+pub enum Metric {
+    EventCount,
+    ErrorCount,
+    KafkaMetrics,
+}
+
+/// The level of the event source mapping's system logs.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[allow(clippy::upper_case_acronyms)]
+#[schemars(inline)]
+pub enum LogLevel {
+    DEBUG,
+    INFO,
+    WARN,
+}
+
+/// What the function may return about a batch.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[schemars(inline)]
+pub enum FunctionResponseType {
+    ReportBatchItemFailures,
+}
+
+/// `schemaRegistry` of an msk event.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields, rename_all = "camelCase")]
+#[schemars(inline, transform = undocumented)]
+pub struct SchemaRegistry {
+    /// A Glue registry ARN or a Confluent registry URL.
+    #[schemars(length(min = 1, max = 10000))]
+    pub uri: String,
+    /// `JSON` or `SOURCE`.
+    pub event_record_format: EventRecordFormat,
+    /// `KEY`, `VALUE` or both.
+    #[schemars(length(min = 1, max = 2))]
+    pub validate: Vec<SchemaAttribute>,
+    /// Secrets for a Confluent registry, at most two.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schemars(length(max = 2))]
+    pub access_configs: Option<Vec<AccessConfig>>,
+}
+
+/// How Lambda passes validated records: `JSON` (decoded) or `SOURCE` (as produced).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[allow(clippy::upper_case_acronyms)]
+#[schemars(inline)]
+pub enum EventRecordFormat {
+    JSON,
+    SOURCE,
+}
+
+/// The part of each record the registry validates: `KEY` or `VALUE`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[allow(clippy::upper_case_acronyms)]
+#[schemars(inline)]
+pub enum SchemaAttribute {
+    KEY,
+    VALUE,
+}
+
+/// A secret Lambda uses for the schema registry: `{type, uri}`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+#[schemars(inline, transform = undocumented)]
+pub struct AccessConfig {
+    /// How Lambda authenticates to the registry.
+    #[serde(rename = "type")]
+    pub kind: AccessConfigType,
+    /// The secret's ARN.
+    #[schemars(regex(pattern = "^arn:"))]
+    pub uri: String,
+}
+
+/// How Lambda authenticates to the schema registry.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[allow(non_camel_case_types, clippy::upper_case_acronyms)]
+#[schemars(inline)]
+pub enum AccessConfigType {
+    BASIC_AUTH,
+    CLIENT_CERTIFICATE_TLS_AUTH,
+    SERVER_ROOT_CA_CERTIFICATE,
+    OAUTHBEARER_AUTH,
 }
 
 /// Where Lambda starts reading the topic.

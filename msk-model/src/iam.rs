@@ -18,3 +18,142 @@ pub const EC2_ACTIONS: [&str; 6] = [
 
 /// The logical ID of the shared execution role the statements are added to.
 pub const SHARED_ROLE_LOGICAL_ID: &str = "IamRoleLambdaExecution";
+
+/// The start of the `Sid` of every statement of the extended profile.
+pub const SID_PREFIX: &str = "MskEvents";
+
+/// One kind of statement of the extended profile's least-privilege policy: its `Sid` (every one
+/// starts with `MskEvents`, so a later run can tell ours from the user's), its actions, and
+/// whether its resource is `*`. The policy holds them in this order, each at most once, over
+/// the distinct resources the events need.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct StatementKind {
+    pub sid: &'static str,
+    pub actions: &'static [&'static str],
+    /// Granted on `*`: the action has no resource-level permission.
+    pub on_any: bool,
+}
+
+/// `kafka:DescribeClusterV2` on the clusters (v2 answers for provisioned and serverless MSK).
+pub const DESCRIBE_CLUSTERS: StatementKind = StatementKind {
+    sid: "MskEventsDescribeClusters",
+    actions: &["kafka:DescribeClusterV2"],
+    on_any: false,
+};
+/// `kafka:DescribeVpcConnection` on the multi-VPC connections to other accounts' clusters.
+pub const DESCRIBE_VPC_CONNECTIONS: StatementKind = StatementKind {
+    sid: "MskEventsDescribeVpcConnections",
+    actions: &["kafka:DescribeVpcConnection"],
+    on_any: false,
+};
+/// `kafka:GetBootstrapBrokers` has no resource type in the Service Authorization Reference:
+/// a statement scoped to cluster ARNs matches no request, so it is granted on `*`.
+pub const BOOTSTRAP_BROKERS: StatementKind = StatementKind {
+    sid: "MskEventsGetBootstrapBrokers",
+    actions: &["kafka:GetBootstrapBrokers"],
+    on_any: true,
+};
+/// Lambda's network interfaces in the cluster's VPC (the same actions as Serverless').
+pub const NETWORK_INTERFACES: StatementKind = StatementKind {
+    sid: "MskEventsNetworkInterfaces",
+    actions: &EC2_ACTIONS,
+    on_any: true,
+};
+/// The SASL/SCRAM, mTLS and schema-registry secrets.
+pub const READ_SECRETS: StatementKind = StatementKind {
+    sid: "MskEventsReadSecrets",
+    actions: &["secretsmanager:GetSecretValue"],
+    on_any: false,
+};
+/// The customer managed keys of those secrets.
+pub const DECRYPT_SECRETS: StatementKind = StatementKind {
+    sid: "MskEventsDecryptSecrets",
+    actions: &["kms:Decrypt"],
+    on_any: false,
+};
+/// IAM access control: connecting to the cluster.
+pub const CONNECT_CLUSTERS: StatementKind = StatementKind {
+    sid: "MskEventsConnectClusters",
+    actions: &[
+        "kafka-cluster:Connect",
+        "kafka-cluster:DescribeClusterDynamicConfiguration",
+    ],
+    on_any: false,
+};
+/// IAM access control: reading the source topics.
+pub const READ_TOPICS: StatementKind = StatementKind {
+    sid: "MskEventsReadTopics",
+    actions: &["kafka-cluster:DescribeTopic", "kafka-cluster:ReadData"],
+    on_any: false,
+};
+/// IAM access control: the consumer groups.
+pub const CONSUMER_GROUPS: StatementKind = StatementKind {
+    sid: "MskEventsConsumerGroups",
+    actions: &["kafka-cluster:AlterGroup", "kafka-cluster:DescribeGroup"],
+    on_any: false,
+};
+/// `kafka://` on-failure destinations.
+pub const WRITE_TOPICS: StatementKind = StatementKind {
+    sid: "MskEventsWriteFailedRecords",
+    actions: &["kafka-cluster:DescribeTopic", "kafka-cluster:WriteData"],
+    on_any: false,
+};
+/// SQS on-failure destinations.
+pub const SEND_TO_QUEUES: StatementKind = StatementKind {
+    sid: "MskEventsSendFailedToQueues",
+    actions: &["sqs:SendMessage"],
+    on_any: false,
+};
+/// SNS on-failure destinations.
+pub const PUBLISH_TO_TOPICS: StatementKind = StatementKind {
+    sid: "MskEventsPublishFailedToTopics",
+    actions: &["sns:Publish"],
+    on_any: false,
+};
+/// S3 on-failure destinations: the objects…
+pub const PUT_OBJECTS: StatementKind = StatementKind {
+    sid: "MskEventsPutFailedToBuckets",
+    actions: &["s3:PutObject"],
+    on_any: false,
+};
+/// …and the bucket.
+pub const LIST_BUCKETS: StatementKind = StatementKind {
+    sid: "MskEventsListFailureBuckets",
+    actions: &["s3:ListBucket"],
+    on_any: false,
+};
+/// Glue schema registries.
+pub const GLUE_REGISTRIES: StatementKind = StatementKind {
+    sid: "MskEventsGlueRegistries",
+    actions: &["glue:GetRegistry"],
+    on_any: false,
+};
+/// The schemas of Glue schema registries.
+pub const GLUE_SCHEMA_VERSIONS: StatementKind = StatementKind {
+    sid: "MskEventsGlueSchemaVersions",
+    actions: &["glue:GetSchemaVersion"],
+    on_any: false,
+};
+
+/// Every statement kind of the extended profile, in policy order.
+pub const EXTENDED_STATEMENTS: [StatementKind; 16] = [
+    DESCRIBE_CLUSTERS,
+    DESCRIBE_VPC_CONNECTIONS,
+    BOOTSTRAP_BROKERS,
+    NETWORK_INTERFACES,
+    READ_SECRETS,
+    DECRYPT_SECRETS,
+    CONNECT_CLUSTERS,
+    READ_TOPICS,
+    CONSUMER_GROUPS,
+    WRITE_TOPICS,
+    SEND_TO_QUEUES,
+    PUBLISH_TO_TOPICS,
+    PUT_OBJECTS,
+    LIST_BUCKETS,
+    GLUE_REGISTRIES,
+    GLUE_SCHEMA_VERSIONS,
+];
+
+/// The policy name of the statements added to a function's own role in the template.
+pub const OWN_ROLE_POLICY_NAME: &str = "msk-events";

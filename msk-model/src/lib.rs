@@ -16,16 +16,23 @@
 
 extern crate self as msk_model;
 
+pub mod arn;
 pub mod cfn;
 mod code;
 mod event;
 pub mod iam;
 
 pub use cfn::{
-    CfnField, CfnMapping, CfnProperty, IdPart, IdToken, Presence, RequiredWhen, Shape, Slot,
+    CfnField, CfnKey, CfnMapping, CfnProperty, Check, CheckKind, Grant, IdPart, IdToken, Presence,
+    Profile, Rename, RenameKind, RequiredWhen, Shape, Slot,
 };
 pub use code::{Code, Page};
-pub use event::{Arn, CfnImportValue, CfnRef, MskEvent, StartingPosition};
+pub use event::{
+    AccessConfig, AccessConfigType, Arn, CfnGetAtt, CfnImportValue, CfnRef, DestinationType,
+    Destinations, EventRecordFormat, FunctionResponseType, LogLevel, Metric, MskEvent, OnFailure,
+    PollerConfig, ProvisionedPollers, SchemaAttribute, SchemaRegistry, StartingPosition,
+    TypedDestination,
+};
 pub use msk_derive::CfnMapping;
 
 /// Items the generated code refers to. Not part of the public API.

@@ -5,8 +5,8 @@
 //! attributes in `event.rs`, so a wrong attribute there fails here.
 
 use msk_model::{
-    CfnField, CfnMapping, CfnProperty, IdPart, IdToken, MskEvent, Presence, RequiredWhen, Shape,
-    Slot,
+    CfnField, CfnMapping, CfnProperty, Grant, IdPart, IdToken, MskEvent, Presence, Profile, Rename,
+    RenameKind, RequiredWhen, Shape, Slot,
 };
 use serde::Deserialize;
 
@@ -23,7 +23,46 @@ fn field(
         presence,
         default,
         shape,
+        profile: Profile::ServerlessV3,
     })
+}
+
+/// A field of the extended profile.
+fn extended(
+    key: &'static str,
+    path: &'static [&'static str],
+    presence: Presence,
+    shape: Shape,
+) -> CfnProperty {
+    CfnProperty::Field(CfnField {
+        key,
+        path,
+        presence,
+        default: None,
+        shape,
+        profile: Profile::Extended,
+    })
+}
+
+/// A key rename of `Shape::Object`.
+const fn rename(path: &'static [&'static str], to: &'static str) -> Rename {
+    Rename {
+        path,
+        kind: RenameKind::Key,
+        to,
+    }
+}
+
+/// The properties written under `serverless-v3` (slots and v3 fields).
+fn v3_properties() -> Vec<CfnProperty> {
+    MskEvent::PROPERTIES
+        .iter()
+        .filter(|property| match property {
+            CfnProperty::Field(field) => field.profile == Profile::ServerlessV3,
+            CfnProperty::Slot(_) => true,
+        })
+        .copied()
+        .collect()
 }
 
 #[test]
@@ -86,7 +125,153 @@ fn msk_event_properties_in_serverless_order() {
             Shape::FilterPatterns,
         ),
     ];
-    assert_eq!(MskEvent::PROPERTIES, expected);
+    assert_eq!(v3_properties(), expected);
+}
+
+/// The extended profile's properties, from CloudFormation's `AWS::Lambda::EventSourceMapping`
+/// reference (property names and nesting) and Serverless v4 / stream-event key names.
+#[test]
+fn extended_properties_follow_cloudformation() {
+    use Presence::*;
+    const POLLERS: &[Rename] = &[
+        rename(&["min"], "MinimumPollers"),
+        rename(&["max"], "MaximumPollers"),
+        rename(&["group"], "PollerGroupName"),
+    ];
+    const DESTINATIONS: &[Rename] = &[
+        rename(&["onFailure"], "OnFailure"),
+        Rename {
+            path: &["onFailure"],
+            kind: RenameKind::WrapScalar,
+            to: "Destination",
+        },
+        rename(&["onFailure", "arn"], "Destination"),
+        rename(&["onFailure", "type"], ""),
+    ];
+    const REGISTRY: &[Rename] = &[
+        rename(&["uri"], "SchemaRegistryURI"),
+        rename(&["eventRecordFormat"], "EventRecordFormat"),
+        rename(&["validate"], "SchemaValidationConfigs"),
+        Rename {
+            path: &["validate"],
+            kind: RenameKind::WrapItems,
+            to: "Attribute",
+        },
+        rename(&["accessConfigs"], "AccessConfigs"),
+        rename(&["accessConfigs", "type"], "Type"),
+        rename(&["accessConfigs", "uri"], "URI"),
+    ];
+    let expected = [
+        extended(
+            "provisionedPollers",
+            &["ProvisionedPollerConfig"],
+            Truthy,
+            Shape::Object { renames: POLLERS },
+        ),
+        extended(
+            "destinations",
+            &["DestinationConfig"],
+            Truthy,
+            Shape::Object {
+                renames: DESTINATIONS,
+            },
+        ),
+        extended(
+            "clientCertificateTlsAuth",
+            &["SourceAccessConfigurations"],
+            Truthy,
+            Shape::SourceAccess {
+                kind: "CLIENT_CERTIFICATE_TLS_AUTH",
+            },
+        ),
+        extended("kmsKeyArn", &["KmsKeyArn"], Truthy, Shape::Value),
+        extended(
+            "metrics",
+            &["MetricsConfig", "Metrics"],
+            Truthy,
+            Shape::Value,
+        ),
+        extended(
+            "logLevel",
+            &["LoggingConfig", "SystemLogLevel"],
+            Truthy,
+            Shape::Value,
+        ),
+        extended(
+            "maximumRetryAttempts",
+            &["MaximumRetryAttempts"],
+            NotNull,
+            Shape::Value,
+        ),
+        extended(
+            "maximumRecordAgeInSeconds",
+            &["MaximumRecordAgeInSeconds"],
+            NotNull,
+            Shape::Value,
+        ),
+        extended(
+            "bisectBatchOnFunctionError",
+            &["BisectBatchOnFunctionError"],
+            NotNull,
+            Shape::Value,
+        ),
+        extended(
+            "functionResponseType",
+            &["FunctionResponseTypes"],
+            Truthy,
+            Shape::List,
+        ),
+        extended("tags", &["Tags"], Truthy, Shape::KeyValueList),
+        extended(
+            "schemaRegistry",
+            &[
+                "AmazonManagedKafkaEventSourceConfig",
+                "SchemaRegistryConfig",
+            ],
+            Truthy,
+            Shape::Object { renames: REGISTRY },
+        ),
+    ];
+    let actual: Vec<CfnProperty> = MskEvent::PROPERTIES
+        .iter()
+        .filter(|property| {
+            matches!(property, CfnProperty::Field(field) if field.profile == Profile::Extended)
+        })
+        .copied()
+        .collect();
+    assert_eq!(actual, expected);
+}
+
+#[test]
+fn extended_grants_are_declared_on_their_keys() {
+    let grants: Vec<(&str, Grant)> = MskEvent::KEYS
+        .iter()
+        .filter_map(|entry| Some((entry.key, entry.grant?)))
+        .collect();
+    assert_eq!(
+        grants,
+        [
+            ("saslScram512", Grant::Secret),
+            ("destinations", Grant::Destination),
+            ("clientCertificateTlsAuth", Grant::Secret),
+            ("iamAuth", Grant::IamAuth),
+            ("secretsKmsKeyArn", Grant::KmsDecrypt),
+            ("schemaRegistry", Grant::SchemaRegistry),
+        ]
+    );
+    // Every extension key has a code of its own.
+    for entry in MskEvent::KEYS
+        .iter()
+        .filter(|entry| entry.profile == Profile::Extended)
+    {
+        assert!(
+            entry
+                .code
+                .is_some_and(|code| code.as_str().starts_with("MSK_")),
+            "{entry:?}"
+        );
+    }
+    assert_eq!(MskEvent::extension_keys().count(), 14);
 }
 
 #[test]
@@ -126,7 +311,7 @@ fn msk_event_field_lookup_uses_config_keys() {
     let batch = MskEvent::field("batchSize").expect("batchSize is mapped");
     assert_eq!(batch.path, ["BatchSize"]);
     assert_eq!(MskEvent::field("batch_size"), None);
-    let names: Vec<_> = MskEvent::PROPERTIES.iter().map(CfnProperty::name).collect();
+    let names: Vec<_> = v3_properties().iter().map(CfnProperty::name).collect();
     assert_eq!(
         names,
         [

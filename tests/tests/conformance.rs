@@ -18,6 +18,13 @@ const CRASH_CODES: &[(&str, Code)] = &[
     ("msk-scalar", Code::EventNotAnObject),
     ("extensions-null", Code::ExtensionNotApplicable),
     ("extensions-depends-on-object", Code::ExtensionNotApplicable),
+    // Variable errors Serverless reports as VARIABLES_RESOLUTION_ERROR, under our code for
+    // the kind of problem.
+    ("file-missing-error", Code::VariableUnresolved),
+    ("params-missing-error", Code::VariableUnresolved),
+    ("file-directory-error", Code::VariableFile),
+    ("file-cycle", Code::VariableCycle),
+    ("file-empty-yaml", Code::VariableInvalid),
 ];
 
 /// Serverless codes we report under a more specific code of ours.
@@ -166,6 +173,20 @@ extra_cases! {
     extra_function_role_forms_warn => "function-role-forms-warn",
     extra_filter_patterns_items => "filter-patterns-items",
     extra_filter_patterns_items_error => "filter-patterns-items-error",
+    extra_file_yaml_stage_path => "file-yaml-stage-path",
+    extra_file_json_address => "file-json-address",
+    extra_file_outside_dir => "file-outside-dir/service",
+    extra_file_missing_fallback => "file-missing-fallback",
+    extra_file_missing_error => "file-missing-error",
+    extra_file_whole_functions => "file-whole-functions",
+    extra_file_whole_event => "file-whole-event",
+    extra_file_directory_error => "file-directory-error",
+    extra_params_default_stage => "params-default-stage",
+    extra_params_missing_error => "params-missing-error",
+    extra_file_cycle => "file-cycle",
+    extra_file_text => "file-text",
+    extra_file_empty_yaml => "file-empty-yaml",
+    extra_file_address_through_variable => "file-address-through-variable",
 }
 
 fn check_case(dir: &std::path::Path, name: &str) -> Result<(), String> {
@@ -323,4 +344,24 @@ fn check_template_merge(
         return Err("merging three times differs from merging once".to_owned());
     }
     Ok(())
+}
+
+/// `file-outside-dir` leaves the service directory and comes back (the oracle copies only
+/// the service directory); here the same files sit in a sibling folder, as in a monorepo,
+/// and give the very output the oracle gave.
+#[test]
+fn file_outside_dir_in_a_sibling_folder() {
+    let case = cases_dir().join("../extra-cases/file-outside-dir");
+    let service = case.join("service");
+    let text = read(&service.join("serverless.yml"))
+        .replace("../service/../service/shared.yml", "../shared/msk.yml")
+        .replace("../service/shared.yml", "../shared/msk.yml");
+    assert!(text.contains("../shared/msk.yml") && !text.contains("../service"));
+    let mut options = msk_tests::oracle_options();
+    options.variables.service_dir = Some(service.clone());
+    let sibling = msk_compile::compile_source(&text, msk_compile::Format::Yaml, &options);
+    let sibling = sibling.compiled.expect("compiles");
+    let oracle = compile_config(&service).compiled.expect("compiles");
+    assert_eq!(sibling.to_json(), oracle.to_json());
+    assert!(check_case(&service, "file-outside-dir/service").is_ok());
 }

@@ -33,3 +33,26 @@ fn examples_compile_to_their_snapshots() {
         insta::assert_snapshot!(name, stringify_pretty(&compiled.to_json()));
     }
 }
+
+/// `examples/extended/serverless.yml` uses every key of the extended profile (its profile is
+/// set in the file); its merged template is also linted in `validators.rs`.
+#[test]
+fn the_extended_example_uses_every_key_and_compiles_cleanly() {
+    use msk_model::{CfnMapping, MskEvent};
+    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../examples/extended/serverless.yml");
+    let text = read(&path);
+    for key in MskEvent::extension_keys() {
+        assert!(
+            text.contains(&format!(" {key}:")),
+            "the extended example uses {key}"
+        );
+    }
+    let report = compile_yaml(&text);
+    assert!(report.diagnostics.is_empty(), "{:#?}", report.diagnostics);
+    let compiled = report.compiled.expect("compiles");
+    let mut settings = insta::Settings::clone_current();
+    settings.set_snapshot_path("../../snapshots");
+    settings.set_prepend_module_to_snapshot(false);
+    settings.bind(|| insta::assert_snapshot!("example__extended", compiled.to_pretty_json()));
+}

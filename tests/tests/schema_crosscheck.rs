@@ -119,8 +119,9 @@ fn display_name(path: &Path) -> String {
         .unwrap_or(text)
 }
 
-/// The config as the compiler sees it before validation: parsed, variables resolved.
-fn load_resolved(source: &str) -> Result<Node, String> {
+/// The config as the compiler sees it before validation: parsed, variables resolved (its
+/// folder is the service directory, for `${file(…)}`).
+fn load_resolved(source: &str, config: &Path) -> Result<Node, String> {
     let codes = |diagnostics: &[msk_compile::Diagnostic]| {
         diagnostics
             .iter()
@@ -131,7 +132,9 @@ fn load_resolved(source: &str) -> Result<Node, String> {
     };
     let mut root = load::parse(source, msk_compile::Format::Yaml)
         .map_err(|diagnostics| codes(&diagnostics))?;
-    let problems = load::resolve_variables(&mut root, &oracle_options().variables);
+    let mut options = oracle_options().variables;
+    options.service_dir = config.parent().map(Path::to_path_buf);
+    let problems = load::resolve_variables(&mut root, &options);
     if problems.iter().any(msk_compile::Diagnostic::is_error) {
         return Err(codes(&problems));
     }
@@ -202,7 +205,11 @@ fn compiler_keys(root: &mut Node) -> Keys {
         .filter(|key| in_schema_scope(key))
         .collect();
     let mut diagnostics = Vec::new();
-    compile::compile(root.clone(), &mut diagnostics);
+    compile::compile(
+        root.clone(),
+        msk_compile::Profile::ServerlessV3,
+        &mut diagnostics,
+    );
     for diagnostic in &diagnostics {
         let Some(rule) = MskEvent::RULES
             .iter()
@@ -221,7 +228,11 @@ fn compiler_keys(root: &mut Node) -> Keys {
 }
 
 fn validation_keys(root: &mut Node) -> Keys {
-    let diagnostics = check::check_events(root, ValidationMode::Warn);
+    let diagnostics = check::check_events(
+        root,
+        ValidationMode::Warn,
+        msk_compile::Profile::ServerlessV3,
+    );
     let mut keys = Keys::new();
     for diagnostic in diagnostics
         .iter()
@@ -270,7 +281,7 @@ fn value_at<'a>(json: &'a serde_json::Value, path: &str) -> Option<&'a serde_jso
 /// before validating too, so there is nothing to compare).
 fn compare(path: &Path, validator: &jsonschema::Validator) -> Result<Comparison, String> {
     let source = read(path);
-    let resolved = load_resolved(&source)?;
+    let resolved = load_resolved(&source, path)?;
     let before = json::to_json(&resolved);
     let (schema, any_of) = schema_keys(validator, &before);
     // `arn` (schema, anyOf) and `arn.Ref` (compiler): the same value, one level apart.
@@ -448,7 +459,7 @@ fn configs_valid_after_resolution_are_valid_before_it() {
     let validator = schema_validator();
     for file in fixtures() {
         let source = read(&file);
-        let Ok(resolved) = load_resolved(&source) else {
+        let Ok(resolved) = load_resolved(&source, &file) else {
             continue;
         };
         if !validator.is_valid(&json::to_json(&resolved)) {
@@ -475,14 +486,16 @@ fn configs_valid_after_resolution_are_valid_before_it() {
 fn the_crosscheck_judges_what_compile_source_reports() {
     for file in fixtures() {
         let source = read(&file);
-        let Ok(mut root) = load_resolved(&source) else {
+        let Ok(mut root) = load_resolved(&source, &file) else {
             continue;
         };
         if ValidationMode::of(&root) == ValidationMode::Off {
             continue;
         }
         let direct = validation_keys(&mut root);
-        let report = compile_source(&source, msk_compile::Format::Yaml, &oracle_options());
+        let mut options = oracle_options();
+        options.variables.service_dir = file.parent().map(Path::to_path_buf);
+        let report = compile_source(&source, msk_compile::Format::Yaml, &options);
         let mut via_compile = Keys::new();
         for diagnostic in report
             .diagnostics
@@ -520,10 +533,8 @@ fn the_crosscheck_sees_errors() {
             "{key} is blamed by both: {comparison:#?}"
         );
     }
-    let resolved = load_resolved(&read(
-        &Path::new(env!("CARGO_MANIFEST_DIR")).join("cases/variables/serverless.yml"),
-    ))
-    .expect("loads");
+    let variables = Path::new(env!("CARGO_MANIFEST_DIR")).join("cases/variables/serverless.yml");
+    let resolved = load_resolved(&read(&variables), &variables).expect("loads");
     let value = json::to_json(&resolved);
     assert_eq!(
         value_at(&value, "functions.consumer.events.0.msk.batchSize"),

@@ -336,3 +336,131 @@ fn the_whole_file_schema_accepts_variables_for_every_msk_value() {
         );
     }
 }
+
+// The extended profile's schemas (`msk-compile schema --profile extended [--serverless]`).
+
+#[test]
+fn extended_schema_snapshots() {
+    use msk_compile::schema::{msk_event_schema_for, serverless_schema_for};
+    use msk_model::Profile;
+    snapshot_settings().bind(|| {
+        insta::assert_snapshot!(
+            "msk_event_schema_extended",
+            stringify_pretty(&msk_event_schema_for(Profile::Extended))
+        );
+        insta::assert_snapshot!(
+            "serverless_schema_extended",
+            stringify_pretty(&serverless_schema_for(Profile::Extended))
+        );
+    });
+}
+
+/// The Serverless plugin generates `defineFunctionEventProperties` from this schema: a plain
+/// draft-07 object schema whose `properties` holds every key of the model, each documented as
+/// today's keys are (title, description, markdown naming the CloudFormation property with its
+/// AWS link, ranges stated, valid examples).
+#[test]
+fn the_extended_schema_documents_every_key() {
+    use msk_compile::schema::msk_event_schema_for;
+    use msk_model::Profile;
+    let schema = msk_event_schema_for(Profile::Extended);
+    assert_eq!(schema["$schema"], "http://json-schema.org/draft-07/schema#");
+    assert_eq!(schema["type"], "object");
+    assert_eq!(schema["additionalProperties"], false);
+    let properties = schema["properties"].as_object().expect("properties");
+    let keys: Vec<&str> = MskEvent::KEYS.iter().map(|entry| entry.key).collect();
+    assert_eq!(
+        properties.keys().map(String::as_str).collect::<Vec<_>>(),
+        keys
+    );
+    let text = schema.to_string();
+    assert!(
+        !text.contains("x-profile") && !text.contains("x-extended-"),
+        "markers left"
+    );
+    for key in MskEvent::extension_keys() {
+        let property = &properties[key];
+        for keyword in ["title", "description", "markdownDescription"] {
+            assert!(
+                property[keyword]
+                    .as_str()
+                    .is_some_and(|text| !text.trim().is_empty()),
+                "{key} has a {keyword}"
+            );
+        }
+        let markdown = property["markdownDescription"].as_str().unwrap_or_default();
+        if let Some(field) = MskEvent::field(key) {
+            let cfn_name = field.path.last().copied().unwrap_or_default();
+            let top = field.path[0];
+            assert!(
+                markdown.contains(&format!("[`{top}"))
+                    || markdown.contains(&format!("[`{cfn_name}")),
+                "{key}'s markdownDescription names `{top}`: {markdown}"
+            );
+            assert!(
+                markdown.contains(CFN_REFERENCE),
+                "{key} links the reference: {markdown}"
+            );
+        } else {
+            // A key that only grants: its text says what the role gets.
+            assert!(markdown.contains("role"), "{key}: {markdown}");
+        }
+        for (low, high) in [("minimum", "maximum"), ("minItems", "maxItems")] {
+            if let (Some(low), Some(high)) = (property.get(low), property.get(high)) {
+                let stated = format!("`{low}`–`{high}`");
+                assert!(
+                    markdown.contains(&stated),
+                    "{key} states {stated}: {markdown}"
+                );
+            }
+        }
+        if let Some(examples) = property.get("examples").and_then(Value::as_array) {
+            let validator = jsonschema::draft7::new(&without_editor_keywords(property))
+                .expect("a property schema compiles");
+            for example in examples {
+                assert!(
+                    validator.is_valid(example),
+                    "{key}'s example {example} is valid"
+                );
+            }
+        }
+        if let Some(values) = property.get("enum").and_then(Value::as_array)
+            && let Some(descriptions) = property.get("markdownEnumDescriptions")
+        {
+            assert_eq!(
+                descriptions.as_array().map(Vec::len),
+                Some(values.len()),
+                "{key}"
+            );
+        }
+    }
+    // Every value the extended example writes is valid for the schema of its key.
+    let validator =
+        jsonschema::draft7::new(&without_editor_keywords(&schema)).expect("the schema compiles");
+    for event in [
+        json!({"arn": "arn:aws:kafka:us-east-1:111111111111:cluster/o/1", "topic": "t",
+               "provisionedPollers": {"min": 1, "max": 10, "group": "g"},
+               "destinations": {"onFailure": {"arn": {"Fn::GetAtt": ["Q", "Arn"]}, "type": "sqs"}},
+               "maximumRecordAgeInSeconds": -1, "tags": {"team": "orders"},
+               "schemaRegistry": {"uri": "arn:aws:glue:us-east-1:111111111111:registry/r",
+                                  "eventRecordFormat": "JSON", "validate": ["VALUE"]}}),
+        json!({"arn": {"Fn::GetAtt": ["Cluster", "Arn"]}, "topic": "t", "provisionedPollers": false,
+               "destinations": {"onFailure": "kafka://dlt"}}),
+    ] {
+        assert!(
+            validator.is_valid(&event),
+            "{event}: {:?}",
+            validator
+                .iter_errors(&event)
+                .map(|e| e.to_string())
+                .collect::<Vec<_>>()
+        );
+    }
+    for event in [
+        json!({"arn": "arn:aws:kafka:us-east-1:1:cluster/o/1", "topic": "t", "maximumRecordAgeInSeconds": 30}),
+        json!({"arn": "arn:aws:kafka:us-east-1:1:cluster/o/1", "topic": "t", "tags": {"k": 1}}),
+        json!({"arn": "arn:aws:kafka:us-east-1:1:cluster/o/1", "topic": "t", "provisionedPollers": true}),
+    ] {
+        assert!(!validator.is_valid(&event), "{event} is rejected");
+    }
+}

@@ -20,13 +20,7 @@ use crate::tree::{Node, Span, Value};
 pub(crate) const MAX_JSON_DEPTH: usize = 512;
 
 pub(crate) fn parse_json(source: &str) -> Result<Node, Vec<Diagnostic>> {
-    let mut parser = JsonParser {
-        source,
-        bytes: source.as_bytes(),
-        at: 0,
-    };
-    let result = parser.document();
-    match result {
+    match parse_json_value(source) {
         Ok(root) if matches!(root.value, Value::Object(_)) => Ok(root),
         Ok(root) => Err(vec![
             Diagnostic::error(
@@ -35,8 +29,18 @@ pub(crate) fn parse_json(source: &str) -> Result<Node, Vec<Diagnostic>> {
             )
             .at(root.span),
         ]),
-        Err(diagnostic) => Err(vec![*diagnostic]),
+        Err(diagnostics) => Err(diagnostics),
     }
+}
+
+/// A JSON document whose root may be any value (an included file).
+pub(crate) fn parse_json_value(source: &str) -> Result<Node, Vec<Diagnostic>> {
+    let mut parser = JsonParser {
+        source,
+        bytes: source.as_bytes(),
+        at: 0,
+    };
+    parser.document().map_err(|diagnostic| vec![*diagnostic])
 }
 
 type Fail = Box<Diagnostic>;

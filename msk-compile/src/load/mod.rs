@@ -9,8 +9,9 @@
 //!    `JSON.parse(JSON.stringify(config))`: no NaN/∞ (→ `null`), no `-0`, timestamps as ISO
 //!    strings, JavaScript key order. The root must be a mapping.
 //! 2. [`resolve_variables`]: `${self:…}`, `${sls:stage}`, `${opt:…}`, `${env:…}`,
-//!    `${strToBool(…)}` with fallbacks, resolved in place with Serverless' own algorithm
-//!    ([`vars`], syntax in [`var_syntax`]).
+//!    `${strToBool(…)}`, `${file(…)}`, `${param:…}` with fallbacks, resolved in place with
+//!    Serverless' own algorithm ([`vars`], syntax in [`var_syntax`]); remote sources take
+//!    their values from `--values`. Included files are read with [`read::read_bounded`].
 //!
 //! Every problem is a [`Diagnostic`] with a [`crate::diag::Code`] (`YAML_*`, `JSON_SYNTAX`,
 //! `CONFIG_NOT_AN_OBJECT`, `VARIABLE_*`); nothing here panics on any
@@ -28,13 +29,19 @@ mod yaml;
 
 pub use tags::CLOUDFORMATION_TAGS;
 pub use vars::{
-    MAX_VARIABLE_BYTES, MAX_VARIABLE_NODES, MAX_VARIABLE_SCANS, VariableOptions, resolve_variables,
-    resolve_variables_with_source,
+    MAX_VARIABLE_BYTES, MAX_VARIABLE_NODES, MAX_VARIABLE_SCANS, Values, VariableOptions,
+    parse_param, resolve_variables, resolve_variables_with_files, resolve_variables_with_source,
+    shift_spans,
 };
 pub use yaml::{MAX_ALIAS_BYTES, MAX_ALIAS_NODES};
 
 use crate::diag::Diagnostic;
 use crate::tree::Node;
+
+/// The largest config accepted (32 MiB): far beyond any real service (a generated one with
+/// 5000 functions × 10 msk events is about a third of it), small enough that a hostile
+/// file is refused before any work. The files `${file(…)}` includes count towards it too.
+pub const MAX_CONFIG_BYTES: usize = 32 * 1024 * 1024;
 
 /// The syntax of the config file.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]

@@ -1,5 +1,5 @@
 //! Serverless v3 variables (`${self:…}`, `${sls:stage}`, `${opt:…}`, `${env:…}`,
-//! `${strToBool(…)}`), resolved in place: a synchronous port of
+//! `${strToBool(…)}`, `${file(…)}`, `${param:…}`), resolved in place: a synchronous port of
 //! `lib/configuration/variables/resolve.js` and its sources from Serverless 3.40.0.
 //!
 //! Contract:
@@ -11,16 +11,24 @@
 //! * Sources: `self` (addresses split at `.`, through mappings, list indices, and `length`;
 //!   the referenced value is resolved first), `opt` (`stage`, `region`, then
 //!   [`VariableOptions::options`]), `env` ([`VariableOptions::env`], not the process
-//!   environment), `sls:stage` (`--stage`, else `provider.stage`, else `dev`), `strToBool`.
-//!   A source that yields nothing falls back to the next one; a literal fallback ends the list.
+//!   environment), `sls:stage` (`--stage`, else `provider.stage`, else `dev`), `strToBool`,
+//!   `file` (`sources/file.js`: YAML with this crate's loader, JSON, other files as text,
+//!   relative to [`VariableOptions::service_dir`], `..` allowed; a missing file is no value;
+//!   read with [`super::read::read_bounded`], every file once, all of them and the config
+//!   within the config limit; spans placed after the config, see [`SourceText`]), `param`
+//!   (`--param`, `params.<stage>`, `params.default`, as the dashboard plugin's
+//!   `resolve-params.js`). A source that yields nothing falls back to the next one; a literal
+//!   fallback ends the list.
 //! * A resolved value is parsed again (up to Serverless' nest limits), so a referenced value
-//!   that holds variables resolves too, and an escaped `\${…}` stays literal only where it was
-//!   written.
-//! * `file`, `ssm`, `cf`, `s3`, `aws`, `param` and `sls:instanceId` need AWS, files or a
-//!   random id: they are `Code::VariableUnresolved` errors (their fallbacks are not tried, since
-//!   Serverless would only use them if the source answered "no value"). Unknown sources are
-//!   errors too (Serverless: "Unrecognized configuration variable sources").
-//! * Circular references are `Code::VariableCycle` errors with Serverless' messages; recursion is
+//!   (or an included file) that holds variables resolves too, and an escaped `\${…}` stays
+//!   literal only where it was written.
+//! * `ssm`, `cf`, `s3`, `aws`, `sls:instanceId`, plugin sources, Dashboard params and `.js`
+//!   files take their value from [`VariableOptions::values`] (`--values`), by the variable's
+//!   text; without one they are `VARIABLE_UNRESOLVED` errors whose help names `--values` and
+//!   `--resolved` (their fallbacks are not tried, since Serverless would only use them if the
+//!   source answered "no value"). Unknown sources are errors too (Serverless: "Unrecognized
+//!   configuration variable sources").
+//! * Circular references are `VARIABLE_CYCLE` errors with Serverless' messages; recursion is
 //!   bounded, so nothing here can hang or overflow the stack.
 //! * Work is bounded too (`Code::VariableTooComplex`): a `${self:…}` value is copied where it is
 //!   used, so references to references can expand exponentially like YAML aliases; all the
@@ -49,11 +57,12 @@ type IndexSet<T> = indexmap::IndexSet<T, FixedHash>;
 
 use super::scalar::number_value;
 use super::var_syntax::{self, ErrId, Meta, Source, VarState, Variable};
-use crate::diag::{Code, Diagnostic};
+use crate::diag::{Code, Diagnostic, SourceText};
 use crate::js::{self, is_array_index};
 use crate::tree::{Entry, Node, Span, Value};
 
-/// What Serverless takes from its command line and environment for variables.
+/// What Serverless takes from its command line, environment and service directory for
+/// variables, and the values of variables that need AWS (`--values`).
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct VariableOptions {
     /// `--stage`: `${opt:stage}`, and `${sls:stage}` before `provider.stage`.
@@ -64,11 +73,92 @@ pub struct VariableOptions {
     pub options: BTreeMap<String, String>,
     /// The environment for `${env:NAME}` (the CLI passes the process environment).
     pub env: BTreeMap<String, String>,
+    /// The service directory (where `serverless.yml` is): `${file(…)}` paths are relative
+    /// to it. `None` (a config given as text only): `${file(…)}` is an error.
+    pub service_dir: Option<std::path::PathBuf>,
+    /// `--param name=value`: the first place `${param:name}` looks, before `params.<stage>`
+    /// and `params.default` of the config.
+    pub params: BTreeMap<String, String>,
+    /// `--values`: values for variables msk-compile cannot resolve offline (`ssm`, `cf`, `s3`,
+    /// `aws`, `sls:instanceId`, plugin sources, Dashboard params, `.js` files), by the
+    /// variable's text without `${…}` (`ssm:/prod/msk/arn`).
+    pub values: Values,
+}
+
+/// The values of a `--values` file: variable text (`ssm:/prod/msk/arn`, `cf(us-east-1):stack.Output`,
+/// `aws:accountId`) → value. Keys are kept as written, without `${…}` and without spaces
+/// after the commas of `(…)` params.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Values(pub BTreeMap<String, Node>);
+
+// The values come from the loader, which never produces NaN.
+impl Eq for Values {}
+
+impl Values {
+    /// Reads a values file's tree: a mapping from variable text to value.
+    pub fn from_tree(root: Node) -> Values {
+        let Value::Object(entries) = root.value else {
+            return Values::default();
+        };
+        Values(
+            entries
+                .into_iter()
+                .map(|entry| (variable_key_text(&entry.key), entry.value))
+                .collect(),
+        )
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+
+    /// The value for a variable's text, its spans set to `span` (where the variable was
+    /// written: the values file is not among the sources diagnostics point into).
+    fn get(&self, key: &str, span: Span) -> Option<Node> {
+        let mut value = self.0.get(key)?.clone();
+        map_spans(&mut value, |_| span);
+        Some(value)
+    }
+}
+
+/// A values file key as the resolver writes variable texts: no `${`/`}` around it, no
+/// spaces around the commas of the `(…)` params.
+fn variable_key_text(written: &str) -> String {
+    let text = written.trim();
+    let text = text
+        .strip_prefix("${")
+        .and_then(|inner| inner.strip_suffix('}'))
+        .unwrap_or(text)
+        .trim();
+    match (text.find('('), text.find(')')) {
+        (Some(open), Some(close)) if open < close => {
+            let params: Vec<&str> = text[open + 1..close].split(',').map(str::trim).collect();
+            format!(
+                "{}({}){}",
+                &text[..open],
+                params.join(","),
+                &text[close + 1..]
+            )
+        }
+        _ => text.to_owned(),
+    }
+}
+
+/// Parses a `--param` value as Serverless does (`name=value`, the value trimmed at its end).
+pub fn parse_param(item: &str) -> Result<(String, String), String> {
+    match item.split_once('=') {
+        Some((name, value)) if !name.is_empty() && !value.is_empty() && !value.contains('\n') => {
+            Ok((name.to_owned(), value.trim_end().to_owned()))
+        }
+        _ => Err(format!(
+            "Encountered invalid \"--param\" CLI option value: \"{item}\". Supported format: \"--param='<key>=<val>'\""
+        )),
+    }
 }
 
 /// Resolves every variable of the config in place. Diagnostics point at the string values.
 pub fn resolve_variables(root: &mut Node, options: &VariableOptions) -> Vec<Diagnostic> {
-    resolve(root, options, None)
+    resolve(root, options, None).0
 }
 
 /// Like [`resolve_variables`], with `source` (the text `root` was parsed from) used to point
@@ -78,6 +168,17 @@ pub fn resolve_variables_with_source(
     options: &VariableOptions,
     source: &str,
 ) -> Vec<Diagnostic> {
+    resolve(root, options, Some(source)).0
+}
+
+/// Like [`resolve_variables_with_source`], also returning the files `${file(…)}` read: the
+/// spans of their values (and of diagnostics about them) lie past the end of `source`, each
+/// file at its [`SourceText::base`].
+pub fn resolve_variables_with_files(
+    root: &mut Node,
+    options: &VariableOptions,
+    source: &str,
+) -> (Vec<Diagnostic>, Vec<SourceText>) {
     resolve(root, options, Some(source))
 }
 
@@ -125,11 +226,13 @@ const STACK_SEGMENT: usize = 8 << 20;
 struct Job {
     root: Node,
     options: VariableOptions,
+    /// The length of the config text: included files are placed after it.
+    config_bytes: usize,
     reply: std::sync::mpsc::Sender<Reply>,
 }
 
 /// The tree back, with the diagnostics, or with the panic that stopped the resolver.
-type Reply = (Node, std::thread::Result<Vec<Reported>>);
+type Reply = (Node, std::thread::Result<(Vec<Reported>, Vec<SourceText>)>);
 
 /// A diagnostic of the resolver with the `${…}` text it is about: the caller, which has the
 /// source, narrows its span to that text.
@@ -151,7 +254,7 @@ fn resolver_thread() -> Option<&'static std::sync::mpsc::Sender<Job>> {
                 .spawn(move || {
                     for mut job in receiver {
                         let result = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
-                            resolve_here(&mut job.root, &job.options)
+                            resolve_here(&mut job.root, &job.options, job.config_bytes)
                         }));
                         let _ = job.reply.send((job.root, result));
                     }
@@ -162,9 +265,13 @@ fn resolver_thread() -> Option<&'static std::sync::mpsc::Sender<Job>> {
         .as_ref()
 }
 
-fn resolve(root: &mut Node, options: &VariableOptions, source: Option<&str>) -> Vec<Diagnostic> {
-    let narrowed = |reported: Vec<Reported>| {
-        reported
+fn resolve(
+    root: &mut Node,
+    options: &VariableOptions,
+    source: Option<&str>,
+) -> (Vec<Diagnostic>, Vec<SourceText>) {
+    let narrowed = |(reported, files): (Vec<Reported>, Vec<SourceText>)| {
+        let diagnostics = reported
             .into_iter()
             .map(|(mut diagnostic, needle)| {
                 diagnostic.span = diagnostic
@@ -172,20 +279,23 @@ fn resolve(root: &mut Node, options: &VariableOptions, source: Option<&str>) -> 
                     .map(|span| narrow(source, span, needle.as_deref()));
                 diagnostic
             })
-            .collect()
+            .collect();
+        (diagnostics, files)
     };
+    let config_bytes = source.map_or(root.span.end, str::len);
     let Some(thread) = resolver_thread() else {
-        return narrowed(resolve_here(root, options));
+        return narrowed(resolve_here(root, options, config_bytes));
     };
     let (reply, replies) = std::sync::mpsc::channel();
     let job = Job {
         root: std::mem::replace(root, Node::new(Value::Null, Span::default())),
         options: options.clone(),
+        config_bytes,
         reply,
     };
     if let Err(std::sync::mpsc::SendError(job)) = thread.send(job) {
         *root = job.root;
-        return narrowed(resolve_here(root, options));
+        return narrowed(resolve_here(root, options, config_bytes));
     }
     match replies.recv() {
         Ok((tree, result)) => {
@@ -194,17 +304,30 @@ fn resolve(root: &mut Node, options: &VariableOptions, source: Option<&str>) -> 
             narrowed(result.unwrap_or_else(|panic| std::panic::resume_unwind(panic)))
         }
         // The thread replies to every job, even one that panicked; this cannot happen.
-        Err(_) => vec![Diagnostic::error(
-            Code::Internal,
-            "the variable resolver stopped without an answer",
-        )],
+        Err(_) => (
+            vec![Diagnostic::error(
+                Code::Internal,
+                "the variable resolver stopped without an answer",
+            )],
+            Vec::new(),
+        ),
     }
 }
 
-fn resolve_here(root: &mut Node, options: &VariableOptions) -> Vec<Reported> {
+fn resolve_here(
+    root: &mut Node,
+    options: &VariableOptions,
+    config_bytes: usize,
+) -> (Vec<Reported>, Vec<SourceText>) {
     let mut resolver = Resolver {
         root,
         options,
+        files: HashMap::default(),
+        included: Vec::new(),
+        next_base: config_bytes + 1,
+        file_budget: super::MAX_CONFIG_BYTES.saturating_sub(config_bytes),
+        eventual: None,
+        detail: None,
         metas: IndexMap::default(),
         dependencies: HashMap::default(),
         nest_depth: HashMap::default(),
@@ -228,7 +351,7 @@ fn resolve_here(root: &mut Node, options: &VariableOptions) -> Vec<Reported> {
         // Errors are recorded on the metas; a returned failure concerns a dependent only.
         let _ = resolver.resolve_property(&path);
     }
-    resolver.report()
+    (resolver.report(), resolver.included)
 }
 
 /// A string property of the config that holds variables.
@@ -254,6 +377,43 @@ struct VarError {
     path: String,
     /// The `${…}` text being resolved when the error happened.
     needle: Option<String>,
+    /// Where the problem is when that is not the property (a position in an included file).
+    span: Option<Span>,
+    /// A help line fitting the source, instead of the code's general one.
+    help: Option<String>,
+}
+
+/// What a source adds to the error the resolver records next.
+#[derive(Debug, Default)]
+struct ErrorDetail {
+    span: Option<Span>,
+    help: Option<String>,
+}
+
+/// A source's answer "no value", with the words for the error when no fallback follows
+/// (Serverless' `eventualErrorMessage`, and a help line).
+#[derive(Debug)]
+struct Eventual {
+    message: Option<String>,
+    help: String,
+}
+
+/// Why an included file gives no content: the code, the message (Serverless' words where it
+/// has them), and the place in the file when there is one.
+type FileError = (Code, String, Option<Span>);
+
+/// A file `${file(…)}` read, parsed once however often it is referenced.
+#[derive(Debug, Clone)]
+enum FileContent {
+    /// No file at that path: no value.
+    Missing,
+    /// The parsed content (`null` for an empty YAML file), its spans in the file's range.
+    /// Shared: each reference walks it, and only the value it takes is copied.
+    Loaded(std::rc::Rc<Node>),
+    /// A JavaScript file, which Serverless would run.
+    Script,
+    /// A YAML file without a document (empty, or only spaces): js-yaml's `undefined`.
+    NoDocument,
 }
 
 /// Why a resolution step did not produce a value.
@@ -279,6 +439,20 @@ struct Found {
 struct Resolver<'a> {
     root: &'a mut Node,
     options: &'a VariableOptions,
+    /// What `${file(…)}` read, by absolute path; an error is kept to be reported for each
+    /// reference.
+    files: HashMap<std::path::PathBuf, Result<FileContent, FileError>>,
+    /// The texts of the files read, each placed after the config and the files before it.
+    included: Vec<SourceText>,
+    /// Where the next included file's spans start.
+    next_base: usize,
+    /// Bytes the included files may still hold (all of them and the config together hold at
+    /// most the config limit).
+    file_budget: usize,
+    /// Set by a source that answered "no value"; read when no fallback follows.
+    eventual: Option<Eventual>,
+    /// Set by a source just before it fails; taken by the error recorded next.
+    detail: Option<ErrorDetail>,
     /// Serverless' `variablesMeta`, keyed by the property path joined with NUL.
     metas: IndexMap<String, PropMeta>,
     /// `propertyDependenciesMap`.
@@ -644,11 +818,14 @@ impl Resolver<'_> {
 
     fn push_error(&mut self, code: Code, message: String, path: &str) -> ErrId {
         self.progress += 1;
+        let detail = self.detail.take().unwrap_or_default();
         self.errors.push(VarError {
             code,
             message,
             path: path.to_owned(),
             needle: self.needles.last().cloned(),
+            span: detail.span,
+            help: detail.help,
         });
         self.errors.len() - 1
     }
@@ -960,14 +1137,21 @@ impl Resolver<'_> {
                 }
                 Source::Literal(_) => None,
             };
-            let kind: &'static str = match known {
-                Some(kind) => kind,
+            // Borrowed for the known sources: most variables, and no allocation each.
+            let kind: Cow<'static, str> = match (known, &*source) {
+                (Some(kind), _) => Cow::Borrowed(*kind),
+                // An unknown (plugin) source may have a value in `--values`; it is left
+                // unresolved otherwise, as Serverless does.
+                (None, Source::Typed { kind, .. }) if !self.options.values.is_empty() => {
+                    Cow::Owned(kind.clone())
+                }
                 // Unknown source (or a literal first): left unresolved, as Serverless does.
                 _ => {
                     variable.state = VarState::Pending(sources.split_off(index));
                     break;
                 }
             };
+            self.eventual = None;
             match self.resolve_variable_source(path, source) {
                 Err(Fail::Missing) => {
                     variable.state = VarState::Pending(sources.split_off(index));
@@ -989,13 +1173,17 @@ impl Resolver<'_> {
                 Ok(_) => {}
             }
             index += 1;
+            let eventual = self.eventual.take();
             match sources.get(index) {
                 None => {
-                    let id = self.property_error(
-                        Code::VariableUnresolved,
-                        path,
-                        &format!("Value not found at \"{kind}\" source"),
-                    );
+                    let (message, help) = match eventual {
+                        Some(Eventual { message, help }) => (message, Some(help)),
+                        None => (None, None),
+                    };
+                    self.detail = Some(ErrorDetail { span: None, help });
+                    let message =
+                        message.unwrap_or_else(|| format!("Value not found at \"{kind}\" source"));
+                    let id = self.property_error(Code::VariableUnresolved, path, &message);
                     variable.state = VarState::Failed(id);
                     break;
                 }
@@ -1036,13 +1224,14 @@ impl Resolver<'_> {
             self.resolve_variables(path, address, false);
             self.resolve_internal_result(path, address, INTERNAL_NEST_LIMIT)?;
         }
-        // Only the first param is ever read (`strToBool`'s input).
+        // Only the first param is ever read (`strToBool`'s input, `file`'s path), except
+        // for the text of a variable looked up in `--values`.
         let first_param = params
             .as_ref()
             .and_then(|params| params.first())
             .map(|param| &param.value.value);
         let address = address.as_ref().map(|address| &address.value.value);
-        match self.resolve_source(path, kind, first_param, address) {
+        match self.resolve_source(path, kind, first_param, address, params.as_deref()) {
             Ok(value) => Ok(json_normalize(value)),
             Err(Fail::Source { code, message }) => {
                 Err(Fail::Error(self.property_error(code, path, &message)))
@@ -1127,12 +1316,15 @@ impl Resolver<'_> {
         kind: &str,
         first_param: Option<&Value>,
         address: Option<&Value>,
+        params: Option<&[Meta]>,
     ) -> Result<Node, Fail> {
         let invalid = |message: String| Fail::Source {
             code: Code::VariableInvalid,
             message,
         };
         let null = Node::new(Value::Null, Span::default());
+        // The variable's text for `--values`, built only by the sources that look there.
+        let key = || variable_key(kind, params, address);
         // `ensureString(address)`: numbers and booleans coerce, objects are errors.
         let address_text = |source: &str| -> Result<Option<String>, Fail> {
             match address {
@@ -1167,20 +1359,8 @@ impl Resolver<'_> {
             },
             "sls" => match address_text("sls")?.as_deref() {
                 None | Some("") => Err(invalid("Missing address argument in variable \"sls\" source".to_owned())),
-                Some("instanceId") => Err(Fail::Source {
-                    code: Code::VariableUnresolved,
-                    message: "\"sls:instanceId\" is a random id Serverless creates on each run; msk-compile cannot reproduce it".to_owned(),
-                }),
-                Some("stage") => {
-                    if let Some(stage) = self.options.stage.as_ref().filter(|stage| !stage.is_empty()) {
-                        return Ok(Node::new(Value::String(stage.clone()), Span::default()));
-                    }
-                    let keys = ["provider".to_owned(), "stage".to_owned()];
-                    match self.resolve_dependent_property(path, &keys)? {
-                        Some(stage) if js::is_truthy(&stage.value) => Ok(stage),
-                        _ => Ok(Node::new(Value::String("dev".to_owned()), Span::default())),
-                    }
-                }
+                Some("instanceId") => self.remote_value(&key(), "\"sls:instanceId\" is a random id Serverless creates on each run; msk-compile cannot reproduce it"),
+                Some("stage") => self.stage(path),
                 Some(other) => Err(invalid(format!("Unsupported \"{other}\" address argument in variable \"sls\" source"))),
             },
             "strToBool" => {
@@ -1199,16 +1379,410 @@ impl Resolver<'_> {
                     ))),
                 }
             }
-            _ => {
-                let needs = match kind {
-                    "file" => "reads other files",
-                    "param" => "reads Serverless Dashboard parameters",
-                    _ => "calls AWS",
-                };
-                Err(Fail::Source {
+            "file" => self.file_source(path, first_param, address, &key()),
+            "param" => self.param_source(path, address_text("param")?, &key()),
+            "ssm" | "cf" | "s3" | "aws" => self.remote_value(
+                &key(),
+                &format!("\"{kind}\" variables ask AWS, which msk-compile does not call"),
+            ),
+            // A plugin's source: its value from `--values`, or left unresolved (reported
+            // as an unrecognized source, as Serverless does without the plugin).
+            _ => match self.options.values.get(&key(), Span::default()) {
+                Some(value) => Ok(value),
+                None => Err(Fail::Missing),
+            },
+        }
+    }
+
+    /// The stage: `--stage`, else `provider.stage`, else `dev` (`${sls:stage}`, and the
+    /// stage of `params:`).
+    fn stage(&mut self, path: &str) -> Result<Node, Fail> {
+        if let Some(stage) = self
+            .options
+            .stage
+            .as_ref()
+            .filter(|stage| !stage.is_empty())
+        {
+            return Ok(Node::new(Value::String(stage.clone()), Span::default()));
+        }
+        let keys = ["provider".to_owned(), "stage".to_owned()];
+        match self.resolve_dependent_property(path, &keys)? {
+            Some(stage) if js::is_truthy(&stage.value) => Ok(stage),
+            _ => Ok(Node::new(Value::String("dev".to_owned()), Span::default())),
+        }
+    }
+
+    /// A source msk-compile cannot ask (AWS, a random id): its value from `--values`, or an
+    /// error that says how to give it.
+    fn remote_value(&mut self, key: &str, why: &str) -> Result<Node, Fail> {
+        if let Some(value) = self.options.values.get(key, Span::default()) {
+            return Ok(value);
+        }
+        self.detail = Some(ErrorDetail {
+            span: None,
+            help: Some(remote_help(key)),
+        });
+        Err(Fail::Source {
+            code: Code::VariableUnresolved,
+            message: why.to_owned(),
+        })
+    }
+
+    /// `${param:name}`: `--param`, then `params.<stage>.<name>`, then `params.default.<name>`
+    /// (Serverless' order; Dashboard parameters come from `--values` as `param:<name>`).
+    fn param_source(&mut self, path: &str, name: Option<String>, key: &str) -> Result<Node, Fail> {
+        let Some(name) = name.filter(|name| !name.is_empty()) else {
+            return Err(Fail::Source {
+                code: Code::VariableInvalid,
+                message: "Missing address argument in variable \"param\" source".to_owned(),
+            });
+        };
+        if let Some(value) = self.options.params.get(&name) {
+            return Ok(Node::new(Value::String(value.clone()), Span::default()));
+        }
+        let stage = self.stage(path)?;
+        let stage = coerce_string(&stage.value).unwrap_or_default();
+        for scope in [stage.as_str(), "default"] {
+            let keys = ["params".to_owned(), scope.to_owned(), name.clone()];
+            if let Some(value) = self.resolve_dependent_property(path, &keys)?
+                && !value.is_null()
+            {
+                return Ok(value);
+            }
+        }
+        if let Some(value) = self.options.values.get(key, Span::default()) {
+            return Ok(value);
+        }
+        self.eventual = Some(Eventual {
+            message: Some(format!(
+                "The param \"{name}\" cannot be resolved from CLI options or stage params. If you are using Serverless Framework Compose, make sure to run commands via Compose so that all parameters can be resolved"
+            )),
+            help: format!(
+                "define it in serverless.yml under `params.{stage}.{name}` or `params.default.{name}`, pass `--param \"{name}=<value>\"`, or (a Serverless Dashboard parameter) give `param:{name}` in a `--values` file"
+            ),
+        });
+        Ok(Node::new(Value::Null, Span::default()))
+    }
+
+    /// `${file(path):address}`, as Serverless' `sources/file.js` reads it: YAML (`.yml`,
+    /// `.yaml`) with the config's loader, JSON (`.json`, `.tfstate`), any other file as
+    /// its text; a missing file is no value. JavaScript files (`.js`, `.cjs`) are not run.
+    fn file_source(
+        &mut self,
+        path: &str,
+        first_param: Option<&Value>,
+        address: Option<&Value>,
+        key: &str,
+    ) -> Result<Node, Fail> {
+        let invalid = |message: String| Fail::Source {
+            code: Code::VariableInvalid,
+            message,
+        };
+        let relative = match first_param {
+            None => None,
+            Some(value) if !js::is_truthy(value) => None,
+            Some(value) => Some(coerce_string(value).ok_or_else(|| {
+                invalid(format!(
+                    "Non-string path argument in variable \"file\" source: {}",
+                    short_string(value)
+                ))
+            })?),
+        };
+        let Some(relative) = relative else {
+            return Err(invalid(
+                "Missing path argument in variable \"file\" source".to_owned(),
+            ));
+        };
+        let address = match address {
+            None | Some(Value::Null) => None,
+            Some(value) => Some(coerce_string(value).ok_or_else(|| {
+                invalid(format!(
+                    "Non-string address argument for variable \"file\" source: {}",
+                    short_string(value)
+                ))
+            })?),
+        };
+        let Some(service_dir) = self.options.service_dir.clone() else {
+            self.detail = Some(ErrorDetail {
+                span: None,
+                help: Some("compile the file itself (the CLI knows its directory), or set `VariableOptions::service_dir`".to_owned()),
+            });
+            return Err(Fail::Source {
+                code: Code::VariableUnresolved,
+                message: "\"file\" variables need the service directory, which was not given"
+                    .to_owned(),
+            });
+        };
+        let full = lexical_join(&service_dir, &relative);
+        // For help lines: the variable as it was written, with a fallback added.
+        let with_fallback = match &address {
+            Some(address) => format!("${{file({relative}):{address}, 'default'}}"),
+            None => format!("${{file({relative}), 'default'}}"),
+        };
+        // Serverless names the file by its path within the service directory
+        // (`filePath.slice(serviceDir.length + 1)`); one outside it keeps the path as written
+        // (Serverless' slice cuts such a path at a meaningless place).
+        let relative = full
+            .strip_prefix(lexical_join(&service_dir, ""))
+            .ok()
+            .and_then(|inside| inside.to_str())
+            .map_or(relative.clone(), str::to_owned);
+        let content = match self.files.get(&full) {
+            Some(content) => content.clone(),
+            None => {
+                let content = self.read_file(&full, &relative);
+                self.files.insert(full.clone(), content.clone());
+                content
+            }
+        };
+        let content = match content {
+            Ok(content) => content,
+            Err((code, message, span)) => {
+                self.detail = Some(ErrorDetail {
+                    span,
+                    help: Some(file_help(code)),
+                });
+                return Err(Fail::Source { code, message });
+            }
+        };
+        let shown = full.display().to_string();
+        let content = match content {
+            FileContent::Missing => {
+                self.eventual = Some(Eventual {
+                    message: None,
+                    help: format!(
+                        "there is no file `{relative}` (paths are relative to the service directory, where serverless.yml is); create it, fix the path, or add a fallback: `{with_fallback}`"
+                    ),
+                });
+                return Ok(Node::new(Value::Null, Span::default()));
+            }
+            FileContent::Script => {
+                if let Some(value) = self.options.values.get(key, Span::default()) {
+                    return Ok(value);
+                }
+                self.detail = Some(ErrorDetail {
+                    span: None,
+                    help: Some(format!(
+                        "give the value in a values file (`--values values.yml` with the line `{key}: <value>`), or let Serverless resolve the config and compile its output: `serverless print --format json > resolved.json`, then `msk-compile compile serverless.yml --resolved resolved.json`"
+                    )),
+                });
+                return Err(Fail::Source {
                     code: Code::VariableUnresolved,
-                    message: format!("\"{kind}\" variables are not resolved by msk-compile (the source {needs})"),
-                })
+                    message: format!(
+                        "Cannot load \"{relative}\": msk-compile does not run JavaScript"
+                    ),
+                });
+            }
+            // Without an address Serverless returns `undefined`, which its resolver refuses;
+            // with one, there is no value (`content == null`), so a fallback applies.
+            FileContent::NoDocument if address.as_deref().is_none_or(str::is_empty) => {
+                self.detail = Some(ErrorDetail {
+                    span: None,
+                    help: Some(format!(
+                        "`{shown}` holds no YAML document; give it content (`{{}}` for an empty mapping)"
+                    )),
+                });
+                return Err(Fail::Source {
+                    code: Code::VariableInvalid,
+                    message: "Source \"file\" returned not supported result: \"undefined\""
+                        .to_owned(),
+                });
+            }
+            FileContent::NoDocument => std::rc::Rc::new(Node::new(Value::Null, Span::default())),
+            FileContent::Loaded(content) => content,
+        };
+        let keys: Vec<String> = match address.as_deref() {
+            None | Some("") => Vec::new(),
+            Some(address) => address.split('.').map(str::to_owned).collect(),
+        };
+        let Some(value) = self
+            .walk_file(path, &content, &keys)?
+            .filter(|value| !value.is_null())
+        else {
+            let address = address.as_deref().unwrap_or_default();
+            let help = if keys.is_empty() {
+                format!(
+                    "`{shown}` is empty (or holds only `null`); give it content, or add a fallback: `{with_fallback}`"
+                )
+            } else if content.as_str().is_some() {
+                format!(
+                    "`{shown}` is read as text (Serverless 3 parses only .yml, .yaml, .json and .tfstate files, and runs .js files), so it has no key `{address}`"
+                )
+            } else {
+                format!(
+                    "`{shown}` has no value at `{address}`; add it there, or add a fallback: `{with_fallback}`"
+                )
+            };
+            self.eventual = Some(Eventual {
+                message: None,
+                help,
+            });
+            return Ok(Node::new(Value::Null, Span::default()));
+        };
+        // Counted like a `${self:…}` copy: a file referenced a million times is a bomb too.
+        if !within_copy_budget(&mut self.copied_nodes, &mut self.copied_bytes, &value) {
+            return Err(self.too_complex(path, copy_budget_exceeded()));
+        }
+        Ok(value.into_owned())
+    }
+
+    /// `${file(…):a.b}`'s walk through the content: a string on the way that holds variables
+    /// is resolved first (Serverless' `resolveVariablesInString`), then walked into.
+    fn walk_file<'c>(
+        &mut self,
+        path: &str,
+        content: &'c Node,
+        keys: &[String],
+    ) -> Result<Option<Cow<'c, Node>>, Fail> {
+        let mut current = Cow::Borrowed(content);
+        for key in keys {
+            if let Value::String(text) = &current.value
+                && let Ok(Some(variables)) = var_syntax::parse(text)
+            {
+                let mut meta = Meta::new(Value::String(text.clone()), Some(variables));
+                self.resolve_variables(path, &mut meta, false);
+                self.resolve_internal_result(path, &mut meta, INTERNAL_NEST_LIMIT)?;
+                current = Cow::Owned(json_normalize(meta.value));
+            }
+            let step = std::slice::from_ref(key);
+            current = match current {
+                Cow::Borrowed(node) => match js_walk(node, step) {
+                    Some(next) => next,
+                    None => return Ok(None),
+                },
+                Cow::Owned(node) => match js_walk(&node, step) {
+                    Some(next) => Cow::Owned(next.into_owned()),
+                    None => return Ok(None),
+                },
+            };
+            if current.is_null() {
+                return Ok(None);
+            }
+        }
+        Ok(Some(current))
+    }
+
+    /// Reads and parses one included file (once: the result is kept by path).
+    fn read_file(
+        &mut self,
+        full: &std::path::Path,
+        relative: &str,
+    ) -> Result<FileContent, FileError> {
+        let extension = full
+            .extension()
+            .and_then(|extension| extension.to_str())
+            .unwrap_or_default();
+        let unreadable = |why: String| {
+            (
+                Code::VariableFile,
+                format!("Cannot parse \"{relative}\": {why}"),
+                None,
+            )
+        };
+        if matches!(extension, "js" | "cjs") {
+            return Ok(if full.is_file() {
+                FileContent::Script
+            } else {
+                FileContent::Missing
+            });
+        }
+        let bytes = match super::read::read_bounded(full, self.file_budget as u64) {
+            Ok(bytes) => bytes,
+            Err(super::read::ReadError::NotFound) => return Ok(FileContent::Missing),
+            // Serverless' words (Node's `readFile` on a directory).
+            Err(super::read::ReadError::IsDirectory) => {
+                return Err(unreadable(
+                    "EISDIR: illegal operation on a directory, read".to_owned(),
+                ));
+            }
+            Err(super::read::ReadError::NotRegular) => {
+                return Err(unreadable(
+                    "it is not a regular file (a device, FIFO or socket); msk-compile reads only regular files".to_owned(),
+                ));
+            }
+            Err(super::read::ReadError::TooLarge) => {
+                return Err(unreadable(format!(
+                    "it is larger than the {} bytes left: the config and the files it includes may hold {} bytes in all",
+                    self.file_budget,
+                    super::MAX_CONFIG_BYTES
+                )));
+            }
+            Err(super::read::ReadError::Io(error)) => return Err(unreadable(error.to_string())),
+        };
+        self.file_budget = self.file_budget.saturating_sub(bytes.len());
+        let base = self.next_base;
+        let (text, bad_byte) = match String::from_utf8(bytes) {
+            Ok(text) => (text, None),
+            Err(error) => {
+                let offset = error.utf8_error().valid_up_to();
+                (
+                    String::from_utf8_lossy(error.as_bytes()).into_owned(),
+                    Some(offset),
+                )
+            }
+        };
+        self.next_base = base + text.len() + 1;
+        let text_len = text.len();
+        self.included.push(SourceText {
+            name: full.display().to_string(),
+            text,
+            base,
+        });
+        let text = self.included.last().map_or("", |file| file.text.as_str());
+        if let Some(offset) = bad_byte {
+            return Err((
+                Code::VariableFile,
+                format!(
+                    "Cannot parse \"{relative}\": the file is not valid UTF-8 (byte offset {offset})"
+                ),
+                Some(Span::new(base + offset, base + offset + 1)),
+            ));
+        }
+        let parsed = match extension {
+            // js-yaml reads no document at all (`undefined`) from a text of nothing but
+            // spaces after its byte order mark; a line break or a comment is a `null` one.
+            "yml" | "yaml"
+                if text
+                    .trim_start_matches('\u{feff}')
+                    .bytes()
+                    .all(|byte| byte == b' ') =>
+            {
+                return Ok(FileContent::NoDocument);
+            }
+            "yml" | "yaml" => super::yaml::parse_yaml_value(text),
+            "json" | "tfstate" => super::json::parse_json_value(text),
+            _ => Ok(Node::new(
+                Value::String(text.to_owned()),
+                Span::new(0, text_len),
+            )),
+        };
+        match parsed {
+            Ok(mut content) => {
+                shift_spans(&mut content, base);
+                Ok(FileContent::Loaded(std::rc::Rc::new(content)))
+            }
+            Err(diagnostics) => {
+                let first = diagnostics.into_iter().next();
+                let (code, message, span) = match first {
+                    Some(diagnostic) => (
+                        diagnostic.code,
+                        diagnostic.message,
+                        diagnostic
+                            .span
+                            .map(|span| Span::new(span.start + base, span.end + base)),
+                    ),
+                    None => (Code::VariableFile, "not valid".to_owned(), None),
+                };
+                let prefix = if extension == "yml" || extension == "yaml" {
+                    ""
+                } else {
+                    "JSON parse error: "
+                };
+                Err((
+                    code,
+                    format!("Cannot parse \"{relative}\": {prefix}{message}"),
+                    span,
+                ))
             }
         }
     }
@@ -1329,16 +1903,8 @@ impl Resolver<'_> {
             return Ok(None);
         };
         // Counted before copying, so that a bomb stops before it takes the memory.
-        let (nodes, bytes) = value.size_within(
-            MAX_VARIABLE_NODES.saturating_sub(self.copied_nodes),
-            MAX_VARIABLE_BYTES.saturating_sub(self.copied_bytes),
-        );
-        self.copied_nodes = self.copied_nodes.saturating_add(nodes);
-        self.copied_bytes = self.copied_bytes.saturating_add(bytes);
-        if self.copied_nodes > MAX_VARIABLE_NODES || self.copied_bytes > MAX_VARIABLE_BYTES {
-            return Err(self.too_complex(dependent, format!(
-                "`${{self:…}}` references copy more than {MAX_VARIABLE_NODES} nodes or {MAX_VARIABLE_BYTES} bytes"
-            )));
+        if !within_copy_budget(&mut self.copied_nodes, &mut self.copied_bytes, &value) {
+            return Err(self.too_complex(dependent, copy_budget_exceeded()));
         }
         Ok(Some(value.into_owned()))
     }
@@ -1413,16 +1979,23 @@ impl Resolver<'_> {
                 && reported.insert(id)
                 && let Some(error) = self.errors.get(id)
             {
-                let span = self
-                    .metas
-                    .get(&error.path)
-                    .map_or(property.span, |owner| owner.span);
+                let span = error.span.unwrap_or_else(|| {
+                    self.metas
+                        .get(&error.path)
+                        .map_or(property.span, |owner| owner.span)
+                });
                 diagnostics.push((
                     Diagnostic::error(error.code, error.message.clone())
                         .at(span)
                         .with_path(humanize(&error.path))
-                        .with_help(help(error.code)),
-                    error.needle.clone(),
+                        .with_help(
+                            error
+                                .help
+                                .clone()
+                                .unwrap_or_else(|| help(error.code).to_owned()),
+                        ),
+                    // A position in an included file is already exact.
+                    error.needle.clone().filter(|_| error.span.is_none()),
                 ));
             }
         }
@@ -1449,9 +2022,10 @@ impl Resolver<'_> {
                         )
                         .at(property.span)
                         .with_path(humanize(path))
-                        .with_help(
-                            "Serverless 3.40.0 knows the sources self, opt, env, sls, strToBool, file, ssm, cf, s3, aws and param; others come from plugins, which msk-compile does not run",
-                        ),
+                        .with_help(format!(
+                            "Serverless 3.40.0 knows the sources self, opt, env, sls, strToBool, file, ssm, cf, s3, aws and param; others come from plugins, which msk-compile does not run; {}",
+                            remote_help(&format!("{kind}:<address>"))
+                        )),
                         needle,
                     ));
                 }
@@ -1544,6 +2118,105 @@ fn narrow(source: Option<&str>, span: Span, needle: Option<&str>) -> Span {
     match (found.next(), found.next()) {
         (Some((at, _)), None) => Span::new(span.start + at, span.start + at + needle.len()),
         _ => span,
+    }
+}
+
+/// Adds the size of `value`, about to be copied where a `${self:…}` or `${file(…)}` is, to
+/// what such references copied so far (counted up to just past the budget, so a huge value
+/// costs no more than what is left); `false` once the total is over the budget.
+fn within_copy_budget(copied_nodes: &mut usize, copied_bytes: &mut usize, value: &Node) -> bool {
+    let (nodes, bytes) = value.size_within(
+        MAX_VARIABLE_NODES.saturating_sub(*copied_nodes),
+        MAX_VARIABLE_BYTES.saturating_sub(*copied_bytes),
+    );
+    *copied_nodes = copied_nodes.saturating_add(nodes);
+    *copied_bytes = copied_bytes.saturating_add(bytes);
+    *copied_nodes <= MAX_VARIABLE_NODES && *copied_bytes <= MAX_VARIABLE_BYTES
+}
+
+fn copy_budget_exceeded() -> String {
+    format!(
+        "`${{self:…}}` and `${{file(…)}}` references copy more than {MAX_VARIABLE_NODES} nodes or {MAX_VARIABLE_BYTES} bytes"
+    )
+}
+
+/// The text of a variable as a `--values` key: `kind(param,…):address`.
+fn variable_key(kind: &str, params: Option<&[Meta]>, address: Option<&Value>) -> String {
+    let mut key = kind.to_owned();
+    if let Some(params) = params {
+        let texts: Vec<String> = params
+            .iter()
+            .map(|param| coerce_string(&param.value.value).unwrap_or_default())
+            .collect();
+        key.push('(');
+        key.push_str(&texts.join(","));
+        key.push(')');
+    }
+    if let Some(address) = address.and_then(coerce_string) {
+        key.push(':');
+        key.push_str(&address);
+    }
+    key
+}
+
+/// How to give the value of a variable msk-compile cannot resolve itself.
+fn remote_help(key: &str) -> String {
+    format!(
+        "give its value in a values file: `--values values.yml` with the line `{key}: <value>` (for a few values); or, where Serverless can reach AWS, compile the config it resolved: `serverless print --format json > resolved.json`, then `msk-compile compile serverless.yml --resolved resolved.json`"
+    )
+}
+
+/// The help for a `${file(…)}` that cannot be read or parsed.
+fn file_help(code: Code) -> String {
+    match code {
+        Code::VariableFile => "point `${file(…)}` at a regular YAML, JSON or text file, within the size limit, saved as UTF-8".to_owned(),
+        _ => "fix the included file at the position shown".to_owned(),
+    }
+}
+
+/// `path.resolve(base, relative)`: joined, `.` and `..` removed without touching the disk.
+fn lexical_join(base: &std::path::Path, relative: &str) -> std::path::PathBuf {
+    use std::path::Component;
+    let mut joined = std::path::PathBuf::new();
+    for component in base.join(relative).components() {
+        match component {
+            Component::CurDir => {}
+            Component::ParentDir => {
+                let last = joined.components().next_back();
+                match last {
+                    Some(Component::Normal(_)) => {
+                        joined.pop();
+                    }
+                    Some(Component::RootDir | Component::Prefix(_)) => {}
+                    _ => joined.push(".."),
+                }
+            }
+            other => joined.push(other),
+        }
+    }
+    joined
+}
+
+/// Moves every span of an included file's tree to the file's place after the config.
+pub fn shift_spans(node: &mut Node, base: usize) {
+    map_spans(node, |span| Span::new(span.start + base, span.end + base));
+}
+
+/// Replaces every span of a tree (nodes and keys) by `change(span)`, without recursion.
+fn map_spans(node: &mut Node, change: impl Fn(Span) -> Span) {
+    let mut pending = vec![node];
+    while let Some(node) = pending.pop() {
+        node.span = change(node.span);
+        match &mut node.value {
+            Value::Array(items) => pending.extend(items.iter_mut()),
+            Value::Object(entries) => {
+                for entry in entries.iter_mut() {
+                    entry.key_span = change(entry.key_span);
+                    pending.push(&mut entry.value);
+                }
+            }
+            _ => {}
+        }
     }
 }
 

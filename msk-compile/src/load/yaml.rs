@@ -61,6 +61,18 @@ pub(crate) fn parse_yaml(source: &str) -> Result<Node, Vec<Diagnostic>> {
         .map_err(|diagnostic| vec![*diagnostic])
 }
 
+/// A YAML document whose root may be anything (an included file: a list, a scalar, or no
+/// content, which is `null`).
+pub(crate) fn parse_yaml_value(source: &str) -> Result<Node, Vec<Diagnostic>> {
+    let options = granit_parser::options! { emit_comments: false };
+    let mut parser = Parser::new_from_str_with_options(source, options);
+    let mut builder = Builder::new(source);
+    builder.any_root = true;
+    builder
+        .run(&mut parser)
+        .map_err(|diagnostic| vec![*diagnostic])
+}
+
 type Fail = Box<Diagnostic>;
 
 /// Where a node sits in its parent; decides js-yaml's depth accounting and key handling.
@@ -140,6 +152,8 @@ struct Builder<'s> {
     merge_work: usize,
     alias_nodes: usize,
     alias_bytes: usize,
+    /// Accept any root (an included file), not only the mapping a config must be.
+    any_root: bool,
 }
 
 fn offset(marker: &granit_parser::Marker) -> usize {
@@ -166,6 +180,7 @@ impl<'s> Builder<'s> {
             merge_work: 0,
             alias_nodes: 0,
             alias_bytes: 0,
+            any_root: false,
         }
     }
 
@@ -215,6 +230,9 @@ impl<'s> Builder<'s> {
     /// After the stream: the root, which must be a mapping.
     fn finish(&mut self) -> Result<Node, Fail> {
         let root = self.root.take();
+        if self.any_root {
+            return Ok(root.unwrap_or_else(|| Node::new(Value::Null, Span::new(0, 0))));
+        }
         match root {
             Some(root) if matches!(root.value, Value::Object(_)) => Ok(root),
             Some(root) => Err(Box::new(

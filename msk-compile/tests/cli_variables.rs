@@ -1,0 +1,385 @@
+//! The command line's variable inputs: `${file(…)}` diagnostics in the included file,
+//! `--param`, `--values` and `--resolved` (a file or stdin, as the Serverless plugin calls it).
+//! The resolved configs are what Serverless 3.40.0's own `serverless print --format json`
+//! wrote for those services (`tests/extra-cases/file-whole-event/resolved.json`,
+//! `tests/fixtures/resolved-schema-batchsize-zero.json`); expected outputs are the oracle's.
+
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output, Stdio};
+
+fn repo() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("..")
+}
+
+fn extra(name: &str) -> PathBuf {
+    repo().join("tests/extra-cases").join(name)
+}
+
+fn run_with_stdin(args: &[&str], input: &[u8]) -> Output {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_msk-compile"))
+        .args(args)
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("the binary runs");
+    child
+        .stdin
+        .take()
+        .expect("stdin")
+        .write_all(input)
+        .expect("write stdin");
+    child.wait_with_output().expect("the binary ends")
+}
+
+fn run(args: &[&str]) -> Output {
+    run_with_stdin(args, b"")
+}
+
+fn stderr(output: &Output) -> String {
+    String::from_utf8_lossy(&output.stderr).into_owned()
+}
+
+fn json_lines(output: &Output) -> Vec<serde_json::Value> {
+    stderr(output)
+        .lines()
+        .map(|line| serde_json::from_str(line).expect("one JSON object per line"))
+        .collect()
+}
+
+fn scratch(name: &str) -> PathBuf {
+    let dir = std::env::temp_dir().join(format!("msk-compile-vars-{}-{name}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).expect("temp dir");
+    dir
+}
+
+/// The line (1-based) of the first line of `text` containing `needle`, and the column
+/// (1-based) just after `prefix`, which `needle` starts with.
+fn position(text: &str, needle: &str, prefix: &str) -> (u64, u64) {
+    text.lines()
+        .enumerate()
+        .find_map(|(index, line)| {
+            line.find(needle)
+                .map(|at| (index as u64 + 1, (at + prefix.len()) as u64 + 1))
+        })
+        .expect("needle present")
+}
+
+/// The oracle's template of a case with the msk mappings and statements taken out, written
+/// to a scratch file (what `serverless package` leaves before the plugin merges).
+fn stripped_template(case: &Path, dir: &Path) -> (PathBuf, String) {
+    let expected = std::fs::read_to_string(case.join("expected.json")).expect("expected.json");
+    let mut stripped: serde_json::Value = serde_json::from_str(&expected).expect("json");
+    let resources = stripped["Resources"].as_object_mut().expect("Resources");
+    resources.retain(|_, resource| resource["Type"] != "AWS::Lambda::EventSourceMapping");
+    if let Some(statements) = resources["IamRoleLambdaExecution"]
+        .pointer_mut("/Properties/Policies/0/PolicyDocument/Statement")
+        .and_then(|list| list.as_array_mut())
+    {
+        statements.truncate(2);
+    }
+    let template = dir.join("cloudformation-template-update-stack.json");
+    std::fs::write(
+        &template,
+        serde_json::to_string_pretty(&stripped).expect("json"),
+    )
+    .expect("write");
+    (template, expected)
+}
+
+#[test]
+fn include_diagnostics_point_into_the_included_file() {
+    let case = extra("file-whole-event");
+    let config = case.join("serverless.yml");
+    let output = run(&[
+        "compile",
+        config.to_str().unwrap_or_default(),
+        "--message-format",
+        "json",
+    ]);
+    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    let lines = json_lines(&output);
+    let warning = lines
+        .iter()
+        .find(|line| line["path"] == "functions.consumer.events.0.msk.batchSize")
+        .expect("the batchSize warning");
+    let included = std::fs::read_to_string(case.join("events/audit.yml")).expect("include");
+    let (line, column) = position(&included, "batchSize: 0", "batchSize: ");
+    assert!(
+        warning["file"]
+            .as_str()
+            .is_some_and(|file| file.ends_with("events/audit.yml")),
+        "{warning}"
+    );
+    assert_eq!(
+        (warning["line"].as_u64(), warning["column"].as_u64()),
+        (Some(line), Some(column))
+    );
+}
+
+/// Exactly what the Serverless plugin (issue 10) runs: the resolved config on stdin, the
+/// template `serverless package` wrote, JSON diagnostics.
+#[test]
+fn resolved_config_on_stdin_as_the_plugin_calls_it() {
+    let case = extra("file-whole-event");
+    let dir = scratch("plugin");
+    let (template, expected) = stripped_template(&case, &dir);
+    let resolved = std::fs::read(case.join("resolved.json")).expect("resolved.json");
+    let config = case.join("serverless.yml");
+    let output = run_with_stdin(
+        &[
+            "compile",
+            config.to_str().unwrap_or_default(),
+            "--resolved",
+            "-",
+            "--template",
+            template.to_str().unwrap_or_default(),
+            "--message-format",
+            "json",
+        ],
+        &resolved,
+    );
+    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    assert_eq!(
+        String::from_utf8_lossy(&output.stdout).trim_end(),
+        expected.trim_end()
+    );
+    // The event is a `${file()}` in serverless.yml, so its batchSize has no line there: the
+    // warning points into the resolved config.
+    let lines = json_lines(&output);
+    assert_eq!(lines.len(), 1, "{lines:?}");
+    let warning = &lines[0];
+    assert_eq!(warning["path"], "functions.consumer.events.0.msk.batchSize");
+    assert_eq!(warning["file"], "<stdin>");
+    let text = String::from_utf8_lossy(&resolved).into_owned();
+    let (line, column) = position(&text, "\"batchSize\": 0", "\"batchSize\": ");
+    assert_eq!(
+        (warning["line"].as_u64(), warning["column"].as_u64()),
+        (Some(line), Some(column))
+    );
+    // The template as `serverless package` wrote it, msk parts included: merged again, it
+    // comes back byte for byte.
+    std::fs::write(&template, &expected).expect("write");
+    let output = run_with_stdin(
+        &[
+            "compile",
+            config.to_str().unwrap_or_default(),
+            "--resolved",
+            "-",
+            "--template",
+            template.to_str().unwrap_or_default(),
+            "--message-format",
+            "json",
+        ],
+        &resolved,
+    );
+    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    assert_eq!(String::from_utf8_lossy(&output.stdout), expected);
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[test]
+fn resolved_diagnostics_point_at_serverless_yml_where_the_path_exists() {
+    let config = repo().join("tests/cases/schema-batchsize-zero/serverless.yml");
+    let resolved = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/fixtures/resolved-schema-batchsize-zero.json");
+    let output = run(&[
+        "compile",
+        config.to_str().unwrap_or_default(),
+        "--resolved",
+        resolved.to_str().unwrap_or_default(),
+        "--message-format",
+        "json",
+    ]);
+    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    let text = std::fs::read_to_string(&config).expect("config");
+    let (line, column) = position(&text, "batchSize: 0", "batchSize: ");
+    let lines = json_lines(&output);
+    assert_eq!(lines.len(), 1, "{lines:?}");
+    assert_eq!(lines[0]["file"], config.to_str().unwrap_or_default());
+    assert_eq!(
+        (lines[0]["line"].as_u64(), lines[0]["column"].as_u64()),
+        (Some(line), Some(column))
+    );
+    let compiled: serde_json::Value =
+        serde_json::from_slice(&output.stdout).expect("stdout is JSON");
+    let expected: serde_json::Value = serde_json::from_str(
+        &std::fs::read_to_string(
+            repo().join("tests/cases/schema-batchsize-zero/expected.msk.json"),
+        )
+        .expect("expected"),
+    )
+    .expect("json");
+    assert_eq!(compiled["Resources"], expected["EventSourceMappings"]);
+}
+
+#[test]
+fn resolved_config_that_is_not_json_is_a_located_error() {
+    let config = repo().join("tests/cases/minimal/serverless.yml");
+    let output = run_with_stdin(
+        &[
+            "compile",
+            config.to_str().unwrap_or_default(),
+            "--resolved",
+            "-",
+            "--message-format",
+            "json",
+        ],
+        b"{\"service\": \n",
+    );
+    assert_eq!(output.status.code(), Some(1));
+    let lines = json_lines(&output);
+    assert_eq!(lines[0]["code"], "JSON_SYNTAX");
+    assert_eq!(lines[0]["file"], "<stdin>");
+    assert_eq!(lines[0]["line"], 2);
+}
+
+#[test]
+fn param_flag_wins_over_stage_and_default() {
+    let config = extra("params-default-stage").join("serverless.yml");
+    let output = run(&[
+        "compile",
+        config.to_str().unwrap_or_default(),
+        "--param",
+        "topic=cli-topic  ",
+        "--param=missing=x=y",
+    ]);
+    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    let compiled: serde_json::Value =
+        serde_json::from_slice(&output.stdout).expect("stdout is JSON");
+    let properties = compiled["Resources"]
+        .as_object()
+        .and_then(|resources| resources.values().next())
+        .map(|resource| resource["Properties"].clone())
+        .expect("one mapping");
+    // --param (trimmed at its end as Serverless does), then params.dev, then params.default.
+    assert_eq!(properties["Topics"][0], "cli-topic");
+    assert_eq!(properties["BatchSize"], 200);
+    assert_eq!(
+        properties["EventSourceArn"],
+        "arn:aws:kafka:us-east-1:111111111111:cluster/default/1"
+    );
+    assert_eq!(
+        properties["AmazonManagedKafkaEventSourceConfig"]["ConsumerGroupId"],
+        "grp-x=y"
+    );
+    let output = run(&[
+        "compile",
+        config.to_str().unwrap_or_default(),
+        "--param",
+        "novalue",
+    ]);
+    assert_eq!(output.status.code(), Some(2));
+    assert!(
+        stderr(&output).contains("Encountered invalid \"--param\" CLI option value: \"novalue\"")
+    );
+}
+
+#[test]
+fn values_file_gives_remote_and_plugin_values() {
+    let dir = scratch("values");
+    std::fs::write(
+        dir.join("serverless.yml"),
+        "service: s\nprovider: {name: aws}\nfunctions:\n  f:\n    handler: h\n    events:\n      - msk:\n          arn: ${ssm:/${sls:stage}/msk/arn}\n          topic: ${vault(team, eu):topics.orders}\n          consumerGroupId: acct-${aws:accountId}\n",
+    )
+    .expect("write");
+    let config = dir.join("serverless.yml");
+    let output = run(&[
+        "compile",
+        config.to_str().unwrap_or_default(),
+        "--message-format",
+        "json",
+    ]);
+    assert_eq!(output.status.code(), Some(1));
+    let lines = json_lines(&output);
+    let ssm = lines
+        .iter()
+        .find(|line| line["path"] == "functions.f.events.0.msk.arn")
+        .expect("the ssm error");
+    assert_eq!(ssm["code"], "VARIABLE_UNRESOLVED");
+    let help = ssm["help"].as_str().unwrap_or_default();
+    assert!(
+        help.contains("--values") && help.contains("ssm:/dev/msk/arn: <value>"),
+        "{help}"
+    );
+    assert!(
+        help.contains("--resolved") && !help.contains("--stage"),
+        "{help}"
+    );
+
+    std::fs::write(
+        dir.join("values.yml"),
+        "ssm:/dev/msk/arn: arn:aws:kafka:us-east-1:111111111111:cluster/prod/1\n\"${vault(team, eu):topics.orders}\": orders\naws:accountId: \"123456789012\"\n",
+    )
+    .expect("write");
+    let values = dir.join("values.yml");
+    let output = run(&[
+        "compile",
+        config.to_str().unwrap_or_default(),
+        "--values",
+        values.to_str().unwrap_or_default(),
+    ]);
+    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    let compiled: serde_json::Value =
+        serde_json::from_slice(&output.stdout).expect("stdout is JSON");
+    let resource = &compiled["Resources"]["FEventSourceMappingMSKProdOrders"]["Properties"];
+    assert_eq!(
+        resource["EventSourceArn"],
+        "arn:aws:kafka:us-east-1:111111111111:cluster/prod/1"
+    );
+    assert_eq!(
+        resource["AmazonManagedKafkaEventSourceConfig"]["ConsumerGroupId"],
+        "acct-123456789012"
+    );
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[test]
+fn file_errors_have_help_that_fits() {
+    let dir = scratch("file-help");
+    std::fs::write(dir.join("config.js"), "module.exports = {arn: 'x'};\n").expect("write");
+    std::fs::write(
+        dir.join("serverless.yml"),
+        "service: s\nprovider: {name: aws}\nfunctions:\n  f:\n    handler: h\n    events:\n      - msk:\n          arn: ${file(./config.js):arn}\n          topic: ${file(./missing.yml):topic}\n",
+    )
+    .expect("write");
+    let config = dir.join("serverless.yml");
+    let output = run(&[
+        "compile",
+        config.to_str().unwrap_or_default(),
+        "--message-format",
+        "json",
+    ]);
+    assert_eq!(output.status.code(), Some(1));
+    let lines = json_lines(&output);
+    let script = lines
+        .iter()
+        .find(|line| line["path"] == "functions.f.events.0.msk.arn")
+        .expect("the .js error");
+    assert!(
+        script["message"]
+            .as_str()
+            .is_some_and(|message| message.contains("does not run JavaScript"))
+    );
+    let help = script["help"].as_str().unwrap_or_default();
+    assert!(
+        help.contains("file(./config.js):arn: <value>") && help.contains("--resolved"),
+        "{help}"
+    );
+    let missing = lines
+        .iter()
+        .find(|line| line["path"] == "functions.f.events.0.msk.topic")
+        .expect("the missing-file error");
+    assert_eq!(
+        missing["message"],
+        "Cannot resolve variable at \"functions.f.events.0.msk.topic\": Value not found at \"file\" source"
+    );
+    let help = missing["help"].as_str().unwrap_or_default();
+    assert!(
+        help.contains("missing.yml") && !help.contains("--stage"),
+        "{help}"
+    );
+    let _ = std::fs::remove_dir_all(&dir);
+}
