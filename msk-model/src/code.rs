@@ -226,6 +226,11 @@ codes! {
         example: "{\"service\": \"s\",}",
         fix: "Fix the JSON at the position shown.",
     }
+    MergeInvalidInput = "LEGACY_CONFIGURATION_PROPERTY_MERGE_INVALID_INPUT" {
+        summary: "`functions` or `resources` is written as a list (Serverless merges the items into one mapping, as lodash's `_.merge` does) and an item is not a mapping; Serverless stops with this error. Empty items (`null`, `\"\"`) are skipped.",
+        example: "functions:\n  - ${file(functions/orders.yml)}\n  - just-a-string",
+        fix: "Make every item a mapping of functions (or of `Resources`/`Outputs`/`extensions`), or remove it.",
+    }
     ConfigNotAnObject = "CONFIG_NOT_AN_OBJECT" {
         summary: "The file is empty or its top level is not a mapping.",
         example: "- service: s",
