@@ -1,0 +1,155 @@
+'use strict';
+
+//! serverless-msk-events: after the framework's own event compilers and its merge of
+//! `resources`, replaces the msk EventSourceMappings and IAM statements of the compiled template
+//! with msk-compile's (profile `custom.mskEvents.profile`, default `extended`), and registers the
+//! extended msk keys with the framework's configuration schema.
+
+const path = require('path');
+const { findBinary } = require('./lib/binary');
+const { SCHEMA_CODE, formatDiagnostic, runCompile } = require('./lib/compile');
+const { CUSTOM_SCHEMA, DEFAULT_PROFILE, PROFILES, extendedSchema } = require('./lib/schema');
+
+const FRAMEWORK_MSK_PLUGIN = 'AwsCompileMSKEvents';
+
+const profileOf = (configuration) => {
+  const custom = configuration && configuration.custom;
+  const settings = custom && custom.mskEvents;
+  return (settings && settings.profile) || DEFAULT_PROFILE;
+};
+
+class ServerlessMskEvents {
+  constructor(serverless, options = {}, utils = {}) {
+    this.serverless = serverless;
+    this.options = options;
+    this.log = utils.log || {
+      warning: (text) => process.stderr.write(`Warning: ${text}\n`),
+      info: () => {},
+    };
+    this.provider = serverless.getProvider('aws');
+    // A ServerlessError from the framework's msk compiler, held until msk-compile has spoken.
+    this.frameworkError = null;
+    this.hooks = {};
+    // msk events exist only for AWS services; for another provider the plugin does nothing.
+    if (serverless.service.provider.name !== 'aws') return;
+
+    const handler = serverless.configSchemaHandler;
+    handler.defineCustomProperties(CUSTOM_SCHEMA);
+    if (profileOf(serverless.configurationInput) === 'extended') {
+      const msk = this.frameworkMskSchema(handler);
+      const { extension, widened } = extendedSchema(new Set(Object.keys(msk.properties || {})));
+      if (Object.keys(extension.properties).length) {
+        handler.defineFunctionEventProperties('aws', 'msk', extension);
+      }
+      // defineFunctionEventProperties refuses keys the framework defines; a key the extended
+      // profile widens (`arn: !GetAtt Cluster.Arn`) would still fail `configValidationMode:
+      // error`, so its definition is replaced in the framework's (unfrozen) msk event schema.
+      Object.assign(msk.properties, widened);
+    }
+
+    this.hooks = {
+      initialize: () => this.deferFrameworkErrors(),
+      // After package:compileEvents (the framework's msk compiler) and after the config's own
+      // `resources` are merged: the template is then the one `serverless package` writes, which
+      // msk-compile's `--template` merge takes, and a function's own role declared in
+      // `resources` is there for the extended profile's statements. Before the template is saved.
+      'after:aws:package:finalize:mergeCustomProviderResources': () => this.compile(),
+    };
+  }
+
+  // The object schema of the framework's msk event (what defineFunctionEventProperties extends).
+  frameworkMskSchema(handler) {
+    const events = handler.schema.properties.functions.patternProperties;
+    const functionSchema = Object.values(events)[0];
+    const msk = functionSchema.properties.events.items.anyOf.find((event) => event.required[0] === 'msk');
+    return msk.properties.msk;
+  }
+
+  // The framework's msk compiler stops at the first problem, without a position, and crashes
+  // (TypeError) on some inputs msk-compile reports with a code and a line. Its error is held so
+  // that msk-compile, which runs next on the same configuration, can report it properly; if
+  // msk-compile finds nothing, the framework's error is thrown after all.
+  deferFrameworkErrors() {
+    for (const entry of this.serverless.pluginManager.hooks['package:compileEvents'] || []) {
+      if (entry.pluginName !== FRAMEWORK_MSK_PLUGIN) continue;
+      const original = entry.hook;
+      entry.hook = async (...args) => {
+        try {
+          return await original(...args);
+        } catch (error) {
+          this.frameworkError = error;
+          return undefined;
+        }
+      };
+    }
+  }
+
+  error(message, code) {
+    return new this.serverless.classes.Error(message, code);
+  }
+
+  compile() {
+    const serverless = this.serverless;
+    const configuration = serverless.configurationInput;
+    const profile = profileOf(configuration);
+    if (!PROFILES.includes(profile)) {
+      throw this.error(
+        `custom.mskEvents.profile must be one of ${PROFILES.join(', ')} (got ${JSON.stringify(profile)}).`,
+        'MSK_EVENTS_PROFILE_INVALID'
+      );
+    }
+    const binary = findBinary();
+    if (binary.error) throw this.error(binary.error, 'MSK_COMPILE_NOT_FOUND');
+
+    const serviceDir = serverless.serviceDir;
+    const configPath = path.join(serviceDir, serverless.configurationFilename || 'serverless.yml');
+    const provider = serverless.service.provider;
+    const started = process.hrtime.bigint();
+    const result = runCompile({
+      binary: binary.path,
+      configPath,
+      resolved: configuration,
+      template: provider.compiledCloudFormationTemplate,
+      profile,
+      stage: this.provider.getStage(),
+      region: this.provider.getRegion(),
+    });
+    if (result.spawnError) {
+      const reason = result.spawnError.message;
+      throw this.error(`cannot run ${binary.path} (from ${binary.source}): ${reason}`, 'MSK_COMPILE_NOT_FOUND');
+    }
+
+    const errors = result.diagnostics.filter((d) => d.severity === 'error');
+    for (const warning of result.diagnostics) {
+      if (warning.severity === 'error' || warning.code === SCHEMA_CODE) continue;
+      this.log.warning(`msk: ${formatDiagnostic(warning, serviceDir)}`);
+    }
+    if (result.status !== 0 || errors.length) {
+      const lines = errors.map((d) => formatDiagnostic(d, serviceDir));
+      lines.push(...result.other);
+      if (!lines.length) {
+        lines.push(`msk-compile exited with ${result.signal ? `signal ${result.signal}` : `status ${result.status}`}`);
+      }
+      const code = (errors[0] && errors[0].code) || 'MSK_COMPILE_FAILED';
+      throw this.error(`msk-compile: ${lines.join('\n')}`, code);
+    }
+    // msk-compile agrees with the configuration; under serverless-v3 the framework's own verdict
+    // is the one to reproduce, so its error stands.
+    if (this.frameworkError && profile === 'serverless-v3') throw this.frameworkError;
+
+    let merged;
+    try {
+      merged = JSON.parse(result.template);
+    } catch (error) {
+      throw this.error(`msk-compile wrote a template that is not JSON: ${error.message}`, 'MSK_COMPILE_FAILED');
+    }
+    // In place: other plugins may hold a reference to the template object.
+    const template = provider.compiledCloudFormationTemplate;
+    for (const key of Object.keys(template)) delete template[key];
+    Object.assign(template, merged);
+    const ms = Number(process.hrtime.bigint() - started) / 1e6;
+    this.log.info(`msk-compile (${binary.source}, profile ${profile}): ${ms.toFixed(0)} ms`);
+  }
+}
+
+module.exports = ServerlessMskEvents;

@@ -1,0 +1,154 @@
+'use strict';
+
+// (c) Diagnostics through the framework: an msk error fails `serverless package` with
+// msk-compile's code and a serverless.yml:line:column; a warning is printed and packaging goes
+// on; the framework's own schema warnings are not printed a second time.
+
+const assert = require('node:assert/strict');
+const fs = require('fs');
+const path = require('path');
+const { after, before, describe, test } = require('node:test');
+const h = require('./harness');
+
+const config = (events, extra = '') => `service: diag
+frameworkVersion: '3'
+${extra}provider:
+  name: aws
+  runtime: nodejs18.x
+functions:
+  consumer:
+    handler: handler.main
+    events:
+${events}`;
+
+// 1-based line and column of the first occurrence of `needle` in `text`.
+const position = (text, needle) => {
+  const offset = text.indexOf(needle);
+  assert.ok(offset >= 0, `${needle} not in the config`);
+  const before = text.slice(0, offset).split('\n');
+  return `${before.length}:${before[before.length - 1].length + 1}`;
+};
+
+const CASES = {
+  // The framework's compiler crashes on this one (TypeError, no code).
+  arnWithoutClusterName: {
+    text: config(`      - msk:
+          arn: arn:aws:kafka:us-east-1:111111111111:cluster
+          topic: orders
+`),
+    code: 'MSK_ARN_WITHOUT_CLUSTER_NAME',
+    at: 'arn:aws:kafka:us-east-1:111111111111:cluster\n',
+  },
+  // The framework stops with this very code, but without saying where.
+  atTimestamp: {
+    text: config(`      - msk:
+          arn: arn:aws:kafka:us-east-1:111111111111:cluster/orders/1
+          topic: orders
+          startingPosition: AT_TIMESTAMP
+`),
+    code: 'FUNCTION_MSK_STARTING_POSITION_TIMESTAMP_INVALID',
+    at: 'AT_TIMESTAMP',
+  },
+};
+
+const COLLISION = config(`      - msk:
+          arn: arn:aws:kafka:us-east-1:111111111111:cluster/my-cluster/1
+          topic: orders
+      - msk:
+          arn: arn:aws:kafka:us-east-1:111111111111:cluster/my.cluster/2
+          topic: orders
+`);
+
+// warn mode: the framework itself reports `batchSize: 0` as a configuration warning.
+const SCHEMA_WARNING = config(`      - msk:
+          arn: arn:aws:kafka:us-east-1:111111111111:cluster/orders/1
+          topic: orders
+          batchSize: 0
+`);
+
+after(() => h.removeInstall());
+
+for (const profile of ['serverless-v3', 'extended']) {
+  describe(`diagnostics (profile ${profile})`, () => {
+    let root;
+    let skip = false;
+    const runs = {};
+
+    before(async () => {
+      root = h.installPlugin();
+      skip = h.missingFeatures(h.pluginBinary(root));
+      if (skip) return;
+      const services = {
+        ...Object.fromEntries(Object.entries(CASES).map(([name, c]) => [name, c.text])),
+        collision: COLLISION,
+        schemaWarning: SCHEMA_WARNING,
+      };
+      const tasks = Object.entries(services).map(([name, text]) => async () => {
+        const dir = h.service(root, `diag-${profile}-${name}`, h.withPlugin(text, profile));
+        runs[name] = await h.slsPackage(dir);
+      });
+      await h.pool(tasks, 2);
+    });
+    for (const [name, c] of Object.entries(CASES)) {
+      test(`${name}: fails with ${c.code} at serverless.yml:line:column`, (t) => {
+        if (skip) return t.skip(skip);
+        const run = runs[name];
+        assert.notEqual(run.status, 0, run.output);
+        assert.equal(run.template, null);
+        assert.match(run.output, new RegExp(`\\[${c.code}\\]`));
+        const where = `serverless.yml:${position(h.withPlugin(c.text, profile), c.at)}`;
+        assert.ok(run.output.includes(where), `no ${where} in:\n${run.output}`);
+        assert.doesNotMatch(run.output, /TypeError/);
+        return undefined;
+      });
+    }
+
+    test('a warning is printed and packaging goes on', (t) => {
+      if (skip) return t.skip(skip);
+      const run = runs.collision;
+      assert.equal(run.status, 0, run.output);
+      assert.match(run.output, /Warning: msk: serverless\.yml:\d+:\d+: .*\[MSK_LOGICAL_ID_COLLISION\]/);
+      const mappings = Object.keys(JSON.parse(run.template).Resources).filter((id) => id.includes('EventSourceMappingMSK'));
+      assert.deepEqual(mappings, ['ConsumerEventSourceMappingMSKMyclusterOrders']);
+      return undefined;
+    });
+
+    test('schema warnings are printed once, by the framework', (t) => {
+      if (skip) return t.skip(skip);
+      const run = runs.schemaWarning;
+      assert.equal(run.status, 0, run.output);
+      const mentions = run.output.match(/batchSize/g) || [];
+      assert.equal(mentions.length, 1, run.output);
+      assert.doesNotMatch(run.output, /INVALID_NON_SCHEMA_COMPLIANT_CONFIGURATION/);
+      return undefined;
+    });
+  });
+}
+
+describe('the binary', () => {
+  test('none found: the command fails with one error saying how to get it', async () => {
+    const root = h.installPlugin();
+    const dir = h.service(root, 'no-binary', h.withPlugin(COLLISION, 'serverless-v3'));
+    const run = await h.slsPackage(dir, { MSK_COMPILE_BIN: path.join(root, 'no-such-msk-compile') });
+    assert.notEqual(run.status, 0, run.output);
+    assert.match(run.output, /MSK_COMPILE_BIN is set to .*no-such-msk-compile, which is not an executable file/);
+  });
+
+  test('one msk-compile process per serverless package', async (t) => {
+    const root = h.installPlugin();
+    const binary = h.pluginBinary(root);
+    const missing = h.missingFeatures(binary);
+    if (missing) return t.skip(missing);
+    // A wrapper that notes each start, then runs the packed binary.
+    const log = path.join(root, 'starts.log');
+    const wrapper = path.join(root, 'counting-msk-compile');
+    fs.writeFileSync(wrapper, `#!/bin/sh\necho start >> '${log}'\nexec '${binary}' "$@"\n`);
+    fs.chmodSync(wrapper, 0o755);
+    const config = fs.readFileSync(path.join(h.REPO_DIR, 'tests', 'cases', 'multi-function', 'serverless.yml'), 'utf8');
+    const dir = h.service(root, 'count', h.withPlugin(config, 'extended'));
+    const run = await h.slsPackage(dir, { MSK_COMPILE_BIN: wrapper });
+    assert.equal(run.status, 0, run.output);
+    assert.equal(fs.readFileSync(log, 'utf8'), 'start\n');
+    return undefined;
+  });
+});
