@@ -72,10 +72,12 @@ struct RawError<'s> {
 /// One step of the path below the validated node while validating. Borrowed from the
 /// schema (property names) or a plain index, so that walking a valid value allocates
 /// nothing; violations get the path as strings.
-#[derive(Debug, Clone, Copy)]
+#[derive(Debug, Clone)]
 enum Segment<'s> {
     Key(&'s str),
     Index(usize),
+    /// A key of the data (under `patternProperties`), not of the schema.
+    Owned(String),
 }
 
 fn path_strings(path: &[Segment<'_>]) -> Vec<String> {
@@ -83,6 +85,7 @@ fn path_strings(path: &[Segment<'_>]) -> Vec<String> {
         .map(|segment| match segment {
             Segment::Key(key) => (*key).to_owned(),
             Segment::Index(index) => index.to_string(),
+            Segment::Owned(key) => key.clone(),
         })
         .collect()
 }
@@ -129,6 +132,8 @@ struct Rule {
     property_names: Option<usize>,
     /// `properties`, in schema order.
     properties: Option<Vec<(String, usize)>>,
+    /// `patternProperties`, in schema order (a pattern that does not compile matches nothing).
+    pattern_properties: Option<Vec<(Option<Regex>, usize)>>,
     enum_values: Option<Vec<Schema>>,
     any_of: Option<Vec<usize>>,
     one_of: Option<Vec<usize>>,
@@ -244,6 +249,15 @@ impl<'s> RuleBuilder<'s> {
                     .map(|(key, property)| (key.clone(), self.rule(property)))
                     .collect()
             });
+        let pattern_properties = keywords
+            .get("patternProperties")
+            .and_then(Schema::as_object)
+            .map(|patterns| {
+                patterns
+                    .iter()
+                    .map(|(pattern, property)| (Regex::new(pattern).ok(), self.rule(property)))
+                    .collect()
+            });
         let any_of = branches(self, "anyOf");
         let one_of = branches(self, "oneOf");
         let rule = Rule {
@@ -291,6 +305,7 @@ impl<'s> RuleBuilder<'s> {
             additional,
             property_names,
             properties,
+            pattern_properties,
             enum_values: match keywords.get("enum") {
                 Some(Schema::Array(allowed)) => Some(allowed.clone()),
                 _ => None,
@@ -515,6 +530,16 @@ impl Validator {
             }
             Value::Object(entries) => {
                 let properties = rule.properties.as_deref();
+                let patterns = rule.pattern_properties.as_deref().unwrap_or_default();
+                let pattern_rules = |key: &str| -> Vec<usize> {
+                    patterns
+                        .iter()
+                        .filter(|(regex, _)| {
+                            regex.as_ref().is_some_and(|regex| regex.is_match(key))
+                        })
+                        .map(|(_, rule)| *rule)
+                        .collect()
+                };
                 let present = |key: &str| {
                     entries
                         .iter()
@@ -544,9 +569,9 @@ impl Validator {
                             .unwrap_or_default()
                     };
                     for entry in entries.iter().filter(|entry| !entry.value.is_null()) {
-                        if !properties
-                            .is_some_and(|list| list.iter().any(|(key, _)| *key == entry.key))
-                        {
+                        let listed = properties
+                            .is_some_and(|list| list.iter().any(|(key, _)| *key == entry.key));
+                        if !listed && pattern_rules(&entry.key).is_empty() {
                             fail(
                                 errors,
                                 "additionalProperties",
@@ -587,6 +612,17 @@ impl Validator {
                         {
                             path.push(Segment::Key(key));
                             self.check(*property_rule, &mut entry.value, path, errors);
+                            path.pop();
+                        }
+                    }
+                }
+                // Ajv applies `patternProperties` after `properties`, to every key a pattern
+                // matches (listed or not), in the object's order.
+                if !patterns.is_empty() {
+                    for entry in entries.iter_mut().filter(|entry| !entry.value.is_null()) {
+                        for property_rule in pattern_rules(&entry.key) {
+                            path.push(Segment::Owned(entry.key.clone()));
+                            self.check(property_rule, &mut entry.value, path, errors);
                             path.pop();
                         }
                     }
@@ -746,6 +782,17 @@ fn has_type(node: &Node, kind: &str) -> bool {
 
 /// Ajv's `coerceTypes: 'array'`: unwrap a one-element array, then try each target type in order.
 fn coerce(node: &Node, types: &[&str]) -> Option<Value> {
+    // `coerceToTypes`: with none of these among the types (`type: object`), Ajv does not
+    // coerce at all, not even by unwrapping a one-element list (oracle: a filterPatterns
+    // item `[{…}]` stays a list, with the warning "must be object").
+    if !types.iter().any(|kind| {
+        matches!(
+            *kind,
+            "string" | "number" | "integer" | "boolean" | "null" | "array"
+        )
+    }) {
+        return None;
+    }
     let mut data = &node.value;
     if let Value::Array(items) = data
         && items.len() == 1
@@ -776,6 +823,9 @@ fn coerce(node: &Node, types: &[&str]) -> Option<Value> {
             ("boolean", Value::Number(number)) if *number == 0.0 => Some(Value::Bool(false)),
             ("boolean", Value::Number(number)) if *number == 1.0 => Some(Value::Bool(true)),
             ("boolean", Value::Null) => Some(Value::Bool(false)),
+            ("null", Value::String(text)) if text.is_empty() => Some(Value::Null),
+            ("null", Value::Number(number)) if *number == 0.0 => Some(Value::Null),
+            ("null", Value::Bool(false)) => Some(Value::Null),
             ("array", Value::String(_) | Value::Number(_) | Value::Bool(_) | Value::Null) => {
                 Some(Value::Array(vec![Node::new(data.clone(), node.span)]))
             }
@@ -980,6 +1030,58 @@ mod tests {
         assert_eq!(
             violations(objects, r#"[{"a":1,"b":2},{"b":2,"a":1}]"#),
             vec![unique(0, 1)]
+        );
+    }
+
+    fn node(yaml: &str) -> Node {
+        crate::load::parse(yaml, crate::load::Format::Yaml).expect("valid YAML")
+    }
+
+    /// Ajv's `coerceToTypes`: `type: object` coerces nothing, not even a one-element list
+    /// (oracle: the filterPatterns item `[{…}]` warns "must be object" and stays a list);
+    /// `type: string` unwraps one.
+    #[test]
+    fn object_type_does_not_unwrap_a_list() {
+        let validator = Validator::new(serde_json::json!({
+            "properties": {
+                "pattern": { "type": "object" },
+                "name": { "type": "string" }
+            }
+        }));
+        let mut config = node("pattern: [{a: 1}]\nname: [x]\n");
+        let violations = validator.validate(&mut config);
+        let messages: Vec<(String, &str)> = violations
+            .iter()
+            .map(|violation| (violation.path.join("."), violation.message.as_str()))
+            .collect();
+        assert_eq!(messages, [("pattern".to_owned(), "must be object")]);
+        assert!(matches!(
+            config.get("pattern").map(|n| &n.value),
+            Some(Value::Array(_))
+        ));
+        assert_eq!(config.get("name").and_then(Node::as_str), Some("x"));
+    }
+
+    /// `patternProperties` validate every key they match; with `additionalProperties: false`
+    /// a key that neither `properties` nor a pattern knows is unrecognized.
+    #[test]
+    fn pattern_properties() {
+        let validator = Validator::new(serde_json::json!({
+            "patternProperties": { "^[a-zA-Z0-9]{1,255}$": { "type": "object" } },
+            "additionalProperties": false
+        }));
+        let mut config = node("Good: {}\nAlsoGood: 5\nBad-Name: {}\n");
+        let messages: Vec<(String, String)> = validator
+            .validate(&mut config)
+            .into_iter()
+            .map(|violation| (violation.path.join("."), violation.message))
+            .collect();
+        assert_eq!(
+            messages,
+            [
+                (String::new(), "unrecognized property 'Bad-Name'".to_owned()),
+                ("AlsoGood".to_owned(), "must be object".to_owned()),
+            ]
         );
     }
 }
