@@ -49,6 +49,10 @@ class ServerlessMskEvents {
 
     this.hooks = {
       initialize: () => this.deferFrameworkErrors(),
+      // mergeCustomProviderResources deletes `resources.extensions` from the configuration (the
+      // same object) once it has applied them; msk-compile applies them to the mappings it
+      // puts in their place, so it needs them: kept before they go.
+      'before:aws:package:finalize:mergeCustomProviderResources': () => this.keepExtensions(),
       // After package:compileEvents (the framework's msk compiler) and after the config's own
       // `resources` are merged: the template is then the one `serverless package` writes, which
       // msk-compile's `--template` merge takes, and a function's own role declared in
@@ -84,6 +88,19 @@ class ServerlessMskEvents {
     }
   }
 
+  keepExtensions() {
+    const resources = this.serverless.service.resources;
+    this.extensions = resources && resources.extensions ? JSON.parse(JSON.stringify(resources.extensions)) : undefined;
+  }
+
+  // The configuration as msk-compile must see it: with the extensions the framework removed.
+  resolvedConfiguration() {
+    const configuration = this.serverless.configurationInput;
+    if (this.extensions === undefined) return configuration;
+    const resources = configuration.resources && typeof configuration.resources === 'object' ? configuration.resources : {};
+    return { ...configuration, resources: { ...resources, extensions: this.extensions } };
+  }
+
   error(message, code) {
     return new this.serverless.classes.Error(message, code);
   }
@@ -108,7 +125,7 @@ class ServerlessMskEvents {
     const result = runCompile({
       binary: binary.path,
       configPath,
-      resolved: configuration,
+      resolved: this.resolvedConfiguration(),
       template: provider.compiledCloudFormationTemplate,
       profile,
       stage: this.provider.getStage(),

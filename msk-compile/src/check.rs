@@ -1,11 +1,14 @@
-//! Schema validation of every msk event in a service, with Serverless' event-level rules
-//! (`unsupported function event`, unknown keys beside `msk`) and `configValidationMode`.
+//! Schema validation of what the compiler reads, with Serverless' schema, messages, order and
+//! `configValidationMode`: every msk event (with the event-level rules: `unsupported function
+//! event`, unknown keys beside `msk`), the function keys the compiler reads (`name`,
+//! `snapStart`, `provisionedConcurrency`, `role`) and `resources.extensions`.
 
 use std::sync::OnceLock;
 
 use msk_model::{CfnMapping, MskEvent, Profile};
 
 use crate::diag::{Code, Diagnostic, Severity};
+use crate::framework_schema::{function_keys_schema, resources_extensions_schema};
 use crate::parallel::{events_of, map_runs};
 use crate::schema::msk_event_schema;
 use crate::tree::{Entry, Node, Value};
@@ -40,7 +43,36 @@ fn validator(profile: Profile) -> &'static Validator {
     cell.get_or_init(|| Validator::new(msk_event_schema(profile)))
 }
 
-/// Validates (and coerces, as Ajv does) the msk events of `root`. Returns the violations as
+fn function_validator() -> &'static Validator {
+    static VALIDATOR: OnceLock<Validator> = OnceLock::new();
+    VALIDATOR.get_or_init(|| Validator::new(function_keys_schema()))
+}
+
+fn extensions_validator() -> &'static Validator {
+    static VALIDATOR: OnceLock<Validator> = OnceLock::new();
+    VALIDATOR.get_or_init(|| Validator::new(resources_extensions_schema()))
+}
+
+/// What a schema validates, for help texts that name it.
+#[derive(Clone, Copy)]
+enum Subject {
+    MskEvent,
+    Function,
+    Extension,
+}
+
+impl Subject {
+    fn name(self) -> &'static str {
+        match self {
+            Subject::MskEvent => "msk event",
+            Subject::Function => "function",
+            Subject::Extension => "resource extension",
+        }
+    }
+}
+
+/// Validates (and coerces, as Ajv does) the msk events of `root`, the function keys the
+/// compiler reads and `resources.extensions`, in Serverless' order. Returns the violations as
 /// diagnostics: errors in `error` mode, warnings in `warn` mode, nothing in `off` mode
 /// (coercion still happens in every mode, as in Serverless).
 ///
@@ -60,12 +92,28 @@ pub fn check_events(root: &mut Node, mode: ValidationMode, profile: Profile) -> 
         // Events are independent: on a big service, runs of functions are checked side by
         // side and their findings put back in config order.
         validator(profile);
+        function_validator();
         let runs = map_runs(functions, events_of, |run| {
             let mut found = Vec::new();
             check_functions(run, profile, &mut found);
             found
         });
         found.extend(runs.into_iter().flatten());
+    }
+    // `resources` comes after `functions` in Serverless' schema, so do its errors.
+    if let Some(extensions) = root
+        .get_mut("resources")
+        .and_then(|resources| resources.get_mut("extensions"))
+        .filter(|extensions| !extensions.is_null())
+    {
+        for violation in extensions_validator().validate(extensions) {
+            found.push(violation_diagnostic(
+                "resources.extensions",
+                violation,
+                Subject::Extension,
+                profile,
+            ));
+        }
     }
     // Serverless shows each message once.
     let mut seen = std::collections::HashSet::new();
@@ -116,22 +164,48 @@ fn extension_code(diagnostic: &Diagnostic, profile: Profile) -> Option<Code> {
 fn check_functions(functions: &mut [Entry], profile: Profile, found: &mut Vec<Diagnostic>) {
     for function in functions {
         let name = &function.key;
-        let Some(Value::Array(events)) = function
+        let path = format!("functions.{name}");
+        // The function keys: `name` precedes `events` in Serverless' schema, the others
+        // follow it, and Ajv reports in schema order.
+        let mut after_events = Vec::new();
+        if matches!(function.value.value, Value::Object(_)) {
+            for violation in function_validator().validate(&mut function.value) {
+                let before = violation.path.first().is_some_and(|key| key == "name");
+                let diagnostic = violation_diagnostic(&path, violation, Subject::Function, profile);
+                if before {
+                    found.push(diagnostic);
+                } else {
+                    after_events.push(diagnostic);
+                }
+            }
+        }
+        if let Some(Value::Array(events)) = function
             .value
             .get_mut("events")
             .map(|events| &mut events.value)
-        else {
-            continue;
-        };
-        for (index, event) in events.iter_mut().enumerate() {
-            check_event(
-                event,
-                &format!("functions.{name}.events.{index}"),
-                profile,
-                found,
-            );
+        {
+            for (index, event) in events.iter_mut().enumerate() {
+                check_event(event, &format!("{path}.events.{index}"), profile, found);
+            }
         }
+        found.append(&mut after_events);
     }
+}
+
+/// A violation found below `prefix` (a dotted path), as a diagnostic.
+fn violation_diagnostic(
+    prefix: &str,
+    violation: SchemaViolation,
+    subject: Subject,
+    profile: Profile,
+) -> Diagnostic {
+    let mut full = prefix.to_owned();
+    for segment in &violation.path {
+        full.push('.');
+        full.push_str(segment);
+    }
+    let help = help_for(&violation, subject, profile).or_else(|| form_help(&violation, subject));
+    schema_diagnostic(&full, violation.message, violation.span, help)
 }
 
 fn check_event(event: &mut Node, path: &str, profile: Profile, found: &mut Vec<Diagnostic>) {
@@ -168,18 +242,13 @@ fn check_event(event: &mut Node, path: &str, profile: Profile, found: &mut Vec<D
         }
         return;
     }
+    let prefix = format!("{path}.msk");
     for violation in violations {
-        let mut full = format!("{path}.msk");
-        for segment in &violation.path {
-            full.push('.');
-            full.push_str(segment);
-        }
-        let help = help_for(&violation, profile);
-        found.push(schema_diagnostic(
-            &full,
-            violation.message,
-            violation.span,
-            help,
+        found.push(violation_diagnostic(
+            &prefix,
+            violation,
+            Subject::MskEvent,
+            profile,
         ));
     }
 }
@@ -200,10 +269,11 @@ fn schema_diagnostic(
 }
 
 /// Help beyond Serverless' message: the closest known key, the allowed values, the range.
-fn help_for(violation: &SchemaViolation, profile: Profile) -> Option<String> {
+fn help_for(violation: &SchemaViolation, subject: Subject, profile: Profile) -> Option<String> {
     match &violation.detail {
         Detail::UnknownKey { key, .. }
             if violation.path.is_empty()
+                && matches!(subject, Subject::MskEvent)
                 && profile != Profile::Extended
                 && MskEvent::extension_keys().any(|extension| extension == key) =>
         {
@@ -224,7 +294,8 @@ fn help_for(violation: &SchemaViolation, profile: Profile) -> Option<String> {
                 .max_by(|a, b| a.0.total_cmp(&b.0));
             Some(match best {
                 Some((_, candidate)) => format!("did you mean `{candidate}`?"),
-                None => format!("the msk event accepts: {}", known.join(", ")),
+                None if known.is_empty() => format!("the {} accepts no such key", subject.name()),
+                None => format!("the {} accepts: {}", subject.name(), known.join(", ")),
             })
         }
         Detail::Enum { allowed, actual } => {
@@ -243,7 +314,7 @@ fn help_for(violation: &SchemaViolation, profile: Profile) -> Option<String> {
             _ => None,
         },
         Detail::MissingKey { key } if violation.path.is_empty() => {
-            Some(format!("add `{key}:` to this msk event"))
+            Some(format!("add `{key}:` to this {}", subject.name()))
         }
         Detail::MissingKey { key } => Some(format!("add `{key}:` here")),
         Detail::Type { expected } => Some(format!("write {} here", crate::tree::with_article(expected))),
@@ -259,7 +330,23 @@ fn help_for(violation: &SchemaViolation, profile: Profile) -> Option<String> {
             .to_owned(),
         ),
         Detail::Pattern { pattern } => Some(format!("the value must match the regular expression `{pattern}`")),
+        Detail::Duplicate { item: Some(item) } => {
+            Some(format!("`{item}` is listed twice: remove this one (each value may appear once)"))
+        }
+        Detail::Duplicate { item: None } => Some("remove this repeated item (each value may appear once)".to_owned()),
         Detail::None => None,
+    }
+}
+
+/// Help for a function key that matches none of its forms ("unsupported … format").
+fn form_help(violation: &SchemaViolation, subject: Subject) -> Option<String> {
+    if !matches!(subject, Subject::Function) {
+        return None;
+    }
+    match violation.path.first().map(String::as_str) {
+        Some("role") => Some("a function's role is a role name (a logical ID in this template), an ARN, or `Fn::GetAtt: [Role, Arn]`, `Fn::ImportValue`, `Fn::Sub`; for a `Ref` or `Fn::Join`, write the logical name or the ARN instead".to_owned()),
+        Some("provisionedConcurrency") => Some("write a whole number, 0 or more (or a CloudFormation function such as `Ref`)".to_owned()),
+        _ => None,
     }
 }
 

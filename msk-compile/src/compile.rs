@@ -240,7 +240,7 @@ pub fn compile(mut root: Node, profile: Profile, diagnostics: &mut Vec<Diagnosti
     for part in runs.into_iter().flatten() {
         compiler.commit(part, diagnostics);
     }
-    compiler.finish()
+    compiler.finish(root, diagnostics)
 }
 
 /// What one function compiles to, before it joins the service: computed from the function
@@ -500,10 +500,27 @@ impl Compiler {
         self.names.push(part.name);
     }
 
-    fn finish(self) -> Compiled {
-        let statements = match self.profile {
-            Profile::ServerlessV3 => self.statements,
-            Profile::Extended => self.shared_grants.statements(),
+    /// The compiled service, with `resources.extensions` applied (Serverless merges them
+    /// after every event is compiled).
+    fn finish(mut self, root: &Node, diagnostics: &mut Vec<Diagnostic>) -> Compiled {
+        let codec = crate::extensions::Codec {
+            to_json: Resource::to_json,
+            from_json: Resource::new,
+        };
+        crate::extensions::apply(
+            root,
+            &mut self.resources,
+            codec,
+            &self.custom_resources,
+            diagnostics,
+        );
+        let statements = if crate::extensions::replaces_shared_role_policies(root) {
+            Vec::new()
+        } else {
+            match self.profile {
+                Profile::ServerlessV3 => self.statements,
+                Profile::Extended => self.shared_grants.statements(),
+            }
         };
         Compiled {
             resources: self.resources,
@@ -1090,7 +1107,7 @@ mod tests {
             let part = prepare_function(root, name, function, Profile::ServerlessV3, &mut scratch);
             compiler.commit(part, diagnostics);
         }
-        compiler.finish()
+        compiler.finish(root, diagnostics)
     }
 
     #[test]

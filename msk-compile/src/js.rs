@@ -118,6 +118,16 @@ pub fn is_truthy(value: &Value) -> bool {
     }
 }
 
+/// The sort key that puts an object's keys in JavaScript's order when sorted stably:
+/// array-index keys first, ascending, then every other key in insertion order.
+pub fn key_rank(key: &str) -> u64 {
+    if is_array_index(key) {
+        key.parse::<u64>().unwrap_or(u64::MAX)
+    } else {
+        u64::MAX
+    }
+}
+
 /// Whether `key` is an array index (`0` … `4294967294` in canonical form). JavaScript objects
 /// list such keys first, in ascending order, whatever order they were added in.
 pub fn is_array_index(key: &str) -> bool {

@@ -16,10 +16,13 @@ use std::collections::HashSet;
 pub mod check;
 pub mod compile;
 pub mod diag;
+pub mod extensions;
+pub mod framework_schema;
 pub mod grants;
 pub mod js;
 pub mod json;
 pub mod load;
+pub mod merge_arrays;
 pub mod naming;
 mod parallel;
 pub mod render;
@@ -222,6 +225,9 @@ fn compile_tree(
     mut diagnostics: Vec<Diagnostic>,
     profile: Option<Profile>,
 ) -> Report {
+    // Serverless merges `functions`/`resources` lists as it loads the service, before
+    // anything reads them.
+    diagnostics.extend(merge_arrays::merge_arrays(&mut root));
     let profile = match resolve_profile(&root, profile) {
         Ok(profile) => profile,
         Err(diagnostic) => {

@@ -18,7 +18,7 @@ use schemars::generate::SchemaSettings;
 use schemars::transform::{RestrictFormats, Transform, transform_subschemas};
 use serde_json::{Map, Value, json};
 
-use msk_model::{CfnMapping, MskEvent, Profile};
+use msk_model::{CfnMapping, Check, CheckKind, MskEvent, Profile};
 
 /// The draft-07 JSON Schema of one `msk` event value under `profile` (`serverless-v3`:
 /// Serverless Framework 3.40.0's keys). The model declares
@@ -255,7 +255,9 @@ const ANNOTATIONS: &[&str] = &[
 ///   `functions: ${file(functions.yml)}`, other event types and unknown keys are never flagged,
 ///   except a key beside `msk` in the same `events[]` item (Serverless: "unrecognized property");
 /// * the model's cross-key rules, which Serverless checks while compiling, are stated too (see
-///   [`add_rules`]).
+///   [`add_rules`]), and under the extended profile its checks that draft-07 can state
+///   (provisioned-mode prerequisites, exclusive authentication keys, the topic's pattern and
+///   length), with the compiler's message and code.
 ///
 /// The `defaultSnippets` of the msk event are offered twice: as the value of `msk:` and, wrapped
 /// in `msk:`, as a whole `events[]` item.
@@ -276,7 +278,7 @@ pub fn serverless_schema(profile: Profile) -> Value {
         .map(|snippets| snippets.iter().map(wrap_snippet).collect())
         .unwrap_or_default();
     accept_variables(&mut msk);
-    add_rules::<MskEvent>(&mut msk);
+    add_rules::<MskEvent>(&mut msk, profile);
 
     definitions.insert(
         "function".to_owned(),
@@ -329,11 +331,12 @@ pub fn serverless_schema(profile: Profile) -> Value {
 }
 
 /// The model's cross-key rules (`startingPosition: AT_TIMESTAMP` requires
-/// `startingPositionTimestamp`) as `if`/`then`. Serverless checks them when it compiles, not
-/// in its schema, so [`msk_event_schema`] (the validator's) leaves them out; an editor should
-/// flag them all the same. A key holding a variable never triggers a rule.
-fn add_rules<M: CfnMapping>(schema: &mut Value) {
-    let rules: Vec<Value> = M::RULES
+/// `startingPositionTimestamp`) as `if`/`then`, and, under `profile`, its [`Check`]s that
+/// draft-07 can state (see [`check_rule`]). Serverless (and the compiler) check them when
+/// compiling, not in the validator's schema, so [`msk_event_schema`] leaves them out; an editor
+/// should flag them all the same. A key holding a variable never triggers a rule.
+fn add_rules<M: CfnMapping>(schema: &mut Value, profile: Profile) {
+    let mut rules: Vec<Value> = M::RULES
         .iter()
         .map(|rule| {
             json!({
@@ -345,12 +348,124 @@ fn add_rules<M: CfnMapping>(schema: &mut Value) {
             })
         })
         .collect();
+    rules.extend(
+        M::CHECKS
+            .iter()
+            .filter(|check| check.profile.enabled_in(profile))
+            .filter_map(check_rule),
+    );
     if let (Some(object), false) = (schema.as_object_mut(), rules.is_empty()) {
         object.insert("allOf".to_owned(), Value::Array(rules));
     }
 }
 
-/// `{label, body}` of the msk event → the same snippet for an `events[]` item (`{msk: body}`).
+/// One [`Check`] as `if`/`then` that flags the value the compiler's diagnostic points at,
+/// with the compiler's message and code. yaml-language-server shows an `errorMessage` for a
+/// failed `type` or `pattern` but not for `not`: a value that must go is flagged with
+/// `type: "null"` (it is set, so never null). `None` for what draft-07 cannot state, a
+/// comparison of two values (`not_greater`, `differs`).
+fn check_rule(check: &Check) -> Option<Value> {
+    let message = format!(
+        "{} [{}]",
+        check
+            .message
+            .replace("function {function}", "the function")
+            .replace("{function}", "the function"),
+        check.code
+    );
+    let (condition, flagged, flag) = match check.kind {
+        CheckKind::Requires => {
+            let trigger = match (check.value, check.value.strip_suffix('*')) {
+                ("", _) => set(),
+                (_, Some(prefix)) => {
+                    let starts = json!({ "type": "string", "pattern": format!("^{}", escape_pattern(prefix)) });
+                    json!({ "anyOf": [starts, { "type": "array", "contains": starts }] })
+                }
+                (value, None) => json!({ "anyOf": [
+                    { "const": value },
+                    { "type": "array", "contains": { "const": value } }
+                ] }),
+            };
+            // `other` unset or falsy; a variable there counts as set.
+            let condition = json!({ "allOf": [
+                at_path(check.field, trigger),
+                { "not": at_path(check.other, truthy()) }
+            ] });
+            let flag = json!({ "type": "null", "errorMessage": message });
+            (condition, check.field, flag)
+        }
+        CheckKind::Conflicts => {
+            let condition =
+                json!({ "allOf": [at_path(check.field, set()), at_path(check.other, set())] });
+            let flag = json!({ "type": "null", "errorMessage": message });
+            (condition, check.other, flag)
+        }
+        CheckKind::Matches => {
+            let flag = json!({ "pattern": check.value, "errorMessage": message });
+            (at_path(check.field, written_string()), check.field, flag)
+        }
+        CheckKind::MaxLength => {
+            let limit: u64 = check.value.parse().ok()?;
+            (
+                at_path(check.field, written_string()),
+                check.field,
+                json!({ "maxLength": limit }),
+            )
+        }
+        CheckKind::NotGreater | CheckKind::Differs => return None,
+    };
+    Some(json!({ "if": condition, "then": below(flagged, flag) }))
+}
+
+/// `text` as a literal in a pattern that both Rust's `regex` and JavaScript's `u` mode read
+/// (which refuses escapes such as `\-` that `regex::escape` writes): only syntax characters
+/// are escaped.
+fn escape_pattern(text: &str) -> String {
+    let mut escaped = String::with_capacity(text.len());
+    for c in text.chars() {
+        if "^$\\.*+?()[]{}|".contains(c) {
+            escaped.push('\\');
+        }
+        escaped.push(c);
+    }
+    escaped
+}
+
+/// JavaScript truthiness, how the compiler reads a key as set: not `false`, `0`, `""` or null.
+fn truthy() -> Value {
+    json!({ "not": { "enum": [false, 0, "", null] } })
+}
+
+/// Not a string holding a Serverless variable (whose value the editor cannot know).
+fn not_variable() -> Value {
+    json!({ "not": { "type": "string", "pattern": VARIABLE_PATTERN } })
+}
+
+/// Set to a value the editor can judge: truthy and not a variable.
+fn set() -> Value {
+    json!({ "allOf": [truthy(), not_variable()] })
+}
+
+/// A string written out (not a variable).
+fn written_string() -> Value {
+    json!({ "allOf": [{ "type": "string" }, not_variable()] })
+}
+
+/// `leaf` at the dotted `path` of the event, every key on the way required (for an `if`).
+fn at_path(path: &str, leaf: Value) -> Value {
+    path.rsplit('.').fold(
+        leaf,
+        |inner, key| json!({ "required": [key], "properties": { key: inner } }),
+    )
+}
+
+/// `leaf` at the dotted `path` (for a `then`: its `if` made sure the path exists).
+fn below(path: &str, leaf: Value) -> Value {
+    path.rsplit('.')
+        .fold(leaf, |inner, key| json!({ "properties": { key: inner } }))
+}
+
+/// `{label, body}` of the msk event/// `{label, body}` of the msk event → the same snippet for an `events[]` item (`{msk: body}`).
 fn wrap_snippet(snippet: &Value) -> Value {
     let mut wrapped = snippet.clone();
     if let Some(object) = wrapped.as_object_mut()

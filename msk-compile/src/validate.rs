@@ -55,6 +55,10 @@ pub enum Detail {
     Pattern {
         pattern: String,
     },
+    /// `uniqueItems`: the repeated item (when it is a string), at the later of the two.
+    Duplicate {
+        item: Option<String>,
+    },
 }
 
 /// Error as Ajv records it, before Serverless' normalization.
@@ -68,10 +72,12 @@ struct RawError<'s> {
 /// One step of the path below the validated node while validating. Borrowed from the
 /// schema (property names) or a plain index, so that walking a valid value allocates
 /// nothing; violations get the path as strings.
-#[derive(Debug, Clone, Copy)]
+#[derive(Debug, Clone)]
 enum Segment<'s> {
     Key(&'s str),
     Index(usize),
+    /// A key of the data (under `patternProperties`), not of the schema.
+    Owned(String),
 }
 
 fn path_strings(path: &[Segment<'_>]) -> Vec<String> {
@@ -79,6 +85,7 @@ fn path_strings(path: &[Segment<'_>]) -> Vec<String> {
         .map(|segment| match segment {
             Segment::Key(key) => (*key).to_owned(),
             Segment::Index(index) => index.to_string(),
+            Segment::Owned(key) => key.clone(),
         })
         .collect()
 }
@@ -114,6 +121,8 @@ struct Rule {
     max_items: Option<u64>,
     min_items: Option<u64>,
     items: Option<usize>,
+    /// `uniqueItems: true`, with how Ajv compares the items (see [`UniqueBy`]).
+    unique_items: Option<UniqueBy>,
     required: Option<Vec<String>>,
     /// `additionalProperties: false`.
     closed: bool,
@@ -123,9 +132,24 @@ struct Rule {
     property_names: Option<usize>,
     /// `properties`, in schema order.
     properties: Option<Vec<(String, usize)>>,
+    /// `patternProperties`, in schema order (a pattern that does not compile matches nothing).
+    pattern_properties: Option<Vec<(Option<Regex>, usize)>>,
     enum_values: Option<Vec<Schema>>,
     any_of: Option<Vec<usize>>,
     one_of: Option<Vec<usize>>,
+}
+
+/// How Ajv's `uniqueItems` compares items; its choice, and so which pair it reports,
+/// depends on the `type` written on the `items` schema itself (a `$ref` there has none).
+#[derive(Debug)]
+enum UniqueBy {
+    /// `items` declares only scalar types: items of another type are skipped, the rest are
+    /// keyed by value in a JS object, scanning from the last item down; the first repeat
+    /// reports the later index first (`items ## 2 and 0`).
+    Scalar(Vec<String>),
+    /// Anything else: every pair, deep-equal, from the last item down; the earlier index is
+    /// reported first (`items ## 0 and 2`).
+    Deep,
 }
 
 /// Builds the rules: one per distinct (resolved) schema object, shared where `$ref`s meet.
@@ -225,6 +249,15 @@ impl<'s> RuleBuilder<'s> {
                     .map(|(key, property)| (key.clone(), self.rule(property)))
                     .collect()
             });
+        let pattern_properties = keywords
+            .get("patternProperties")
+            .and_then(Schema::as_object)
+            .map(|patterns| {
+                patterns
+                    .iter()
+                    .map(|(pattern, property)| (Regex::new(pattern).ok(), self.rule(property)))
+                    .collect()
+            });
         let any_of = branches(self, "anyOf");
         let one_of = branches(self, "oneOf");
         let rule = Rule {
@@ -245,6 +278,25 @@ impl<'s> RuleBuilder<'s> {
             max_items: keywords.get("maxItems").and_then(Schema::as_u64),
             min_items: keywords.get("minItems").and_then(Schema::as_u64),
             items,
+            unique_items: (keywords.get("uniqueItems") == Some(&Schema::Bool(true))).then(|| {
+                let item_types = keywords
+                    .get("items")
+                    .and_then(|items| items.get("type"))
+                    .map(|types| match types {
+                        Schema::String(single) => vec![single.clone()],
+                        other => as_strings(other),
+                    })
+                    .unwrap_or_default();
+                if item_types.is_empty()
+                    || item_types
+                        .iter()
+                        .any(|kind| kind == "object" || kind == "array")
+                {
+                    UniqueBy::Deep
+                } else {
+                    UniqueBy::Scalar(item_types)
+                }
+            }),
             required: match keywords.get("required") {
                 Some(required @ Schema::Array(_)) => Some(as_strings(required)),
                 _ => None,
@@ -253,6 +305,7 @@ impl<'s> RuleBuilder<'s> {
             additional,
             property_names,
             properties,
+            pattern_properties,
             enum_values: match keywords.get("enum") {
                 Some(Schema::Array(allowed)) => Some(allowed.clone()),
                 _ => None,
@@ -456,9 +509,37 @@ impl Validator {
                         path.pop();
                     }
                 }
+                // After `items`, as in Ajv: it compares the coerced items.
+                if let Some(unique_by) = &rule.unique_items
+                    && let Some((first, second)) = duplicate_items(unique_by, items)
+                {
+                    let later = items.get(first.max(second));
+                    let span = later.map_or(node.span, |item| item.span);
+                    let item = later.and_then(Node::as_str).map(str::to_owned);
+                    fail(
+                        errors,
+                        "uniqueItems",
+                        format!(
+                            "must NOT have duplicate items (items ## {first} and {second} are identical)"
+                        ),
+                        span,
+                        Detail::Duplicate { item },
+                        path,
+                    );
+                }
             }
             Value::Object(entries) => {
                 let properties = rule.properties.as_deref();
+                let patterns = rule.pattern_properties.as_deref().unwrap_or_default();
+                let pattern_rules = |key: &str| -> Vec<usize> {
+                    patterns
+                        .iter()
+                        .filter(|(regex, _)| {
+                            regex.as_ref().is_some_and(|regex| regex.is_match(key))
+                        })
+                        .map(|(_, rule)| *rule)
+                        .collect()
+                };
                 let present = |key: &str| {
                     entries
                         .iter()
@@ -488,9 +569,9 @@ impl Validator {
                             .unwrap_or_default()
                     };
                     for entry in entries.iter().filter(|entry| !entry.value.is_null()) {
-                        if !properties
-                            .is_some_and(|list| list.iter().any(|(key, _)| *key == entry.key))
-                        {
+                        let listed = properties
+                            .is_some_and(|list| list.iter().any(|(key, _)| *key == entry.key));
+                        if !listed && pattern_rules(&entry.key).is_empty() {
                             fail(
                                 errors,
                                 "additionalProperties",
@@ -531,6 +612,17 @@ impl Validator {
                         {
                             path.push(Segment::Key(key));
                             self.check(*property_rule, &mut entry.value, path, errors);
+                            path.pop();
+                        }
+                    }
+                }
+                // Ajv applies `patternProperties` after `properties`, to every key a pattern
+                // matches (listed or not), in the object's order.
+                if !patterns.is_empty() {
+                    for entry in entries.iter_mut().filter(|entry| !entry.value.is_null()) {
+                        for property_rule in pattern_rules(&entry.key) {
+                            path.push(Segment::Owned(entry.key.clone()));
+                            self.check(property_rule, &mut entry.value, path, errors);
                             path.pop();
                         }
                     }
@@ -690,6 +782,17 @@ fn has_type(node: &Node, kind: &str) -> bool {
 
 /// Ajv's `coerceTypes: 'array'`: unwrap a one-element array, then try each target type in order.
 fn coerce(node: &Node, types: &[&str]) -> Option<Value> {
+    // `coerceToTypes`: with none of these among the types (`type: object`), Ajv does not
+    // coerce at all, not even by unwrapping a one-element list (oracle: a filterPatterns
+    // item `[{…}]` stays a list, with the warning "must be object").
+    if !types.iter().any(|kind| {
+        matches!(
+            *kind,
+            "string" | "number" | "integer" | "boolean" | "null" | "array"
+        )
+    }) {
+        return None;
+    }
     let mut data = &node.value;
     if let Value::Array(items) = data
         && items.len() == 1
@@ -720,6 +823,9 @@ fn coerce(node: &Node, types: &[&str]) -> Option<Value> {
             ("boolean", Value::Number(number)) if *number == 0.0 => Some(Value::Bool(false)),
             ("boolean", Value::Number(number)) if *number == 1.0 => Some(Value::Bool(true)),
             ("boolean", Value::Null) => Some(Value::Bool(false)),
+            ("null", Value::String(text)) if text.is_empty() => Some(Value::Null),
+            ("null", Value::Number(number)) if *number == 0.0 => Some(Value::Null),
+            ("null", Value::Bool(false)) => Some(Value::Null),
             ("array", Value::String(_) | Value::Number(_) | Value::Bool(_) | Value::Null) => {
                 Some(Value::Array(vec![Node::new(data.clone(), node.span)]))
             }
@@ -737,9 +843,245 @@ fn coerce(node: &Node, types: &[&str]) -> Option<Value> {
     None
 }
 
+/// The pair Ajv's `uniqueItems` reports, in its message's order, or `None` when the items
+/// are unique.
+fn duplicate_items(unique_by: &UniqueBy, items: &[Node]) -> Option<(usize, usize)> {
+    match unique_by {
+        UniqueBy::Scalar(types) => {
+            let several = types.len() > 1;
+            let mut seen: HashMap<String, usize> = HashMap::new();
+            for (index, item) in items.iter().enumerate().rev() {
+                if !types.iter().any(|kind| has_type(item, kind)) {
+                    continue;
+                }
+                // The item as a JS property name; with several types a string gets a `_`
+                // suffix so that `"1"` and `1` differ.
+                let key = match &item.value {
+                    Value::String(text) if several => format!("{text}_"),
+                    // Ajv's `{}`: assigning `__proto__` sets no property, so it never repeats.
+                    Value::String(text) if text == "__proto__" => continue,
+                    Value::String(text) => text.clone(),
+                    Value::Number(number) => js::number_to_string(*number),
+                    Value::Bool(flag) => flag.to_string(),
+                    Value::Null => "null".to_owned(),
+                    Value::Array(_) | Value::Object(_) => continue,
+                };
+                if let Some(&later) = seen.get(&key) {
+                    return Some((later, index));
+                }
+                seen.insert(key, index);
+            }
+            None
+        }
+        UniqueBy::Deep => (1..items.len()).rev().find_map(|later| {
+            (0..later)
+                .rev()
+                .find(|&earlier| deep_equal(&items[later], &items[earlier]))
+                .map(|earlier| (earlier, later))
+        }),
+    }
+}
+
+/// fast-deep-equal, Ajv's `equal`: mappings ignore key order, NaN equals NaN.
+fn deep_equal(left: &Node, right: &Node) -> bool {
+    match (&left.value, &right.value) {
+        (Value::Null, Value::Null) => true,
+        (Value::Bool(a), Value::Bool(b)) => a == b,
+        (Value::Number(a), Value::Number(b)) => a == b || (a.is_nan() && b.is_nan()),
+        (Value::String(a), Value::String(b)) => a == b,
+        (Value::Array(a), Value::Array(b)) => {
+            a.len() == b.len() && a.iter().zip(b).all(|(x, y)| deep_equal(x, y))
+        }
+        (Value::Object(a), Value::Object(b)) => {
+            a.len() == b.len()
+                && a.iter().all(|entry| {
+                    b.iter()
+                        .find(|other| other.key == entry.key)
+                        .is_some_and(|other| deep_equal(&entry.value, &other.value))
+                })
+        }
+        _ => false,
+    }
+}
+
 fn json_equal(left: &serde_json::Value, right: &serde_json::Value) -> bool {
     match (left.as_f64(), right.as_f64()) {
         (Some(a), Some(b)) => a == b,
         _ => left == right,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::load::{Format, parse};
+
+    /// `(keyword, path, message)` of every violation of `data` (JSON) against `schema`.
+    fn violations(schema: Schema, data: &str) -> Vec<(String, String, String)> {
+        // A config is a mapping: the data sits under `v`, left out of the paths.
+        let mut node =
+            parse(&format!(r#"{{"v": {data}}}"#), Format::Json).expect("test data parses");
+        let schema = serde_json::json!({"type": "object", "properties": {"v": schema}});
+        Validator::new(schema)
+            .validate(&mut node)
+            .into_iter()
+            .map(|violation| {
+                (
+                    violation.keyword.to_owned(),
+                    violation.path[1..].join("/"),
+                    violation.message,
+                )
+            })
+            .collect()
+    }
+
+    fn duplicate(first: usize, second: usize) -> String {
+        format!("must NOT have duplicate items (items ## {first} and {second} are identical)")
+    }
+
+    /// Expected results measured with Ajv 8.20.0 (the oracle's, `allErrors`, `coerceTypes:
+    /// 'array'`) on the same schemas and data.
+    #[test]
+    fn unique_items_reports_the_pair_ajv_reports() {
+        let metrics = serde_json::json!({
+            "type": "array",
+            "items": {"type": "string", "enum": ["EventCount", "ErrorCount", "KafkaMetrics"]},
+            "minItems": 1, "maxItems": 3, "uniqueItems": true
+        });
+        let unique = |first, second| {
+            (
+                "uniqueItems".to_owned(),
+                String::new(),
+                duplicate(first, second),
+            )
+        };
+        assert_eq!(
+            violations(metrics.clone(), r#"["EventCount","ErrorCount"]"#),
+            vec![]
+        );
+        assert_eq!(
+            violations(metrics.clone(), r#"["EventCount","EventCount"]"#),
+            vec![unique(1, 0)]
+        );
+        assert_eq!(
+            violations(
+                metrics.clone(),
+                r#"["EventCount","ErrorCount","EventCount"]"#
+            ),
+            vec![unique(2, 0)]
+        );
+        // After maxItems and the items' own errors; on the coerced items (`1` → `"1"`).
+        let found = violations(
+            metrics.clone(),
+            r#"["EventCount","ErrorCount","ErrorCount","EventCount"]"#,
+        );
+        assert_eq!(
+            found.iter().map(|v| v.0.as_str()).collect::<Vec<_>>(),
+            ["maxItems", "uniqueItems"]
+        );
+        assert_eq!(found[1].2, duplicate(2, 1));
+        let found = violations(metrics.clone(), r#"["1", 1]"#);
+        assert_eq!(
+            found.iter().map(|v| v.0.as_str()).collect::<Vec<_>>(),
+            ["enum", "enum", "uniqueItems"]
+        );
+        assert_eq!(found[2].2, duplicate(1, 0));
+        assert_eq!(
+            violations(metrics.clone(), r#"["EventCount",["EventCount"]]"#),
+            vec![unique(1, 0)]
+        );
+        // A scalar is wrapped, one item cannot repeat.
+        assert_eq!(violations(metrics, r#""EventCount""#), vec![]);
+
+        // Items of the wrong type are skipped; `__proto__` never repeats (a JS object's quirk).
+        let strings =
+            serde_json::json!({"type": "array", "items": {"type": "string"}, "uniqueItems": true});
+        let found = violations(strings.clone(), r#"[{"a":1},{"a":1}]"#);
+        assert!(found.iter().all(|v| v.0 == "type"), "{found:?}");
+        assert_eq!(
+            violations(strings.clone(), r#"["__proto__","__proto__"]"#),
+            vec![]
+        );
+        assert_eq!(
+            violations(strings, r#"["constructor","constructor"]"#),
+            vec![unique(1, 0)]
+        );
+
+        // Several scalar types: a string and a number never match.
+        let several = serde_json::json!({"type": "array", "items": {"type": ["string", "number"]}, "uniqueItems": true});
+        assert_eq!(violations(several.clone(), r#"[1,"1"]"#), vec![]);
+        assert_eq!(violations(several, r#"["a","a"]"#), vec![unique(1, 0)]);
+
+        // No item type, or objects: deep equality, the earlier index first.
+        let untyped = serde_json::json!({"type": "array", "uniqueItems": true});
+        assert_eq!(violations(untyped.clone(), r#"[1,"1"]"#), vec![]);
+        assert_eq!(violations(untyped.clone(), r#"[1,1]"#), vec![unique(0, 1)]);
+        assert_eq!(
+            violations(untyped.clone(), r#"["a","b","a"]"#),
+            vec![unique(0, 2)]
+        );
+        assert_eq!(violations(untyped, r#"[[1,2],[1,2]]"#), vec![unique(0, 1)]);
+        let objects =
+            serde_json::json!({"type": "array", "items": {"type": "object"}, "uniqueItems": true});
+        assert_eq!(
+            violations(objects.clone(), r#"[{"a":1},{"b":2},{"a":1}]"#),
+            vec![unique(0, 2)]
+        );
+        assert_eq!(
+            violations(objects, r#"[{"a":1,"b":2},{"b":2,"a":1}]"#),
+            vec![unique(0, 1)]
+        );
+    }
+
+    fn node(yaml: &str) -> Node {
+        parse(yaml, Format::Yaml).expect("valid YAML")
+    }
+
+    /// Ajv's `coerceToTypes`: `type: object` coerces nothing, not even a one-element list
+    /// (oracle: the filterPatterns item `[{…}]` warns "must be object" and stays a list);
+    /// `type: string` unwraps one.
+    #[test]
+    fn object_type_does_not_unwrap_a_list() {
+        let validator = Validator::new(serde_json::json!({
+            "properties": {
+                "pattern": { "type": "object" },
+                "name": { "type": "string" }
+            }
+        }));
+        let mut config = node("pattern: [{a: 1}]\nname: [x]\n");
+        let violations = validator.validate(&mut config);
+        let messages: Vec<(String, &str)> = violations
+            .iter()
+            .map(|violation| (violation.path.join("."), violation.message.as_str()))
+            .collect();
+        assert_eq!(messages, [("pattern".to_owned(), "must be object")]);
+        assert!(matches!(
+            config.get("pattern").map(|n| &n.value),
+            Some(Value::Array(_))
+        ));
+        assert_eq!(config.get("name").and_then(Node::as_str), Some("x"));
+    }
+
+    /// `patternProperties` validate every key they match; with `additionalProperties: false`
+    /// a key that neither `properties` nor a pattern knows is unrecognized.
+    #[test]
+    fn pattern_properties() {
+        let validator = Validator::new(serde_json::json!({
+            "patternProperties": { "^[a-zA-Z0-9]{1,255}$": { "type": "object" } },
+            "additionalProperties": false
+        }));
+        let mut config = node("Good: {}\nAlsoGood: 5\nBad-Name: {}\n");
+        let messages: Vec<(String, String)> = validator
+            .validate(&mut config)
+            .into_iter()
+            .map(|violation| (violation.path.join("."), violation.message))
+            .collect();
+        assert_eq!(
+            messages,
+            [
+                (String::new(), "unrecognized property 'Bad-Name'".to_owned()),
+                ("AlsoGood".to_owned(), "must be object".to_owned()),
+            ]
+        );
     }
 }

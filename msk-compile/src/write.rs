@@ -126,11 +126,17 @@ pub fn write_atomically(
         .map(|name| name.to_string_lossy().into_owned())
         .unwrap_or_default();
     let prefix = format!(".{file_name}.");
-    let temporary = temporary_file_builder(existing.as_ref())
-        .prefix(&prefix)
-        .tempfile_in(directory)
-        .map_err(|error| FileError::io(path, &error))?;
-    *PENDING.lock().unwrap_or_else(PoisonError::into_inner) = Some(temporary.path().to_owned());
+    // Created and registered under one lock: a signal arriving in between would otherwise
+    // find nothing registered and leave the new file behind.
+    let temporary = {
+        let mut pending = PENDING.lock().unwrap_or_else(PoisonError::into_inner);
+        let temporary = temporary_file_builder(existing.as_ref())
+            .prefix(&prefix)
+            .tempfile_in(directory)
+            .map_err(|error| FileError::io(path, &error))?;
+        *pending = Some(temporary.path().to_owned());
+        temporary
+    };
     let result = fill(temporary.as_file(), existing.as_ref(), write).and_then(|()| {
         // Registration and rename under one lock: a signal either removes the temporary
         // file before the rename or finds it gone after.

@@ -330,3 +330,40 @@ fn a_file_over_the_size_limit_is_refused_before_reading() {
         (Some(1), Some(1))
     );
 }
+
+/// `resources.extensions` reach the CLI's output: merging into the template Serverless wrote
+/// for that config (extended mappings included) gives it back byte for byte, and an extension
+/// of a mapping that does not exist exits 1 with Serverless' code, at the extension's name.
+#[test]
+fn template_merge_applies_resource_extensions() {
+    let extra = repo().join("tests/extra-cases");
+    let config = extra.join("extensions-mappings/serverless.yml");
+    let template = extra.join("extensions-mappings/expected.json");
+    let output = run(&[
+        "compile",
+        config.to_str().unwrap_or_default(),
+        "--template",
+        template.to_str().unwrap_or_default(),
+    ]);
+    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    let expected = std::fs::read_to_string(&template).expect("expected.json");
+    assert_eq!(stdout(&output).trim_end(), expected.trim_end());
+
+    let bad = extra.join("extensions-not-existing/serverless.yml");
+    let output = run(&[
+        "compile",
+        bad.to_str().unwrap_or_default(),
+        "--message-format",
+        "json",
+    ]);
+    assert_eq!(output.status.code(), Some(1));
+    let line = stderr(&output);
+    let diagnostic: serde_json::Value =
+        serde_json::from_str(line.lines().next().unwrap_or_default()).expect("one JSON line");
+    assert_eq!(diagnostic["code"], "RESOURCE_EXTENSION_NOT_EXISTING");
+    assert_eq!(
+        diagnostic["path"],
+        "resources.extensions.ConsumerEventSourceMappingMSKOrdersOrder"
+    );
+    assert_eq!(diagnostic["line"], 30);
+}

@@ -2,11 +2,12 @@
 //! `--param`, `--values` and `--resolved` (a file or stdin, as the Serverless plugin calls it).
 //! The resolved configs are what Serverless 3.40.0's own `serverless print --format json`
 //! wrote for those services (`tests/extra-cases/file-whole-event/resolved.json`,
-//! `tests/fixtures/resolved-schema-batchsize-zero.json`); expected outputs are the oracle's.
+//! `tests/fixtures/resolved-schema-batchsize-zero.json`, `tests/fixtures/extended-resolved*/`);
+//! expected outputs are the oracle's (extended profile: the same config compiled directly).
 
 mod binary;
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 use binary::{extra, json_lines, repo, run, run_with_stdin, scratch, stderr, stripped_template};
 
@@ -315,6 +316,166 @@ fn file_errors_have_help_that_fits() {
     assert!(
         help.contains("missing.yml") && !help.contains("--stage"),
         "{help}"
+    );
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+fn fixture(name: &str) -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/fixtures")
+        .join(name)
+}
+
+/// The Serverless plugin's call under the extended profile (`--resolved -`, the template
+/// `serverless package` wrote, `--profile extended`, JSON diagnostics), on a config using
+/// every extended key (`examples/extended/serverless.yml`, in `warn` mode so that Serverless
+/// 3.40.0 prints it): no diagnostic, and the same template as compiling the example itself.
+#[test]
+fn extended_profile_with_the_resolved_config_as_the_plugin_calls_it() {
+    let dir = scratch("vars", "extended-plugin");
+    let base = repo().join("tests/extended/example-base-template.json");
+    let template = dir.join("cloudformation-template-update-stack.json");
+    std::fs::copy(&base, &template).expect("copy the base template");
+    let case = fixture("extended-resolved");
+    let config = case.join("serverless.yml");
+    let resolved = std::fs::read(case.join("resolved.json")).expect("resolved.json");
+    let output = run_with_stdin(
+        &[
+            "compile",
+            config.to_str().unwrap_or_default(),
+            "--resolved",
+            "-",
+            "--template",
+            template.to_str().unwrap_or_default(),
+            "--profile",
+            "extended",
+            "--message-format",
+            "json",
+        ],
+        &resolved,
+    );
+    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    assert_eq!(stderr(&output), "", "no diagnostic");
+    let merged = String::from_utf8_lossy(&output.stdout).into_owned();
+    // The example read directly (its own `configValidationMode: error`, its profile from
+    // `custom.mskEvents`): what `tests/validators.rs` lints.
+    let example = repo().join("examples/extended/serverless.yml");
+    let direct = run(&[
+        "compile",
+        example.to_str().unwrap_or_default(),
+        "--template",
+        base.to_str().unwrap_or_default(),
+    ]);
+    assert_eq!(direct.status.code(), Some(0), "{}", stderr(&direct));
+    assert_eq!(merged, String::from_utf8_lossy(&direct.stdout));
+    // Every extension key reached the mappings: one property each.
+    let template: serde_json::Value = serde_json::from_str(&merged).expect("stdout is JSON");
+    let mappings: Vec<&serde_json::Value> = template["Resources"]
+        .as_object()
+        .expect("Resources")
+        .values()
+        .filter(|resource| resource["Type"] == "AWS::Lambda::EventSourceMapping")
+        .collect();
+    assert_eq!(mappings.len(), 4);
+    for property in [
+        "ProvisionedPollerConfig",
+        "DestinationConfig",
+        "AmazonManagedKafkaEventSourceConfig",
+        "KmsKeyArn",
+        "MetricsConfig",
+        "LoggingConfig",
+        "MaximumRetryAttempts",
+        "MaximumRecordAgeInSeconds",
+        "BisectBatchOnFunctionError",
+        "FunctionResponseTypes",
+        "Tags",
+        "SourceAccessConfigurations",
+    ] {
+        assert!(
+            mappings
+                .iter()
+                .any(|mapping| !mapping["Properties"][property].is_null()),
+            "{property} is set on a mapping"
+        );
+    }
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+/// An extended rule broken behind variables (`logLevel: ${self:custom.levels.${sls:stage}}`
+/// without `provisionedPollers`), the resolved config on stdin: the error points at the
+/// value in serverless.yml, and nothing is written.
+#[test]
+fn extended_rule_error_with_the_resolved_config_points_at_serverless_yml() {
+    let dir = scratch("vars", "extended-error");
+    let base = repo().join("tests/extended/example-base-template.json");
+    let template = dir.join("cloudformation-template-update-stack.json");
+    std::fs::copy(&base, &template).expect("copy the base template");
+    let case = fixture("extended-resolved-error");
+    let config = case.join("serverless.yml");
+    let resolved = std::fs::read(case.join("resolved.json")).expect("resolved.json");
+    let output = run_with_stdin(
+        &[
+            "compile",
+            config.to_str().unwrap_or_default(),
+            "--resolved",
+            "-",
+            "--template",
+            template.to_str().unwrap_or_default(),
+            "--profile",
+            "extended",
+            "--message-format",
+            "json",
+        ],
+        &resolved,
+    );
+    assert_eq!(output.status.code(), Some(1), "{}", stderr(&output));
+    assert!(output.stdout.is_empty(), "no template on stdout");
+    let lines = json_lines(&output);
+    assert_eq!(lines.len(), 1, "{lines:?}");
+    let error = &lines[0];
+    assert_eq!(error["severity"], "error");
+    assert_eq!(error["code"], "MSK_REQUIRES_PROVISIONED_MODE");
+    assert_eq!(error["path"], "functions.ingest.events.0.msk.logLevel");
+    assert_eq!(error["file"], config.to_str().unwrap_or_default());
+    let text = std::fs::read_to_string(&config).expect("config");
+    let (line, column) = position(&text, "logLevel: ${", "logLevel: ");
+    assert_eq!(
+        (error["line"].as_u64(), error["column"].as_u64()),
+        (Some(line), Some(column))
+    );
+    assert!(
+        error["help"]
+            .as_str()
+            .is_some_and(|help| help.contains("provisionedPollers")),
+        "{error}"
+    );
+    // Under the default profile the same keys are Serverless' unknown keys (warnings in
+    // `warn` mode, this config's default), and the mapping compiles without them.
+    let output = run_with_stdin(
+        &[
+            "compile",
+            config.to_str().unwrap_or_default(),
+            "--resolved",
+            "-",
+            "--profile",
+            "serverless-v3",
+            "--message-format",
+            "json",
+        ],
+        &resolved,
+    );
+    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    let lines = json_lines(&output);
+    assert!(
+        lines.iter().all(|line| line["severity"] == "warning"
+            && line["file"] == config.to_str().unwrap_or_default()),
+        "{lines:?}"
+    );
+    assert_eq!(lines.len(), 2, "{lines:?}");
+    assert_eq!(
+        std::fs::read(&template).expect("template"),
+        std::fs::read(&base).expect("base"),
+        "the template is untouched"
     );
     let _ = std::fs::remove_dir_all(&dir);
 }

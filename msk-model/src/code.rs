@@ -82,7 +82,7 @@ impl PartialEq<&str> for Code {
 
 codes! {
     Schema = "INVALID_NON_SCHEMA_COMPLIANT_CONFIGURATION" {
-        summary: "A value breaks the msk event schema of Serverless Framework 3.40.0. With `configValidationMode: error` it stops the build (Serverless does the same); in the default `warn` mode it is a warning and the value is compiled as written, as Serverless does.",
+        summary: "A value breaks the schema of Serverless Framework 3.40.0: of an msk event, of a function key the compiler reads (`name`, `snapStart`, `provisionedConcurrency`, `role`) or of `resources.extensions`. With `configValidationMode: error` it stops the build (Serverless does the same); in the default `warn` mode it is a warning and the value is compiled as written, as Serverless does.",
         example: "- msk:\n    arn: arn:aws:kafka:us-east-1:111111111111:cluster/c/1\n    topic: orders\n    batchSize: 0        # must be >= 1",
         fix: "Change the value to satisfy the constraint in the message (ranges: batchSize 1-10000, maximumBatchingWindow 0-300; startingPosition LATEST, TRIM_HORIZON or AT_TIMESTAMP; consumerGroupId at most 200 characters; 1-10 filterPatterns).",
     }
@@ -176,6 +176,21 @@ codes! {
         example: "msk-compile compile --template notes.txt",
         fix: "Pass the `cloudformation-template-update-stack.json` that `serverless package` writes.",
     }
+    ExtensionNotExisting = "RESOURCE_EXTENSION_NOT_EXISTING" {
+        summary: "`resources.extensions` names a mapping that no msk event compiles to (often a typo, or a logical ID that changed with the topic or cluster name); Serverless stops with this error. Only names of msk mappings (`…EventSourceMappingMSK…`) are checked; other resources are the framework's.",
+        example: "resources:\n  extensions:\n    ConsumerEventSourceMappingMSKOrdersOrder:   # the event compiles to …OrdersOrders\n      Properties: {BatchSize: 5}",
+        fix: "Use the logical ID printed by `msk-compile compile` (the keys of `Resources`).",
+    }
+    ExtensionUnsupportedAttribute = "RESOURCE_EXTENSION_UNSUPPORTED_ATTRIBUTE" {
+        summary: "A resource extension sets an attribute Serverless cannot extend (only `Properties`, `DependsOn`, `Metadata`, `Condition`, `CreationPolicy`, `DeletionPolicy`, `UpdatePolicy` and `UpdateReplacePolicy`); Serverless stops with this error.",
+        example: "resources:\n  extensions:\n    ConsumerEventSourceMappingMSKOrdersOrders:\n      Type: AWS::Lambda::EventSourceMapping",
+        fix: "Remove the attribute; to replace the whole resource, define it under `resources.Resources` instead.",
+    }
+    ExtensionNotApplicable = "MSK_RESOURCE_EXTENSION_NOT_APPLICABLE" {
+        summary: "A resource extension cannot be applied: it is empty (`null`), its `DependsOn` is not a list, or it spreads a string or list of over 100 000 characters or items into keys. Serverless crashes on the first two with a bare TypeError (`Cannot convert undefined or null to object`, `Spread syntax requires ...iterable[Symbol.iterator] to be a function`).",
+        example: "resources:\n  extensions:\n    ConsumerEventSourceMappingMSKOrdersOrders:\n      DependsOn: {KafkaSecret: true}",
+        fix: "Give the extension at least one attribute, and write `DependsOn` as a logical ID or a list of them.",
+    }
     YamlSyntax = "YAML_SYNTAX" {
         summary: "The YAML text is not well-formed (or uses an alias before its anchor, or holds several documents). The position is where the parser stopped.",
         example: "functions:\n  consumer:\n    events:\n      - msk: {arn: x, topic: t",
@@ -210,6 +225,11 @@ codes! {
         summary: "A `serverless.json` that is not valid JSON.",
         example: "{\"service\": \"s\",}",
         fix: "Fix the JSON at the position shown.",
+    }
+    MergeInvalidInput = "LEGACY_CONFIGURATION_PROPERTY_MERGE_INVALID_INPUT" {
+        summary: "`functions` or `resources` is written as a list (Serverless merges the items into one mapping, as lodash's `_.merge` does) and an item is not a mapping; Serverless stops with this error. Empty items (`null`, `\"\"`) are skipped.",
+        example: "functions:\n  - ${file(functions/orders.yml)}\n  - just-a-string",
+        fix: "Make every item a mapping of functions (or of `Resources`/`Outputs`/`extensions`), or remove it.",
     }
     ConfigNotAnObject = "CONFIG_NOT_AN_OBJECT" {
         summary: "The file is empty or its top level is not a mapping.",
@@ -313,9 +333,9 @@ codes! {
         fix: "Write the key's ARN (`arn:aws:kms:…:key/…`).",
     }
     MetricsInvalid = "MSK_METRICS_INVALID" {
-        summary: "Extended profile: `metrics` is not a list of 1-3 of `EventCount`, `ErrorCount`, `KafkaMetrics`.",
+        summary: "Extended profile: `metrics` is not a list of 1-3 different metrics of `EventCount`, `ErrorCount`, `KafkaMetrics`.",
         example: "metrics: [Lag]",
-        fix: "List the metrics by their CloudFormation names.",
+        fix: "List each metric once, by its CloudFormation name.",
     }
     LogLevelInvalid = "MSK_LOG_LEVEL_INVALID" {
         summary: "Extended profile: `logLevel` is not `DEBUG`, `INFO` or `WARN`.",

@@ -640,6 +640,8 @@ pub struct MskEvent {
         length(min = 1, max = 3),
         extend(
             "x-profile" = "extended",
+            // CloudFormation's `Metrics` is a set: a repeated metric is rejected at deploy time.
+            "uniqueItems" = true,
             "examples" = [["EventCount", "ErrorCount"]],
             "markdownDescription" = concat!(
                 "Event source mapping metrics Lambda publishes to CloudWatch, `1`–`3` of:\n\n",

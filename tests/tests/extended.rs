@@ -149,3 +149,57 @@ fn the_own_role_policy_merges_once() {
         Value::from(compiled.role_policies["ConsumerRole"].clone())
     );
 }
+
+/// README's feature table of the extended profile against the model: a row per extension key
+/// (and `saslScram512`, which gains a grant), naming the key's CloudFormation property (or
+/// none) and, in the IAM column, the actions of the key's grant (or none).
+#[test]
+fn the_readme_table_matches_the_model() {
+    use msk_model::Grant;
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
+    let readme = read(&root.join("README.md"));
+    let section = readme
+        .split_once("## The extended profile")
+        .map(|(_, rest)| rest)
+        .and_then(|rest| rest.split("\n## ").next())
+        .expect("README has the extended profile's section");
+    let rows: Vec<Vec<&str>> = section
+        .lines()
+        .filter(|line| line.starts_with("| `"))
+        .map(|line| line.trim_matches('|').split(" | ").map(str::trim).collect())
+        .collect();
+    let mut keys: Vec<&str> = MskEvent::extension_keys().collect();
+    keys.push("saslScram512");
+    for key in keys {
+        let row = rows
+            .iter()
+            .find(|row| {
+                row[0].match_indices(&format!("`{key}")).any(|(at, found)| {
+                    matches!(row[0][at + found.len()..].chars().next(), Some('`' | ':'))
+                })
+            })
+            .unwrap_or_else(|| panic!("README's table has a row for `{key}`"));
+        let property = MskEvent::field(key)
+            .filter(|field| field.profile == Profile::Extended)
+            .and_then(|field| field.path.first());
+        match property {
+            Some(property) => assert!(row[1].contains(property), "`{key}`: {property} in {row:?}"),
+            None => assert!(
+                row[1] == "—" || row[1].starts_with('(') || row[1] == "unchanged",
+                "`{key}` writes no property of its own: {row:?}"
+            ),
+        }
+        let entry = MskEvent::key(key).expect("a key of the model");
+        let action = entry.grant.map(|grant| match grant {
+            Grant::Secret => "secretsmanager:GetSecretValue",
+            Grant::KmsDecrypt => "kms:Decrypt",
+            Grant::IamAuth => "kafka-cluster:Connect",
+            Grant::Destination => "sqs:SendMessage",
+            Grant::SchemaRegistry => "glue:GetRegistry",
+        });
+        match action {
+            Some(action) => assert!(row[2].contains(action), "`{key}`: {action} in {row:?}"),
+            None => assert!(row[2].starts_with('—'), "`{key}` adds no IAM: {row:?}"),
+        }
+    }
+}

@@ -1,9 +1,10 @@
 //! Hostile inputs end in a coded error, quickly and without exhausting memory: alias bombs,
-//! 100 000-deep nesting, a 50 MB file, a 100 000-character key; and the same through
-//! `${file(…)}`: a file that includes itself, a directory, `/dev/zero`, a 50 MB file, invalid
-//! UTF-8, an alias bomb, each located in the file it is about. (Invalid UTF-8 is caught
-//! where bytes become text, in the CLI; see `msk-compile/tests/cli.rs`.) Timing and peak
-//! memory of the release binary on the same inputs are measured by `tests/hostile/measure.sh`.
+//! 100 000-deep nesting, a 50 MB file, a 100 000-character key, an extension spreading an
+//! 8 MB string into keys; and the same through `${file(…)}`: a file that includes itself, a
+//! directory, `/dev/zero`, a 50 MB file, invalid UTF-8, an alias bomb, each located in the file
+//! it is about. (Invalid UTF-8 is caught where bytes become text, in the CLI; see
+//! `msk-compile/tests/cli.rs`.) Timing and peak memory of the release binary on the same inputs
+//! are measured by `tests/hostile/measure.sh`.
 
 use std::time::{Duration, Instant};
 
@@ -145,6 +146,17 @@ fn quoted_long_key_is_fine_but_unknown() {
             .as_deref()
             .is_some_and(|help| help.len() < 1000)
     );
+}
+
+/// A long string given as an extension's `Properties` would become one key per character
+/// (`Object.assign`): a few megabytes of config, gigabytes of keys.
+#[test]
+fn extension_spreading_a_long_string() {
+    let long = "x".repeat(8 * 1024 * 1024);
+    let source = format!(
+        "service: s\nprovider: {{name: aws}}\nfunctions:\n  f:\n    handler: h\n    events:\n      - msk: {{arn: 'arn:aws:kafka:us-east-1:111111111111:cluster/c/1', topic: t}}\nresources:\n  extensions:\n    FEventSourceMappingMSKCT:\n      Properties: {long}\n      DependsOn: {long}\n"
+    );
+    assert_refused(&source, Code::ExtensionNotApplicable);
 }
 
 /// A service directory with `files` beside a `serverless.yml` whose `custom` is `custom`.

@@ -11,6 +11,10 @@
 //!   that the compiler checks while compiling (`FUNCTION_MSK_STARTING_POSITION_TIMESTAMP_INVALID`),
 //!   which the whole-file schema states as `if`/`then`.
 //!
+//! The whole-file schema judges `functions.<name>.events[]` only; what else the compiler
+//! validates with Serverless' schema (the function keys it reads, `resources.extensions`) is
+//! outside it and not compared.
+//!
 //! Both verdicts are reduced to the set of *keys* they blame: the dotted path of the value, or,
 //! for an unknown or missing key, the path of that key (`…msk.bogusKey`, `…msk.topic`).
 //! The sets must be equal, except for the known differences below, which are recognised by
@@ -198,7 +202,10 @@ fn quoted_key(message: &str) -> Option<&str> {
 /// What the compiler blames: its schema validation (which coerces `root` as Ajv does) and then
 /// the model's cross-key rules, blamed on the key they require (as the schema does).
 fn compiler_keys(root: &mut Node) -> Keys {
-    let mut keys = validation_keys(root);
+    let mut keys: Keys = validation_keys(root)
+        .into_iter()
+        .filter(|key| in_schema_scope(key))
+        .collect();
     let mut diagnostics = Vec::new();
     compile::compile(
         root.clone(),
@@ -240,6 +247,13 @@ fn validation_keys(root: &mut Node) -> Keys {
         };
     }
     keys
+}
+
+/// Whether the whole-file schema judges `path`: `functions.<name>.events…` (function names
+/// hold no dots).
+fn in_schema_scope(path: &str) -> bool {
+    let mut segments = path.split('.');
+    segments.next() == Some("functions") && segments.nth(1) == Some("events")
 }
 
 /// A sort key that puts `events.2` before `events.10`.

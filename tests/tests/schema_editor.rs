@@ -11,7 +11,9 @@
 //! * `batchSize: 0` and an unknown key each give one diagnostic, on their own line, and a
 //!   realistic config (`examples/serverless.yml`, with `!Ref`/`!ImportValue`, variables, a
 //!   `<<` merge) and a config with variables in every msk value give none;
-//! * the server never tried to reach the network.
+//! * the server never tried to reach the network;
+//! * with the extended profile's schema (a second session), the cross-key rules are flagged
+//!   on exactly the lines the compiler flags, with its code, and not behind variables.
 //!
 //! Needs Node.js and `npm ci` in `tests/editor` (`.ci/run` does it). Without `node` on PATH the
 //! test is skipped with a message; with Node but without the installed server it fails.
@@ -118,35 +120,131 @@ fn has_dot_directory(path: &Path) -> bool {
     })
 }
 
-#[test]
-fn yaml_language_server_understands_the_msk_event() {
+/// The editor harness (`tests/editor`), or `None` (with a message) when `node` is missing.
+/// With Node but without the installed server, a failure.
+fn harness() -> Option<(PathBuf, String)> {
     let Some(node) = node_version() else {
         eprintln!(
             "SKIPPED schema_editor: `node` is not on PATH; the editor test needs Node.js (and `npm ci` in tests/editor)"
         );
-        return;
+        return None;
     };
-    let tests = Path::new(env!("CARGO_MANIFEST_DIR"));
-    let harness = tests.join("editor");
+    let harness = Path::new(env!("CARGO_MANIFEST_DIR")).join("editor");
     assert!(
         harness
             .join("node_modules/yaml-language-server/package.json")
             .is_file(),
         "yaml-language-server is not installed: run `npm ci` in tests/editor (.ci/run does)"
     );
-    let root = tests.parent().expect("the workspace root");
+    Some((harness, node))
+}
 
-    let mut work = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("schema-editor");
+/// A scratch directory for one session, outside any directory starting with `.`.
+fn work_dir(name: &str) -> PathBuf {
+    let mut work = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join(name);
     if has_dot_directory(&work) {
-        work = std::env::temp_dir().join("msk-events-schema-editor");
+        work = std::env::temp_dir().join(format!("msk-events-{name}"));
     }
     assert!(
         !has_dot_directory(&work),
         "{} has no directory starting with `.` (yaml.schemas would not apply)",
         work.display()
     );
-    let schema_path = work.join("msk-events.schema.json");
     std::fs::create_dir_all(&work).expect("the work directory can be created");
+    work
+}
+
+/// Writes the documents and runs one server session over them (`lsp-session.cjs`); its
+/// result, checked for the right server, no errors and no network attempt.
+fn run_session(harness: &Path, node: &str, settings: Value, documents: &[Document]) -> Value {
+    for document in documents {
+        if let Some(parent) = document.path.parent() {
+            std::fs::create_dir_all(parent).expect("a document directory can be created");
+        }
+        std::fs::write(&document.path, &document.text).expect("a document can be written");
+    }
+    let job = json!({
+        "settings": settings,
+        "documents": documents.iter().map(|document| json!({
+            "path": document.path,
+            "text": document.text,
+            "complete": document.complete.iter().map(|(line, column)| [line, column]).collect::<Vec<_>>(),
+            "hover": document.hover.iter().map(|(line, column)| [line, column]).collect::<Vec<_>>(),
+        })).collect::<Vec<_>>(),
+    });
+    let started = Instant::now();
+    let mut child = Command::new("node")
+        .arg(harness.join("lsp-session.cjs"))
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("node starts");
+    child
+        .stdin
+        .take()
+        .expect("stdin")
+        .write_all(job.to_string().as_bytes())
+        .expect("the job is written");
+    let output = child.wait_with_output().expect("the session ends");
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(
+        output.status.success(),
+        "lsp-session failed ({}):\n{stderr}\n{}",
+        output.status,
+        String::from_utf8_lossy(&output.stdout)
+    );
+    let result: Value = serde_json::from_slice(&output.stdout).expect("lsp-session prints JSON");
+    eprintln!(
+        "schema_editor: {} on node {} (harness started with node {node}), {} ms; timings {}",
+        result["server"],
+        result["node"],
+        started.elapsed().as_millis(),
+        result["timingsMs"]
+    );
+    assert_eq!(result["server"], "yaml-language-server 2.0.0");
+    assert_eq!(result["errors"], json!([]), "{result:#}");
+    assert_eq!(
+        result["blockedNetwork"],
+        json!([]),
+        "the server stayed offline"
+    );
+    let count = result["documents"].as_array().map_or(0, Vec::len);
+    assert_eq!(count, documents.len(), "one result per document");
+    result
+}
+
+/// `(line, message)` of every diagnostic of document `index` (0-based lines).
+fn diagnostics_of(result: &Value, index: usize) -> Vec<(u64, String)> {
+    result["documents"][index]["diagnostics"]
+        .as_array()
+        .map(|all| {
+            all.iter()
+                .map(|diagnostic| {
+                    (
+                        diagnostic["range"]["start"]["line"]
+                            .as_u64()
+                            .unwrap_or(u64::MAX),
+                        diagnostic["message"]
+                            .as_str()
+                            .unwrap_or_default()
+                            .to_owned(),
+                    )
+                })
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
+#[test]
+fn yaml_language_server_understands_the_msk_event() {
+    let Some((harness, node)) = harness() else {
+        return;
+    };
+    let tests = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let root = tests.parent().expect("the workspace root");
+    let work = work_dir("schema-editor");
+    let schema_path = work.join("msk-events.schema.json");
     std::fs::write(
         &schema_path,
         stringify_pretty(&serverless_schema(Profile::ServerlessV3)),
@@ -208,83 +306,16 @@ fn yaml_language_server_understands_the_msk_event() {
             hover: Vec::new(),
         },
     ];
-    for document in &documents {
-        if let Some(parent) = document.path.parent() {
-            std::fs::create_dir_all(parent).expect("a document directory can be created");
-        }
-        std::fs::write(&document.path, &document.text).expect("a document can be written");
-    }
-    let job = json!({
-        "settings": { "schemas": { schema_uri: patterns }, "customTags": custom_tags },
-        "documents": documents.iter().map(|document| json!({
-            "path": document.path,
-            "text": document.text,
-            "complete": document.complete.iter().map(|(line, column)| [line, column]).collect::<Vec<_>>(),
-            "hover": document.hover.iter().map(|(line, column)| [line, column]).collect::<Vec<_>>(),
-        })).collect::<Vec<_>>(),
-    });
-
-    let started = Instant::now();
-    let mut child = Command::new("node")
-        .arg(harness.join("lsp-session.cjs"))
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("node starts");
-    child
-        .stdin
-        .take()
-        .expect("stdin")
-        .write_all(job.to_string().as_bytes())
-        .expect("the job is written");
-    let output = child.wait_with_output().expect("the session ends");
-    let stderr = String::from_utf8_lossy(&output.stderr);
-    assert!(
-        output.status.success(),
-        "lsp-session failed ({}):\n{stderr}\n{}",
-        output.status,
-        String::from_utf8_lossy(&output.stdout)
-    );
-    let result: Value = serde_json::from_slice(&output.stdout).expect("lsp-session prints JSON");
-    eprintln!(
-        "schema_editor: {} on node {} (harness started with node {node}), {} ms; timings {}",
-        result["server"],
-        result["node"],
-        started.elapsed().as_millis(),
-        result["timingsMs"]
-    );
-    assert_eq!(result["server"], "yaml-language-server 2.0.0");
-    assert_eq!(result["errors"], json!([]), "{result:#}");
-    assert_eq!(
-        result["blockedNetwork"],
-        json!([]),
-        "the server stayed offline"
+    let result = run_session(
+        &harness,
+        &node,
+        json!({ "schemas": { schema_uri: patterns }, "customTags": custom_tags }),
+        &documents,
     );
     let results = result["documents"]
         .as_array()
         .expect("one result per document");
-    assert_eq!(results.len(), documents.len());
-    let diagnostics = |index: usize| -> Vec<(u64, String)> {
-        results[index]["diagnostics"]
-            .as_array()
-            .map(|all| {
-                all.iter()
-                    .map(|diagnostic| {
-                        (
-                            diagnostic["range"]["start"]["line"]
-                                .as_u64()
-                                .unwrap_or(u64::MAX),
-                            diagnostic["message"]
-                                .as_str()
-                                .unwrap_or_default()
-                                .to_owned(),
-                        )
-                    })
-                    .collect()
-            })
-            .unwrap_or_default()
-    };
+    let diagnostics = |index: usize| diagnostics_of(&result, index);
 
     // `batchSize: 0` and the unknown key, each on its own line, and nothing else.
     let invalid = diagnostics(0);
@@ -398,4 +429,184 @@ fn yaml_language_server_understands_the_msk_event() {
         "variables in every msk value give no diagnostic: {:#}",
         results[3]
     );
+}
+
+/// Provisioned-mode prerequisites the editor must flag and must not: `provisionedPollers:
+/// false` is not provisioned mode, a falsy key triggers nothing, `EventCount` alone needs no
+/// pollers.
+const PROVISIONED: &str = r#"service: ext
+provider:
+  name: aws
+custom:
+  mskEvents:
+    profile: extended
+functions:
+  consumer:
+    handler: handler.main
+    events:
+      - msk:
+          arn: arn:aws:kafka:us-east-1:111111111111:cluster/orders/8a0e5b9c-2
+          topic: orders
+          provisionedPollers: false
+          metrics: [EventCount, KafkaMetrics]
+          bisectBatchOnFunctionError: false
+          destinations:
+            onFailure: kafka://orders-dlt
+      - msk:
+          arn: arn:aws:kafka:us-east-1:111111111111:cluster/orders/8a0e5b9c-2
+          topic: refunds
+          metrics: [EventCount]
+          destinations:
+            onFailure: arn:aws:sqs:us-east-1:111111111111:refunds-dlq
+"#;
+
+/// Every rule's keys behind variables: the editor cannot know their values, so it flags none
+/// (the compiler judges them once resolved).
+const VARIABLES: &str = r#"service: ext
+provider:
+  name: aws
+custom:
+  mskEvents:
+    profile: extended
+functions:
+  consumer:
+    handler: handler.main
+    events:
+      - msk:
+          arn: arn:aws:kafka:us-east-1:111111111111:cluster/orders/8a0e5b9c-2
+          topic: ${self:custom.topic}
+          logLevel: ${self:custom.logLevel}
+          metrics: ${self:custom.metrics}
+          iamAuth: ${self:custom.iamAuth}
+          saslScram512: arn:aws:secretsmanager:us-east-1:111111111111:secret:AmazonMSK_a
+      - msk:
+          arn: arn:aws:kafka:us-east-1:111111111111:cluster/orders/8a0e5b9c-2
+          topic: refunds
+          provisionedPollers: ${self:custom.pollers}
+          logLevel: INFO
+          maximumRetryAttempts: 2
+          clientCertificateTlsAuth: ${self:custom.certificate}
+          saslScram512: arn:aws:secretsmanager:us-east-1:111111111111:secret:AmazonMSK_a
+"#;
+
+/// The 0-based lines of the compiler's diagnostics for a config, with their codes.
+fn compiler_lines(name: &str, text: &str) -> Vec<(u64, String)> {
+    use msk_compile::render::{MessageFormat, SourceFile, render};
+    let report = msk_compile::compile_source(
+        text,
+        msk_compile::Format::Yaml,
+        &msk_tests::oracle_options(),
+    );
+    let file = SourceFile::new(name, text);
+    let mut lines: Vec<(u64, String)> = report
+        .diagnostics
+        .iter()
+        .map(|diagnostic| {
+            let json: Value = serde_json::from_str(&render(diagnostic, &file, MessageFormat::Json))
+                .expect("a JSON diagnostic");
+            (
+                json["line"].as_u64().unwrap_or(0).saturating_sub(1),
+                json["code"].as_str().unwrap_or_default().to_owned(),
+            )
+        })
+        .collect();
+    lines.sort();
+    lines
+}
+
+/// Under `--profile extended`, the whole-file schema states the cross-key rules draft-07 can
+/// (provisioned-mode prerequisites, exclusive authentication keys, the topic's pattern and
+/// length): yaml-language-server flags exactly the lines the compiler flags, with the
+/// compiler's message and code, and nothing on the example that uses every key or on values
+/// held by variables. (`provisionedPollers.min ≤ max` and the Kafka destination differing from
+/// the topic compare two values, which draft-07 cannot; the compiler reports them.)
+#[test]
+fn yaml_language_server_flags_the_extended_rules() {
+    let Some((harness, node)) = harness() else {
+        return;
+    };
+    let tests = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let root = tests.parent().expect("the workspace root");
+    let work = work_dir("schema-editor-extended");
+    let schema_path = work.join("msk-events.schema.json");
+    let schema = serverless_schema(Profile::Extended);
+    std::fs::write(&schema_path, stringify_pretty(&schema)).expect("the schema can be written");
+    let settings = readme_settings(root);
+    let patterns = settings["yaml.schemas"]["./msk-events.schema.json"].clone();
+    let schema_uri = format!("file://{}", schema_path.display());
+
+    // (name, text, judged by the compiler too)
+    let mut configs: Vec<(String, String, bool)> = [
+        "error-requires-provisioned-mode.yml",
+        "error-auth-conflict.yml",
+        "error-topic-invalid.yml",
+        "error-topic-too-long.yml",
+    ]
+    .iter()
+    .map(|name| {
+        let text = msk_tests::read(&tests.join("extended-cases").join(name));
+        ((*name).to_owned(), text, true)
+    })
+    .collect();
+    configs.push(("provisioned.yml".to_owned(), PROVISIONED.to_owned(), true));
+    configs.push((
+        "example.yml".to_owned(),
+        msk_tests::read(&root.join("examples/extended/serverless.yml")),
+        true,
+    ));
+    configs.push(("variables.yml".to_owned(), VARIABLES.to_owned(), false));
+    let documents: Vec<Document> = configs
+        .iter()
+        .map(|(name, text, _)| Document {
+            path: work
+                .join(name.trim_end_matches(".yml"))
+                .join("serverless.yml"),
+            text: text.clone(),
+            complete: Vec::new(),
+            hover: Vec::new(),
+        })
+        .collect();
+    let result = run_session(
+        &harness,
+        &node,
+        json!({ "schemas": { schema_uri: patterns }, "customTags": settings["yaml.customTags"] }),
+        &documents,
+    );
+
+    let mut flagged = 0;
+    for (index, (name, text, judged)) in configs.iter().enumerate() {
+        let editor = diagnostics_of(&result, index);
+        if !judged {
+            assert_eq!(editor, Vec::new(), "{name}: nothing flagged");
+            continue;
+        }
+        let compiler = compiler_lines(name, text);
+        let mut editor_lines: Vec<u64> = editor.iter().map(|(line, _)| *line).collect();
+        editor_lines.sort_unstable();
+        let compiler_lines: Vec<u64> = compiler.iter().map(|(line, _)| *line).collect();
+        assert_eq!(
+            editor_lines, compiler_lines,
+            "{name}: the editor flags the compiler's lines\neditor: {editor:#?}\ncompiler: {compiler:#?}"
+        );
+        // The compiler's code in the editor's message, where yaml-language-server shows one
+        // (a length has its own wording).
+        for (line, code) in &compiler {
+            let message = editor
+                .iter()
+                .find(|(at, _)| at == line)
+                .map(|(_, message)| message.as_str())
+                .unwrap_or_default();
+            assert!(
+                message.contains(&format!("[{code}]"))
+                    || message.starts_with("String is longer than the maximum length of 249"),
+                "{name}:{}: {message:?} names {code}",
+                line + 1
+            );
+        }
+        flagged += compiler.len();
+    }
+    eprintln!(
+        "schema_editor: {flagged} extended rule findings flagged in the editor as by the compiler"
+    );
+    assert!(flagged >= 15, "the documents break the rules: {flagged}");
 }

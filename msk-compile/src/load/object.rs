@@ -13,7 +13,7 @@
 
 use std::collections::{HashMap, HashSet};
 
-use crate::js::is_array_index;
+use crate::js::{is_array_index, key_rank};
 use crate::tree::{Entry, Node, Span};
 
 /// Mappings with up to this many keys find a key by scanning: most mappings have a handful
@@ -128,13 +128,7 @@ pub(crate) fn js_order(entries: &mut [Entry]) {
         return;
     }
     // Stable sort: index keys (by value) before all other keys (which compare equal).
-    entries.sort_by_key(|entry| {
-        if is_array_index(&entry.key) {
-            entry.key.parse::<u64>().unwrap_or(u64::MAX)
-        } else {
-            u64::MAX
-        }
-    });
+    entries.sort_by_key(|entry| key_rank(&entry.key));
 }
 
 #[cfg(test)]
