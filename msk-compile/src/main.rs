@@ -196,13 +196,7 @@ fn run_compile(args: &CompileArgs) -> Result<ExitCode, UsageError> {
     let (name, text) = match read_config(&config)? {
         Ok(read) => read,
         Err(unreadable) => {
-            emit_diagnostics(
-                &[unreadable.diagnostic],
-                &[],
-                &unreadable.name,
-                &unreadable.text,
-                &args.common,
-            );
+            unreadable.emit(&args.common);
             return Ok(ExitCode::from(1));
         }
     };
@@ -293,13 +287,7 @@ fn run_check(args: &CheckArgs) -> Result<ExitCode, UsageError> {
         let (name, text) = match read_config(&config)? {
             Ok(read) => read,
             Err(unreadable) => {
-                failed |= emit_diagnostics(
-                    &[unreadable.diagnostic],
-                    &[],
-                    &unreadable.name,
-                    &unreadable.text,
-                    &args.common,
-                );
+                failed |= unreadable.emit(&args.common);
                 continue;
             }
         };
@@ -582,6 +570,13 @@ struct Unreadable {
     name: String,
     text: String,
     diagnostic: Diagnostic,
+}
+
+impl Unreadable {
+    /// Reports it (as [`emit_diagnostics`]); `true`: it fails the run.
+    fn emit(self, common: &CommonArgs) -> bool {
+        emit_diagnostics(&[self.diagnostic], &[], &self.name, &self.text, common)
+    }
 }
 
 /// Reads a config (`-`: stdin) as UTF-8 text, never more than the size limit.
