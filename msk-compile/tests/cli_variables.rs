@@ -8,6 +8,7 @@
 mod binary;
 
 use std::path::{Path, PathBuf};
+use std::process::Output;
 
 use binary::{extra, json_lines, repo, run, run_with_stdin, scratch, stderr, stripped_template};
 
@@ -326,17 +327,24 @@ fn fixture(name: &str) -> PathBuf {
         .join(name)
 }
 
-/// The Serverless plugin's call under the extended profile (`--resolved -`, the template
-/// `serverless package` wrote, `--profile extended`, JSON diagnostics), on a config using
-/// every extended key (`examples/extended/serverless.yml`, in `warn` mode so that Serverless
-/// 3.40.0 prints it): no diagnostic, and the same template as compiling the example itself.
-#[test]
-fn extended_profile_with_the_resolved_config_as_the_plugin_calls_it() {
-    let dir = scratch("vars", "extended-plugin");
+/// The Serverless plugin's call under the extended profile on a fixture (`tests/fixtures/NAME`:
+/// its `serverless.yml`, its `resolved.json` on stdin), into a copy of the extended example's
+/// base template, with JSON diagnostics.
+struct PluginCall {
+    dir: PathBuf,
+    base: PathBuf,
+    template: PathBuf,
+    config: PathBuf,
+    resolved: Vec<u8>,
+    output: Output,
+}
+
+fn plugin_call_extended(name: &str) -> PluginCall {
+    let dir = scratch("vars", name);
     let base = repo().join("tests/extended/example-base-template.json");
     let template = dir.join("cloudformation-template-update-stack.json");
     std::fs::copy(&base, &template).expect("copy the base template");
-    let case = fixture("extended-resolved");
+    let case = fixture(name);
     let config = case.join("serverless.yml");
     let resolved = std::fs::read(case.join("resolved.json")).expect("resolved.json");
     let output = run_with_stdin(
@@ -354,6 +362,25 @@ fn extended_profile_with_the_resolved_config_as_the_plugin_calls_it() {
         ],
         &resolved,
     );
+    PluginCall {
+        dir,
+        base,
+        template,
+        config,
+        resolved,
+        output,
+    }
+}
+
+/// The Serverless plugin's call under the extended profile (`--resolved -`, the template
+/// `serverless package` wrote, `--profile extended`, JSON diagnostics), on a config using
+/// every extended key (`examples/extended/serverless.yml`, in `warn` mode so that Serverless
+/// 3.40.0 prints it): no diagnostic, and the same template as compiling the example itself.
+#[test]
+fn extended_profile_with_the_resolved_config_as_the_plugin_calls_it() {
+    let PluginCall {
+        dir, base, output, ..
+    } = plugin_call_extended("extended-resolved");
     assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
     assert_eq!(stderr(&output), "", "no diagnostic");
     let merged = String::from_utf8_lossy(&output.stdout).into_owned();
@@ -406,28 +433,14 @@ fn extended_profile_with_the_resolved_config_as_the_plugin_calls_it() {
 /// value in serverless.yml, and nothing is written.
 #[test]
 fn extended_rule_error_with_the_resolved_config_points_at_serverless_yml() {
-    let dir = scratch("vars", "extended-error");
-    let base = repo().join("tests/extended/example-base-template.json");
-    let template = dir.join("cloudformation-template-update-stack.json");
-    std::fs::copy(&base, &template).expect("copy the base template");
-    let case = fixture("extended-resolved-error");
-    let config = case.join("serverless.yml");
-    let resolved = std::fs::read(case.join("resolved.json")).expect("resolved.json");
-    let output = run_with_stdin(
-        &[
-            "compile",
-            config.to_str().unwrap_or_default(),
-            "--resolved",
-            "-",
-            "--template",
-            template.to_str().unwrap_or_default(),
-            "--profile",
-            "extended",
-            "--message-format",
-            "json",
-        ],
-        &resolved,
-    );
+    let PluginCall {
+        dir,
+        base,
+        template,
+        config,
+        resolved,
+        output,
+    } = plugin_call_extended("extended-resolved-error");
     assert_eq!(output.status.code(), Some(1), "{}", stderr(&output));
     assert!(output.stdout.is_empty(), "no template on stdout");
     let lines = json_lines(&output);
