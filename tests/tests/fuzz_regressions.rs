@@ -249,3 +249,46 @@ fn many_errors_in_error_mode() {
         "nothing else, and nothing about `g`'s arn twice"
     );
 }
+
+/// Finding 7 (broken invariant: merging twice ≠ merging once), found by the round-2 fuzzer on
+/// the extended-profile seed `key-destinations-sqs-sns-s3.yml`. The extended profile's
+/// `MskEventsSendFailedToQueues` statement has an `sqs:` action, so the merge took it for the
+/// sqs compiler's first statement and recognised only the msk statements before it: a second
+/// merge kept it and what followed, and added them again.
+#[test]
+fn merging_the_extended_failure_queue_statement_twice() {
+    let text = "service: s\nprovider: {name: aws}\ncustom: {mskEvents: {profile: extended}}\nfunctions:\n  f:\n    handler: h\n    events:\n      - msk: {arn: 'arn:aws:kafka:us-east-1:111111111111:cluster/c/1', topic: orders, destinations: {onFailure: 'arn:aws:sqs:us-east-1:111111111111:dlq'}}\n";
+    let template = r#"{
+  "Resources": {
+    "IamRoleLambdaExecution": {
+      "Type": "AWS::IAM::Role",
+      "Properties": {"Policies": [{"PolicyDocument": {"Statement": [
+        {"Effect": "Allow", "Action": ["logs:CreateLogStream"], "Resource": "*"},
+        {"Effect": "Allow", "Action": ["sqs:ReceiveMessage"], "Resource": "*"}
+      ]}}]}
+    }
+  }
+}"#;
+    let report = compile_yaml(text);
+    let compiled = report
+        .compiled
+        .unwrap_or_else(|| panic!("compiles: {:#?}", report.diagnostics));
+    let once = msk_compile::template::merge(template, &compiled).expect("merges");
+    let twice = msk_compile::template::merge(&once, &compiled).expect("merges again");
+    assert_eq!(twice, once);
+    let merged: serde_json::Value = serde_json::from_str(&once).unwrap();
+    let sids: Vec<&str> = merged
+        .pointer("/Resources/IamRoleLambdaExecution/Properties/Policies/0/PolicyDocument/Statement")
+        .and_then(serde_json::Value::as_array)
+        .unwrap()
+        .iter()
+        .map(|statement| statement["Sid"].as_str().unwrap_or("-"))
+        .collect();
+    assert_eq!(sids.first(), Some(&"-"), "logs first: {sids:?}");
+    assert_eq!(
+        sids.last(),
+        Some(&"-"),
+        "the sqs compiler's statement last: {sids:?}"
+    );
+    assert!(sids.contains(&"MskEventsSendFailedToQueues"), "{sids:?}");
+}
