@@ -292,3 +292,55 @@ fn merging_the_extended_failure_queue_statement_twice() {
     );
     assert!(sids.contains(&"MskEventsSendFailedToQueues"), "{sids:?}");
 }
+
+/// Finding 8 (hang, quadratic): `functions:` or `resources:` written as a list is merged into
+/// one mapping (Serverless' `mergeArrays`), and each key of each item was looked up by scanning
+/// every key merged before it: 20 000 one-function items, or 20 000 `resources` items each
+/// adding one resource under `Resources`, took seconds and grew with the square of the count.
+/// The merged mapping now indexes its keys; the result is unchanged (order, later wins).
+#[test]
+fn long_lists_of_functions_and_resources() {
+    let count = 40_000;
+    let mut text = format!("{HEAD}functions:\n");
+    for index in 0..count {
+        text.push_str(&format!("  - f{index}: {{handler: h}}\n"));
+    }
+    text.push_str("  - f0: {handler: last}\nresources:\n");
+    for index in 0..count {
+        text.push_str(&format!(
+            "  - Resources: {{R{index}: {{Type: 'AWS::SQS::Queue'}}}}\n"
+        ));
+    }
+    let mut root = msk_compile::load::parse(&text, Format::Yaml).expect("parses");
+    let started = Instant::now();
+    let diagnostics = msk_compile::merge_arrays::merge_arrays(&mut root);
+    let elapsed = started.elapsed();
+    assert!(diagnostics.is_empty(), "{diagnostics:?}");
+    assert!(elapsed < Duration::from_secs(5), "took {elapsed:?}");
+    let keys = |node: &msk_compile::tree::Node| -> Vec<String> {
+        match &node.value {
+            msk_compile::tree::Value::Object(entries) => {
+                entries.iter().map(|entry| entry.key.clone()).collect()
+            }
+            other => panic!("not merged into a mapping: {other:?}"),
+        }
+    };
+    let functions = root.get("functions").expect("functions");
+    let names = keys(functions);
+    assert_eq!(names.len(), count);
+    assert_eq!(
+        (names[0].as_str(), names[count - 1].as_str()),
+        ("f0", "f39999")
+    );
+    assert_eq!(
+        functions
+            .pointer(&["f0", "handler"])
+            .and_then(|node| node.as_str()),
+        Some("last"),
+        "a later item wins, in the first one's place"
+    );
+    let resources = root
+        .pointer(&["resources", "Resources"])
+        .expect("Resources");
+    assert_eq!(keys(resources).len(), count);
+}
