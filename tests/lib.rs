@@ -4,7 +4,8 @@
 
 use std::path::{Path, PathBuf};
 
-use msk_compile::{Format, Options, Report, VariableOptions, compile_source};
+use msk_compile::render::{MessageFormat, SourceFile, render};
+use msk_compile::{Diagnostic, Format, Options, Report, VariableOptions, compile_source};
 
 /// The folder holding the oracle cases.
 pub fn cases_dir() -> PathBuf {
@@ -89,4 +90,27 @@ pub fn parse_expected_error(text: &str) -> ExpectedError {
         name: field("error.name: "),
         message: text[message_start..].trim_end_matches('\n').to_owned(),
     }
+}
+
+/// insta settings for the repository's `snapshots/` folder, snapshots named without the test
+/// module (the path is resolved from the test file, `tests/tests/*.rs`).
+pub fn repo_snapshots() -> insta::Settings {
+    let mut settings = insta::Settings::clone_current();
+    settings.set_snapshot_path("../../snapshots");
+    settings.set_prepend_module_to_snapshot(false);
+    settings
+}
+
+/// The diagnostics as users read them, for a snapshot: each in the human form (no colour),
+/// then `--- json` and each as a JSON line.
+pub fn rendered(diagnostics: &[Diagnostic], file: &SourceFile<'_>) -> String {
+    let human: Vec<String> = diagnostics
+        .iter()
+        .map(|diagnostic| render(diagnostic, file, MessageFormat::Human { color: false }))
+        .collect();
+    let json: Vec<String> = diagnostics
+        .iter()
+        .map(|diagnostic| render(diagnostic, file, MessageFormat::Json))
+        .collect();
+    format!("{}\n\n--- json\n{}", human.join("\n\n"), json.join("\n"))
 }

@@ -2,6 +2,8 @@
 fn main() {
     println!(
         "{}",
-        msk_compile::json::stringify_pretty(&msk_compile::schema::msk_event_schema())
+        msk_compile::json::stringify_pretty(&msk_compile::schema::msk_event_schema(
+            msk_compile::Profile::ServerlessV3
+        ))
     );
 }

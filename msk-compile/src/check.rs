@@ -10,7 +10,7 @@ use msk_model::{CfnMapping, MskEvent, Profile};
 use crate::diag::{Code, Diagnostic, Severity};
 use crate::framework_schema::{function_keys_schema, resources_extensions_schema};
 use crate::parallel::{events_of, map_runs};
-use crate::schema::msk_event_schema_for;
+use crate::schema::msk_event_schema;
 use crate::tree::{Entry, Node, Value};
 use crate::validate::{Detail, SchemaViolation, Validator};
 
@@ -40,7 +40,7 @@ fn validator(profile: Profile) -> &'static Validator {
         Profile::ServerlessV3 => &V3,
         Profile::Extended => &EXTENDED,
     };
-    cell.get_or_init(|| Validator::new(msk_event_schema_for(profile)))
+    cell.get_or_init(|| Validator::new(msk_event_schema(profile)))
 }
 
 fn function_validator() -> &'static Validator {
@@ -83,7 +83,7 @@ impl Subject {
 pub fn check_events(root: &mut Node, mode: ValidationMode, profile: Profile) -> Vec<Diagnostic> {
     move_null_keys_last(root);
     let mut found = Vec::new();
-    // The functions in config order (`compile::functions`), walked in place: looking each
+    // The functions in config order (`service::functions`), walked in place: looking each
     // one up by name would cost time quadratic in the number of functions.
     if let Some(Value::Object(functions)) = root
         .get_mut("functions")

@@ -23,7 +23,10 @@ use crate::json::{
 };
 use crate::naming::{event_logical_id_normalized, normalized_function_name};
 use crate::parallel::{events_of, map_runs};
-use crate::service::{creates_shared_role, lambda_target, role_dependency, target_alias};
+use crate::service::{
+    RoleTarget, creates_shared_role, functions, lambda_target, role_dependency, role_target,
+    target_alias,
+};
 use crate::tree::{Node, Span, Value};
 
 /// One compiled resource, held as its compact JSON text; [`Resource::to_json`] gives the
@@ -206,17 +209,6 @@ impl Serialize for Compiled {
     }
 }
 
-/// The functions of the service in config order (`service.getAllFunctions()`).
-pub fn functions(root: &Node) -> Vec<(&str, &Node)> {
-    match root.get("functions").map(|node| &node.value) {
-        Some(Value::Object(entries)) => entries
-            .iter()
-            .map(|entry| (entry.key.as_str(), &entry.value))
-            .collect(),
-        _ => Vec::new(),
-    }
-}
-
 /// Compiles every msk event of the (validated, coerced) config under `profile`, consuming it:
 /// each function's part of the tree is freed as soon as its events are compiled, so that the
 /// tree and the resources are never both whole in memory (for a big service the two are its
@@ -266,45 +258,6 @@ struct FunctionPart {
     grants: Grants,
     /// Extended profile: the role those grants go to.
     role: RoleTarget,
-}
-
-/// The role a function's grants go to (extended profile).
-#[derive(Debug, Clone, PartialEq)]
-enum RoleTarget {
-    /// `IamRoleLambdaExecution`, which Serverless creates.
-    Shared,
-    /// A role resource of the template (`role: MyRole`, `!GetAtt MyRole.Arn`).
-    InTemplate(String),
-    /// An ARN, an import or a role not in the template: where the role is written.
-    External(Span),
-}
-
-/// Where `function`'s grants go.
-fn role_target(root: &Node, function: &Node) -> RoleTarget {
-    let Some(logical_id) = role_dependency(root, function) else {
-        let span = function
-            .get("role")
-            .or_else(|| root.pointer(&["provider", "iam", "role"]))
-            .or_else(|| root.pointer(&["provider", "role"]))
-            .map_or(function.span, |node| node.span);
-        return RoleTarget::External(span);
-    };
-    if logical_id == msk_model::iam::SHARED_ROLE_LOGICAL_ID {
-        return RoleTarget::Shared;
-    }
-    let is_role = root
-        .pointer(&["resources", "Resources", &logical_id, "Type"])
-        .and_then(Node::as_str)
-        == Some("AWS::IAM::Role");
-    if is_role {
-        RoleTarget::InTemplate(logical_id)
-    } else {
-        let span = function
-            .get("role")
-            .or_else(|| root.pointer(&["provider", "role"]))
-            .map_or(function.span, |node| node.span);
-        RoleTarget::External(span)
-    }
 }
 
 /// One event of a function: what was found wrong with it, and its resource if it compiled.
@@ -466,7 +419,8 @@ impl Compiler {
 
     /// Adds one function's part to the service, in config order: its resources (a logical
     /// ID seen before is reported and replaced where it stands, as assigning to an existing
-    /// JavaScript property does), its diagnostics, its IAM statements.
+    /// JavaScript property does), its diagnostics, its IAM statements (under `extended`, its
+    /// grants, to the role they go to).
     fn commit(&mut self, part: FunctionPart, diagnostics: &mut Vec<Diagnostic>) {
         diagnostics.extend(part.diagnostics);
         let Some(events) = part.events else {
@@ -531,12 +485,7 @@ impl Compiler {
                     ),
                 }
             }
-            self.names.push(part.name);
-            return;
-        }
-        self.names.push(part.name);
-
-        if !part.cluster_arns.is_empty() {
+        } else if !part.cluster_arns.is_empty() {
             self.statements.push(object([
                 ("Effect", Json::from("Allow")),
                 ("Action", Json::from(KAFKA_ACTIONS.as_slice())),
@@ -548,6 +497,7 @@ impl Compiler {
                 ("Resource", Json::from("*")),
             ]));
         }
+        self.names.push(part.name);
     }
 
     /// The compiled service, with `resources.extensions` applied (Serverless merges them

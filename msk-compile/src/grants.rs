@@ -10,7 +10,7 @@ use std::collections::HashSet;
 
 use serde_json::{Map, Value as Json};
 
-use msk_model::arn::Arn;
+use msk_model::arn::{self, Arn, DataPlane};
 use msk_model::iam::{self, EXTENDED_STATEMENTS, StatementKind};
 use msk_model::{CfnMapping, Grant};
 
@@ -134,18 +134,13 @@ impl Cluster {
         }
     }
 
-    /// The data-plane ARN of `kind` (`topic`, `group`) with `tail`, or the cluster's own
-    /// (`cluster`, no tail); `None` for an ARN of an unknown form.
-    fn data_plane(&self, kind: &str, tail: Option<&str>) -> Option<Json> {
+    /// The data-plane ARN of `resource`; `None` for an ARN of an unknown form.
+    fn data_plane(&self, resource: DataPlane<'_>) -> Option<Json> {
         match self {
-            Cluster::Parsed(arn) => Some(Json::from(match (kind, tail) {
-                ("topic", Some(topic)) => arn.topic_resource(topic),
-                ("group", group) => arn.group_resource(group),
-                _ => arn.cluster_resource(),
-            })),
+            Cluster::Parsed(arn) => Some(Json::from(arn.data_plane(resource))),
             Cluster::Unparsed(_) => None,
             Cluster::Intrinsic(arn) => {
-                let Some(tail) = tail else {
+                let Some(tail) = resource.name() else {
                     return Some(arn.clone());
                 };
                 // arn:<p>:kafka:<r>:<a>:cluster/<name>/<uuid> → prefix `arn:<p>:kafka:<r>:<a>`
@@ -169,7 +164,8 @@ impl Cluster {
                     "Fn::Sub",
                     Json::Array(vec![
                         Json::from(format!(
-                            "${{ClusterArnPrefix}}:{kind}/${{ClusterNameAndUuid}}/{tail}"
+                            "${{ClusterArnPrefix}}:{}/${{ClusterNameAndUuid}}/{tail}",
+                            resource.kind()
                         )),
                         Json::Object(variables),
                     ]),
@@ -228,9 +224,9 @@ pub fn collect<M: CfnMapping>(
                     .filter(|node| js::is_truthy(&node.value))
                     .and_then(Node::as_str);
                 let resources = (
-                    cluster.data_plane("cluster", None),
-                    topic.and_then(|topic| cluster.data_plane("topic", Some(topic))),
-                    cluster.data_plane("group", Some(group.unwrap_or("*"))),
+                    cluster.data_plane(DataPlane::Cluster),
+                    topic.and_then(|topic| cluster.data_plane(DataPlane::Topic(topic))),
+                    cluster.data_plane(DataPlane::Group(group.unwrap_or("*"))),
                 );
                 let (Some(cluster_arn), Some(topic_arn), Some(group_arn)) = resources else {
                     unknown_cluster(diagnostics, "`iamAuth`");
@@ -272,14 +268,14 @@ fn destination(
     let (service, arn) = match &on_failure.value {
         Value::String(text) => {
             if let Some(topic) = text.strip_prefix("kafka://") {
-                match cluster.data_plane("topic", Some(topic)) {
+                match cluster.data_plane(DataPlane::Topic(topic)) {
                     Some(topic_arn) => grants.add(iam::WRITE_TOPICS, topic_arn),
                     None => unknown_cluster(diagnostics, "a `kafka://` destination"),
                 }
                 return;
             }
             (
-                text.split(':').nth(2).unwrap_or_default().to_owned(),
+                arn::service(text).unwrap_or_default().to_owned(),
                 Json::from(text.as_str()),
             )
         }
@@ -318,7 +314,7 @@ fn destination(
 fn schema_registry(registry: &Node, grants: &mut Grants) {
     if let Some(uri) = registry.get("uri").and_then(Node::as_str)
         && let Some((prefix, name)) = uri.split_once(":registry/")
-        && prefix.split(':').nth(2) == Some("glue")
+        && arn::service(prefix) == Some("glue")
         && !name.is_empty()
         && !name.contains('/')
     {

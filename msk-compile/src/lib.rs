@@ -109,6 +109,15 @@ pub struct Report {
 }
 
 impl Report {
+    /// A run that stopped at errors: nothing compiled.
+    fn failed(diagnostics: Vec<Diagnostic>, files: Vec<SourceText>) -> Self {
+        Report {
+            compiled: None,
+            diagnostics,
+            files,
+        }
+    }
+
     pub fn has_errors(&self) -> bool {
         self.diagnostics.iter().any(Diagnostic::is_error)
     }
@@ -135,11 +144,7 @@ pub fn too_large(size: Option<u64>) -> Diagnostic {
 /// Loads, resolves variables, validates and compiles one config text.
 pub fn compile_source(source: &str, format: Format, options: &Options) -> Report {
     if source.len() > MAX_CONFIG_BYTES {
-        return Report {
-            compiled: None,
-            diagnostics: vec![too_large(Some(source.len() as u64))],
-            files: Vec::new(),
-        };
+        return Report::failed(vec![too_large(Some(source.len() as u64))], Vec::new());
     }
     if let Some(resolved) = &options.resolved {
         return compile_resolved(source, format, resolved, options.profile);
@@ -147,21 +152,13 @@ pub fn compile_source(source: &str, format: Format, options: &Options) -> Report
     let mut root = match load::parse(source, format) {
         Ok(root) => root,
         Err(diagnostics) => {
-            return Report {
-                compiled: None,
-                diagnostics,
-                files: Vec::new(),
-            };
+            return Report::failed(diagnostics, Vec::new());
         }
     };
     let (diagnostics, files) =
         load::resolve_variables_with_files(&mut root, &options.variables, source);
     if diagnostics.iter().any(Diagnostic::is_error) {
-        return Report {
-            compiled: None,
-            diagnostics,
-            files,
-        };
+        return Report::failed(diagnostics, files);
     }
     let mut report = compile_tree(root, diagnostics, options.profile);
     report.files = files;
@@ -183,15 +180,9 @@ fn compile_resolved(
         base,
     };
     if resolved.text.len() > MAX_CONFIG_BYTES {
-        return Report {
-            compiled: None,
-            diagnostics: vec![
-                too_large(Some(resolved.text.len() as u64)).at(tree::Span::new(base, base)),
-            ],
-            files: vec![file],
-        };
+        let too_large = too_large(Some(resolved.text.len() as u64)).at(tree::Span::new(base, base));
+        return Report::failed(vec![too_large], vec![file]);
     }
-    let shift = |span: tree::Span| tree::Span::new(span.start + base, span.end + base);
     let root = match load::parse(&resolved.text, Format::Json) {
         Ok(mut root) => {
             load::shift_spans(&mut root, base);
@@ -201,16 +192,12 @@ fn compile_resolved(
             let diagnostics = diagnostics
                 .into_iter()
                 .map(|mut diagnostic| {
-                    diagnostic.span = diagnostic.span.map(shift);
+                    diagnostic.span = diagnostic.span.map(|span| span.shifted(base));
                     diagnostic
                         .with_help("pass the JSON that `serverless print --format json` writes")
                 })
                 .collect();
-            return Report {
-                compiled: None,
-                diagnostics,
-                files: vec![file],
-            };
+            return Report::failed(diagnostics, vec![file]);
         }
     };
     let mut report = compile_tree(root, Vec::new(), profile);
@@ -221,7 +208,7 @@ fn compile_resolved(
             if let Some(node) = diagnostic
                 .path
                 .as_deref()
-                .and_then(|path| node_at_dotted(&config, path))
+                .and_then(|path| config.at_dotted(path))
             {
                 diagnostic.span = Some(node.span);
             }
@@ -229,16 +216,6 @@ fn compile_resolved(
     }
     report.files = vec![file];
     report
-}
-
-/// The node at a dotted path (`functions.f.events.0.msk.arn`): mapping keys and list indices.
-fn node_at_dotted<'n>(root: &'n tree::Node, path: &str) -> Option<&'n tree::Node> {
-    path.split('.')
-        .try_fold(root, |node, key| match &node.value {
-            tree::Value::Object(_) => node.get(key),
-            tree::Value::Array(items) => items.get(key.parse::<usize>().ok()?),
-            _ => None,
-        })
 }
 
 /// Validates and compiles a loaded, resolved tree under the profile the option or the config
@@ -255,11 +232,7 @@ fn compile_tree(
         Ok(profile) => profile,
         Err(diagnostic) => {
             diagnostics.push(diagnostic);
-            return Report {
-                compiled: None,
-                diagnostics,
-                files: Vec::new(),
-            };
+            return Report::failed(diagnostics, Vec::new());
         }
     };
     let mode = ValidationMode::of(&root);

@@ -196,18 +196,12 @@ fn run_compile(args: &CompileArgs) -> Result<ExitCode, UsageError> {
     let (name, text) = match read_config(&config)? {
         Ok(read) => read,
         Err(unreadable) => {
-            emit_diagnostics(
-                &[unreadable.diagnostic],
-                &[],
-                &unreadable.name,
-                &unreadable.text,
-                &args.common,
-            );
+            unreadable.emit(&args.common);
             return Ok(ExitCode::from(1));
         }
     };
     let resolved = match &args.resolved {
-        Some(path) if path.as_os_str() == "-" && config.as_os_str() == "-" => {
+        Some(path) if is_stdin(path) && is_stdin(&config) => {
             return Err(UsageError(
                 "stdin can hold the config or the resolved config, not both".to_owned(),
             ));
@@ -293,13 +287,7 @@ fn run_check(args: &CheckArgs) -> Result<ExitCode, UsageError> {
         let (name, text) = match read_config(&config)? {
             Ok(read) => read,
             Err(unreadable) => {
-                failed |= emit_diagnostics(
-                    &[unreadable.diagnostic],
-                    &[],
-                    &unreadable.name,
-                    &unreadable.text,
-                    &args.common,
-                );
+                failed |= unreadable.emit(&args.common);
                 continue;
             }
         };
@@ -356,9 +344,9 @@ fn run_schema(
     output: Option<&Path>,
 ) -> Result<ExitCode, UsageError> {
     let schema = if serverless {
-        schema::serverless_schema_for(profile)
+        schema::serverless_schema(profile)
     } else {
-        schema::msk_event_schema_for(profile)
+        schema::msk_event_schema(profile)
     };
     let text = json::stringify_pretty(&schema) + "\n";
     match output {
@@ -427,7 +415,7 @@ fn read_values(path: &Path, common: &CommonArgs) -> Result<Result<Values, ExitCo
     let name = path.display().to_string();
     let bytes = load::read::read_bounded(path, msk_compile::MAX_CONFIG_BYTES as u64)
         .map_err(|error| input_read_failure(&name, &error))?;
-    let text = input_text(&name, bytes)?;
+    let text = input_text(&name, bytes, Code::ConfigNotUtf8)?;
     match load::parse(&text, Format::Yaml) {
         Ok(root) => Ok(Ok(Values::from_tree(root))),
         Err(diagnostics) => {
@@ -439,19 +427,33 @@ fn read_values(path: &Path, common: &CommonArgs) -> Result<Result<Values, ExitCo
 
 /// Reads the `--resolved` config from a file or, for `-`, stdin (at most the config limit).
 fn read_resolved(path: &Path) -> Result<ResolvedConfig, UsageError> {
-    let limit = msk_compile::MAX_CONFIG_BYTES as u64;
-    let (name, bytes) = if path.as_os_str() == "-" {
-        let bytes = load::read::read_stdin_bounded(limit)
-            .map_err(|error| input_read_failure("the resolved config on stdin", &error))?;
-        ("<stdin>".to_owned(), bytes)
-    } else {
-        let name = path.display().to_string();
-        let bytes = load::read::read_bounded(path, limit)
-            .map_err(|error| input_read_failure(&name, &error))?;
-        (name, bytes)
-    };
-    let text = input_text(&name, bytes)?;
+    let (name, read) = read_input(path, msk_compile::MAX_CONFIG_BYTES as u64);
+    let bytes = read.map_err(|error| {
+        let what = if is_stdin(path) {
+            "the resolved config on stdin"
+        } else {
+            &name
+        };
+        input_read_failure(what, &error)
+    })?;
+    let text = input_text(&name, bytes, Code::ConfigNotUtf8)?;
     Ok(ResolvedConfig { name, text })
+}
+
+fn is_stdin(path: &Path) -> bool {
+    path.as_os_str() == "-"
+}
+
+/// The name diagnostics give an input (`<stdin>` for `-`) and its bytes, at most `limit`.
+fn read_input(path: &Path, limit: u64) -> (String, Result<Vec<u8>, load::read::ReadError>) {
+    if is_stdin(path) {
+        ("<stdin>".to_owned(), load::read::read_stdin_bounded(limit))
+    } else {
+        (
+            path.display().to_string(),
+            load::read::read_bounded(path, limit),
+        )
+    }
 }
 
 /// The exit-2 error for a `--values` or `--resolved` input that could not be read: as for
@@ -469,15 +471,12 @@ fn input_read_failure(name: &str, error: &load::read::ReadError) -> UsageError {
     }
 }
 
-/// A `--values` or `--resolved` input as text.
-fn input_text(name: &str, bytes: Vec<u8>) -> Result<String, UsageError> {
-    String::from_utf8(bytes).map_err(|error| {
+/// An input as text; `code` says which input was not UTF-8.
+fn input_text(name: &str, bytes: Vec<u8>, code: Code) -> Result<String, UsageError> {
+    load::read::utf8(bytes).map_err(|bad| {
         UsageError::coded(
-            Code::ConfigNotUtf8,
-            format!(
-                "{name} is not UTF-8 text (byte offset {})",
-                error.utf8_error().valid_up_to()
-            ),
+            code,
+            format!("{name} is not UTF-8 text (byte offset {})", bad.offset),
         )
     })
 }
@@ -573,15 +572,17 @@ struct Unreadable {
     diagnostic: Diagnostic,
 }
 
+impl Unreadable {
+    /// Reports it (as [`emit_diagnostics`]); `true`: it fails the run.
+    fn emit(self, common: &CommonArgs) -> bool {
+        emit_diagnostics(&[self.diagnostic], &[], &self.name, &self.text, common)
+    }
+}
+
 /// Reads a config (`-`: stdin) as UTF-8 text, never more than the size limit.
 fn read_config(path: &Path) -> Result<Result<(String, String), Unreadable>, UsageError> {
-    use msk_compile::load::read::{ReadError, read_bounded, read_stdin_bounded};
-    let limit = msk_compile::MAX_CONFIG_BYTES as u64;
-    let (name, read) = if path == Path::new("-") {
-        ("<stdin>".to_owned(), read_stdin_bounded(limit))
-    } else {
-        (path.display().to_string(), read_bounded(path, limit))
-    };
+    use msk_compile::load::read::ReadError;
+    let (name, read) = read_input(path, msk_compile::MAX_CONFIG_BYTES as u64);
     let bytes = match read {
         Ok(bytes) => bytes,
         Err(ReadError::TooLarge) => {
@@ -596,12 +597,10 @@ fn read_config(path: &Path) -> Result<Result<(String, String), Unreadable>, Usag
         }
         Err(error) => return Err(read_failure(&name, &error)),
     };
-    match String::from_utf8(bytes) {
+    match load::read::utf8(bytes) {
         Ok(text) => Ok(Ok((name, text))),
-        Err(error) => {
-            let offset = error.utf8_error().valid_up_to();
-            // The lossy text is identical up to the first bad byte, so the span renders there.
-            let text = String::from_utf8_lossy(error.as_bytes()).into_owned();
+        Err(bad) => {
+            let offset = bad.offset;
             let diagnostic = Diagnostic::error(
                 Code::ConfigNotUtf8,
                 format!("the file is not valid UTF-8 (byte offset {offset})"),
@@ -610,7 +609,7 @@ fn read_config(path: &Path) -> Result<Result<(String, String), Unreadable>, Usag
             .with_help("save the file as UTF-8");
             Ok(Err(Unreadable {
                 name,
-                text,
+                text: bad.lossy,
                 diagnostic,
             }))
         }
@@ -669,15 +668,7 @@ fn read_template(
             .map_err(|error| read_failure(&name, &error))?;
         (None, bytes)
     };
-    let text = String::from_utf8(bytes).map_err(|error| {
-        UsageError::coded(
-            Code::TemplateInvalid,
-            format!(
-                "{name} is not UTF-8 text (byte offset {})",
-                error.utf8_error().valid_up_to()
-            ),
-        )
-    })?;
+    let text = input_text(&name, bytes, Code::TemplateInvalid)?;
     Ok((lock, text))
 }
 

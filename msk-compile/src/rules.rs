@@ -12,11 +12,9 @@ use crate::diag::Diagnostic;
 use crate::js;
 use crate::tree::{Node, Value};
 
-/// The node at a dotted path inside the event (`provisionedPollers.min`).
+/// The set (non-null) value at a dotted path inside the event (`provisionedPollers.min`).
 fn at<'a>(msk: &'a Node, path: &str) -> Option<&'a Node> {
-    path.split('.')
-        .try_fold(msk, |node, key| node.get(key))
-        .filter(|node| !node.is_null())
+    msk.at_dotted(path).filter(|node| !node.is_null())
 }
 
 /// `value` as a [`CheckKind::Requires`] trigger: empty (any set value), a string the value

@@ -20,17 +20,12 @@ use serde_json::{Map, Value, json};
 
 use msk_model::{CfnMapping, Check, CheckKind, MskEvent, Profile};
 
-/// The draft-07 JSON Schema of one `msk` event value under `serverless-v3` (Serverless
-/// Framework 3.40.0's keys).
-pub fn msk_event_schema() -> Value {
-    msk_event_schema_for(Profile::ServerlessV3)
-}
-
-/// The draft-07 JSON Schema of one `msk` event value under `profile`. The model declares
+/// The draft-07 JSON Schema of one `msk` event value under `profile` (`serverless-v3`:
+/// Serverless Framework 3.40.0's keys). The model declares
 /// every key of every profile; a key of the extended profile (and a branch the model marks
 /// `x-profile: extended`, such as `arn`'s `Fn::GetAtt`) is removed from the other profiles'
 /// schemas, and the marker itself from every schema.
-pub fn msk_event_schema_for(profile: Profile) -> Value {
+pub fn msk_event_schema(profile: Profile) -> Value {
     let mut schema = generated_schema();
     if profile != Profile::Extended
         && let Some(Value::Object(properties)) = schema.get_mut("properties")
@@ -266,13 +261,8 @@ const ANNOTATIONS: &[&str] = &[
 ///
 /// The `defaultSnippets` of the msk event are offered twice: as the value of `msk:` and, wrapped
 /// in `msk:`, as a whole `events[]` item.
-pub fn serverless_schema() -> Value {
-    serverless_schema_for(Profile::ServerlessV3)
-}
-
-/// [`serverless_schema`] for `profile`.
-pub fn serverless_schema_for(profile: Profile) -> Value {
-    let mut msk = msk_event_schema_for(profile);
+pub fn serverless_schema(profile: Profile) -> Value {
+    let mut msk = msk_event_schema(profile);
     let mut definitions = Map::new();
     if let Value::Object(object) = &mut msk {
         object.remove("$schema");

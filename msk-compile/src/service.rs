@@ -1,6 +1,7 @@
 //! Facts about the surrounding service that shape each msk resource: the functions in
-//! order, their execution role (`DependsOn`), their alias target (`FunctionName`), and
-//! whether Serverless creates the shared `IamRoleLambdaExecution` role at all.
+//! order, their execution role (`DependsOn`, and where the extended profile's grants go),
+//! their alias target (`FunctionName`), and whether Serverless creates the shared
+//! `IamRoleLambdaExecution` role at all.
 
 use serde_json::Value as Json;
 
@@ -8,13 +9,24 @@ use crate::diag::{Code, Diagnostic};
 use crate::js;
 use crate::json::object;
 use crate::naming::{lambda_logical_id, normalized_function_name};
-use crate::tree::{Node, Value};
+use crate::tree::{Node, Span, Value};
 
 /// The alias Serverless points event sources at (`functionObject.targetAlias`).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct TargetAlias {
     pub name: &'static str,
     pub logical_id: String,
+}
+
+/// The functions of the service in config order (`service.getAllFunctions()`).
+pub fn functions(root: &Node) -> Vec<(&str, &Node)> {
+    match root.get("functions").map(|node| &node.value) {
+        Some(Value::Object(entries)) => entries
+            .iter()
+            .map(|entry| (entry.key.as_str(), &entry.value))
+            .collect(),
+        _ => Vec::new(),
+    }
 }
 
 /// `provider.isExistingRoleProvided`: a string, or an object with an intrinsic-looking key.
@@ -85,6 +97,45 @@ pub fn role_dependency(root: &Node, function: &Node) -> Option<String> {
             }
         }
         _ => Some(msk_model::iam::SHARED_ROLE_LOGICAL_ID.to_owned()),
+    }
+}
+
+/// The role a function's grants go to (extended profile).
+#[derive(Debug, Clone, PartialEq)]
+pub enum RoleTarget {
+    /// `IamRoleLambdaExecution`, which Serverless creates.
+    Shared,
+    /// A role resource of the template (`role: MyRole`, `!GetAtt MyRole.Arn`).
+    InTemplate(String),
+    /// An ARN, an import or a role not in the template: where the role is written.
+    External(Span),
+}
+
+/// Where `function`'s grants go.
+pub fn role_target(root: &Node, function: &Node) -> RoleTarget {
+    let Some(logical_id) = role_dependency(root, function) else {
+        let span = function
+            .get("role")
+            .or_else(|| provider_iam_role(root))
+            .or_else(|| root.pointer(&["provider", "role"]))
+            .map_or(function.span, |node| node.span);
+        return RoleTarget::External(span);
+    };
+    if logical_id == msk_model::iam::SHARED_ROLE_LOGICAL_ID {
+        return RoleTarget::Shared;
+    }
+    let is_role = root
+        .pointer(&["resources", "Resources", &logical_id, "Type"])
+        .and_then(Node::as_str)
+        == Some("AWS::IAM::Role");
+    if is_role {
+        RoleTarget::InTemplate(logical_id)
+    } else {
+        let span = function
+            .get("role")
+            .or_else(|| root.pointer(&["provider", "role"]))
+            .map_or(function.span, |node| node.span);
+        RoleTarget::External(span)
     }
 }
 

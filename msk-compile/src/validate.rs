@@ -1034,7 +1034,7 @@ mod tests {
     }
 
     fn node(yaml: &str) -> Node {
-        crate::load::parse(yaml, crate::load::Format::Yaml).expect("valid YAML")
+        parse(yaml, Format::Yaml).expect("valid YAML")
     }
 
     /// Ajv's `coerceToTypes`: `type: object` coerces nothing, not even a one-element list

@@ -1,39 +1,9 @@
 //! The command-line contract: output shape, exit statuses, diagnostic formats, template
 //! merging and atomic writes. Expected outputs come from the oracle cases in `tests/`.
 
-use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
+mod binary;
 
-fn bin() -> Command {
-    Command::new(env!("CARGO_BIN_EXE_msk-compile"))
-}
-
-fn repo() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("..")
-}
-
-fn case(name: &str) -> PathBuf {
-    repo().join("tests/cases").join(name)
-}
-
-fn run(args: &[&str]) -> Output {
-    bin().args(args).output().expect("the binary runs")
-}
-
-fn stdout(output: &Output) -> String {
-    String::from_utf8_lossy(&output.stdout).into_owned()
-}
-
-fn stderr(output: &Output) -> String {
-    String::from_utf8_lossy(&output.stderr).into_owned()
-}
-
-fn scratch(name: &str) -> PathBuf {
-    let dir = std::env::temp_dir().join(format!("msk-compile-cli-{}-{name}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&dir);
-    std::fs::create_dir_all(&dir).expect("temp dir");
-    dir
-}
+use binary::{bin, case, repo, run, scratch, stderr, stdout, stripped_template, temporary_files};
 
 fn oracle_msk(name: &str) -> serde_json::Value {
     let text =
@@ -195,7 +165,7 @@ fn usage_and_io_errors_exit_2() {
     );
     assert_eq!(run(&["compile", "--no-such-flag"]).status.code(), Some(2));
     assert_eq!(run(&["explain", "NO_SUCH_CODE"]).status.code(), Some(2));
-    let empty = scratch("empty");
+    let empty = scratch("cli", "empty");
     let output = bin()
         .arg("check")
         .current_dir(&empty)
@@ -206,7 +176,7 @@ fn usage_and_io_errors_exit_2() {
 
 #[test]
 fn invalid_utf8_is_a_coded_error_with_a_position() {
-    let dir = scratch("utf8");
+    let dir = scratch("cli", "utf8");
     let path = dir.join("serverless.yml");
     std::fs::write(&path, b"service: s\nprovider:\n  name: \xff\n").expect("write");
     let output = run(&["check", path.to_str().unwrap_or_default()]);
@@ -261,24 +231,11 @@ fn human_format_shows_the_source_line_and_help() {
 
 #[test]
 fn template_merge_reproduces_the_oracle_template_and_in_place_is_atomic() {
-    let dir = scratch("template");
+    let dir = scratch("cli", "template");
     let expected = std::fs::read_to_string(case("multi-function").join("expected.json"))
         .expect("expected.json");
-    let mut stripped: serde_json::Value = serde_json::from_str(&expected).expect("json");
-    let resources = stripped["Resources"].as_object_mut().expect("Resources");
-    resources.retain(|_, resource| resource["Type"] != "AWS::Lambda::EventSourceMapping");
-    if let Some(statements) = resources["IamRoleLambdaExecution"]
-        .pointer_mut("/Properties/Policies/0/PolicyDocument/Statement")
-        .and_then(|list| list.as_array_mut())
-    {
-        statements.truncate(2);
-    }
     let template = dir.join("cloudformation-template-update-stack.json");
-    std::fs::write(
-        &template,
-        serde_json::to_string_pretty(&stripped).expect("json"),
-    )
-    .expect("write");
+    std::fs::write(&template, stripped_template(&case("multi-function"))).expect("write");
     let config = case("multi-function").join("serverless.yml");
     let output = run(&[
         "compile",
@@ -306,17 +263,12 @@ fn template_merge_reproduces_the_oracle_template_and_in_place_is_atomic() {
     ]);
     assert_eq!(output.status.code(), Some(1));
     assert_eq!(std::fs::read(&template).expect("read"), before);
-    let leftovers: Vec<_> = std::fs::read_dir(&dir)
-        .expect("dir")
-        .filter_map(Result::ok)
-        .filter(|entry| entry.file_name().to_string_lossy().ends_with(".tmp"))
-        .collect();
-    assert!(leftovers.is_empty());
+    assert!(temporary_files(&dir).is_empty());
 }
 
 #[test]
 fn a_template_without_msk_events_comes_back_byte_identical() {
-    let dir = scratch("no-msk");
+    let dir = scratch("cli", "no-msk");
     let config = dir.join("serverless.yml");
     std::fs::write(&config, "service: plain\nprovider:\n  name: aws\nfunctions:\n  f:\n    handler: h.f\n    events:\n      - sqs: arn:aws:sqs:us-east-1:111111111111:q\n").expect("write");
     let template = dir.join("template.json");
@@ -357,7 +309,7 @@ fn explain_has_a_page_for_every_code() {
 
 #[test]
 fn a_file_over_the_size_limit_is_refused_before_reading() {
-    let dir = scratch("big");
+    let dir = scratch("cli", "big");
     let path = dir.join("serverless.yml");
     let file = std::fs::File::create(&path).expect("create");
     // A sparse file: the size is what counts, nothing needs to be written.

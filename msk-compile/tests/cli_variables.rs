@@ -5,56 +5,12 @@
 //! `tests/fixtures/resolved-schema-batchsize-zero.json`, `tests/fixtures/extended-resolved*/`);
 //! expected outputs are the oracle's (extended profile: the same config compiled directly).
 
-use std::io::Write;
+mod binary;
+
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output, Stdio};
+use std::process::Output;
 
-fn repo() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("..")
-}
-
-fn extra(name: &str) -> PathBuf {
-    repo().join("tests/extra-cases").join(name)
-}
-
-fn run_with_stdin(args: &[&str], input: &[u8]) -> Output {
-    let mut child = Command::new(env!("CARGO_BIN_EXE_msk-compile"))
-        .args(args)
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("the binary runs");
-    child
-        .stdin
-        .take()
-        .expect("stdin")
-        .write_all(input)
-        .expect("write stdin");
-    child.wait_with_output().expect("the binary ends")
-}
-
-fn run(args: &[&str]) -> Output {
-    run_with_stdin(args, b"")
-}
-
-fn stderr(output: &Output) -> String {
-    String::from_utf8_lossy(&output.stderr).into_owned()
-}
-
-fn json_lines(output: &Output) -> Vec<serde_json::Value> {
-    stderr(output)
-        .lines()
-        .map(|line| serde_json::from_str(line).expect("one JSON object per line"))
-        .collect()
-}
-
-fn scratch(name: &str) -> PathBuf {
-    let dir = std::env::temp_dir().join(format!("msk-compile-vars-{}-{name}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&dir);
-    std::fs::create_dir_all(&dir).expect("temp dir");
-    dir
-}
+use binary::{extra, json_lines, repo, run, run_with_stdin, scratch, stderr, stripped_template};
 
 /// The line (1-based) of the first line of `text` containing `needle`, and the column
 /// (1-based) just after `prefix`, which `needle` starts with.
@@ -66,28 +22,6 @@ fn position(text: &str, needle: &str, prefix: &str) -> (u64, u64) {
                 .map(|at| (index as u64 + 1, (at + prefix.len()) as u64 + 1))
         })
         .expect("needle present")
-}
-
-/// The oracle's template of a case with the msk mappings and statements taken out, written
-/// to a scratch file (what `serverless package` leaves before the plugin merges).
-fn stripped_template(case: &Path, dir: &Path) -> (PathBuf, String) {
-    let expected = std::fs::read_to_string(case.join("expected.json")).expect("expected.json");
-    let mut stripped: serde_json::Value = serde_json::from_str(&expected).expect("json");
-    let resources = stripped["Resources"].as_object_mut().expect("Resources");
-    resources.retain(|_, resource| resource["Type"] != "AWS::Lambda::EventSourceMapping");
-    if let Some(statements) = resources["IamRoleLambdaExecution"]
-        .pointer_mut("/Properties/Policies/0/PolicyDocument/Statement")
-        .and_then(|list| list.as_array_mut())
-    {
-        statements.truncate(2);
-    }
-    let template = dir.join("cloudformation-template-update-stack.json");
-    std::fs::write(
-        &template,
-        serde_json::to_string_pretty(&stripped).expect("json"),
-    )
-    .expect("write");
-    (template, expected)
 }
 
 #[test]
@@ -125,8 +59,10 @@ fn include_diagnostics_point_into_the_included_file() {
 #[test]
 fn resolved_config_on_stdin_as_the_plugin_calls_it() {
     let case = extra("file-whole-event");
-    let dir = scratch("plugin");
-    let (template, expected) = stripped_template(&case, &dir);
+    let dir = scratch("vars", "plugin");
+    let expected = std::fs::read_to_string(case.join("expected.json")).expect("expected.json");
+    let template = dir.join("cloudformation-template-update-stack.json");
+    std::fs::write(&template, stripped_template(&case)).expect("write");
     let resolved = std::fs::read(case.join("resolved.json")).expect("resolved.json");
     let config = case.join("serverless.yml");
     let output = run_with_stdin(
@@ -280,7 +216,7 @@ fn param_flag_wins_over_stage_and_default() {
 
 #[test]
 fn values_file_gives_remote_and_plugin_values() {
-    let dir = scratch("values");
+    let dir = scratch("vars", "values");
     std::fs::write(
         dir.join("serverless.yml"),
         "service: s\nprovider: {name: aws}\nfunctions:\n  f:\n    handler: h\n    events:\n      - msk:\n          arn: ${ssm:/${sls:stage}/msk/arn}\n          topic: ${vault(team, eu):topics.orders}\n          consumerGroupId: acct-${aws:accountId}\n",
@@ -339,7 +275,7 @@ fn values_file_gives_remote_and_plugin_values() {
 
 #[test]
 fn file_errors_have_help_that_fits() {
-    let dir = scratch("file-help");
+    let dir = scratch("vars", "file-help");
     std::fs::write(dir.join("config.js"), "module.exports = {arn: 'x'};\n").expect("write");
     std::fs::write(
         dir.join("serverless.yml"),
@@ -391,17 +327,24 @@ fn fixture(name: &str) -> PathBuf {
         .join(name)
 }
 
-/// The Serverless plugin's call under the extended profile (`--resolved -`, the template
-/// `serverless package` wrote, `--profile extended`, JSON diagnostics), on a config using
-/// every extended key (`examples/extended/serverless.yml`, in `warn` mode so that Serverless
-/// 3.40.0 prints it): no diagnostic, and the same template as compiling the example itself.
-#[test]
-fn extended_profile_with_the_resolved_config_as_the_plugin_calls_it() {
-    let dir = scratch("extended-plugin");
+/// The Serverless plugin's call under the extended profile on a fixture (`tests/fixtures/NAME`:
+/// its `serverless.yml`, its `resolved.json` on stdin), into a copy of the extended example's
+/// base template, with JSON diagnostics.
+struct PluginCall {
+    dir: PathBuf,
+    base: PathBuf,
+    template: PathBuf,
+    config: PathBuf,
+    resolved: Vec<u8>,
+    output: Output,
+}
+
+fn plugin_call_extended(name: &str) -> PluginCall {
+    let dir = scratch("vars", name);
     let base = repo().join("tests/extended/example-base-template.json");
     let template = dir.join("cloudformation-template-update-stack.json");
     std::fs::copy(&base, &template).expect("copy the base template");
-    let case = fixture("extended-resolved");
+    let case = fixture(name);
     let config = case.join("serverless.yml");
     let resolved = std::fs::read(case.join("resolved.json")).expect("resolved.json");
     let output = run_with_stdin(
@@ -419,6 +362,25 @@ fn extended_profile_with_the_resolved_config_as_the_plugin_calls_it() {
         ],
         &resolved,
     );
+    PluginCall {
+        dir,
+        base,
+        template,
+        config,
+        resolved,
+        output,
+    }
+}
+
+/// The Serverless plugin's call under the extended profile (`--resolved -`, the template
+/// `serverless package` wrote, `--profile extended`, JSON diagnostics), on a config using
+/// every extended key (`examples/extended/serverless.yml`, in `warn` mode so that Serverless
+/// 3.40.0 prints it): no diagnostic, and the same template as compiling the example itself.
+#[test]
+fn extended_profile_with_the_resolved_config_as_the_plugin_calls_it() {
+    let PluginCall {
+        dir, base, output, ..
+    } = plugin_call_extended("extended-resolved");
     assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
     assert_eq!(stderr(&output), "", "no diagnostic");
     let merged = String::from_utf8_lossy(&output.stdout).into_owned();
@@ -471,28 +433,14 @@ fn extended_profile_with_the_resolved_config_as_the_plugin_calls_it() {
 /// value in serverless.yml, and nothing is written.
 #[test]
 fn extended_rule_error_with_the_resolved_config_points_at_serverless_yml() {
-    let dir = scratch("extended-error");
-    let base = repo().join("tests/extended/example-base-template.json");
-    let template = dir.join("cloudformation-template-update-stack.json");
-    std::fs::copy(&base, &template).expect("copy the base template");
-    let case = fixture("extended-resolved-error");
-    let config = case.join("serverless.yml");
-    let resolved = std::fs::read(case.join("resolved.json")).expect("resolved.json");
-    let output = run_with_stdin(
-        &[
-            "compile",
-            config.to_str().unwrap_or_default(),
-            "--resolved",
-            "-",
-            "--template",
-            template.to_str().unwrap_or_default(),
-            "--profile",
-            "extended",
-            "--message-format",
-            "json",
-        ],
-        &resolved,
-    );
+    let PluginCall {
+        dir,
+        base,
+        template,
+        config,
+        resolved,
+        output,
+    } = plugin_call_extended("extended-resolved-error");
     assert_eq!(output.status.code(), Some(1), "{}", stderr(&output));
     assert!(output.stdout.is_empty(), "no template on stdout");
     let lines = json_lines(&output);

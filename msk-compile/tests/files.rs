@@ -6,36 +6,13 @@
 
 use std::io::Write;
 use std::os::unix::fs::{MetadataExt, PermissionsExt};
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::process::{Command, Output, Stdio};
 use std::time::{Duration, Instant};
 
-fn bin() -> Command {
-    Command::new(env!("CARGO_BIN_EXE_msk-compile"))
-}
+mod binary;
 
-fn repo() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("..")
-}
-
-fn case(name: &str) -> PathBuf {
-    repo().join("tests/cases").join(name)
-}
-
-fn run(args: &[&Path]) -> Output {
-    bin().args(args).output().expect("the binary runs")
-}
-
-fn stderr(output: &Output) -> String {
-    String::from_utf8_lossy(&output.stderr).into_owned()
-}
-
-fn scratch(name: &str) -> PathBuf {
-    let dir = std::env::temp_dir().join(format!("msk-compile-files-{}-{name}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&dir);
-    std::fs::create_dir_all(&dir).expect("temp dir");
-    dir
-}
+use binary::{bin, case, repo, run, scratch, stderr, stripped_template, temporary_files};
 
 fn read(path: &Path) -> Vec<u8> {
     std::fs::read(path).expect("read")
@@ -56,26 +33,6 @@ fn assert_same(got: &[u8], want: &[u8], what: &str) {
     );
 }
 
-/// The oracle's template of a case, without its msk mappings and msk statements.
-fn stripped_template(name: &str) -> String {
-    let expected = String::from_utf8(read(&case(name).join("expected.json"))).expect("utf-8");
-    let mut template: serde_json::Value = serde_json::from_str(&expected).expect("json");
-    let resources = template["Resources"].as_object_mut().expect("Resources");
-    resources.retain(|key, _| !key.contains("EventSourceMappingMSK"));
-    if let Some(statements) = resources
-        .get_mut("IamRoleLambdaExecution")
-        .and_then(|role| role.pointer_mut("/Properties/Policies/0/PolicyDocument/Statement"))
-        .and_then(serde_json::Value::as_array_mut)
-    {
-        statements.retain(|statement| {
-            !statement["Action"][0]
-                .as_str()
-                .is_some_and(|action| action.starts_with("kafka:") || action.starts_with("ec2:"))
-        });
-    }
-    msk_compile::json::stringify_pretty(&template) + "\n"
-}
-
 /// `compile CONFIG --template TEMPLATE --in-place`.
 fn merge_in_place(config: &Path, template: &Path) -> Output {
     bin()
@@ -88,26 +45,17 @@ fn merge_in_place(config: &Path, template: &Path) -> Output {
         .expect("runs")
 }
 
-fn temporary_files(dir: &Path) -> Vec<String> {
-    std::fs::read_dir(dir)
-        .expect("dir")
-        .filter_map(Result::ok)
-        .map(|entry| entry.file_name().to_string_lossy().into_owned())
-        .filter(|name| name.ends_with(".tmp"))
-        .collect()
-}
-
 // 1. Planted symlinks.
 
 #[test]
 fn symlinks_planted_for_every_pid_leave_the_victim_untouched() {
-    let dir = scratch("planted");
+    let dir = scratch("files", "planted");
     let shared = dir.join("s");
     std::fs::create_dir(&shared).expect("dir");
     let victim = dir.join("victim");
     std::fs::write(&victim, "precious\n").expect("write");
     let template = shared.join("T.json");
-    std::fs::write(&template, stripped_template("multi-function")).expect("write");
+    std::fs::write(&template, stripped_template(&case("multi-function"))).expect("write");
     let output_file = shared.join("out.json");
     // The old code's names, for the next few thousand pids (the binary gets one of them).
     let first = std::process::id();
@@ -219,7 +167,7 @@ fn an_endless_pipe_is_refused_within_a_second_and_64_mb() {
 
     // Named as a file (/dev/stdin, a FIFO): refused before reading, without waiting for a
     // writer.
-    let dir = scratch("fifo");
+    let dir = scratch("files", "fifo");
     let fifo = dir.join("serverless.yml");
     let made = Command::new("mkfifo").arg(&fifo).status().expect("mkfifo");
     assert!(made.success());
@@ -258,9 +206,9 @@ fn a_config_on_stdin_compiles_like_the_file() {
 
 #[test]
 fn in_place_and_output_keep_the_mode() {
-    let dir = scratch("mode");
+    let dir = scratch("files", "mode");
     let template = dir.join("T.json");
-    std::fs::write(&template, stripped_template("multi-function")).expect("write");
+    std::fs::write(&template, stripped_template(&case("multi-function"))).expect("write");
     std::fs::set_permissions(&template, std::fs::Permissions::from_mode(0o600)).expect("chmod");
     let config = case("multi-function").join("serverless.yml");
     let output = merge_in_place(&config, &template);
@@ -286,10 +234,10 @@ fn in_place_and_output_keep_the_mode() {
 
 #[test]
 fn a_symlinked_template_is_updated_at_its_target() {
-    let dir = scratch("symlink");
+    let dir = scratch("files", "symlink");
     std::fs::create_dir(dir.join("real")).expect("dir");
     let target = dir.join("real/T.json");
-    std::fs::write(&target, stripped_template("multi-function")).expect("write");
+    std::fs::write(&target, stripped_template(&case("multi-function"))).expect("write");
     let link = dir.join("T.json");
     std::os::unix::fs::symlink("real/T.json", &link).expect("symlink");
     let output = merge_in_place(&case("multi-function").join("serverless.yml"), &link);
@@ -310,9 +258,9 @@ fn a_symlinked_template_is_updated_at_its_target() {
 
 #[test]
 fn a_read_only_target_is_refused_and_left_alone() {
-    let dir = scratch("read-only");
+    let dir = scratch("files", "read-only");
     let template = dir.join("T.json");
-    let original = stripped_template("multi-function");
+    let original = stripped_template(&case("multi-function"));
     std::fs::write(&template, &original).expect("write");
     std::fs::set_permissions(&template, std::fs::Permissions::from_mode(0o444)).expect("chmod");
     let output = merge_in_place(&case("multi-function").join("serverless.yml"), &template);
@@ -333,9 +281,9 @@ fn a_read_only_target_is_refused_and_left_alone() {
 #[test]
 fn a_hard_linked_template_is_replaced_at_the_named_path_only() {
     // Documented in the README: the named path gets a new file; other links keep the old one.
-    let dir = scratch("hard-link");
+    let dir = scratch("files", "hard-link");
     let template = dir.join("T.json");
-    let original = stripped_template("multi-function");
+    let original = stripped_template(&case("multi-function"));
     std::fs::write(&template, &original).expect("write");
     let other = dir.join("other.json");
     std::fs::hard_link(&template, &other).expect("link");
@@ -353,9 +301,9 @@ fn a_hard_linked_template_is_replaced_at_the_named_path_only() {
 
 #[test]
 fn merging_three_times_gives_the_template_of_merging_once() {
-    let dir = scratch("thrice");
+    let dir = scratch("files", "thrice");
     let template = dir.join("T.json");
-    std::fs::write(&template, stripped_template("multi-function")).expect("write");
+    std::fs::write(&template, stripped_template(&case("multi-function"))).expect("write");
     let config = case("multi-function").join("serverless.yml");
     let mut results = Vec::new();
     for _ in 0..3 {
@@ -374,7 +322,7 @@ fn merging_three_times_gives_the_template_of_merging_once() {
 
 #[test]
 fn merging_into_the_oracles_own_template_gives_it_back_byte_for_byte() {
-    let dir = scratch("oracle-full");
+    let dir = scratch("files", "oracle-full");
     let mut checked = 0;
     for entry in std::fs::read_dir(repo().join("tests/cases")).expect("cases") {
         let case_dir = entry.expect("entry").path();
@@ -406,9 +354,9 @@ fn merging_into_the_oracles_own_template_gives_it_back_byte_for_byte() {
 
 #[test]
 fn a_second_in_place_run_waits_for_the_first() {
-    let dir = scratch("lock");
+    let dir = scratch("files", "lock");
     let template = dir.join("T.json");
-    std::fs::write(&template, stripped_template("multi-function")).expect("write");
+    std::fs::write(&template, stripped_template(&case("multi-function"))).expect("write");
     // This test plays the first run: it holds the lock.
     let held = std::fs::File::open(&template).expect("open");
     held.lock().expect("lock");
@@ -430,7 +378,7 @@ fn a_second_in_place_run_waits_for_the_first() {
     );
     // Meanwhile the first run replaces the template (as a run does: a new file renamed over).
     let replaced = dir.join("new.json");
-    std::fs::write(&replaced, stripped_template("minimal")).expect("write");
+    std::fs::write(&replaced, stripped_template(&case("minimal"))).expect("write");
     std::fs::rename(&replaced, &template).expect("rename");
     drop(held);
     let status = second.wait().expect("wait");
@@ -448,7 +396,7 @@ fn a_second_in_place_run_waits_for_the_first() {
 
 #[test]
 fn signals_during_the_write_leave_no_temporary_file() {
-    let dir = scratch("signals");
+    let dir = scratch("files", "signals");
     let config = dir.join("serverless.yml");
     // 20 000 events: an output of several megabytes, so the write takes a moment.
     let mut service = String::from("service: s\nprovider: {name: aws}\nfunctions:\n");
@@ -518,7 +466,7 @@ fn signals_during_the_write_leave_no_temporary_file() {
 
 #[test]
 fn output_to_a_file_is_byte_for_byte_stdout() {
-    let dir = scratch("newline");
+    let dir = scratch("files", "newline");
     let config = case("multi-function").join("serverless.yml");
     let out = dir.join("out.json");
     let to_file = run(&[Path::new("compile"), &config, Path::new("--output"), &out]);
@@ -530,7 +478,7 @@ fn output_to_a_file_is_byte_for_byte_stdout() {
 
 #[test]
 fn a_directory_named_serverless_yml_is_named_as_such() {
-    let dir = scratch("dir-config");
+    let dir = scratch("files", "dir-config");
     std::fs::create_dir(dir.join("serverless.yml")).expect("dir");
     let output = run(&[Path::new("check"), &dir]);
     assert_eq!(output.status.code(), Some(2));
@@ -543,7 +491,7 @@ fn a_directory_named_serverless_yml_is_named_as_such() {
 
 #[test]
 fn a_malformed_template_exits_2_and_is_left_alone() {
-    let dir = scratch("bad-template");
+    let dir = scratch("files", "bad-template");
     let template = dir.join("T.json");
     std::fs::write(&template, "{\"Resources\": [").expect("write");
     let output = merge_in_place(&case("minimal").join("serverless.yml"), &template);
@@ -558,7 +506,7 @@ fn a_malformed_template_exits_2_and_is_left_alone() {
 
 #[test]
 fn floods_of_one_warning_are_summarised_except_in_json() {
-    let dir = scratch("flood");
+    let dir = scratch("files", "flood");
     let config = dir.join("serverless.yml");
     let mut text = String::from(
         "service: s\nprovider: {name: aws}\nfunctions:\n  f:\n    handler: h\n    events:\n",
@@ -596,7 +544,7 @@ fn floods_of_one_warning_are_summarised_except_in_json() {
 
 #[test]
 fn github_annotations_escape_control_characters() {
-    let dir = scratch("escape");
+    let dir = scratch("files", "escape");
     let config = dir.join("serverless.yml");
     std::fs::write(&config, "service: s\nprovider: {name: aws}\nfunctions:\n  f:\n    handler: h\n    events:\n      - msk: {arn: 'arn:aws:kafka:us-east-1:1:cluster/c/1', topic: t, \"bo\\e[31mgus\\a\": 1}\n").expect("write");
     let output = bin()
@@ -615,7 +563,7 @@ fn github_annotations_escape_control_characters() {
 
 #[test]
 fn arn_help_fits_the_value() {
-    let dir = scratch("arn-help");
+    let dir = scratch("files", "arn-help");
     let config = dir.join("serverless.yml");
     std::fs::write(&config, "service: s\nprovider: {name: aws}\nfunctions:\n  f:\n    handler: h\n    events:\n      - msk: {arn: not-an-arn/x, topic: t}\n      - msk: {arn: {a: b}, topic: t}\n      - msk: {arn: 'arn:aws:kafka:us-east-1:1:cluster/c/1', topic: t, saslScram512: nope}\n").expect("write");
     let output = bin()

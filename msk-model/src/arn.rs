@@ -7,6 +7,12 @@
 
 use std::fmt;
 
+/// The service part of any ARN (`arn:<partition>:<service>:…`), the rest unchecked: what a
+/// destination or a schema registry is, as IAM needs to know.
+pub fn service(text: &str) -> Option<&str> {
+    text.split(':').nth(2)
+}
+
 /// What the ARN names.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum ArnKind {
@@ -96,32 +102,58 @@ impl Arn {
         self.kind == ArnKind::VpcConnection
     }
 
-    /// `arn:<partition>:kafka:<region>:<cluster account>:<kind>/<cluster name>/<cluster uuid>`,
+    /// The ARN IAM access control gives `resource` of this cluster:
+    /// `arn:<partition>:kafka:<region>:<cluster account>:<kind>/<cluster name>/<cluster uuid>[/<name>]`,
     /// with `*` for the cluster UUID a VPC-connection ARN does not carry.
-    fn data_plane(&self, kind: &str, tail: &str) -> String {
+    pub fn data_plane(&self, resource: DataPlane<'_>) -> String {
         let uuid = match self.kind {
             ArnKind::Cluster => self.uuid.as_str(),
             ArnKind::VpcConnection => "*",
         };
-        format!(
-            "arn:{}:kafka:{}:{}:{kind}/{}/{uuid}{tail}",
-            self.partition, self.region, self.cluster_account, self.cluster_name
-        )
+        let mut arn = format!(
+            "arn:{}:kafka:{}:{}:{}/{}/{uuid}",
+            self.partition,
+            self.region,
+            self.cluster_account,
+            resource.kind(),
+            self.cluster_name
+        );
+        if let Some(name) = resource.name() {
+            arn.push('/');
+            arn.push_str(name);
+        }
+        arn
+    }
+}
+
+/// A resource of a cluster's data plane, as IAM access control names it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum DataPlane<'a> {
+    /// The cluster itself (`kafka-cluster:Connect`).
+    Cluster,
+    /// A topic (`kafka-cluster:ReadData`, `kafka-cluster:WriteData`).
+    Topic(&'a str),
+    /// A consumer group; `*` for any (a mapping without a group id joins one named after its
+    /// UUID, unknown until deploy).
+    Group(&'a str),
+}
+
+impl<'a> DataPlane<'a> {
+    /// The resource type in the ARN: `cluster`, `topic` or `group`.
+    pub fn kind(self) -> &'static str {
+        match self {
+            DataPlane::Cluster => "cluster",
+            DataPlane::Topic(_) => "topic",
+            DataPlane::Group(_) => "group",
+        }
     }
 
-    /// The cluster, as IAM access control names it (`kafka-cluster:Connect`).
-    pub fn cluster_resource(&self) -> String {
-        self.data_plane("cluster", "")
-    }
-
-    /// A topic of the cluster (`kafka-cluster:ReadData`).
-    pub fn topic_resource(&self, topic: &str) -> String {
-        self.data_plane("topic", &format!("/{topic}"))
-    }
-
-    /// A consumer group of the cluster; `None`: any group (`/*`), for the mapping's own UUID.
-    pub fn group_resource(&self, group: Option<&str>) -> String {
-        self.data_plane("group", &format!("/{}", group.unwrap_or("*")))
+    /// The topic or group name that follows the cluster in the ARN.
+    pub fn name(self) -> Option<&'a str> {
+        match self {
+            DataPlane::Cluster => None,
+            DataPlane::Topic(name) | DataPlane::Group(name) => Some(name),
+        }
     }
 }
 
@@ -152,13 +184,13 @@ mod tests {
         let arn = Arn::parse(text).expect("parses");
         assert_eq!(arn.to_string(), text);
         assert_eq!(arn.cluster_name, "orders");
-        assert_eq!(arn.cluster_resource(), text);
+        assert_eq!(arn.data_plane(DataPlane::Cluster), text);
         assert_eq!(
-            arn.topic_resource("t.1"),
+            arn.data_plane(DataPlane::Topic("t.1")),
             "arn:aws:kafka:us-east-1:111111111111:topic/orders/9a8b-3/t.1"
         );
         assert_eq!(
-            arn.group_resource(None),
+            arn.data_plane(DataPlane::Group("*")),
             "arn:aws:kafka:us-east-1:111111111111:group/orders/9a8b-3/*"
         );
     }
@@ -172,7 +204,7 @@ mod tests {
         assert_eq!(arn.to_string(), text);
         assert_eq!(arn.cluster_name, "orders");
         assert_eq!(
-            arn.topic_resource("t"),
+            arn.data_plane(DataPlane::Topic("t")),
             "arn:aws-cn:kafka:cn-north-1:222222222222:topic/orders/*/t"
         );
     }

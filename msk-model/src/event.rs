@@ -66,7 +66,7 @@ macro_rules! lambda_doc {
             "Required: `arn`, `topic`.\n\n",
             "[Serverless docs](https://www.serverless.com/framework/docs/providers/aws/events/msk) · [Lambda with Amazon MSK](https://docs.aws.amazon.com/lambda/latest/dg/with-msk.html)"
         ),
-        // Offered when completing the value of `msk:`; `serverless_schema()` wraps them for an
+        // Offered when completing the value of `msk:`; `serverless_schema` wraps them for an
         // `events[]` item. `${n:…}` are tab stops.
         "defaultSnippets" = [
             {

@@ -2,14 +2,12 @@
 //! file per kind of mistake): rustc-style human output and the JSON lines, snapshot-tested.
 //! Every bad config must produce at least one diagnostic with a code and a position.
 
-use msk_compile::render::{MessageFormat, SourceFile, render, render_located};
-use msk_tests::{compile_config, compile_yaml, read};
+use msk_compile::render::{MessageFormat, SourceFile, render_located};
+use msk_tests::{compile_config, compile_yaml, read, rendered, repo_snapshots};
 
 #[test]
 fn bad_configs_render_as_snapshotted() {
-    let mut settings = insta::Settings::clone_current();
-    settings.set_snapshot_path("../../snapshots");
-    settings.set_prepend_module_to_snapshot(false);
+    let settings = repo_snapshots();
     settings.bind(|| {
         insta::glob!("..", "bad-configs/*.yml", |path| {
             let text = read(path);
@@ -28,25 +26,14 @@ fn bad_configs_render_as_snapshotted() {
                 report.diagnostics
             );
             let file = SourceFile::new(&name, &text);
-            let human: Vec<String> = report
-                .diagnostics
-                .iter()
-                .map(|diagnostic| render(diagnostic, &file, MessageFormat::Human { color: false }))
-                .collect();
-            let json: Vec<String> = report
-                .diagnostics
-                .iter()
-                .map(|diagnostic| render(diagnostic, &file, MessageFormat::Json))
-                .collect();
             let outcome = if report.compiled.is_some() {
                 "compiled (warnings only)"
             } else {
                 "failed"
             };
             insta::assert_snapshot!(format!(
-                "{outcome}\n\n{}\n\n--- json\n{}",
-                human.join("\n\n"),
-                json.join("\n")
+                "{outcome}\n\n{}",
+                rendered(&report.diagnostics, &file)
             ));
         });
     });
@@ -84,8 +71,6 @@ fn include_diagnostics_render_in_their_files() {
             )
         })
         .collect();
-    let mut settings = insta::Settings::clone_current();
-    settings.set_snapshot_path("../../snapshots");
-    settings.set_prepend_module_to_snapshot(false);
+    let settings = repo_snapshots();
     settings.bind(|| insta::assert_snapshot!(human.join("\n\n")));
 }

@@ -3,14 +3,12 @@
 //! conformance test, so a snapshot change that the oracle did not make fails twice).
 
 use msk_compile::json::stringify_pretty;
-use msk_tests::{compile_yaml, read};
+use msk_tests::{compile_yaml, read, repo_snapshots};
 
 #[test]
 fn examples_compile_to_their_snapshots() {
     let examples = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../examples");
-    let mut settings = insta::Settings::clone_current();
-    settings.set_snapshot_path("../../snapshots");
-    settings.set_prepend_module_to_snapshot(false);
+    let settings = repo_snapshots();
     let _guard = settings.bind_to_scope();
     let mut names: Vec<_> = std::fs::read_dir(&examples)
         .expect("examples/")
@@ -51,8 +49,6 @@ fn the_extended_example_uses_every_key_and_compiles_cleanly() {
     let report = compile_yaml(&text);
     assert!(report.diagnostics.is_empty(), "{:#?}", report.diagnostics);
     let compiled = report.compiled.expect("compiles");
-    let mut settings = insta::Settings::clone_current();
-    settings.set_snapshot_path("../../snapshots");
-    settings.set_prepend_module_to_snapshot(false);
+    let settings = repo_snapshots();
     settings.bind(|| insta::assert_snapshot!("example__extended", compiled.to_pretty_json()));
 }

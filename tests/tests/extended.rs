@@ -4,17 +4,15 @@
 //! config without extension keys compiles to Serverless' mappings under `extended` too, and
 //! merging the own-role policy into a template twice gives the same template.
 
-use msk_compile::render::{MessageFormat, SourceFile, render};
+use msk_compile::render::SourceFile;
 use msk_compile::{Format, Options, Profile, compile_source, template};
 use msk_model::{CfnMapping, MskEvent};
-use msk_tests::{case_dirs, compile_config, oracle_options, read};
+use msk_tests::{case_dirs, compile_config, oracle_options, read, rendered, repo_snapshots};
 use serde_json::Value;
 
 #[test]
 fn extended_cases_render_as_snapshotted() {
-    let mut settings = insta::Settings::clone_current();
-    settings.set_snapshot_path("../../snapshots");
-    settings.set_prepend_module_to_snapshot(false);
+    let settings = repo_snapshots();
     settings.bind(|| {
         insta::glob!("..", "extended-cases/*.yml", |path| {
             let text = read(path);
@@ -32,24 +30,13 @@ fn extended_cases_render_as_snapshotted() {
                 report.diagnostics
             );
             let file = SourceFile::new(&name, &text);
-            let human: Vec<String> = report
-                .diagnostics
-                .iter()
-                .map(|diagnostic| render(diagnostic, &file, MessageFormat::Human { color: false }))
-                .collect();
-            let json: Vec<String> = report
-                .diagnostics
-                .iter()
-                .map(|diagnostic| render(diagnostic, &file, MessageFormat::Json))
-                .collect();
             let output = match &report.compiled {
                 Some(compiled) => compiled.to_pretty_json(),
                 None => "failed".to_owned(),
             };
             insta::assert_snapshot!(format!(
-                "{}\n\n--- json\n{}\n\n--- output\n{output}",
-                human.join("\n\n"),
-                json.join("\n")
+                "{}\n\n--- output\n{output}",
+                rendered(&report.diagnostics, &file)
             ));
         });
     });

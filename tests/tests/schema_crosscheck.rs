@@ -4,7 +4,7 @@
 //!
 //! Each config is loaded as the compiler loads it (parse, then variables resolved with the
 //! oracle's `--stage dev --region us-east-1`), then judged twice:
-//! * by the `jsonschema` crate (draft 7) against `serverless_schema()`;
+//! * by the `jsonschema` crate (draft 7) against `serverless_schema`;
 //! * by the compiler's validation (`check::check_events`, what `compile_source` runs, with
 //!   `configValidationMode` forced to `warn` so that `off` configs are judged too), keeping the
 //!   `INVALID_NON_SCHEMA_COMPLIANT_CONFIGURATION` diagnostics, plus the model's cross-key rules
@@ -142,8 +142,10 @@ fn load_resolved(source: &str, config: &Path) -> Result<Node, String> {
 }
 
 fn schema_validator() -> jsonschema::Validator {
-    jsonschema::draft7::new(&schema::serverless_schema())
-        .expect("the exported schema is a valid draft-07 schema")
+    jsonschema::draft7::new(&schema::serverless_schema(
+        msk_compile::Profile::ServerlessV3,
+    ))
+    .expect("the exported schema is a valid draft-07 schema")
 }
 
 /// A JSON pointer (`/functions/f/events/0/msk`) as Serverless' dotted path.

@@ -1,6 +1,6 @@
 //! What an editor shows with the exported schema: yaml-language-server 2.0.0 (the engine of
 //! VS Code's YAML extension), driven headless over LSP by `tests/editor/lsp-session.cjs`, with
-//! the schema from `serverless_schema()` and exactly the settings README.md tells users to set
+//! the schema from `serverless_schema` and exactly the settings README.md tells users to set
 //! (`yaml.schemas`, `yaml.customTags`), plus one file associated through the modeline.
 //!
 //! Asserted, in one server session:
@@ -23,6 +23,7 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 use std::time::Instant;
 
+use msk_compile::Profile;
 use msk_compile::json::stringify_pretty;
 use msk_compile::load::CLOUDFORMATION_TAGS;
 use msk_compile::schema::serverless_schema;
@@ -244,8 +245,11 @@ fn yaml_language_server_understands_the_msk_event() {
     let root = tests.parent().expect("the workspace root");
     let work = work_dir("schema-editor");
     let schema_path = work.join("msk-events.schema.json");
-    std::fs::write(&schema_path, stringify_pretty(&serverless_schema()))
-        .expect("the schema can be written");
+    std::fs::write(
+        &schema_path,
+        stringify_pretty(&serverless_schema(Profile::ServerlessV3)),
+    )
+    .expect("the schema can be written");
 
     // The settings of README.md, with the schema path made absolute (the README's is relative
     // to a workspace folder, which this session does not have).
@@ -525,7 +529,7 @@ fn yaml_language_server_flags_the_extended_rules() {
     let root = tests.parent().expect("the workspace root");
     let work = work_dir("schema-editor-extended");
     let schema_path = work.join("msk-events.schema.json");
-    let schema = msk_compile::schema::serverless_schema_for(msk_compile::Profile::Extended);
+    let schema = serverless_schema(Profile::Extended);
     std::fs::write(&schema_path, stringify_pretty(&schema)).expect("the schema can be written");
     let settings = readme_settings(root);
     let patterns = settings["yaml.schemas"]["./msk-events.schema.json"].clone();

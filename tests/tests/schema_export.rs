@@ -9,7 +9,7 @@
 
 use msk_compile::json::stringify_pretty;
 use msk_compile::schema::{msk_event_schema, serverless_schema};
-use msk_model::{CfnMapping, MskEvent};
+use msk_model::{CfnMapping, MskEvent, Profile};
 use serde_json::{Value, json};
 
 /// Keywords that only editors read; validators (Ajv, `jsonschema`, ours) ignore them.
@@ -38,14 +38,20 @@ fn snapshot_settings() -> insta::Settings {
 #[test]
 fn msk_event_schema_snapshot() {
     snapshot_settings().bind(|| {
-        insta::assert_snapshot!("msk_event_schema", stringify_pretty(&msk_event_schema()))
+        insta::assert_snapshot!(
+            "msk_event_schema",
+            stringify_pretty(&msk_event_schema(Profile::ServerlessV3))
+        )
     });
 }
 
 #[test]
 fn serverless_schema_snapshot() {
     snapshot_settings().bind(|| {
-        insta::assert_snapshot!("serverless_schema", stringify_pretty(&serverless_schema()))
+        insta::assert_snapshot!(
+            "serverless_schema",
+            stringify_pretty(&serverless_schema(Profile::ServerlessV3))
+        )
     });
 }
 
@@ -111,7 +117,7 @@ fn serverless_3_40_msk_schema() -> Value {
 
 #[test]
 fn validation_keywords_are_exactly_serverless() {
-    let ours = without_editor_keywords(&msk_event_schema());
+    let ours = without_editor_keywords(&msk_event_schema(Profile::ServerlessV3));
     let expected = serverless_3_40_msk_schema();
     // Map comparison ignores key order; the order of `properties` is checked separately.
     assert_eq!(ours, expected, "ours:\n{}", stringify_pretty(&ours));
@@ -127,14 +133,14 @@ fn validation_keywords_are_exactly_serverless() {
         "properties are declared in Serverless' order"
     );
     assert_eq!(
-        msk_event_schema()["$schema"],
+        msk_event_schema(Profile::ServerlessV3)["$schema"],
         "http://json-schema.org/draft-07/schema#"
     );
 }
 
 #[test]
 fn every_key_names_its_cloudformation_property_and_links_the_reference() {
-    let schema = msk_event_schema();
+    let schema = msk_event_schema(Profile::ServerlessV3);
     let properties = schema["properties"].as_object().expect("properties");
     assert_eq!(properties.len(), 10);
     for (key, property) in properties {
@@ -195,7 +201,7 @@ fn every_key_names_its_cloudformation_property_and_links_the_reference() {
 
 #[test]
 fn enum_descriptions_match_the_enum() {
-    let schema = msk_event_schema();
+    let schema = msk_event_schema(Profile::ServerlessV3);
     let starting = &schema["properties"]["startingPosition"];
     let values = starting["enum"].as_array().expect("an enum").len();
     for keyword in ["enumDescriptions", "markdownEnumDescriptions"] {
@@ -216,7 +222,7 @@ fn enum_descriptions_match_the_enum() {
 #[test]
 fn arn_forms_carry_no_documentation() {
     // yaml-language-server shows the text of the branch a value matches: only `arn` speaks.
-    let schema = msk_event_schema();
+    let schema = msk_event_schema(Profile::ServerlessV3);
     let branches = schema["properties"]["arn"]["anyOf"]
         .as_array()
         .expect("arn is an anyOf");
@@ -236,7 +242,7 @@ fn arn_forms_carry_no_documentation() {
 
 #[test]
 fn snippets_write_the_required_keys() {
-    let event = msk_event_schema();
+    let event = msk_event_schema(Profile::ServerlessV3);
     let required: Vec<&str> = event["required"]
         .as_array()
         .expect("required")
@@ -247,7 +253,8 @@ fn snippets_write_the_required_keys() {
         .as_array()
         .expect("defaultSnippets");
     assert!(!snippets.is_empty());
-    let item_snippets = serverless_schema()["definitions"]["event"]["defaultSnippets"].clone();
+    let item_snippets =
+        serverless_schema(Profile::ServerlessV3)["definitions"]["event"]["defaultSnippets"].clone();
     for (index, snippet) in snippets.iter().enumerate() {
         for key in &required {
             assert!(
@@ -273,7 +280,7 @@ fn validate(schema: &Value, yaml_like: &Value) -> Vec<String> {
 
 #[test]
 fn the_whole_file_schema_is_strict_inside_msk_only() {
-    let schema = serverless_schema();
+    let schema = serverless_schema(Profile::ServerlessV3);
     let service = |events: Value| json!({ "service": "s", "anything": { "goes": [1] }, "functions": { "f": { "handler": "h", "whatever": true, "events": events } } });
     let open = service(json!([
         { "http": { "path": "/", "method": "get", "notAKey": 1 } },
@@ -296,9 +303,9 @@ fn the_whole_file_schema_is_strict_inside_msk_only() {
 
 #[test]
 fn the_whole_file_schema_accepts_variables_for_every_msk_value() {
-    let schema = serverless_schema();
+    let schema = serverless_schema(Profile::ServerlessV3);
     let variable = |key: &str| json!(format!("${{self:custom.{key}}}"));
-    let keys: Vec<String> = msk_event_schema()["properties"]
+    let keys: Vec<String> = msk_event_schema(Profile::ServerlessV3)["properties"]
         .as_object()
         .expect("properties")
         .keys()
@@ -341,16 +348,16 @@ fn the_whole_file_schema_accepts_variables_for_every_msk_value() {
 
 #[test]
 fn extended_schema_snapshots() {
-    use msk_compile::schema::{msk_event_schema_for, serverless_schema_for};
+    use msk_compile::schema::{msk_event_schema, serverless_schema};
     use msk_model::Profile;
     snapshot_settings().bind(|| {
         insta::assert_snapshot!(
             "msk_event_schema_extended",
-            stringify_pretty(&msk_event_schema_for(Profile::Extended))
+            stringify_pretty(&msk_event_schema(Profile::Extended))
         );
         insta::assert_snapshot!(
             "serverless_schema_extended",
-            stringify_pretty(&serverless_schema_for(Profile::Extended))
+            stringify_pretty(&serverless_schema(Profile::Extended))
         );
     });
 }
@@ -361,9 +368,9 @@ fn extended_schema_snapshots() {
 /// AWS link, ranges stated, valid examples).
 #[test]
 fn the_extended_schema_documents_every_key() {
-    use msk_compile::schema::msk_event_schema_for;
+    use msk_compile::schema::msk_event_schema;
     use msk_model::Profile;
-    let schema = msk_event_schema_for(Profile::Extended);
+    let schema = msk_event_schema(Profile::Extended);
     assert_eq!(schema["$schema"], "http://json-schema.org/draft-07/schema#");
     assert_eq!(schema["type"], "object");
     assert_eq!(schema["additionalProperties"], false);

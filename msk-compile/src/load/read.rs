@@ -113,6 +113,22 @@ fn read_to_limit(reader: &mut impl Read, limit: u64, hint: u64) -> Result<Vec<u8
     }
 }
 
+/// Input bytes that are not UTF-8: where the first bad byte is, and the text with the bad
+/// bytes replaced (identical up to that byte, so a diagnostic can point there).
+#[derive(Debug)]
+pub struct NotUtf8 {
+    pub offset: usize,
+    pub lossy: String,
+}
+
+/// The bytes read as UTF-8 text (every input is).
+pub fn utf8(bytes: Vec<u8>) -> Result<String, NotUtf8> {
+    String::from_utf8(bytes).map_err(|error| NotUtf8 {
+        offset: error.utf8_error().valid_up_to(),
+        lossy: String::from_utf8_lossy(error.as_bytes()).into_owned(),
+    })
+}
+
 fn check_regular(metadata: &std::fs::Metadata) -> Result<(), ReadError> {
     let kind = metadata.file_type();
     if kind.is_dir() {

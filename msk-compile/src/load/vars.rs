@@ -637,18 +637,6 @@ fn js_get(node: &Node, key: &str) -> Option<Node> {
     }
 }
 
-/// The node at `keys` without copying along the way (property keys only, no `length`).
-fn node_at<'n>(mut node: &'n Node, keys: &[String]) -> Option<&'n Node> {
-    for key in keys {
-        node = match &node.value {
-            Value::Object(entries) => &entries.iter().find(|entry| &entry.key == key)?.value,
-            Value::Array(items) => items.get(key.parse::<usize>().ok()?)?,
-            _ => return None,
-        };
-    }
-    Some(node)
-}
-
 /// JavaScript `keys.reduce((value, key) => value[key], root)`, stopping at `null`/`undefined`.
 /// Borrows along the way; only synthetic values (`length`, a character) are created.
 fn js_walk<'n>(root: &'n Node, keys: &[String]) -> Option<Cow<'n, Node>> {
@@ -1711,15 +1699,9 @@ impl Resolver<'_> {
         };
         self.file_budget = self.file_budget.saturating_sub(bytes.len());
         let base = self.next_base;
-        let (text, bad_byte) = match String::from_utf8(bytes) {
+        let (text, bad_byte) = match super::read::utf8(bytes) {
             Ok(text) => (text, None),
-            Err(error) => {
-                let offset = error.utf8_error().valid_up_to();
-                (
-                    String::from_utf8_lossy(error.as_bytes()).into_owned(),
-                    Some(offset),
-                )
-            }
+            Err(bad) => (bad.lossy, Some(bad.offset)),
         };
         self.next_base = base + text.len() + 1;
         let text_len = text.len();
@@ -1767,9 +1749,7 @@ impl Resolver<'_> {
                     Some(diagnostic) => (
                         diagnostic.code,
                         diagnostic.message,
-                        diagnostic
-                            .span
-                            .map(|span| Span::new(span.start + base, span.end + base)),
+                        diagnostic.span.map(|span| span.shifted(base)),
                     ),
                     None => (Code::VariableFile, "not valid".to_owned(), None),
                 };
@@ -1855,7 +1835,9 @@ impl Resolver<'_> {
         if undefined {
             return Ok(None);
         }
-        let is_collection = node_at(self.root, keys)
+        let is_collection = self
+            .root
+            .at_keys(keys.iter().map(String::as_str))
             .is_some_and(|node| matches!(node.value, Value::Object(_) | Value::Array(_)));
         if is_collection {
             let prefix = if keys.is_empty() {
@@ -2199,7 +2181,7 @@ fn lexical_join(base: &std::path::Path, relative: &str) -> std::path::PathBuf {
 
 /// Moves every span of an included file's tree to the file's place after the config.
 pub fn shift_spans(node: &mut Node, base: usize) {
-    map_spans(node, |span| Span::new(span.start + base, span.end + base));
+    map_spans(node, |span| span.shifted(base));
 }
 
 /// Replaces every span of a tree (nodes and keys) by `change(span)`, without recursion.
