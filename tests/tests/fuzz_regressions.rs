@@ -344,3 +344,40 @@ fn long_lists_of_functions_and_resources() {
         .expect("Resources");
     assert_eq!(keys(resources).len(), count);
 }
+
+/// Finding 9 (hang, quadratic): each `${self:…}` or `${param:…}` reference found its key by
+/// scanning the mapping's keys (several times: once per step of the path), so 40 000
+/// references to the keys of a 40 000-key mapping (`params.default`, a `custom` table) grew
+/// with the square of the count. Large mappings of the config now index their keys.
+#[test]
+fn references_to_every_key_of_a_large_mapping() {
+    let count = 40_000;
+    let mut text = format!("{HEAD}params:\n  default:\n");
+    for index in 0..count {
+        text.push_str(&format!("    p{index}: v{index}\n"));
+    }
+    text.push_str("custom:\n  table:\n");
+    for index in 0..count {
+        text.push_str(&format!("    t{index}: w{index}\n"));
+    }
+    text.push_str("  fromParams:\n");
+    for index in 0..count {
+        text.push_str(&format!("    k{index}: ${{param:p{index}}}\n"));
+    }
+    text.push_str("  fromSelf:\n");
+    for index in 0..count {
+        text.push_str(&format!("    k{index}: ${{self:custom.table.t{index}}}\n"));
+    }
+    // The last one reads a value that is itself resolved first, and one that is missing.
+    text.push_str("  last: ${self:custom.fromSelf.k39999}-${param:p7}\n");
+    text.push_str("  missing: ${self:custom.table.none, 'fallback'}\n");
+    text.push_str("functions:\n  f:\n    handler: h\n    events:\n      - msk: {arn: 'arn:aws:kafka:us-east-1:111111111111:cluster/c/1', topic: '${self:custom.last}', consumerGroupId: '${self:custom.missing}'}\n");
+    let report = timed(|| compile_yaml(&text));
+    assert!(!report.has_errors(), "{:?}", codes_of(&report));
+    let mapping = &report.compiled.expect("compiles").to_json()["Resources"]["FEventSourceMappingMSKCW39999v7"];
+    assert_eq!(mapping["Properties"]["Topics"][0], "w39999-v7");
+    assert_eq!(
+        mapping["Properties"]["AmazonManagedKafkaEventSourceConfig"]["ConsumerGroupId"],
+        "fallback"
+    );
+}
