@@ -276,11 +276,11 @@ fn merging_the_extended_failure_queue_statement_twice() {
     let once = msk_compile::template::merge(template, &compiled).expect("merges");
     let twice = msk_compile::template::merge(&once, &compiled).expect("merges again");
     assert_eq!(twice, once);
-    let merged: serde_json::Value = serde_json::from_str(&once).unwrap();
+    let merged: serde_json::Value = serde_json::from_str(&once).expect("JSON");
     let sids: Vec<&str> = merged
         .pointer("/Resources/IamRoleLambdaExecution/Properties/Policies/0/PolicyDocument/Statement")
         .and_then(serde_json::Value::as_array)
-        .unwrap()
+        .expect("the shared role's statements")
         .iter()
         .map(|statement| statement["Sid"].as_str().unwrap_or("-"))
         .collect();
