@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Seeds the `compile` fuzz target's corpus with every config the repository already has: the
-# oracle cases, the extra cases, the bad-config diagnostics corpus and the examples, plus JSON
+# oracle cases, the extra cases (with their `${file()}` includes), the extended-profile cases,
+# the bad-config diagnostics corpus and the examples, plus JSON
 # versions of them (when python3 with PyYAML is there) so that the JSON loader starts from
 # real configs too. Idempotent: files are named by content hash, as libFuzzer names its own.
 set -euo pipefail
@@ -16,18 +17,22 @@ add() {
     cp "$1" "$corpus/$hash"
 }
 
-shopt -s nullglob
+shopt -s nullglob globstar
 for file in "$root"/tests/cases/*/serverless.yml \
-    "$root"/tests/extra-cases/*/serverless.yml \
+    "$root"/tests/extra-cases/**/*.yml \
+    "$root"/tests/extra-cases/**/*.json \
+    "$root"/tests/extended-cases/*.yml \
     "$root"/tests/bad-configs/*.yml \
-    "$root"/examples/*.yml; do
+    "$root"/examples/**/*.yml; do
+    [[ -f "$file" && "$file" != */expected*.json ]] || continue
     add "$file"
 done
 
 if python3 -c 'import yaml' 2>/dev/null; then
     scratch="$(mktemp -d)"
     trap 'rm -rf "$scratch"' EXIT
-    python3 - "$scratch" "$root"/tests/cases/*/serverless.yml "$root"/tests/extra-cases/*/serverless.yml "$root"/examples/*.yml <<'PY'
+    python3 - "$scratch" "$root"/tests/cases/*/serverless.yml "$root"/tests/extra-cases/**/serverless.yml \
+        "$root"/tests/extended-cases/*.yml "$root"/examples/**/*.yml <<'PY'
 import json, pathlib, sys, yaml
 
 class Loader(yaml.SafeLoader):

@@ -8,7 +8,14 @@
 //!   and every error carries a code and a span inside the text;
 //! - every diagnostic renders in each `--message-format` (human with and without colour, JSON,
 //!   GitHub annotations), and the JSON format is one valid JSON object per line;
-//! - compiled output serializes to JSON and YAML, and merges into a template giving valid JSON.
+//! - compiled output serializes to JSON and YAML, and merges into a template giving valid JSON;
+//!   merging is idempotent: merging into the merged template gives it back unchanged.
+//!
+//! Each input runs under both profiles: once with none given (so `custom.mskEvents.profile`
+//! decides, `serverless-v3` by default) and once with `--profile extended`. `${file(…)}` paths
+//! resolve in `fuzz/includes/` (a YAML file, a JSON file, a text file, a nested include and an
+//! include cycle), `${param:topic}` comes from `--param`, and `--values` holds a few variables.
+//! JSON input is also given as the `--resolved` config of a fixed small `serverless.yml`.
 //!
 //! Bytes that are not UTF-8 take the CLI's path: the lossy text is compiled and rendered under a
 //! `CONFIG_NOT_UTF8` diagnostic at the first bad byte. Input whose first non-blank byte is `{` or
@@ -19,14 +26,15 @@
 use std::collections::BTreeMap;
 
 use libfuzzer_sys::fuzz_target;
-use msk_compile::render::{MessageFormat, SourceFile, render};
+use msk_compile::render::{MessageFormat, SourceFile, render_located};
 use msk_compile::tree::Span;
 use msk_compile::{
-    Code, Diagnostic, Format, Options, VariableOptions, compile_source, json, template,
+    Code, Diagnostic, Format, Options, Profile, ResolvedConfig, SourceText, Values,
+    VariableOptions, compile_source, json, load, template,
 };
 
 /// A template shaped like the framework's: the shared role with a policy to append to, a
-/// function, and an sqs mapping the msk mappings must be placed before.
+/// function, a role of its own (`role: ConsumerRole`), and an sqs mapping the msk mappings must be placed before.
 const TEMPLATE: &str = r#"{
   "AWSTemplateFormatVersion": "2010-09-09",
   "Resources": {
@@ -39,18 +47,42 @@ const TEMPLATE: &str = r#"{
       ]}}]}
     },
     "ConsumerLambdaFunction": {"Type": "AWS::Lambda::Function"},
+    "ConsumerRole": {"Type": "AWS::IAM::Role", "Properties": {"Policies": []}},
     "ConsumerEventSourceMappingSQSQueue": {"Type": "AWS::Lambda::EventSourceMapping"}
   },
   "Outputs": {}
 }"#;
 
+/// The `serverless.yml` whose `--resolved` config the JSON inputs are: diagnostics about
+/// paths it has point at its lines.
+const RESOLVED_SOURCE: &str = "service: s\nprovider:\n  name: aws\nfunctions:\n  f:\n    handler: h\n    events:\n      - msk: ${ssm:/msk/event}\n";
+
+/// The `--values` file.
+const VALUES: &str = "'ssm:/msk/arn': arn:aws:kafka:us-east-1:111111111111:cluster/values/3\n'ssm:/msk/event': {arn: 'arn:aws:kafka:us-east-1:111111111111:cluster/values/3', topic: t}\n'aws:accountId': '111111111111'\n'cf:stack.Topic': topic-from-cf\n";
+
 fuzz_target!(|data: &[u8]| {
     let options = options();
+    let extended = Options {
+        profile: Some(Profile::Extended),
+        ..options.clone()
+    };
     match std::str::from_utf8(data) {
         Ok(text) => {
-            run(text, Format::Yaml, &options, None);
-            if text.trim_start().starts_with(['{', '[']) {
-                run(text, Format::Json, &options, None);
+            for options in [&options, &extended] {
+                run(text, Format::Yaml, options, None);
+                if text.trim_start().starts_with(['{', '[']) {
+                    run(text, Format::Json, options, None);
+                }
+            }
+            if text.trim_start().starts_with('{') {
+                let resolved = Options {
+                    resolved: Some(ResolvedConfig {
+                        name: "resolved.json".to_owned(),
+                        text: text.to_owned(),
+                    }),
+                    ..options.clone()
+                };
+                run(RESOLVED_SOURCE, Format::Yaml, &resolved, None);
             }
         }
         Err(error) => {
@@ -61,7 +93,9 @@ fuzz_target!(|data: &[u8]| {
             let text = String::from_utf8_lossy(data);
             let not_utf8 = Diagnostic::error(Code::ConfigNotUtf8, "the file is not valid UTF-8")
                 .at(Span::new(offset, offset + 1));
-            run(&text, Format::Yaml, &options, Some(not_utf8));
+            for options in [&options, &extended] {
+                run(&text, Format::Yaml, options, Some(not_utf8.clone()));
+            }
         }
     }
 });
@@ -88,11 +122,14 @@ fn options() -> Options {
                 ("ENABLED", "true"),
                 ("EMPTY", ""),
             ]),
-            // `${file(…)}` reads beside the fuzz crate (real files, directories, and
+            // `${file(…)}` reads in `fuzz/includes/` (real files, a directory by `..`, and
             // whatever absolute paths the dictionary names: /dev/zero, /proc).
-            service_dir: Some(std::path::PathBuf::from(env!("CARGO_MANIFEST_DIR"))),
-            params: pairs(&[("topic", "orders")]),
-            ..VariableOptions::default()
+            service_dir: Some(std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("includes")),
+            params: pairs(&[("topic", "orders"), ("size", "100")]),
+            values: match load::parse(VALUES, Format::Yaml) {
+                Ok(root) => Values::from_tree(root),
+                Err(diagnostics) => panic!("the fixed values file is valid: {diagnostics:#?}"),
+            },
         },
         ..Options::default()
     }
@@ -116,9 +153,15 @@ fn run(text: &str, format: Format, options: &Options, extra: Option<Diagnostic>)
             let span = diagnostic
                 .span
                 .unwrap_or_else(|| panic!("error without a position: {diagnostic:#?}"));
+            // Inside the config, or inside one of the files the report names (an include,
+            // the `--resolved` config).
+            let inside = match SourceText::locate(&report.files, span) {
+                Some((file, local)) => local.start <= local.end && local.end <= file.text.len(),
+                None => span.start <= span.end && span.end <= text.len(),
+            };
             assert!(
-                span.start <= span.end && span.end <= text.len(),
-                "span {span:?} outside the {}-byte text: {diagnostic:#?}",
+                inside,
+                "span {span:?} outside the {}-byte text and its files: {diagnostic:#?}",
                 text.len()
             );
         }
@@ -131,9 +174,9 @@ fn run(text: &str, format: Format, options: &Options, extra: Option<Diagnostic>)
             MessageFormat::Human { color: true },
             MessageFormat::Github,
         ] {
-            let _ = render(diagnostic, &file, format);
+            let _ = render_located(diagnostic, &file, &report.files, format);
         }
-        let line = render(diagnostic, &file, MessageFormat::Json);
+        let line = render_located(diagnostic, &file, &report.files, MessageFormat::Json);
         assert!(
             !line.contains('\n'),
             "JSON diagnostics are one per line: {line}"
@@ -149,12 +192,33 @@ fn run(text: &str, format: Format, options: &Options, extra: Option<Diagnostic>)
         let _ = json::stringify_pretty(&output);
         // `--format yaml` may fail with an error but must not panic.
         let _ = serde_saphyr::to_string(&output);
-        match template::merge(TEMPLATE, &compiled) {
-            Ok(merged) => assert!(
-                serde_json::from_str::<serde_json::Value>(&merged).is_ok(),
-                "merged template is not JSON"
-            ),
-            Err(diagnostic) => panic!("the fixed template is valid: {diagnostic:#?}"),
-        }
+        let merged = match template::merge(TEMPLATE, &compiled) {
+            Ok(merged) => merged,
+            // Under the extended profile a function's own role (`role: MyRole`) gets a policy
+            // in the template, and the fixed template has only `ConsumerRole`: the one
+            // refusal allowed. `serverless package` puts the config's resources in it.
+            Err(diagnostic) => {
+                let template: serde_json::Value = serde_json::from_str(TEMPLATE).unwrap();
+                assert!(
+                    compiled
+                        .role_policies
+                        .iter()
+                        .any(|(role, _)| !template["Resources"][role.as_str()].is_object()),
+                    "the fixed template is valid: {diagnostic:#?}"
+                );
+                return;
+            }
+        };
+        assert!(
+            serde_json::from_str::<serde_json::Value>(&merged).is_ok(),
+            "merged template is not JSON"
+        );
+        // Idempotent: the msk parts already there are replaced, not added again.
+        let again = template::merge(&merged, &compiled)
+            .unwrap_or_else(|diagnostic| panic!("a merged template merges again: {diagnostic:#?}"));
+        assert!(
+            again == merged,
+            "merging twice differs from merging once:\n--- once\n{merged}\n--- twice\n{again}"
+        );
     }
 }

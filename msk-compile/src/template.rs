@@ -185,17 +185,11 @@ fn msk_statements(statements: &[Json]) -> Option<Range<usize>> {
         .iter()
         .position(is_sqs_statement)
         .unwrap_or(statements.len());
-    // The extended profile's statements, by their `Sid`.
-    let ours = |statement: &Json| {
-        statement["Sid"]
-            .as_str()
-            .is_some_and(|sid| sid.starts_with(msk_model::iam::SID_PREFIX))
-    };
-    if let Some(first) = statements[..end].iter().position(ours) {
+    if let Some(first) = statements[..end].iter().position(is_extended_statement) {
         let last = first
             + statements[first..end]
                 .iter()
-                .take_while(|statement| ours(statement))
+                .take_while(|statement| is_extended_statement(statement))
                 .count();
         return Some(first..last);
     }
@@ -238,14 +232,25 @@ fn is_statement(statement: &Json, actions: &[&str], resource: impl Fn(&Json) -> 
         && resource(&object["Resource"])
 }
 
+/// One of the extended profile's statements, recognised by its `Sid`.
+fn is_extended_statement(statement: &Json) -> bool {
+    statement["Sid"]
+        .as_str()
+        .is_some_and(|sid| sid.starts_with(msk_model::iam::SID_PREFIX))
+}
+
+/// A statement of the sqs compiler (an `sqs:` action). The extended profile's own
+/// `sqs:SendMessage` statement (failed records to a queue) is not one: taking it for the sqs
+/// compiler's cut the run of msk statements short, and merging again added them twice.
 fn is_sqs_statement(statement: &Json) -> bool {
-    statement["Action"].as_array().is_some_and(|actions| {
-        actions.iter().any(|action| {
-            action
-                .as_str()
-                .is_some_and(|action| action.starts_with("sqs:"))
+    !is_extended_statement(statement)
+        && statement["Action"].as_array().is_some_and(|actions| {
+            actions.iter().any(|action| {
+                action
+                    .as_str()
+                    .is_some_and(|action| action.starts_with("sqs:"))
+            })
         })
-    })
 }
 
 #[cfg(test)]

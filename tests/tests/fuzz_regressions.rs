@@ -249,3 +249,135 @@ fn many_errors_in_error_mode() {
         "nothing else, and nothing about `g`'s arn twice"
     );
 }
+
+/// Finding 7 (broken invariant: merging twice ≠ merging once), found by the round-2 fuzzer on
+/// the extended-profile seed `key-destinations-sqs-sns-s3.yml`. The extended profile's
+/// `MskEventsSendFailedToQueues` statement has an `sqs:` action, so the merge took it for the
+/// sqs compiler's first statement and recognised only the msk statements before it: a second
+/// merge kept it and what followed, and added them again.
+#[test]
+fn merging_the_extended_failure_queue_statement_twice() {
+    let text = "service: s\nprovider: {name: aws}\ncustom: {mskEvents: {profile: extended}}\nfunctions:\n  f:\n    handler: h\n    events:\n      - msk: {arn: 'arn:aws:kafka:us-east-1:111111111111:cluster/c/1', topic: orders, destinations: {onFailure: 'arn:aws:sqs:us-east-1:111111111111:dlq'}}\n";
+    let template = r#"{
+  "Resources": {
+    "IamRoleLambdaExecution": {
+      "Type": "AWS::IAM::Role",
+      "Properties": {"Policies": [{"PolicyDocument": {"Statement": [
+        {"Effect": "Allow", "Action": ["logs:CreateLogStream"], "Resource": "*"},
+        {"Effect": "Allow", "Action": ["sqs:ReceiveMessage"], "Resource": "*"}
+      ]}}]}
+    }
+  }
+}"#;
+    let report = compile_yaml(text);
+    let compiled = report
+        .compiled
+        .unwrap_or_else(|| panic!("compiles: {:#?}", report.diagnostics));
+    let once = msk_compile::template::merge(template, &compiled).expect("merges");
+    let twice = msk_compile::template::merge(&once, &compiled).expect("merges again");
+    assert_eq!(twice, once);
+    let merged: serde_json::Value = serde_json::from_str(&once).expect("JSON");
+    let sids: Vec<&str> = merged
+        .pointer("/Resources/IamRoleLambdaExecution/Properties/Policies/0/PolicyDocument/Statement")
+        .and_then(serde_json::Value::as_array)
+        .expect("the shared role's statements")
+        .iter()
+        .map(|statement| statement["Sid"].as_str().unwrap_or("-"))
+        .collect();
+    assert_eq!(sids.first(), Some(&"-"), "logs first: {sids:?}");
+    assert_eq!(
+        sids.last(),
+        Some(&"-"),
+        "the sqs compiler's statement last: {sids:?}"
+    );
+    assert!(sids.contains(&"MskEventsSendFailedToQueues"), "{sids:?}");
+}
+
+/// Finding 8 (hang, quadratic): `functions:` or `resources:` written as a list is merged into
+/// one mapping (Serverless' `mergeArrays`), and each key of each item was looked up by scanning
+/// every key merged before it: 20 000 one-function items, or 20 000 `resources` items each
+/// adding one resource under `Resources`, took seconds and grew with the square of the count.
+/// The merged mapping now indexes its keys; the result is unchanged (order, later wins).
+#[test]
+fn long_lists_of_functions_and_resources() {
+    let count = 40_000;
+    let mut text = format!("{HEAD}functions:\n");
+    for index in 0..count {
+        text.push_str(&format!("  - f{index}: {{handler: h}}\n"));
+    }
+    text.push_str("  - f0: {handler: last}\nresources:\n");
+    for index in 0..count {
+        text.push_str(&format!(
+            "  - Resources: {{R{index}: {{Type: 'AWS::SQS::Queue'}}}}\n"
+        ));
+    }
+    let mut root = msk_compile::load::parse(&text, Format::Yaml).expect("parses");
+    let started = Instant::now();
+    let diagnostics = msk_compile::merge_arrays::merge_arrays(&mut root);
+    let elapsed = started.elapsed();
+    assert!(diagnostics.is_empty(), "{diagnostics:?}");
+    assert!(elapsed < Duration::from_secs(5), "took {elapsed:?}");
+    let keys = |node: &msk_compile::tree::Node| -> Vec<String> {
+        match &node.value {
+            msk_compile::tree::Value::Object(entries) => {
+                entries.iter().map(|entry| entry.key.clone()).collect()
+            }
+            other => panic!("not merged into a mapping: {other:?}"),
+        }
+    };
+    let functions = root.get("functions").expect("functions");
+    let names = keys(functions);
+    assert_eq!(names.len(), count);
+    assert_eq!(
+        (names[0].as_str(), names[count - 1].as_str()),
+        ("f0", "f39999")
+    );
+    assert_eq!(
+        functions
+            .pointer(&["f0", "handler"])
+            .and_then(|node| node.as_str()),
+        Some("last"),
+        "a later item wins, in the first one's place"
+    );
+    let resources = root
+        .pointer(&["resources", "Resources"])
+        .expect("Resources");
+    assert_eq!(keys(resources).len(), count);
+}
+
+/// Finding 9 (hang, quadratic): each `${self:…}` or `${param:…}` reference found its key by
+/// scanning the mapping's keys (several times: once per step of the path), so 40 000
+/// references to the keys of a 40 000-key mapping (`params.default`, a `custom` table) grew
+/// with the square of the count. Large mappings of the config now index their keys.
+#[test]
+fn references_to_every_key_of_a_large_mapping() {
+    let count = 40_000;
+    let mut text = format!("{HEAD}params:\n  default:\n");
+    for index in 0..count {
+        text.push_str(&format!("    p{index}: v{index}\n"));
+    }
+    text.push_str("custom:\n  table:\n");
+    for index in 0..count {
+        text.push_str(&format!("    t{index}: w{index}\n"));
+    }
+    text.push_str("  fromParams:\n");
+    for index in 0..count {
+        text.push_str(&format!("    k{index}: ${{param:p{index}}}\n"));
+    }
+    text.push_str("  fromSelf:\n");
+    for index in 0..count {
+        text.push_str(&format!("    k{index}: ${{self:custom.table.t{index}}}\n"));
+    }
+    // The last one reads a value that is itself resolved first, and one that is missing.
+    text.push_str("  last: ${self:custom.fromSelf.k39999}-${param:p7}\n");
+    text.push_str("  missing: ${self:custom.table.none, 'fallback'}\n");
+    text.push_str("functions:\n  f:\n    handler: h\n    events:\n      - msk: {arn: 'arn:aws:kafka:us-east-1:111111111111:cluster/c/1', topic: '${self:custom.last}', consumerGroupId: '${self:custom.missing}'}\n");
+    let report = timed(|| compile_yaml(&text));
+    assert!(!report.has_errors(), "{:?}", codes_of(&report));
+    let mapping = &report.compiled.expect("compiles").to_json()["Resources"]["FEventSourceMappingMSKCW39999v7"];
+    assert_eq!(mapping["Properties"]["Topics"][0], "w39999-v7");
+    assert_eq!(
+        mapping["Properties"]["AmazonManagedKafkaEventSourceConfig"]["ConsumerGroupId"],
+        "fallback"
+    );
+}

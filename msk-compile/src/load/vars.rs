@@ -335,6 +335,7 @@ fn resolve_here(
         depth: 0,
         needles: Vec::new(),
         hints: Vec::new(),
+        key_positions: KeyPositions::default(),
         unresolved: None,
         copied_nodes: 0,
         copied_bytes: 0,
@@ -481,6 +482,54 @@ struct Resolver<'a> {
     /// Counts every change of the resolver's state (an error, a registration, a property
     /// done, a variable resolved or failed or past a fallback, a new dependency).
     progress: u64,
+    /// Where the keys of the config's large mappings are, for `${self:…}` and `${param:…}`.
+    key_positions: KeyPositions,
+}
+
+/// The position of each key of the config's large mappings, by the mapping's path, built at
+/// the first lookup through it: a scan of the keys for each reference made 10 000
+/// references to the keys of a 10 000-key mapping (`params.default`, `custom`) quadratic.
+/// A resolved property replaces only its own value, never a key, so the positions in the
+/// mappings around it stay right; those under it are dropped ([`KeyPositions::forget`]).
+#[derive(Default)]
+struct KeyPositions(BTreeMap<String, HashMap<String, usize>>);
+
+impl KeyPositions {
+    /// Mappings with at most this many keys are scanned: indexing them costs more.
+    const SCANNED: usize = 32;
+
+    /// The position of `key` in `entries`, the mapping at `path` of the config.
+    fn find(&mut self, path: &[String], entries: &[Entry], key: &str) -> Option<usize> {
+        if entries.len() <= Self::SCANNED {
+            return entries.iter().position(|entry| entry.key == key);
+        }
+        let positions = self.0.entry(join_path(path)).or_insert_with(|| {
+            let mut positions =
+                HashMap::with_capacity_and_hasher(entries.len(), FixedHash::default());
+            for (at, entry) in entries.iter().enumerate() {
+                positions.entry(entry.key.clone()).or_insert(at);
+            }
+            positions
+        });
+        positions.get(key).copied()
+    }
+
+    /// The value at `prefix` (a path) was replaced: the mappings in it are new. (Paths that
+    /// only start with the same text are forgotten too, and built again if needed.)
+    fn forget(&mut self, prefix: &str) {
+        if self.0.is_empty() {
+            return;
+        }
+        let stale: Vec<String> = self
+            .0
+            .range::<str, _>((Bound::Included(prefix), Bound::Unbounded))
+            .take_while(|(under, _)| under.starts_with(prefix))
+            .map(|(under, _)| under.clone())
+            .collect();
+        for under in stale {
+            self.0.remove(&under);
+        }
+    }
 }
 
 fn join_path(keys: &[String]) -> String {
@@ -638,17 +687,26 @@ fn js_get(node: &Node, key: &str) -> Option<Node> {
 }
 
 /// JavaScript `keys.reduce((value, key) => value[key], root)`, stopping at `null`/`undefined`.
-/// Borrows along the way; only synthetic values (`length`, a character) are created.
-fn js_walk<'n>(root: &'n Node, keys: &[String]) -> Option<Cow<'n, Node>> {
+/// Borrows along the way; only synthetic values (`length`, a character) are created. With
+/// `positions`, `root` is the config's root and its large mappings are looked up by index.
+fn js_walk<'n>(
+    root: &'n Node,
+    keys: &[String],
+    mut positions: Option<&mut KeyPositions>,
+) -> Option<Cow<'n, Node>> {
     let mut current = Cow::Borrowed(root);
-    for key in keys {
+    for (depth, key) in keys.iter().enumerate() {
         if current.is_null() {
             return None;
         }
         current = match current {
             Cow::Borrowed(node) => match &node.value {
                 Value::Object(entries) => {
-                    Cow::Borrowed(&entries.iter().find(|entry| &entry.key == key)?.value)
+                    let at = match positions.as_deref_mut() {
+                        Some(positions) => positions.find(&keys[..depth], entries, key),
+                        None => entries.iter().position(|entry| &entry.key == key),
+                    }?;
+                    Cow::Borrowed(&entries[at].value)
                 }
                 Value::Array(items) if is_array_index(key) => {
                     Cow::Borrowed(items.get(key.parse::<usize>().ok()?)?)
@@ -974,6 +1032,7 @@ impl Resolver<'_> {
             }
             // The meta keeps no copy: a resolved property is done (or re-registered below).
             set_at_hinted(self.root, &keys, value, &mut self.hints);
+            self.key_positions.forget(path);
             self.put_back(at, meta);
             if !again && let Some((_, property)) = self.metas.get_index_mut(at) {
                 property.done = true;
@@ -1634,11 +1693,11 @@ impl Resolver<'_> {
             }
             let step = std::slice::from_ref(key);
             current = match current {
-                Cow::Borrowed(node) => match js_walk(node, step) {
+                Cow::Borrowed(node) => match js_walk(node, step, None) {
                     Some(next) => next,
                     None => return Ok(None),
                 },
-                Cow::Owned(node) => match js_walk(&node, step) {
+                Cow::Owned(node) => match js_walk(&node, step, None) {
                     Some(next) => Cow::Owned(next.into_owned()),
                     None => return Ok(None),
                 },
@@ -1808,7 +1867,7 @@ impl Resolver<'_> {
     ) -> Result<Option<Node>, Fail> {
         let mut undefined = false;
         for index in 0..keys.len() {
-            match js_walk(self.root, &keys[..index]) {
+            match js_walk(self.root, &keys[..index], Some(&mut self.key_positions)) {
                 None => {
                     undefined = true;
                     break;
@@ -1835,9 +1894,9 @@ impl Resolver<'_> {
         if undefined {
             return Ok(None);
         }
-        let is_collection = self
-            .root
-            .at_keys(keys.iter().map(String::as_str))
+        // (Where JavaScript's walk and a plain one differ, at `01` or `+1` of a list, no
+        // property is under the path either way.)
+        let is_collection = js_walk(self.root, keys, Some(&mut self.key_positions))
             .is_some_and(|node| matches!(node.value, Value::Object(_) | Value::Array(_)));
         if is_collection {
             let prefix = if keys.is_empty() {
@@ -1881,7 +1940,7 @@ impl Resolver<'_> {
                 }
             }
         }
-        let Some(value) = js_walk(self.root, keys) else {
+        let Some(value) = js_walk(self.root, keys, Some(&mut self.key_positions)) else {
             return Ok(None);
         };
         // Counted before copying, so that a bomb stops before it takes the memory.
