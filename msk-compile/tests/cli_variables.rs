@@ -10,7 +10,9 @@ mod binary;
 use std::path::{Path, PathBuf};
 use std::process::Output;
 
-use binary::{extra, json_lines, repo, run, run_with_stdin, scratch, stderr, stripped_template};
+use binary::{
+    diagnostic_at, extra, json_lines, repo, run, run_with_stdin, scratch, stderr, stripped_template,
+};
 
 /// The line (1-based) of the first line of `text` containing `needle`, and the column
 /// (1-based) just after `prefix`, which `needle` starts with.
@@ -36,10 +38,11 @@ fn include_diagnostics_point_into_the_included_file() {
     ]);
     assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
     let lines = json_lines(&output);
-    let warning = lines
-        .iter()
-        .find(|line| line["path"] == "functions.consumer.events.0.msk.batchSize")
-        .expect("the batchSize warning");
+    let warning = diagnostic_at(
+        &lines,
+        "functions.consumer.events.0.msk.batchSize",
+        "the batchSize warning",
+    );
     let included = std::fs::read_to_string(case.join("events/audit.yml")).expect("include");
     let (line, column) = position(&included, "batchSize: 0", "batchSize: ");
     assert!(
@@ -231,10 +234,7 @@ fn values_file_gives_remote_and_plugin_values() {
     ]);
     assert_eq!(output.status.code(), Some(1));
     let lines = json_lines(&output);
-    let ssm = lines
-        .iter()
-        .find(|line| line["path"] == "functions.f.events.0.msk.arn")
-        .expect("the ssm error");
+    let ssm = diagnostic_at(&lines, "functions.f.events.0.msk.arn", "the ssm error");
     assert_eq!(ssm["code"], "VARIABLE_UNRESOLVED");
     let help = ssm["help"].as_str().unwrap_or_default();
     assert!(
@@ -291,10 +291,7 @@ fn file_errors_have_help_that_fits() {
     ]);
     assert_eq!(output.status.code(), Some(1));
     let lines = json_lines(&output);
-    let script = lines
-        .iter()
-        .find(|line| line["path"] == "functions.f.events.0.msk.arn")
-        .expect("the .js error");
+    let script = diagnostic_at(&lines, "functions.f.events.0.msk.arn", "the .js error");
     assert!(
         script["message"]
             .as_str()
@@ -305,10 +302,11 @@ fn file_errors_have_help_that_fits() {
         help.contains("file(./config.js):arn: <value>") && help.contains("--resolved"),
         "{help}"
     );
-    let missing = lines
-        .iter()
-        .find(|line| line["path"] == "functions.f.events.0.msk.topic")
-        .expect("the missing-file error");
+    let missing = diagnostic_at(
+        &lines,
+        "functions.f.events.0.msk.topic",
+        "the missing-file error",
+    );
     assert_eq!(
         missing["message"],
         "Cannot resolve variable at \"functions.f.events.0.msk.topic\": Value not found at \"file\" source"

@@ -64,6 +64,18 @@ pub fn json_lines(output: &Output) -> Vec<serde_json::Value> {
         .collect()
 }
 
+/// The JSON diagnostic about Serverless' dotted `path`; panics naming `what` if there is none.
+pub fn diagnostic_at<'a>(
+    lines: &'a [serde_json::Value],
+    path: &str,
+    what: &str,
+) -> &'a serde_json::Value {
+    lines
+        .iter()
+        .find(|line| line["path"] == path)
+        .unwrap_or_else(|| panic!("{what} at {path}: {lines:?}"))
+}
+
 /// A fresh, empty folder for one test (`group` keeps the test binaries apart).
 pub fn scratch(group: &str, name: &str) -> PathBuf {
     let dir =
