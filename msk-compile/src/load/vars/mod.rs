@@ -43,122 +43,29 @@
 //! first phase with errors, so it may report fewer errors than we do; the values agree.
 
 mod files;
+mod options;
 mod paths;
 mod report;
 mod resolver;
 mod sources;
 
-use std::collections::BTreeMap;
-
-/// The resolver's maps are keyed by property paths and hashed many times per variable: a
-/// fast fixed-seed hash (iteration order never matters here, and the input is the user's own
-/// config, not an attacker's).
-type FixedHash = foldhash::fast::FixedState;
-type HashMap<K, V> = std::collections::HashMap<K, V, FixedHash>;
-type HashSet<T> = std::collections::HashSet<T, FixedHash>;
-type IndexMap<K, V> = indexmap::IndexMap<K, V, FixedHash>;
-type IndexSet<T> = indexmap::IndexSet<T, FixedHash>;
+pub use options::{Values, VariableOptions, parse_param};
+pub use paths::shift_spans;
+pub use resolver::{MAX_VARIABLE_BYTES, MAX_VARIABLE_NODES, MAX_VARIABLE_SCANS};
 
 use crate::diag::{Code, Diagnostic, SourceText};
 use crate::tree::{Node, Span, Value};
-use paths::map_spans;
-pub use paths::shift_spans;
 use report::{Reported, narrow};
-use resolver::resolve_here;
+use resolver::{RESOLVER_STACK, Resolver};
 
-/// What Serverless takes from its command line, environment and service directory for
-/// variables, and the values of variables that need AWS (`--values`).
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct VariableOptions {
-    /// `--stage`: `${opt:stage}`, and `${sls:stage}` before `provider.stage`.
-    pub stage: Option<String>,
-    /// `--region`: `${opt:region}`.
-    pub region: Option<String>,
-    /// Other `--name value` options: `${opt:name}`.
-    pub options: BTreeMap<String, String>,
-    /// The environment for `${env:NAME}` (the CLI passes the process environment).
-    pub env: BTreeMap<String, String>,
-    /// The service directory (where `serverless.yml` is): `${file(…)}` paths are relative
-    /// to it. `None` (a config given as text only): `${file(…)}` is an error.
-    pub service_dir: Option<std::path::PathBuf>,
-    /// `--param name=value`: the first place `${param:name}` looks, before `params.<stage>`
-    /// and `params.default` of the config.
-    pub params: BTreeMap<String, String>,
-    /// `--values`: values for variables msk-compile cannot resolve offline (`ssm`, `cf`, `s3`,
-    /// `aws`, `sls:instanceId`, plugin sources, Dashboard params, `.js` files), by the
-    /// variable's text without `${…}` (`ssm:/prod/msk/arn`).
-    pub values: Values,
-}
-
-/// The values of a `--values` file: variable text (`ssm:/prod/msk/arn`, `cf(us-east-1):stack.Output`,
-/// `aws:accountId`) → value. Keys are kept as written, without `${…}` and without spaces
-/// after the commas of `(…)` params.
-#[derive(Debug, Clone, Default, PartialEq)]
-pub struct Values(pub BTreeMap<String, Node>);
-
-// The values come from the loader, which never produces NaN.
-impl Eq for Values {}
-
-impl Values {
-    /// Reads a values file's tree: a mapping from variable text to value.
-    pub fn from_tree(root: Node) -> Values {
-        let Value::Object(entries) = root.value else {
-            return Values::default();
-        };
-        Values(
-            entries
-                .into_iter()
-                .map(|entry| (variable_key_text(&entry.key), entry.value))
-                .collect(),
-        )
-    }
-
-    pub fn is_empty(&self) -> bool {
-        self.0.is_empty()
-    }
-
-    /// The value for a variable's text, its spans set to `span` (where the variable was
-    /// written: the values file is not among the sources diagnostics point into).
-    fn get(&self, key: &str, span: Span) -> Option<Node> {
-        let mut value = self.0.get(key)?.clone();
-        map_spans(&mut value, |_| span);
-        Some(value)
-    }
-}
-
-/// A values file key as the resolver writes variable texts: no `${`/`}` around it, no
-/// spaces around the commas of the `(…)` params.
-fn variable_key_text(written: &str) -> String {
-    let text = written.trim();
-    let text = text
-        .strip_prefix("${")
-        .and_then(|inner| inner.strip_suffix('}'))
-        .unwrap_or(text)
-        .trim();
-    match (text.find('('), text.find(')')) {
-        (Some(open), Some(close)) if open < close => {
-            let params: Vec<&str> = text[open + 1..close].split(',').map(str::trim).collect();
-            format!(
-                "{}({}){}",
-                &text[..open],
-                params.join(","),
-                &text[close + 1..]
-            )
-        }
-        _ => text.to_owned(),
-    }
-}
-
-/// Parses a `--param` value as Serverless does (`name=value`, the value trimmed at its end).
-pub fn parse_param(item: &str) -> Result<(String, String), String> {
-    match item.split_once('=') {
-        Some((name, value)) if !name.is_empty() && !value.is_empty() && !value.contains('\n') => {
-            Ok((name.to_owned(), value.trim_end().to_owned()))
-        }
-        _ => Err(format!(
-            "Encountered invalid \"--param\" CLI option value: \"{item}\". Supported format: \"--param='<key>=<val>'\""
-        )),
-    }
+fn resolve_here(
+    root: &mut Node,
+    options: &VariableOptions,
+    config_bytes: usize,
+) -> (Vec<Reported>, Vec<SourceText>) {
+    let mut resolver = Resolver::new(root, options, config_bytes);
+    resolver.resolve_all();
+    (resolver.report(), resolver.into_files())
 }
 
 /// Resolves every variable of the config in place. Diagnostics point at the string values.
@@ -186,32 +93,6 @@ pub fn resolve_variables_with_files(
 ) -> (Vec<Diagnostic>, Vec<SourceText>) {
     resolve(root, options, Some(source))
 }
-
-/// Serverless' `nestTracker` for values resolved inside a variable's params and address.
-const INTERNAL_NEST_LIMIT: usize = 10;
-/// Serverless' limit on re-resolving a property whose value brought new variables.
-const PROPERTY_NEST_LIMIT: usize = 10;
-/// Our bound on nested resolution (property → dependency → …), so the stack cannot overflow.
-const MAX_RESOLUTION_DEPTH: usize = 256;
-/// Most nodes that `${self:…}` references may copy in all (the YAML alias budget's size).
-pub const MAX_VARIABLE_NODES: usize = 1_000_000;
-/// Most bytes of keys and strings that `${self:…}` references may copy in all.
-pub const MAX_VARIABLE_BYTES: usize = 64 << 20;
-/// Most unresolved properties that references to mappings may look through in all. Each
-/// property is normally looked at once, when it gets resolved; only properties that stay
-/// unresolved (errors, unknown sources) are seen again by each later reference.
-pub const MAX_VARIABLE_SCANS: usize = 2_000_000;
-
-/// Resolution recurses once per nested reference (bounded by [`MAX_RESOLUTION_DEPTH`]), and
-/// debug builds use large frames, so a caller's stack (2 MiB for test threads) may not be
-/// enough. Resolution runs on a thread of its own with this stack (only the touched part is
-/// ever committed)…
-const RESOLVER_STACK: usize = 64 << 20;
-/// …and, should that thread be unavailable, on the caller's thread, where each step of the
-/// recursion checks that this much stack is left…
-const STACK_RED_ZONE: usize = 1 << 20;
-/// …and otherwise goes on in a new stack segment of this size (freed when it returns).
-const STACK_SEGMENT: usize = 8 << 20;
 
 /// One resolution handed to the resolver thread; the tree travels there and back.
 struct Job {
