@@ -28,8 +28,10 @@
 //!   `--resolved` (their fallbacks are not tried, since Serverless would only use them if the
 //!   source answered "no value"). Unknown sources are errors too (Serverless: "Unrecognized
 //!   configuration variable sources").
-//! * Circular references are `VARIABLE_CYCLE` errors with Serverless' messages; recursion is
-//!   bounded, so nothing here can hang or overflow the stack.
+//! * Circular references are `VARIABLE_CYCLE` errors with Serverless' messages. Resolution
+//!   runs on the caller's thread (the library starts none) and recurses at most
+//!   [`MAX_RESOLUTION_DEPTH`] levels, which fit a 1 MiB stack; a deeper chain of references
+//!   is a `VARIABLE_CYCLE` error too. Nothing here can hang or overflow the stack.
 //! * Work is bounded too (`Code::VariableTooComplex`): a `${self:…}` value is copied where it is
 //!   used, so references to references can expand exponentially like YAML aliases; all the
 //!   copies together may not exceed [`MAX_VARIABLE_NODES`] nodes or [`MAX_VARIABLE_BYTES`]
@@ -51,22 +53,14 @@ mod sources;
 
 pub use options::{Values, VariableOptions, parse_param};
 pub use paths::shift_spans;
-pub use resolver::{MAX_VARIABLE_BYTES, MAX_VARIABLE_NODES, MAX_VARIABLE_SCANS};
+pub use resolver::{
+    MAX_RESOLUTION_DEPTH, MAX_VARIABLE_BYTES, MAX_VARIABLE_NODES, MAX_VARIABLE_SCANS,
+};
 
-use crate::diag::{Code, Diagnostic, SourceText};
-use crate::tree::{Node, Span, Value};
-use report::{Reported, narrow};
-use resolver::{RESOLVER_STACK, Resolver};
-
-fn resolve_here(
-    root: &mut Node,
-    options: &VariableOptions,
-    config_bytes: usize,
-) -> (Vec<Reported>, Vec<SourceText>) {
-    let mut resolver = Resolver::new(root, options, config_bytes);
-    resolver.resolve_all();
-    (resolver.report(), resolver.into_files())
-}
+use crate::diag::{Diagnostic, SourceText};
+use crate::tree::Node;
+use report::narrow;
+use resolver::Resolver;
 
 /// Resolves every variable of the config in place. Diagnostics point at the string values.
 pub fn resolve_variables(root: &mut Node, options: &VariableOptions) -> Vec<Diagnostic> {
@@ -94,90 +88,24 @@ pub fn resolve_variables_with_files(
     resolve(root, options, Some(source))
 }
 
-/// One resolution handed to the resolver thread; the tree travels there and back.
-struct Job {
-    root: Node,
-    options: VariableOptions,
-    /// The length of the config text: included files are placed after it.
-    config_bytes: usize,
-    reply: std::sync::mpsc::Sender<Reply>,
-}
-
-/// The tree back, with the diagnostics, or with the panic that stopped the resolver.
-type Reply = (Node, std::thread::Result<(Vec<Reported>, Vec<SourceText>)>);
-
-/// The resolver thread, started at the first resolution and kept for the process: one
-/// thread for every call keeps its allocations apart from the tree's (resolving in the
-/// caller's thread, among the tree's, was a tenth slower), and a new thread per call started
-/// from an empty allocator heap each time (a big service's resolution a third slower).
-fn resolver_thread() -> Option<&'static std::sync::mpsc::Sender<Job>> {
-    static THREAD: std::sync::OnceLock<Option<std::sync::mpsc::Sender<Job>>> =
-        std::sync::OnceLock::new();
-    THREAD
-        .get_or_init(|| {
-            let (jobs, receiver) = std::sync::mpsc::channel::<Job>();
-            std::thread::Builder::new()
-                .name("msk-variables".to_owned())
-                .stack_size(RESOLVER_STACK)
-                .spawn(move || {
-                    for mut job in receiver {
-                        let result = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
-                            resolve_here(&mut job.root, &job.options, job.config_bytes)
-                        }));
-                        let _ = job.reply.send((job.root, result));
-                    }
-                })
-                .ok()
-                .map(|_| jobs)
-        })
-        .as_ref()
-}
-
+/// Resolves on the caller's thread, then points each diagnostic at its `${…}` text.
 fn resolve(
     root: &mut Node,
     options: &VariableOptions,
     source: Option<&str>,
 ) -> (Vec<Diagnostic>, Vec<SourceText>) {
-    let narrowed = |(reported, files): (Vec<Reported>, Vec<SourceText>)| {
-        let diagnostics = reported
-            .into_iter()
-            .map(|(mut diagnostic, needle)| {
-                diagnostic.span = diagnostic
-                    .span
-                    .map(|span| narrow(source, span, needle.as_deref()));
-                diagnostic
-            })
-            .collect();
-        (diagnostics, files)
-    };
     let config_bytes = source.map_or(root.span.end, str::len);
-    let Some(thread) = resolver_thread() else {
-        return narrowed(resolve_here(root, options, config_bytes));
-    };
-    let (reply, replies) = std::sync::mpsc::channel();
-    let job = Job {
-        root: std::mem::replace(root, Node::new(Value::Null, Span::default())),
-        options: options.clone(),
-        config_bytes,
-        reply,
-    };
-    if let Err(std::sync::mpsc::SendError(job)) = thread.send(job) {
-        *root = job.root;
-        return narrowed(resolve_here(root, options, config_bytes));
-    }
-    match replies.recv() {
-        Ok((tree, result)) => {
-            *root = tree;
-            // Nothing in the resolver panics; should it, the panic continues in the caller.
-            narrowed(result.unwrap_or_else(|panic| std::panic::resume_unwind(panic)))
-        }
-        // The thread replies to every job, even one that panicked; this cannot happen.
-        Err(_) => (
-            vec![Diagnostic::error(
-                Code::Internal,
-                "the variable resolver stopped without an answer",
-            )],
-            Vec::new(),
-        ),
-    }
+    let mut resolver = Resolver::new(root, options, config_bytes);
+    resolver.resolve_all();
+    let diagnostics = resolver
+        .report()
+        .into_iter()
+        .map(|(mut diagnostic, needle)| {
+            diagnostic.span = diagnostic
+                .span
+                .map(|span| narrow(source, span, needle.as_deref()));
+            diagnostic
+        })
+        .collect();
+    (diagnostics, resolver.into_files())
 }

@@ -21,8 +21,12 @@ use crate::tree::{Node, Span, Value};
 const INTERNAL_NEST_LIMIT: usize = 10;
 /// Serverless' limit on re-resolving a property whose value brought new variables.
 const PROPERTY_NEST_LIMIT: usize = 10;
-/// Our bound on nested resolution (property → dependency → …), so the stack cannot overflow.
-const MAX_RESOLUTION_DEPTH: usize = 256;
+/// Our bound on nested resolution (a property → its variable → the property that references
+/// → …; a chain of references takes two levels each). Resolution recurses on the caller's
+/// stack, so this bound is what keeps it there: the deepest resolution takes under 1 MiB even
+/// in a debug build (about 6 KiB a level), within a Rust test thread's 2 MiB and the
+/// WebAssembly build's 1 MiB (release frames are smaller). Deeper is `VARIABLE_CYCLE`.
+pub const MAX_RESOLUTION_DEPTH: usize = 128;
 /// Most nodes that `${self:…}` references may copy in all (the YAML alias budget's size).
 pub const MAX_VARIABLE_NODES: usize = 1_000_000;
 /// Most bytes of keys and strings that `${self:…}` references may copy in all.
@@ -31,17 +35,6 @@ pub const MAX_VARIABLE_BYTES: usize = 64 << 20;
 /// property is normally looked at once, when it gets resolved; only properties that stay
 /// unresolved (errors, unknown sources) are seen again by each later reference.
 pub const MAX_VARIABLE_SCANS: usize = 2_000_000;
-
-/// Resolution recurses once per nested reference (bounded by [`MAX_RESOLUTION_DEPTH`]), and
-/// debug builds use large frames, so a caller's stack (2 MiB for test threads) may not be
-/// enough. Resolution runs on a thread of its own with this stack (only the touched part is
-/// ever committed)…
-pub(super) const RESOLVER_STACK: usize = 64 << 20;
-/// …and, should that thread be unavailable, on the caller's thread, where each step of the
-/// recursion checks that this much stack is left…
-pub(super) const STACK_RED_ZONE: usize = 1 << 20;
-/// …and otherwise goes on in a new stack segment of this size (freed when it returns).
-pub(super) const STACK_SEGMENT: usize = 8 << 20;
 
 /// A string property of the config that holds variables.
 #[derive(Debug)]
@@ -249,12 +242,6 @@ impl Resolver<'_> {
 
     /// `resolveProperty`. `Err` is for the dependent that asked (a re-entrant call).
     pub(super) fn resolve_property(&mut self, path: &str) -> Result<(), Fail> {
-        stacker::maybe_grow(STACK_RED_ZONE, STACK_SEGMENT, || {
-            self.resolve_property_with_stack(path)
-        })
-    }
-
-    pub(super) fn resolve_property_with_stack(&mut self, path: &str) -> Result<(), Fail> {
         // Looked up once: the rest goes by position (a registered path keeps it), since a
         // big service's properties do not fit in the cache and each lookup by hash was a miss.
         let Some((at, _, property)) = self.metas.get_full(path) else {
@@ -503,12 +490,6 @@ impl Resolver<'_> {
 
     /// `resolveVariable`: tries the sources in order.
     pub(super) fn resolve_variable(&mut self, path: &str, variable: &mut Variable) {
-        stacker::maybe_grow(STACK_RED_ZONE, STACK_SEGMENT, || {
-            self.resolve_variable_with_stack(path, variable);
-        });
-    }
-
-    pub(super) fn resolve_variable_with_stack(&mut self, path: &str, variable: &mut Variable) {
         // Taken out rather than copied (each source may hold resolved params); every way
         // out of the loop below puts a new state back.
         let mut sources =
