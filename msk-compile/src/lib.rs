@@ -16,14 +16,18 @@ use std::collections::HashSet;
 pub mod check;
 pub mod compile;
 pub mod diag;
+mod event;
 pub mod extensions;
 pub mod framework_schema;
 pub mod grants;
 pub mod js;
 pub mod json;
 pub mod load;
+mod logical_id;
+mod mapping;
 pub mod merge_arrays;
 pub mod naming;
+pub mod output;
 mod parallel;
 pub mod render;
 pub mod rules;
@@ -40,10 +44,10 @@ pub mod write;
 mod synth;
 
 pub use check::ValidationMode;
-pub use compile::Compiled;
 pub use diag::{Code, Diagnostic, Severity, SourceText};
 pub use load::{Format, Values, VariableOptions};
 pub use msk_model::Profile;
+pub use output::Compiled;
 
 /// How to compile: the values Serverless takes from its command line and environment.
 #[derive(Debug, Clone, Default)]

@@ -38,9 +38,9 @@ mod raw;
 
 use serde_json::Value as Json;
 
-use crate::compile::Compiled;
 use crate::diag::{Code, Diagnostic};
 use crate::json::{stringify_compact, write_pretty_from_compact};
+use crate::output::Compiled;
 use raw::Raw;
 
 /// Logical-ID marker of the sqs compiler's mappings (`<Fn>EventSourceMappingSQS<Queue>`).
