@@ -222,6 +222,19 @@ const STACK_RED_ZONE: usize = 1 << 20;
 /// …and otherwise goes on in a new stack segment of this size (freed when it returns).
 const STACK_SEGMENT: usize = 8 << 20;
 
+/// Runs one step of the recursion with at least [`STACK_RED_ZONE`] of stack left.
+#[cfg(not(target_family = "wasm"))]
+fn with_stack<R>(step: impl FnOnce() -> R) -> R {
+    stacker::maybe_grow(STACK_RED_ZONE, STACK_SEGMENT, step)
+}
+
+/// WebAssembly cannot switch stacks: the module's stack, sized when it is linked, holds
+/// [`MAX_RESOLUTION_DEPTH`] steps.
+#[cfg(target_family = "wasm")]
+fn with_stack<R>(step: impl FnOnce() -> R) -> R {
+    step()
+}
+
 /// One resolution handed to the resolver thread; the tree travels there and back.
 struct Job {
     root: Node,
@@ -895,9 +908,7 @@ impl Resolver<'_> {
 
     /// `resolveProperty`. `Err` is for the dependent that asked (a re-entrant call).
     fn resolve_property(&mut self, path: &str) -> Result<(), Fail> {
-        stacker::maybe_grow(STACK_RED_ZONE, STACK_SEGMENT, || {
-            self.resolve_property_with_stack(path)
-        })
+        with_stack(|| self.resolve_property_with_stack(path))
     }
 
     fn resolve_property_with_stack(&mut self, path: &str) -> Result<(), Fail> {
@@ -1149,7 +1160,7 @@ impl Resolver<'_> {
 
     /// `resolveVariable`: tries the sources in order.
     fn resolve_variable(&mut self, path: &str, variable: &mut Variable) {
-        stacker::maybe_grow(STACK_RED_ZONE, STACK_SEGMENT, || {
+        with_stack(|| {
             self.resolve_variable_with_stack(path, variable);
         });
     }
