@@ -23,13 +23,17 @@ pub mod template;
 mod check;
 mod compile;
 mod diag;
+mod event;
 mod extensions;
 mod framework_schema;
 mod grants;
 mod js;
 mod load;
+mod logical_id;
+mod mapping;
 mod merge_arrays;
 mod naming;
+mod output;
 mod parallel;
 mod rules;
 mod service;
@@ -62,10 +66,10 @@ pub mod stages {
 mod synth;
 
 pub use check::ValidationMode;
-pub use compile::Compiled;
 pub use diag::{Code, Diagnostic, Severity, SourceText};
 pub use load::{Format, Values, VariableOptions};
 pub use msk_model::Profile;
+pub use output::Compiled;
 pub use tree::Span;
 
 /// How to compile: the values Serverless takes from its command line and environment.
