@@ -16,6 +16,7 @@ use std::collections::HashSet;
 pub mod check;
 pub mod compile;
 pub mod diag;
+pub mod diff;
 pub mod extensions;
 pub mod framework_schema;
 pub mod grants;

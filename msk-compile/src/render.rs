@@ -203,7 +203,7 @@ fn floor_char_boundary(text: &str, offset: usize) -> usize {
 
 fn json_line(diagnostic: &Diagnostic, file: &SourceFile<'_>) -> String {
     let position = file.position(diagnostic);
-    let value = json!({
+    let mut value = json!({
         "severity": diagnostic.severity.as_str(),
         "code": diagnostic.code.as_str(),
         "message": diagnostic.message,
@@ -213,6 +213,10 @@ fn json_line(diagnostic: &Diagnostic, file: &SourceFile<'_>) -> String {
         "column": position.map(|(_, column)| column),
         "help": diagnostic.help,
     });
+    // Only findings about a resource have one: every other line keeps its keys.
+    if let (Some(logical_id), Some(object)) = (&diagnostic.logical_id, value.as_object_mut()) {
+        object.insert("logicalId".to_owned(), logical_id.as_str().into());
+    }
     stringify_compact(&value)
 }
 
