@@ -35,9 +35,6 @@ pub struct Diagnostic {
     pub span: Option<Span>,
     /// A suggestion that fixes the problem.
     pub help: Option<String>,
-    /// The CloudFormation logical ID the problem is about (`msk-compile diff`'s findings on a
-    /// mapping); written as `logicalId` in the JSON format.
-    pub logical_id: Option<String>,
 }
 
 impl Diagnostic {
@@ -49,7 +46,6 @@ impl Diagnostic {
             path: None,
             span: None,
             help: None,
-            logical_id: None,
         }
     }
 
@@ -72,11 +68,6 @@ impl Diagnostic {
 
     pub fn with_help(mut self, help: impl Into<String>) -> Self {
         self.help = Some(help.into());
-        self
-    }
-
-    pub fn with_logical_id(mut self, logical_id: impl Into<String>) -> Self {
-        self.logical_id = Some(logical_id.into());
         self
     }
 

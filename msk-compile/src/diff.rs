@@ -39,7 +39,7 @@ pub enum Side {
 #[derive(Debug, Clone)]
 pub struct InvalidTemplate {
     pub side: Side,
-    pub diagnostic: Diagnostic,
+    pub diagnostic: Box<Diagnostic>,
 }
 
 /// The findings, in OLD's order of the mappings. Spans point into NEW (offsets from 0) or,
@@ -106,15 +106,16 @@ pub fn compare(
 
 /// The template's tree, its spans moved `base` bytes on.
 fn parse(text: &str, side: Side, base: usize) -> Result<Node, InvalidTemplate> {
-    let invalid = |diagnostic: Diagnostic| {
-        InvalidTemplate {
+    let help = "pass a CloudFormation template in JSON: what `serverless package` writes, the `TemplateBody` of `aws cloudformation get-template`, or `msk-compile compile`'s output";
+    let invalid = |diagnostic: Diagnostic| InvalidTemplate {
         side,
-        diagnostic: Diagnostic {
-            code: Code::TemplateInvalid,
-            ..diagnostic
-        }
-        .with_help("pass a CloudFormation template in JSON: what `serverless package` writes, the `TemplateBody` of `aws cloudformation get-template`, or `msk-compile compile`'s output"),
-    }
+        diagnostic: Box::new(
+            Diagnostic {
+                code: Code::TemplateInvalid,
+                ..diagnostic
+            }
+            .with_help(help),
+        ),
     };
     let mut root = load::parse(text, Format::Json).map_err(|diagnostics| {
         let first = diagnostics.into_iter().next().unwrap_or_else(|| {
@@ -126,14 +127,13 @@ fn parse(text: &str, side: Side, base: usize) -> Result<Node, InvalidTemplate> {
         })
     })?;
     // `aws cloudformation get-template` prints the template as its `TemplateBody`.
-    if root.get("Resources").is_none() {
-        if let crate::tree::Value::Object(entries) = &mut root.value {
-            if let Some(at) = entries.iter().position(|entry| {
-                entry.key == "TemplateBody" && entry.value.get("Resources").is_some()
-            }) {
-                root = entries.swap_remove(at).value;
-            }
-        }
+    if root.get("Resources").is_none()
+        && let crate::tree::Value::Object(entries) = &mut root.value
+        && let Some(at) = entries
+            .iter()
+            .position(|entry| entry.key == "TemplateBody" && entry.value.get("Resources").is_some())
+    {
+        root = entries.swap_remove(at).value;
     }
     if !matches!(
         root.get("Resources").map(|resources| &resources.value),
@@ -187,8 +187,8 @@ impl Mapping<'_> {
     fn diagnostic(&self, diagnostic: Diagnostic, path: &[&str]) -> Diagnostic {
         diagnostic
             .at(self.span_of(path))
+            // `logicalId` in the JSON format (see `render::logical_id`).
             .with_path(format!("Resources.{}", self.id))
-            .with_logical_id(self.id)
     }
 }
 
@@ -323,10 +323,10 @@ fn consumer_group(before: &Mapping<'_>, after: &Mapping<'_>, out: &mut Vec<Diagn
             Diagnostic::error(
                 Code::ConsumerGroupReused,
                 format!(
-                    "the new mapping `{}` joins the consumer group {} that `{}` still uses: CloudFormation creates the new mapping before it deletes the old one, and a consumer group ID must be unique among the Kafka event sources, so the creation fails and the deployment rolls back",
+                    "the new mapping `{}` pins the consumer group {}, which {} still holds: CloudFormation creates the new mapping before it deletes the old one, and a consumer group ID must be unique among the Kafka event sources, so the creation fails and the deployment rolls back",
                     after.id,
                     shown(Some(group)),
-                    before.id
+                    old_mapping(before, after)
                 ),
             )
             .with_help(format!(
@@ -336,6 +336,15 @@ fn consumer_group(before: &Mapping<'_>, after: &Mapping<'_>, out: &mut Vec<Diagn
             &CONSUMER_GROUP_ID,
         )),
         Some(_) => {}
+    }
+}
+
+/// How a message names the mapping a new one takes the place of.
+fn old_mapping(before: &Mapping<'_>, after: &Mapping<'_>) -> String {
+    if before.id == after.id {
+        "the mapping it replaces".to_owned()
+    } else {
+        format!("the old mapping `{}`", before.id)
     }
 }
 
@@ -358,13 +367,14 @@ fn offsets_reset(before: &Mapping<'_>, after: &Mapping<'_>) -> Diagnostic {
             shown(position)
         ),
     };
-    let position = position.map_or_else(|| "its StartingPosition".to_owned(), |value| plain(value));
+    let position = position.map_or_else(|| "its StartingPosition".to_owned(), plain);
     after.diagnostic(
         Diagnostic::error(
             Code::OffsetsReset,
             format!(
-                "the new mapping `{}` has no `ConsumerGroupId`: it is a new consumer group (named after its UUID), without the offsets the old mapping `{}` committed, that starts at {position}: {consequence}",
-                after.id, before.id
+                "the new mapping `{}` has no `ConsumerGroupId`: it is a new consumer group (named after its UUID), without the offsets {} committed, that starts at {position}: {consequence}",
+                after.id,
+                old_mapping(before, after)
             ),
         )
         .with_help(format!(

@@ -420,7 +420,7 @@ fn run_diff(args: &DiffArgs) -> Result<ExitCode, UsageError> {
                 Side::New => new,
             };
             emit_diagnostics(
-                &[invalid.diagnostic],
+                &[*invalid.diagnostic],
                 &[],
                 template.name,
                 template.text,
@@ -458,7 +458,7 @@ fn compare_against(
                 Side::Old => old.name,
                 Side::New => name,
             };
-            emit_diagnostics(&[invalid.diagnostic], &[], name, text, report);
+            emit_diagnostics(&[*invalid.diagnostic], &[], name, text, report);
             Some(ExitCode::from(2))
         }
     }

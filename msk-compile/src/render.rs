@@ -213,11 +213,25 @@ fn json_line(diagnostic: &Diagnostic, file: &SourceFile<'_>) -> String {
         "column": position.map(|(_, column)| column),
         "help": diagnostic.help,
     });
-    // Only findings about a resource have one: every other line keeps its keys.
-    if let (Some(logical_id), Some(object)) = (&diagnostic.logical_id, value.as_object_mut()) {
-        object.insert("logicalId".to_owned(), logical_id.as_str().into());
+    // A diagnostic about a template's resource (`msk-compile diff`) names its logical ID;
+    // every other line keeps its keys.
+    if let (Some(logical_id), Some(object)) = (logical_id(diagnostic), value.as_object_mut()) {
+        object.insert("logicalId".to_owned(), logical_id.into());
     }
     stringify_compact(&value)
+}
+
+/// The logical ID of the CloudFormation resource a diagnostic is about: its path is
+/// `Resources.<LogicalId>…` in a template (config paths are Serverless' lowercase ones, and a
+/// logical ID is alphanumeric, without dots).
+pub fn logical_id(diagnostic: &Diagnostic) -> Option<&str> {
+    diagnostic
+        .path
+        .as_deref()?
+        .strip_prefix("Resources.")?
+        .split('.')
+        .next()
+        .filter(|id| !id.is_empty())
 }
 
 fn github(diagnostic: &Diagnostic, file: &SourceFile<'_>) -> String {
