@@ -316,21 +316,3 @@ fn a_file_that_is_not_a_template_is_a_usage_error() {
     let output = run(&["diff", "-", "-"]);
     assert_eq!(output.status.code(), Some(2));
 }
-
-#[test]
-fn human_output_is_as_reviewed() {
-    let pair = pairs_dir().join("pinned-group-replaced");
-    let dir = scratch("diff", "human");
-    let (old, new) = compiled_pair(&pair, &dir);
-    let output = binary::bin()
-        .current_dir(&dir)
-        .args(["diff", "old.json", "new.json"])
-        .output()
-        .expect("runs");
-    assert_eq!(output.status.code(), Some(1));
-    assert!(old.is_file() && new.is_file());
-    let mut settings = insta::Settings::clone_current();
-    settings.set_snapshot_path("../../snapshots");
-    settings.set_prepend_module_to_snapshot(false);
-    settings.bind(|| insta::assert_snapshot!("diff_human_pinned_group_replaced", stderr(&output)));
-}
