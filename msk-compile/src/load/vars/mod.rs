@@ -34,9 +34,9 @@
 //!   is a `VARIABLE_CYCLE` error too. Nothing here can hang or overflow the stack.
 //! * Work is bounded too (`Code::VariableTooComplex`): a `${self:…}` value is copied where it is
 //!   used, so references to references can expand exponentially like YAML aliases; all the
-//!   copies together may not exceed [`MAX_VARIABLE_NODES`] nodes or [`MAX_VARIABLE_BYTES`]
-//!   bytes, and the lookups of a referenced mapping's unresolved properties at most
-//!   [`MAX_VARIABLE_SCANS`] entries.
+//!   copies together may not exceed [`resolver::MAX_VARIABLE_NODES`] nodes or
+//!   [`resolver::MAX_VARIABLE_BYTES`] bytes, and the lookups of a referenced mapping's
+//!   unresolved properties at most [`resolver::MAX_VARIABLE_SCANS`] entries.
 //! * Messages are Serverless' own ("Cannot resolve variable at "custom.a": Value not found at
 //!   "self" source"); each distinct error is reported once, at the property's span (narrowed
 //!   to the `${…}` text by [`resolve_variables_with_source`]).
@@ -53,9 +53,7 @@ mod sources;
 
 pub use options::{Values, VariableOptions, parse_param};
 pub use paths::shift_spans;
-pub use resolver::{
-    MAX_RESOLUTION_DEPTH, MAX_VARIABLE_BYTES, MAX_VARIABLE_NODES, MAX_VARIABLE_SCANS,
-};
+pub use resolver::MAX_RESOLUTION_DEPTH;
 
 use crate::diag::{Diagnostic, SourceText};
 use crate::tree::Node;
