@@ -187,6 +187,8 @@ fn main() -> ExitCode {
         Err(UsageError(message)) => {
             // Coded messages start with `[CODE]:`, which follows `error` directly.
             let separator = if message.starts_with('[') { "" } else { ": " };
+            // File names and values in the message come from the input.
+            let message = msk_compile::render::visible(&message);
             let _ = writeln!(std::io::stderr(), "error{separator}{message}");
             ExitCode::from(2)
         }
