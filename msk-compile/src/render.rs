@@ -219,7 +219,7 @@ fn floor_char_boundary(text: &str, offset: usize) -> usize {
 
 fn json_line(diagnostic: &Diagnostic, file: &SourceFile<'_>) -> String {
     let position = file.position(diagnostic);
-    let value = json!({
+    let mut value = json!({
         "severity": diagnostic.severity.as_str(),
         "code": diagnostic.code.as_str(),
         "message": diagnostic.message,
@@ -229,6 +229,11 @@ fn json_line(diagnostic: &Diagnostic, file: &SourceFile<'_>) -> String {
         "column": position.map(|(_, column)| column),
         "help": diagnostic.help,
     });
+    // A diagnostic about a template's resource (`msk-compile diff`) names its logical ID;
+    // every other line keeps its keys.
+    if let (Some(logical_id), Some(object)) = (logical_id(diagnostic), value.as_object_mut()) {
+        object.insert("logicalId".to_owned(), logical_id.into());
+    }
     escape_c1(stringify_compact(&value))
 }
 
@@ -246,6 +251,19 @@ fn escape_c1(text: String) -> String {
         }
     }
     escaped
+}
+
+/// The logical ID of the CloudFormation resource a diagnostic is about: its path is
+/// `Resources.<LogicalId>…` in a template (config paths are Serverless' lowercase ones, and a
+/// logical ID is alphanumeric, without dots).
+pub fn logical_id(diagnostic: &Diagnostic) -> Option<&str> {
+    diagnostic
+        .path
+        .as_deref()?
+        .strip_prefix("Resources.")?
+        .split('.')
+        .next()
+        .filter(|id| !id.is_empty())
 }
 
 fn github(diagnostic: &Diagnostic, file: &SourceFile<'_>) -> String {
