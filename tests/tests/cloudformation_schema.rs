@@ -166,11 +166,7 @@ const UNREACHABLE: &[(&str, &str, &str)] = &[
         "pattern",
         "`(arn:…)|()` has an empty alternative and matches every string",
     ),
-    (
-        "MetricsConfig.Metrics",
-        "minItems",
-        "`minItems: 0`",
-    ),
+    ("MetricsConfig.Metrics", "minItems", "`minItems: 0`"),
     (
         "FunctionResponseTypes",
         "*",
@@ -198,32 +194,152 @@ const UNREACHABLE: &[(&str, &str, &str)] = &[
 /// code whatever `configValidationMode` says), as a JSON pointer into
 /// `msk_event_schema(Extended)` and the key whose code reports it.
 const KEY_SCHEMA: &[(&str, &str, &str, &str)] = &[
-    ("ProvisionedPollerConfig.MinimumPollers", "*", "/properties/provisionedPollers/anyOf/1/properties/min", "provisionedPollers"),
-    ("ProvisionedPollerConfig.MaximumPollers", "*", "/properties/provisionedPollers/anyOf/1/properties/max", "provisionedPollers"),
-    ("ProvisionedPollerConfig.PollerGroupName", "*", "/properties/provisionedPollers/anyOf/1/properties/group", "provisionedPollers"),
+    (
+        "ProvisionedPollerConfig.MinimumPollers",
+        "*",
+        "/properties/provisionedPollers/anyOf/1/properties/min",
+        "provisionedPollers",
+    ),
+    (
+        "ProvisionedPollerConfig.MaximumPollers",
+        "*",
+        "/properties/provisionedPollers/anyOf/1/properties/max",
+        "provisionedPollers",
+    ),
+    (
+        "ProvisionedPollerConfig.PollerGroupName",
+        "*",
+        "/properties/provisionedPollers/anyOf/1/properties/group",
+        "provisionedPollers",
+    ),
     ("KmsKeyArn", "*", "/properties/kmsKeyArn", "kmsKeyArn"),
-    ("MetricsConfig.Metrics", "*", "/properties/metrics", "metrics"),
-    ("MetricsConfig.Metrics[]", "*", "/properties/metrics/items", "metrics"),
-    ("LoggingConfig.SystemLogLevel", "*", "/properties/logLevel", "logLevel"),
-    ("MaximumRetryAttempts", "*", "/properties/maximumRetryAttempts", "maximumRetryAttempts"),
-    ("MaximumRecordAgeInSeconds", "*", "/properties/maximumRecordAgeInSeconds", "maximumRecordAgeInSeconds"),
-    ("BisectBatchOnFunctionError", "*", "/properties/bisectBatchOnFunctionError", "bisectBatchOnFunctionError"),
-    ("FunctionResponseTypes[]", "*", "/properties/functionResponseType", "functionResponseType"),
+    (
+        "MetricsConfig.Metrics",
+        "*",
+        "/properties/metrics",
+        "metrics",
+    ),
+    (
+        "MetricsConfig.Metrics[]",
+        "*",
+        "/properties/metrics/items",
+        "metrics",
+    ),
+    (
+        "LoggingConfig.SystemLogLevel",
+        "*",
+        "/properties/logLevel",
+        "logLevel",
+    ),
+    (
+        "MaximumRetryAttempts",
+        "*",
+        "/properties/maximumRetryAttempts",
+        "maximumRetryAttempts",
+    ),
+    (
+        "MaximumRecordAgeInSeconds",
+        "*",
+        "/properties/maximumRecordAgeInSeconds",
+        "maximumRecordAgeInSeconds",
+    ),
+    (
+        "BisectBatchOnFunctionError",
+        "*",
+        "/properties/bisectBatchOnFunctionError",
+        "bisectBatchOnFunctionError",
+    ),
+    (
+        "FunctionResponseTypes[]",
+        "*",
+        "/properties/functionResponseType",
+        "functionResponseType",
+    ),
     ("Tags[].Key", "*", "/properties/tags/propertyNames", "tags"),
-    ("Tags[].Value", "*", "/properties/tags/additionalProperties", "tags"),
-    ("SourceAccessConfigurations[].URI", "type", "/properties/clientCertificateTlsAuth", "clientCertificateTlsAuth"),
-    ("AmazonManagedKafkaEventSourceConfig.SchemaRegistryConfig.SchemaRegistryURI", "*", "/properties/schemaRegistry/properties/uri", "schemaRegistry"),
-    ("AmazonManagedKafkaEventSourceConfig.SchemaRegistryConfig.EventRecordFormat", "*", "/properties/schemaRegistry/properties/eventRecordFormat", "schemaRegistry"),
-    ("AmazonManagedKafkaEventSourceConfig.SchemaRegistryConfig.SchemaValidationConfigs", "minItems", "/properties/schemaRegistry/properties/validate", "schemaRegistry"),
-    ("AmazonManagedKafkaEventSourceConfig.SchemaRegistryConfig.SchemaValidationConfigs", "maxItems", "/properties/schemaRegistry/properties/validate", "schemaRegistry"),
-    ("AmazonManagedKafkaEventSourceConfig.SchemaRegistryConfig.SchemaValidationConfigs", "type", "/properties/schemaRegistry/properties/validate", "schemaRegistry"),
-    ("AmazonManagedKafkaEventSourceConfig.SchemaRegistryConfig.SchemaValidationConfigs[].Attribute", "*", "/properties/schemaRegistry/properties/validate/items", "schemaRegistry"),
-    ("AmazonManagedKafkaEventSourceConfig.SchemaRegistryConfig.AccessConfigs", "maxItems", "/properties/schemaRegistry/properties/accessConfigs", "schemaRegistry"),
-    ("AmazonManagedKafkaEventSourceConfig.SchemaRegistryConfig.AccessConfigs", "type", "/properties/schemaRegistry/properties/accessConfigs", "schemaRegistry"),
-    ("AmazonManagedKafkaEventSourceConfig.SchemaRegistryConfig.AccessConfigs[].Type", "*", "/properties/schemaRegistry/properties/accessConfigs/items/properties/type", "schemaRegistry"),
-    ("AmazonManagedKafkaEventSourceConfig.SchemaRegistryConfig.AccessConfigs[].URI", "type", "/properties/schemaRegistry/properties/accessConfigs/items/properties/uri", "schemaRegistry"),
-    ("AmazonManagedKafkaEventSourceConfig.SchemaRegistryConfig.AccessConfigs[].URI", "minLength", "/properties/schemaRegistry/properties/accessConfigs/items/properties/uri", "schemaRegistry"),
-    ("DestinationConfig.OnFailure.Destination", "type", "/properties/destinations/properties/onFailure/anyOf/0", "destinations"),
+    (
+        "Tags[].Value",
+        "*",
+        "/properties/tags/additionalProperties",
+        "tags",
+    ),
+    (
+        "SourceAccessConfigurations[].URI",
+        "type",
+        "/properties/clientCertificateTlsAuth",
+        "clientCertificateTlsAuth",
+    ),
+    (
+        "AmazonManagedKafkaEventSourceConfig.SchemaRegistryConfig.SchemaRegistryURI",
+        "*",
+        "/properties/schemaRegistry/properties/uri",
+        "schemaRegistry",
+    ),
+    (
+        "AmazonManagedKafkaEventSourceConfig.SchemaRegistryConfig.EventRecordFormat",
+        "*",
+        "/properties/schemaRegistry/properties/eventRecordFormat",
+        "schemaRegistry",
+    ),
+    (
+        "AmazonManagedKafkaEventSourceConfig.SchemaRegistryConfig.SchemaValidationConfigs",
+        "minItems",
+        "/properties/schemaRegistry/properties/validate",
+        "schemaRegistry",
+    ),
+    (
+        "AmazonManagedKafkaEventSourceConfig.SchemaRegistryConfig.SchemaValidationConfigs",
+        "maxItems",
+        "/properties/schemaRegistry/properties/validate",
+        "schemaRegistry",
+    ),
+    (
+        "AmazonManagedKafkaEventSourceConfig.SchemaRegistryConfig.SchemaValidationConfigs",
+        "type",
+        "/properties/schemaRegistry/properties/validate",
+        "schemaRegistry",
+    ),
+    (
+        "AmazonManagedKafkaEventSourceConfig.SchemaRegistryConfig.SchemaValidationConfigs[].Attribute",
+        "*",
+        "/properties/schemaRegistry/properties/validate/items",
+        "schemaRegistry",
+    ),
+    (
+        "AmazonManagedKafkaEventSourceConfig.SchemaRegistryConfig.AccessConfigs",
+        "maxItems",
+        "/properties/schemaRegistry/properties/accessConfigs",
+        "schemaRegistry",
+    ),
+    (
+        "AmazonManagedKafkaEventSourceConfig.SchemaRegistryConfig.AccessConfigs",
+        "type",
+        "/properties/schemaRegistry/properties/accessConfigs",
+        "schemaRegistry",
+    ),
+    (
+        "AmazonManagedKafkaEventSourceConfig.SchemaRegistryConfig.AccessConfigs[].Type",
+        "*",
+        "/properties/schemaRegistry/properties/accessConfigs/items/properties/type",
+        "schemaRegistry",
+    ),
+    (
+        "AmazonManagedKafkaEventSourceConfig.SchemaRegistryConfig.AccessConfigs[].URI",
+        "type",
+        "/properties/schemaRegistry/properties/accessConfigs/items/properties/uri",
+        "schemaRegistry",
+    ),
+    (
+        "AmazonManagedKafkaEventSourceConfig.SchemaRegistryConfig.AccessConfigs[].URI",
+        "minLength",
+        "/properties/schemaRegistry/properties/accessConfigs/items/properties/uri",
+        "schemaRegistry",
+    ),
+    (
+        "DestinationConfig.OnFailure.Destination",
+        "type",
+        "/properties/destinations/properties/onFailure/anyOf/0",
+        "destinations",
+    ),
 ];
 
 /// The JSON type a value of the key's schema has at `pointer`, with every `anyOf` branch and
@@ -262,13 +378,16 @@ fn key_schema_states(schema: &Value, pointer: &str, constraint: &Constraint) -> 
                     })
             }
             "minimum" | "minLength" | "minItems" => {
-                let enumerated = node.get("enum").and_then(Value::as_array).is_some_and(|values| {
-                    values.iter().all(|value| {
-                        number(value)
-                            .zip(number(&constraint.value))
-                            .is_some_and(|(ours, theirs)| ours >= theirs)
-                    })
-                });
+                let enumerated = node
+                    .get("enum")
+                    .and_then(Value::as_array)
+                    .is_some_and(|values| {
+                        values.iter().all(|value| {
+                            number(value)
+                                .zip(number(&constraint.value))
+                                .is_some_and(|(ours, theirs)| ours >= theirs)
+                        })
+                    });
                 enumerated
                     || own
                         .and_then(number)
@@ -276,13 +395,16 @@ fn key_schema_states(schema: &Value, pointer: &str, constraint: &Constraint) -> 
                         .is_some_and(|(ours, theirs)| ours >= theirs)
             }
             "maximum" | "maxLength" | "maxItems" => {
-                let enumerated = node.get("enum").and_then(Value::as_array).is_some_and(|values| {
-                    values.iter().all(|value| {
-                        number(value)
-                            .zip(number(&constraint.value))
-                            .is_some_and(|(ours, theirs)| ours <= theirs)
-                    })
-                });
+                let enumerated = node
+                    .get("enum")
+                    .and_then(Value::as_array)
+                    .is_some_and(|values| {
+                        values.iter().all(|value| {
+                            number(value)
+                                .zip(number(&constraint.value))
+                                .is_some_and(|(ours, theirs)| ours <= theirs)
+                        })
+                    });
                 enumerated
                     || own
                         .and_then(number)
@@ -313,9 +435,9 @@ fn key_schema_states(schema: &Value, pointer: &str, constraint: &Constraint) -> 
                     || (constraint.keyword == "type"
                         && branch.get("enum").is_some_and(|values| {
                             values.as_array().is_some_and(|values| {
-                                values.iter().all(|value| {
-                                    value.is_i64() && constraint.value == "integer"
-                                })
+                                values
+                                    .iter()
+                                    .all(|value| value.is_i64() && constraint.value == "integer")
                             })
                         }))
             })
@@ -439,7 +561,10 @@ fn every_constraint_is_enforced_by_a_rule_or_unreachable() {
     let mut all = Vec::new();
     for property in written_properties() {
         let node = &schema["properties"][property];
-        assert!(!node.is_null(), "{property} is not in CloudFormation's schema");
+        assert!(
+            !node.is_null(),
+            "{property} is not in CloudFormation's schema"
+        );
         constraints(&schema, node, property, &mut all);
     }
     assert!(all.len() > 60, "only {} constraints found", all.len());
@@ -586,7 +711,10 @@ fn every_config() -> Vec<(String, PathBuf)> {
         .map(|dir| (dir.display().to_string(), dir))
         .collect();
     for folder in ["extra-cases"] {
-        for entry in std::fs::read_dir(tests.join(folder)).expect("a folder").flatten() {
+        for entry in std::fs::read_dir(tests.join(folder))
+            .expect("a folder")
+            .flatten()
+        {
             let has_config = ["serverless.yml", "serverless.yaml", "serverless.json"]
                 .iter()
                 .any(|name| entry.path().join(name).is_file());
@@ -595,18 +723,29 @@ fn every_config() -> Vec<(String, PathBuf)> {
             }
         }
     }
-    for folder in ["extended-cases", "bad-configs", "schema-fixtures", "hostile"] {
+    for folder in [
+        "extended-cases",
+        "bad-configs",
+        "schema-fixtures",
+        "hostile",
+    ] {
         let Ok(entries) = std::fs::read_dir(tests.join(folder)) else {
             continue;
         };
         for entry in entries.flatten() {
             let path = entry.path();
-            if path.extension().is_some_and(|ext| ext == "yml" || ext == "yaml") {
+            if path
+                .extension()
+                .is_some_and(|ext| ext == "yml" || ext == "yaml")
+            {
                 configs.push((path.display().to_string(), path));
             }
         }
     }
-    for example in ["examples/serverless.yml", "examples/extended/serverless.yml"] {
+    for example in [
+        "examples/serverless.yml",
+        "examples/extended/serverless.yml",
+    ] {
         configs.push((example.to_owned(), root().join(example)));
     }
     configs.sort();
@@ -706,17 +845,41 @@ fn the_validator_rejects_what_cloudformation_rejects() {
 
 /// The configs: each value CloudFormation refuses, alone in an event.
 const GAPS: &[(&str, &str, &str)] = &[
-    ("destinations: {onFailure: 'kafka://dlt'}", "destinations.onFailure", "minLength: 12"),
-    ("clientCertificateTlsAuth: arn:aws:secretsmanager:us-east-1:111111111111:secret:LONG", "clientCertificateTlsAuth", "maxLength: 200"),
-    ("filterPatterns: [{value: {status: [BIG]}}]", "filterPatterns.0", "maxLength: 4096"),
+    (
+        "destinations: {onFailure: 'kafka://dlt'}",
+        "destinations.onFailure",
+        "minLength: 12",
+    ),
+    (
+        "clientCertificateTlsAuth: arn:aws:secretsmanager:us-east-1:111111111111:secret:LONG",
+        "clientCertificateTlsAuth",
+        "maxLength: 200",
+    ),
+    (
+        "filterPatterns: [{value: {status: [BIG]}}]",
+        "filterPatterns.0",
+        "maxLength: 4096",
+    ),
     ("batchSize: 10001", "batchSize", "maximum: 10000"),
     ("batchSize: 2.5", "batchSize", "type: integer"),
     ("enabled: 'yes'", "enabled", "type: boolean"),
-    ("startingPosition: latest", "startingPosition", "enum: [LATEST, TRIM_HORIZON, AT_TIMESTAMP]"),
-    ("startingPosition: EARLIEST", "startingPosition", "enum: [LATEST, TRIM_HORIZON, AT_TIMESTAMP]"),
+    (
+        "startingPosition: latest",
+        "startingPosition",
+        "enum: [LATEST, TRIM_HORIZON, AT_TIMESTAMP]",
+    ),
+    (
+        "startingPosition: EARLIEST",
+        "startingPosition",
+        "enum: [LATEST, TRIM_HORIZON, AT_TIMESTAMP]",
+    ),
     ("filterPatterns: []", "filterPatterns", "minItems: 1"),
     ("consumerGroupId: LONG", "consumerGroupId", "maxLength: 200"),
-    ("saslScram512: arn:aws:secretsmanager:us-east-1:111111111111:secret:LONG", "saslScram512", "maxLength: 200"),
+    (
+        "saslScram512: arn:aws:secretsmanager:us-east-1:111111111111:secret:LONG",
+        "saslScram512",
+        "maxLength: 200",
+    ),
 ];
 
 fn gap_config(line: &str, extended_keys: bool) -> String {
@@ -766,7 +929,10 @@ fn each_gap_is_an_error_under_extended_whatever_the_mode() {
             assert!(ours.span.is_some(), "{line}: positioned");
             let help = ours.help.as_deref().unwrap_or_default();
             assert!(help.contains(constraint), "{line}: {help}");
-            assert!(help.contains("CloudFormation's AWS::Lambda::EventSourceMapping schema"), "{help}");
+            assert!(
+                help.contains("CloudFormation's AWS::Lambda::EventSourceMapping schema"),
+                "{help}"
+            );
             // Warn mode still prints Serverless' own warning first, when its schema has one.
             if mode == "warn"
                 && let Some(serverless) = report
@@ -806,7 +972,13 @@ fn each_serverless_gap_is_one_more_warning_under_serverless_v3() {
         assert_eq!(ours.len(), 1, "{line}: {ours:#?}");
         assert!(!ours[0].is_error(), "{line}: a warning");
         assert_eq!(ours[0].path.as_deref(), Some(path.as_str()));
-        assert!(ours[0].help.as_deref().unwrap_or_default().contains(constraint));
+        assert!(
+            ours[0]
+                .help
+                .as_deref()
+                .unwrap_or_default()
+                .contains(constraint)
+        );
         // The output is what Serverless writes (the oracle cases prove it byte for byte):
         // the value goes out as written.
         assert_eq!(compiled.resources.len(), 1, "{line}");
