@@ -1,4 +1,4 @@
-//! Files are handled safely (issue 12), checked on the binary: no write through a planted
+//! Files are handled safely (README "Files"), checked on the binary: no write through a planted
 //! symlink, bounded reads from every input, file modes and symlinks kept, read-only targets
 //! refused, merges that can run any number of times, `--in-place` runs that take turns, no
 //! temporary file left by a signal. Expected templates are the oracle's (`tests/cases`).
