@@ -51,7 +51,7 @@ use msk_compile::check::{self, ValidationMode};
 use msk_compile::json::stringify_pretty;
 mod synth;
 
-use msk_compile::{Format, Options, Profile, compile, compile_source, load};
+use msk_compile::{Dialect, Format, Options, compile, compile_source, load};
 
 #[global_allocator]
 static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
@@ -80,12 +80,12 @@ fn bench_size(c: &mut Criterion, functions: usize, events: usize) {
     let mut resolved = loaded.clone();
     let diagnostics = load::resolve_variables(&mut resolved, &options.variables);
     assert!(diagnostics.is_empty(), "{diagnostics:#?}");
-    let mode = ValidationMode::of(&resolved);
+    let mode = ValidationMode::of(&resolved, &Dialect::default());
     let mut validated = resolved.clone();
-    let diagnostics = check::check_events(&mut validated, mode, Profile::ServerlessV3);
+    let diagnostics = check::check_events(&mut validated, mode, &Dialect::default());
     assert!(diagnostics.is_empty(), "{diagnostics:#?}");
     let mut diagnostics = Vec::new();
-    let compiled = compile::compile(validated.clone(), Profile::ServerlessV3, &mut diagnostics);
+    let compiled = compile::compile(validated.clone(), &Dialect::default(), &mut diagnostics);
     assert!(diagnostics.is_empty(), "{diagnostics:#?}");
     assert_eq!(compiled.resources.len(), functions * events);
     let output_value = compiled.to_json();
@@ -125,7 +125,7 @@ fn bench_size(c: &mut Criterion, functions: usize, events: usize) {
         b.iter_batched(
             || resolved.clone(),
             |mut tree| {
-                let diagnostics = check::check_events(&mut tree, mode, Profile::ServerlessV3);
+                let diagnostics = check::check_events(&mut tree, mode, &Dialect::default());
                 (tree, diagnostics)
             },
             BatchSize::LargeInput,
@@ -136,7 +136,7 @@ fn bench_size(c: &mut Criterion, functions: usize, events: usize) {
             || validated.clone(),
             |tree| {
                 let mut diagnostics = Vec::new();
-                compile::compile(tree, Profile::ServerlessV3, &mut diagnostics)
+                compile::compile(tree, &Dialect::default(), &mut diagnostics)
             },
             BatchSize::LargeInput,
         )

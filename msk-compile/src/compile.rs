@@ -11,17 +11,17 @@ use serde_json::{Map, Value as Json};
 
 use msk_model::iam::{EC2_ACTIONS, KAFKA_ACTIONS};
 use msk_model::{
-    CfnField, CfnMapping, CfnProperty, IdToken, MskEvent, Presence, Profile, Rename, RenameKind,
-    Shape, Slot,
+    CfnField, CfnMapping, CfnProperty, IdToken, MskEvent, Presence, Rename, RenameKind, Shape, Slot,
 };
 
 use crate::diag::{Code, Diagnostic};
+use crate::dialect::Dialect;
 use crate::grants::{self, Grants};
 use crate::js;
 use crate::json::{
     object, stringify_compact, to_json, write_node, write_pretty_from_compact, write_string,
 };
-use crate::naming::{event_logical_id_normalized, normalized_function_name};
+use crate::naming::{event_logical_id_normalized, normalized_function_name_as};
 use crate::parallel::{events_of, map_runs};
 use crate::service::{
     RoleTarget, creates_shared_role, functions, lambda_target, role_dependency, role_target,
@@ -209,15 +209,15 @@ impl Serialize for Compiled {
     }
 }
 
-/// Compiles every msk event of the (validated, coerced) config under `profile`, consuming it:
+/// Compiles every msk event of the (validated, coerced) config under `dialect`, consuming it:
 /// each function's part of the tree is freed as soon as its events are compiled, so that the
 /// tree and the resources are never both whole in memory (for a big service the two are its
 /// peak).
 ///
 /// A big service's functions are compiled side by side, a run of functions per core; their
 /// parts then join the service in config order, exactly as one by one.
-pub fn compile(mut root: Node, profile: Profile, diagnostics: &mut Vec<Diagnostic>) -> Compiled {
-    let mut compiler = Compiler::new(&root, &functions(&root), profile);
+pub fn compile(mut root: Node, dialect: &Dialect, diagnostics: &mut Vec<Diagnostic>) -> Compiled {
+    let mut compiler = Compiler::new(&root, &functions(&root), *dialect);
     // Only the functions are taken out; what else a function's resources depend on
     // (`provider.role`, `provider.iam.role`) stays in `root`.
     let mut taken = match root.get_mut("functions").map(|node| &mut node.value) {
@@ -230,7 +230,7 @@ pub fn compile(mut root: Node, profile: Profile, diagnostics: &mut Vec<Diagnosti
         run.iter_mut()
             .map(|function| {
                 let part =
-                    prepare_function(root, &function.key, &function.value, profile, &mut scratch);
+                    prepare_function(root, &function.key, &function.value, dialect, &mut scratch);
                 // This function's tree is done with.
                 function.value = Node::new(Value::Null, function.value.span);
                 part
@@ -275,7 +275,7 @@ fn prepare_function(
     root: &Node,
     name: &str,
     function: &Node,
-    profile: Profile,
+    dialect: &Dialect,
     scratch: &mut Scratch,
 ) -> FunctionPart {
     let mut part = FunctionPart {
@@ -300,25 +300,20 @@ fn prepare_function(
             return part;
         }
     };
-    let alias = match target_alias(name, function) {
-        Ok(alias) => alias,
-        Err(diagnostic) => {
-            part.diagnostics.push(diagnostic);
-            None
-        }
-    };
-    let depends_on: Vec<Json> = role_dependency(root, function)
+    let (alias, errors) = target_alias(name, function, dialect);
+    part.diagnostics.extend(errors);
+    let depends_on: Vec<Json> = role_dependency(root, function, dialect)
         .into_iter()
         .chain(alias.as_ref().map(|alias| alias.logical_id.clone()))
         .map(Json::String)
         .collect();
     // The same for every event of the function: written once.
     let depends_on = stringify_compact(&depends_on);
-    let target = stringify_compact(&lambda_target(name, alias.as_ref()));
-    let normalized_function = normalized_function_name(name);
+    let target = stringify_compact(&lambda_target(name, alias.as_ref(), dialect));
+    let normalized_function = normalized_function_name_as(name, dialect.upper_first);
     let mut parts = Vec::new();
-    if profile == Profile::Extended {
-        part.role = role_target(root, function);
+    if dialect.least_privilege {
+        part.role = role_target(root, function, dialect);
     }
 
     for (index, event) in events.iter().enumerate() {
@@ -348,7 +343,7 @@ fn prepare_function(
             lambda_target: &target,
             normalized_function: &normalized_function,
             msk,
-            profile,
+            dialect,
         };
         let mut diagnostics = Vec::new();
         let resource = build_resource::<MskEvent>(&context, &depends_on, scratch, &mut diagnostics)
@@ -356,7 +351,7 @@ fn prepare_function(
                 if let Some(arn) = MskEvent::IAM_RESOURCE_KEY.and_then(|key| msk.get(key)) {
                     part.cluster_arns.push(to_json(arn));
                 }
-                if profile == Profile::Extended {
+                if dialect.least_privilege {
                     grants::collect::<MskEvent>(
                         msk,
                         &|key| context.key_path(key),
@@ -389,14 +384,14 @@ struct Compiler {
     statements: Vec<Json>,
     shared_role: bool,
     custom_resources: Vec<String>,
-    profile: Profile,
+    dialect: Dialect,
     /// Extended profile: the grants of the shared role, and of each role in the template.
     shared_grants: Grants,
     role_grants: IndexMap<String, Grants>,
 }
 
 impl Compiler {
-    fn new(root: &Node, functions: &[(&str, &Node)], profile: Profile) -> Self {
+    fn new(root: &Node, functions: &[(&str, &Node)], dialect: Dialect) -> Self {
         let custom_resources = match root
             .pointer(&["resources", "Resources"])
             .map(|node| &node.value)
@@ -411,7 +406,7 @@ impl Compiler {
             statements: Vec::new(),
             shared_role: creates_shared_role(root, functions),
             custom_resources,
-            profile,
+            dialect,
             shared_grants: Grants::default(),
             role_grants: IndexMap::new(),
         }
@@ -463,7 +458,7 @@ impl Compiler {
                 }
             }
         }
-        if self.profile == Profile::Extended {
+        if self.dialect.least_privilege {
             if !part.grants.is_empty() {
                 match part.role {
                     RoleTarget::Shared => self.shared_grants.extend(&part.grants),
@@ -509,6 +504,7 @@ impl Compiler {
         };
         crate::extensions::apply(
             root,
+            &self.dialect,
             &mut self.resources,
             codec,
             &self.custom_resources,
@@ -517,9 +513,10 @@ impl Compiler {
         let statements = if crate::extensions::replaces_shared_role_policies(root) {
             Vec::new()
         } else {
-            match self.profile {
-                Profile::ServerlessV3 => self.statements,
-                Profile::Extended => self.shared_grants.statements(),
+            if self.dialect.least_privilege {
+                self.shared_grants.statements()
+            } else {
+                self.statements
             }
         };
         Compiled {
@@ -545,7 +542,7 @@ struct EventContext<'a> {
     /// The function name as logical IDs start with it.
     normalized_function: &'a str,
     msk: &'a Node,
-    profile: Profile,
+    dialect: &'a Dialect,
 }
 
 impl EventContext<'_> {
@@ -629,7 +626,7 @@ fn build_resource<M: CfnMapping>(
 
     crate::rules::check(
         M::CHECKS,
-        event.profile,
+        event.dialect.keys,
         event.function,
         event.msk,
         &|key| event.key_path(key),
@@ -660,7 +657,7 @@ fn build_resource<M: CfnMapping>(
                 ));
                 continue;
             }
-            CfnProperty::Field(field) if !field.profile.enabled_in(event.profile) => continue,
+            CfnProperty::Field(field) if !event.dialect.keys.has(field.profile) => continue,
             CfnProperty::Field(field) => {
                 if !write_field_value(event, field, &mut scratch.values, diagnostics) {
                     continue;
@@ -811,6 +808,18 @@ fn write_field_value(
             Some(node) => out.push_str(&stringify_compact(&renamed(to_json(node), &[], renames))),
             None => out.push_str("null"),
         },
+        Shape::Picked { renames } => {
+            // `{}`, then each renamed key whose value is not null, in the rules' order: other
+            // keys, and anything but a mapping, give nothing.
+            let picked = renames.iter().filter_map(|rule| {
+                let value = node?.get(rule.path.first()?)?;
+                (rule.kind == RenameKind::Key && !value.is_null())
+                    .then(|| (rule.to, to_json(value)))
+            });
+            out.push_str(&stringify_compact(&Json::Object(
+                picked.map(|(key, value)| (key.to_owned(), value)).collect(),
+            )));
+        }
         Shape::FilterPatterns => match node.map(|node| &node.value) {
             Some(Value::Array(patterns)) => {
                 // `{Pattern: JSON.stringify(pattern)}` for each: the pattern's JSON text,
@@ -939,7 +948,7 @@ fn id_token(
                 None
             }
         },
-        IdToken::ClusterName if event.profile == Profile::Extended => {
+        IdToken::ClusterName if event.dialect.least_privilege => {
             // The extended profile also names `Fn::GetAtt [Cluster, Arn]` after the resource
             // and a VPC-connection ARN after its cluster (not the owner account that follows
             // its first `/`).
@@ -956,7 +965,10 @@ fn id_token(
             }
             id_token(
                 &EventContext {
-                    profile: Profile::ServerlessV3,
+                    dialect: &Dialect {
+                        least_privilege: false,
+                        ..*event.dialect
+                    },
                     ..*event
                 },
                 key,
@@ -1101,10 +1113,10 @@ mod tests {
     /// [`compile`] one function after the other, on a borrowed tree: the reference.
     fn compile_in_order(root: &Node, diagnostics: &mut Vec<Diagnostic>) -> Compiled {
         let functions = functions(root);
-        let mut compiler = Compiler::new(root, &functions, Profile::ServerlessV3);
+        let mut compiler = Compiler::new(root, &functions, Dialect::default());
         let mut scratch = Scratch::default();
         for (name, function) in &functions {
-            let part = prepare_function(root, name, function, Profile::ServerlessV3, &mut scratch);
+            let part = prepare_function(root, name, function, &Dialect::default(), &mut scratch);
             compiler.commit(part, diagnostics);
         }
         compiler.finish(root, diagnostics)
@@ -1119,7 +1131,7 @@ mod tests {
         let mut in_order = Vec::new();
         let expected = compile_in_order(&root, &mut in_order);
         let mut in_parallel = Vec::new();
-        let compiled = compile(root, Profile::ServerlessV3, &mut in_parallel);
+        let compiled = compile(root, &Dialect::default(), &mut in_parallel);
         assert_eq!(compiled, expected);
         assert_eq!(in_parallel, in_order);
         // The case is what it means to be: big, with collisions (across functions too), errors

@@ -69,6 +69,7 @@ pub struct Codec<R> {
 /// framework's template too.
 pub fn apply<R>(
     root: &Node,
+    dialect: &crate::dialect::Dialect,
     resources: &mut IndexMap<String, R>,
     codec: Codec<R>,
     custom_resources: &[String],
@@ -142,7 +143,7 @@ pub fn apply<R>(
             let supported = ["Properties", "Metadata", "DependsOn"].contains(&attribute.as_str())
                 || SET_ATTRIBUTES.contains(&attribute.as_str());
             if !supported {
-                diagnostics.push(unsupported(name, &attribute, span, attribute_path));
+                diagnostics.push(unsupported(name, &attribute, span, attribute_path, dialect));
                 break;
             }
             if let Err(NoEntries::TooLong(length)) = spread_length(&value)
@@ -230,10 +231,16 @@ pub fn replaces_shared_role_policies(root: &Node) -> bool {
     .is_some()
 }
 
-fn unsupported(name: &str, attribute: &str, span: crate::tree::Span, path: String) -> Diagnostic {
+fn unsupported(
+    name: &str,
+    attribute: &str,
+    span: crate::tree::Span,
+    path: String,
+    dialect: &crate::dialect::Dialect,
+) -> Diagnostic {
     Diagnostic::error(
         Code::ExtensionUnsupportedAttribute,
-        format!("Cannot extend \"{name}\" resource, as extending the \"{attribute}\" attribute at this point is not supported. Feel free to propose support for it in the Framework issue tracker: https://github.com/serverless/serverless/issues"),
+        format!("Cannot extend \"{name}\" resource, as extending the \"{attribute}\" attribute at this point is not supported. Feel free to propose support for it in the {}", dialect.issue_tracker),
     )
     .at(span)
     .with_path(path)

@@ -6,7 +6,7 @@ use std::collections::HashMap;
 
 use regex::Regex;
 
-use msk_model::{Check, CheckKind, Profile};
+use msk_model::{Check, CheckKind, KeySet};
 
 use crate::diag::Diagnostic;
 use crate::js;
@@ -57,17 +57,17 @@ fn is_match(pattern: &'static str, text: &str) -> bool {
     })
 }
 
-/// Checks `rules` in force under `profile` on the event `msk` of `function`; `key_path` gives
+/// Checks `rules` in force under `keys` on the event `msk` of `function`; `key_path` gives
 /// a dotted key's Serverless path.
 pub fn check(
     rules: &[Check],
-    profile: Profile,
+    keys: KeySet,
     function: &str,
     msk: &Node,
     key_path: &dyn Fn(&str) -> String,
     diagnostics: &mut Vec<Diagnostic>,
 ) {
-    for rule in rules.iter().filter(|rule| rule.profile.enabled_in(profile)) {
+    for rule in rules.iter().filter(|rule| keys.has(rule.profile)) {
         let field = at(msk, rule.field);
         let other = || at(msk, rule.other);
         let failed_at = match rule.kind {

@@ -18,7 +18,7 @@ use schemars::generate::SchemaSettings;
 use schemars::transform::{RestrictFormats, Transform, transform_subschemas};
 use serde_json::{Map, Value, json};
 
-use msk_model::{CfnMapping, Check, CheckKind, MskEvent, Profile};
+use msk_model::{CfnMapping, Check, CheckKind, KeySet, MskEvent, Profile};
 
 /// The draft-07 JSON Schema of one `msk` event value under `profile` (`serverless-v3`:
 /// Serverless Framework 3.40.0's keys). The model declares
@@ -26,22 +26,30 @@ use msk_model::{CfnMapping, Check, CheckKind, MskEvent, Profile};
 /// `x-profile: extended`, such as `arn`'s `Fn::GetAtt`) is removed from the other profiles'
 /// schemas, and the marker itself from every schema.
 pub fn msk_event_schema(profile: Profile) -> Value {
+    msk_event_schema_of(crate::dialect::Dialect::of(profile).keys)
+}
+
+/// [`msk_event_schema`] for the keys of a resolved [`crate::dialect::Dialect`] (the osls keys
+/// are in force on the osls host under `extended` too).
+pub fn msk_event_schema_of(keys: KeySet) -> Value {
     let mut schema = generated_schema();
-    if profile != Profile::Extended
-        && let Some(Value::Object(properties)) = schema.get_mut("properties")
-    {
-        for key in MskEvent::extension_keys() {
-            properties.shift_remove(key);
+    if let Some(Value::Object(properties)) = schema.get_mut("properties") {
+        for owner in [Profile::Osls, Profile::Extended] {
+            if !keys.has(owner) {
+                for key in MskEvent::keys_of(owner) {
+                    properties.shift_remove(key);
+                }
+            }
         }
     }
-    select_profile(&mut schema, profile);
+    select_profile(&mut schema, keys);
     schema
 }
 
-/// Drops the subschemas marked for another profile and every `x-profile` marker; a keyword
-/// written `x-extended-<keyword>` (documentation that differs under the extended profile)
-/// replaces `<keyword>` under `extended` and is dropped under the other profiles.
-fn select_profile(schema: &mut Value, profile: Profile) {
+/// Drops the subschemas marked for a profile not in force and every `x-profile` marker; a
+/// keyword written `x-extended-<keyword>` (documentation that differs under the extended
+/// profile) replaces `<keyword>` under `extended` and is dropped under the other profiles.
+fn select_profile(schema: &mut Value, keys: KeySet) {
     match schema {
         Value::Object(object) => {
             object.remove(PROFILE_MARKER);
@@ -54,7 +62,7 @@ fn select_profile(schema: &mut Value, profile: Profile) {
                 let Some(value) = object.shift_remove(&key) else {
                     continue;
                 };
-                if profile == Profile::Extended
+                if keys.extended
                     && let Some(slot) = object.get_mut(&key[EXTENDED_OVERRIDE.len()..])
                 {
                     *slot = value;
@@ -69,15 +77,13 @@ fn select_profile(schema: &mut Value, profile: Profile) {
                             .get(PROFILE_MARKER)
                             .and_then(Value::as_str)
                             .and_then(Profile::from_name)
-                            .is_none_or(|only| only.enabled_in(profile))
+                            .is_none_or(|only| keys.has(only))
                     });
                 }
-                select_profile(value, profile);
+                select_profile(value, keys);
             }
         }
-        Value::Array(items) => items
-            .iter_mut()
-            .for_each(|item| select_profile(item, profile)),
+        Value::Array(items) => items.iter_mut().for_each(|item| select_profile(item, keys)),
         _ => {}
     }
 }
@@ -351,7 +357,7 @@ fn add_rules<M: CfnMapping>(schema: &mut Value, profile: Profile) {
     rules.extend(
         M::CHECKS
             .iter()
-            .filter(|check| check.profile.enabled_in(profile))
+            .filter(|check| crate::dialect::Dialect::of(profile).keys.has(check.profile))
             .filter_map(check_rule),
     );
     if let (Some(object), false) = (schema.as_object_mut(), rules.is_empty()) {

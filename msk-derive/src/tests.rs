@@ -187,8 +187,8 @@ fn object_shapes_and_renames_go_together() {
         errors,
         [
             "invalid `rename`: rule \"c\" has no `:`",
-            "`shape = \"object\"` needs `rename = \"...\"`",
-            "`rename` needs `shape = \"object\"`",
+            "this `shape` needs `rename = \"...\"`",
+            "`rename` needs `shape = \"object\"` or `shape = \"picked\"`",
         ]
     );
 }

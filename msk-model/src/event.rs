@@ -145,6 +145,22 @@ macro_rules! lambda_doc {
         help = "remove `iamAuth: true` to use mTLS, or `clientCertificateTlsAuth` to use IAM access control"
     ),
     check(
+        kind = "conflicts",
+        field = "provisionedPollers",
+        other = "provisionedPollerConfig",
+        code = crate::Code::ProvisionedPollersInvalid,
+        message = "`provisionedPollers` and osls' `provisionedPollerConfig` both set `ProvisionedPollerConfig`: keep one",
+        help = "`provisionedPollerConfig: {minimumPollers: 1, maximumPollers: 10}` is `provisionedPollers: {min: 1, max: 10}`"
+    ),
+    check(
+        kind = "not_greater",
+        field = "provisionedPollerConfig.minimumPollers",
+        other = "provisionedPollerConfig.maximumPollers",
+        code = crate::Code::ProvisionedPollersInvalid,
+        message = "provisionedPollerConfig.minimumPollers is greater than provisionedPollerConfig.maximumPollers",
+        help = "set `minimumPollers` to at most `maximumPollers`"
+    ),
+    check(
         kind = "not_greater",
         field = "provisionedPollers.min",
         other = "provisionedPollers.max",
@@ -475,6 +491,35 @@ pub struct MskEvent {
     )]
     pub filter_patterns: Option<Vec<serde_json::Map<String, serde_json::Value>>>,
 
+    /// osls' provisioned mode: the minimum and maximum number of event pollers, each 1–1000.
+    ///
+    /// Becomes `ProvisionedPollerConfig` (osls 4.3.1's key: the `osls` profile, and `extended`
+    /// on the osls host, where it gives what `provisionedPollers` gives).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schemars(
+        title = "Provisioned poller config (osls)",
+        extend(
+            "x-profile" = "osls",
+            "examples" = [{ "minimumPollers": 1, "maximumPollers": 10 }],
+            "markdownDescription" = concat!(
+                "**Provisioned mode** as osls 4.3.1 writes it: dedicated event pollers for this mapping.\n\n",
+                "* `minimumPollers`: `1`–`1000` pollers\n",
+                "* `maximumPollers`: `1`–`1000` pollers\n\n",
+                "osls writes the property whenever the value is set (`{}` for an empty mapping) and each count that is not `null`; other keys are ignored.\n\n",
+                "CloudFormation: [`ProvisionedPollerConfig`](", cfn!("provisionedpollerconfig"), ") · [Provisioned mode](", lambda_doc!("kafka-scaling-modes.html"), ")"
+            )
+        )
+    )]
+    #[cfn(
+        property = "ProvisionedPollerConfig",
+        order = 12,
+        presence = "truthy",
+        shape = "picked",
+        rename = "minimumPollers:MinimumPollers,maximumPollers:MaximumPollers",
+        profile = "osls"
+    )]
+    pub provisioned_poller_config: Option<OslsPollerConfig>,
+
     /// Provisioned mode: the minimum and maximum number of event pollers (and their group),
     /// or `false` for on-demand polling.
     ///
@@ -497,7 +542,7 @@ pub struct MskEvent {
     )]
     #[cfn(
         property = "ProvisionedPollerConfig",
-        order = 12,
+        order = 13,
         presence = "truthy",
         shape = "object",
         rename = "min:MinimumPollers,max:MaximumPollers,group:PollerGroupName",
@@ -526,7 +571,7 @@ pub struct MskEvent {
     )]
     #[cfn(
         property = "DestinationConfig",
-        order = 13,
+        order = 14,
         presence = "truthy",
         shape = "object",
         rename = "onFailure:OnFailure,onFailure=:Destination,onFailure.arn:Destination,onFailure.type:",
@@ -557,7 +602,7 @@ pub struct MskEvent {
     )]
     #[cfn(
         property = "SourceAccessConfigurations",
-        order = 14,
+        order = 15,
         presence = "truthy",
         source_access = "CLIENT_CERTIFICATE_TLS_AUTH",
         profile = "extended",
@@ -605,7 +650,7 @@ pub struct MskEvent {
     )]
     #[cfn(
         property = "KmsKeyArn",
-        order = 15,
+        order = 16,
         presence = "truthy",
         profile = "extended",
         code = crate::Code::KmsKeyArnInvalid
@@ -654,7 +699,7 @@ pub struct MskEvent {
     )]
     #[cfn(
         property = "MetricsConfig.Metrics",
-        order = 16,
+        order = 17,
         presence = "truthy",
         profile = "extended",
         code = crate::Code::MetricsInvalid
@@ -682,7 +727,7 @@ pub struct MskEvent {
     )]
     #[cfn(
         property = "LoggingConfig.SystemLogLevel",
-        order = 17,
+        order = 18,
         presence = "truthy",
         profile = "extended",
         code = crate::Code::LogLevelInvalid
@@ -709,7 +754,7 @@ pub struct MskEvent {
     )]
     #[cfn(
         property = "MaximumRetryAttempts",
-        order = 18,
+        order = 19,
         presence = "not_null",
         profile = "extended",
         code = crate::Code::MaximumRetryAttemptsInvalid
@@ -739,7 +784,7 @@ pub struct MskEvent {
     )]
     #[cfn(
         property = "MaximumRecordAgeInSeconds",
-        order = 19,
+        order = 20,
         presence = "not_null",
         profile = "extended",
         code = crate::Code::MaximumRecordAgeInvalid
@@ -762,7 +807,7 @@ pub struct MskEvent {
     )]
     #[cfn(
         property = "BisectBatchOnFunctionError",
-        order = 20,
+        order = 21,
         presence = "not_null",
         profile = "extended",
         code = crate::Code::BisectBatchInvalid
@@ -786,7 +831,7 @@ pub struct MskEvent {
     )]
     #[cfn(
         property = "FunctionResponseTypes",
-        order = 21,
+        order = 22,
         presence = "truthy",
         shape = "list",
         profile = "extended",
@@ -813,7 +858,7 @@ pub struct MskEvent {
     )]
     #[cfn(
         property = "Tags",
-        order = 22,
+        order = 23,
         presence = "truthy",
         shape = "key_value_list",
         profile = "extended",
@@ -842,7 +887,7 @@ pub struct MskEvent {
     )]
     #[cfn(
         property = "AmazonManagedKafkaEventSourceConfig.SchemaRegistryConfig",
-        order = 23,
+        order = 24,
         presence = "truthy",
         shape = "object",
         rename = "uri:SchemaRegistryURI,eventRecordFormat:EventRecordFormat,validate:SchemaValidationConfigs,validate[]:Attribute,accessConfigs:AccessConfigs,accessConfigs.type:Type,accessConfigs.uri:URI",
@@ -910,6 +955,26 @@ pub struct CfnRef {
     #[serde(rename = "Ref")]
     #[schemars(length(min = 1))]
     pub logical_id: String,
+}
+
+/// osls' `provisionedPollerConfig` (`mskProvisionedPollerConfig` in its schema): nothing
+/// required, other keys allowed, the minimum not checked against the maximum.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "camelCase")]
+#[schemars(inline, transform = undocumented)]
+pub struct OslsPollerConfig {
+    /// Minimum number of pollers, 1–1000.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schemars(range(min = 1, max = 1000))]
+    pub minimum_pollers: Option<i64>,
+    /// Maximum number of pollers, 1–1000.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schemars(range(min = 1, max = 1000))]
+    pub maximum_pollers: Option<i64>,
+    /// Other keys are allowed (and ignored).
+    #[serde(flatten)]
+    #[schemars(skip)]
+    pub other: serde_json::Map<String, serde_json::Value>,
 }
 
 /// `provisionedPollers`: a poller configuration, or `false`.

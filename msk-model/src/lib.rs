@@ -23,8 +23,8 @@ mod event;
 pub mod iam;
 
 pub use cfn::{
-    CfnField, CfnKey, CfnMapping, CfnProperty, Check, CheckKind, Grant, IdPart, IdToken, Presence,
-    Profile, Rename, RenameKind, RequiredWhen, Shape, Slot,
+    CfnField, CfnKey, CfnMapping, CfnProperty, Check, CheckKind, Grant, Host, IdPart, IdToken,
+    KeySet, Presence, Profile, Rename, RenameKind, RequiredWhen, Shape, Slot,
 };
 pub use code::{Code, Page};
 pub use event::{

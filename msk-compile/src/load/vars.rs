@@ -83,6 +83,10 @@ pub struct VariableOptions {
     /// `aws`, `sls:instanceId`, plugin sources, Dashboard params, `.js` files), by the
     /// variable's text without `${…}` (`ssm:/prod/msk/arn`).
     pub values: Values,
+    /// The framework's loading behaviour: its YAML schema (the config's own, for the YAML
+    /// files `${file(…)}` reads) and its messages. `compile_source` sets it from the profile
+    /// and host it resolves.
+    pub dialect: crate::dialect::Dialect,
 }
 
 /// The values of a `--values` file: variable text (`ssm:/prod/msk/arn`, `cf(us-east-1):stack.Output`,
@@ -1501,9 +1505,12 @@ impl Resolver<'_> {
             return Ok(value);
         }
         self.eventual = Some(Eventual {
-            message: Some(format!(
-                "The param \"{name}\" cannot be resolved from CLI options or stage params. If you are using Serverless Framework Compose, make sure to run commands via Compose so that all parameters can be resolved"
-            )),
+            message: Some(match self.options.dialect.missing_param_message {
+                Some(message) => message.to_owned(),
+                None => format!(
+                    "The param \"{name}\" cannot be resolved from CLI options or stage params. If you are using Serverless Framework Compose, make sure to run commands via Compose so that all parameters can be resolved"
+                ),
+            }),
             help: format!(
                 "define it in serverless.yml under `params.{stage}.{name}` or `params.default.{name}`, pass `--param \"{name}=<value>\"`, or (a Serverless Dashboard parameter) give `param:{name}` in a `--values` file"
             ),
@@ -1790,7 +1797,7 @@ impl Resolver<'_> {
             {
                 return Ok(FileContent::NoDocument);
             }
-            "yml" | "yaml" => super::yaml::parse_yaml_value(text),
+            "yml" | "yaml" => super::yaml::parse_yaml_value(text, self.options.dialect.yaml),
             "json" | "tfstate" => super::json::parse_json_value(text),
             _ => Ok(Node::new(
                 Value::String(text.to_owned()),
