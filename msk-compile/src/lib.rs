@@ -17,6 +17,7 @@ pub mod check;
 pub mod compile;
 pub mod diag;
 pub mod dialect;
+mod event;
 pub mod extensions;
 pub mod framework_schema;
 pub mod framework_version;
@@ -24,8 +25,11 @@ pub mod grants;
 pub mod js;
 pub mod json;
 pub mod load;
+mod logical_id;
+mod mapping;
 pub mod merge_arrays;
 pub mod naming;
+pub mod output;
 mod parallel;
 pub mod render;
 pub mod rules;
@@ -42,11 +46,11 @@ pub mod write;
 mod synth;
 
 pub use check::ValidationMode;
-pub use compile::Compiled;
 pub use diag::{Code, Diagnostic, Severity, SourceText};
 pub use dialect::Dialect;
 pub use load::{Format, Values, VariableOptions};
 pub use msk_model::{Host, Profile};
+pub use output::Compiled;
 
 /// How to compile: the values Serverless takes from its command line and environment.
 #[derive(Debug, Clone, Default)]

@@ -27,9 +27,9 @@ use std::ops::Range;
 
 use serde_json::{Map, Value as Json};
 
-use crate::compile::{Compiled, Resource};
 use crate::diag::{Code, Diagnostic};
 use crate::json::stringify_pretty;
+use crate::output::{Compiled, Resource};
 
 /// Logical-ID marker of the sqs compiler's mappings (`<Fn>EventSourceMappingSQS<Queue>`).
 const SQS_MAPPING_MARKER: &str = "EventSourceMappingSQS";
