@@ -95,7 +95,7 @@ pub fn resolve_dialect(
     };
     match (profile, host) {
         (Profile::Osls, Some(Host::ServerlessV3)) | (Profile::ServerlessV3, Some(Host::Osls)) => {
-            Err(Diagnostic::error(
+            let diagnostic = Diagnostic::error(
                 Code::ProfileUnknown,
                 format!(
                     "the profile `{}` is the behaviour of another framework than the host `{}`",
@@ -104,7 +104,15 @@ pub fn resolve_dialect(
                 ),
             )
             .with_path("custom.mskEvents")
-            .with_help("the `osls` profile is osls' own behaviour and `serverless-v3` Serverless 3.40.0's: drop the host, or use `extended` to build on a host"))
+            .with_help("the `osls` profile is osls' own behaviour and `serverless-v3` Serverless 3.40.0's: drop the host, or use `extended` to build on a host");
+            // At the config's choice (the command line's are refused before compiling).
+            let written = ["host", "profile"]
+                .iter()
+                .find_map(|key| root.pointer(&["custom", "mskEvents", key]));
+            Err(match written {
+                Some(node) => diagnostic.at(node.span),
+                None => diagnostic.at(root.span),
+            })
         }
         (profile, host) => Ok(Dialect::new(profile, host.unwrap_or_default())),
     }
@@ -219,14 +227,30 @@ pub fn compile_source(source: &str, format: Format, options: &Options) -> Report
     }
     // The YAML schema is the host's: known from the options, or else read from the config
     // loaded with Serverless' schema, which is loaded again when the host turns out to be osls.
+    // A config that fails to load so may be an osls one using osls' tags: read with osls'
+    // schema, it counts only if it asks for the osls host.
     let assumed = Dialect::new(
         options.profile.unwrap_or_default(),
         options.host.unwrap_or_default(),
     );
-    let loaded = load_config(source, format, options, assumed);
-    let (root, diagnostics, files) = match loaded {
-        Ok(loaded) => loaded,
-        Err(report) => return report,
+    let (root, diagnostics, files, loaded_as) = match load_config(source, format, options, assumed)
+    {
+        Ok((root, diagnostics, files)) => (root, diagnostics, files, assumed),
+        Err(report) => {
+            let osls = Dialect::new(Profile::Osls, Host::Osls);
+            let chosen_in_config = options.profile.is_none() || options.host.is_none();
+            match load_config(source, format, options, osls) {
+                Ok((root, diagnostics, files))
+                    if chosen_in_config
+                        && assumed.yaml != osls.yaml
+                        && resolve_dialect(&root, options.profile, options.host)
+                            .is_ok_and(|dialect| dialect.yaml == osls.yaml) =>
+                {
+                    (root, diagnostics, files, osls)
+                }
+                _ => return report,
+            }
+        }
     };
     let dialect = match resolve_dialect(&root, options.profile, options.host) {
         Ok(dialect) => dialect,
@@ -236,7 +260,10 @@ pub fn compile_source(source: &str, format: Format, options: &Options) -> Report
             return Report::failed(diagnostics, files);
         }
     };
-    let (root, diagnostics, files) = if dialect == assumed {
+    let loads_alike = |one: &Dialect, other: &Dialect| {
+        (one.yaml, one.missing_param_message) == (other.yaml, other.missing_param_message)
+    };
+    let (root, diagnostics, files) = if loads_alike(&dialect, &loaded_as) {
         (root, diagnostics, files)
     } else {
         match load_config(source, format, options, dialect) {

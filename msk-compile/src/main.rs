@@ -405,6 +405,13 @@ fn compile_text(
         },
         None => Values::default(),
     };
+    if let (Some(ProfileArg::Osls), Some(HostArg::ServerlessV3))
+    | (Some(ProfileArg::ServerlessV3), Some(HostArg::Osls)) = (common.profile, common.host)
+    {
+        return Err(UsageError(
+            "--profile serverless-v3 and --profile osls are each their own framework's behaviour: use --host with --profile extended only".to_owned(),
+        ));
+    }
     let service_dir = config.parent().map(|parent| {
         if parent.as_os_str().is_empty() {
             PathBuf::from(".")

@@ -354,12 +354,18 @@ fn add_rules<M: CfnMapping>(schema: &mut Value, profile: Profile) {
             })
         })
         .collect();
-    rules.extend(
-        M::CHECKS
-            .iter()
-            .filter(|check| crate::dialect::Dialect::of(profile).keys.has(check.profile))
-            .filter_map(check_rule),
-    );
+    // A check in force whose keys the schema has (one about a key of another profile, such as
+    // osls' `provisionedPollerConfig` beside `provisionedPollers`, has nothing to flag).
+    let keys = crate::dialect::Dialect::of(profile).keys;
+    let has_key = |dotted: &str| {
+        let key = dotted.split('.').next().unwrap_or_default();
+        key.is_empty() || schema["properties"].get(key).is_some()
+    };
+    let checks: Vec<&Check> = M::CHECKS
+        .iter()
+        .filter(|check| keys.has(check.profile) && has_key(check.field) && has_key(check.other))
+        .collect();
+    rules.extend(checks.into_iter().filter_map(check_rule));
     if let (Some(object), false) = (schema.as_object_mut(), rules.is_empty()) {
         object.insert("allOf".to_owned(), Value::Array(rules));
     }

@@ -126,13 +126,18 @@ fn check_field(cx: &Ctxt, field: &Field, attrs: &attr::Field) {
         .as_ref()
         .is_some_and(|shape| matches!(shape.value, attr::Shape::Object | attr::Shape::Picked));
     if let (Some(rename), false) = (&attrs.rename, is_object) {
-        cx.error_spanned_by(
-            &rename.key,
-            "`rename` needs `shape = \"object\"` or `shape = \"picked\"`",
-        );
+        cx.error_spanned_by(&rename.key, "`rename` needs `shape = \"object\"`");
     }
     if let (Some(shape), true, true) = (&attrs.shape, is_object, attrs.seen.lacks(RENAME)) {
-        cx.error_spanned_by(&shape.lit, "this `shape` needs `rename = \"...\"`");
+        let name = if shape.value == attr::Shape::Picked {
+            "picked"
+        } else {
+            "object"
+        };
+        cx.error_spanned_by(
+            &shape.lit,
+            format!("`shape = \"{name}\"` needs `rename = \"...\"`"),
+        );
     }
 
     // Serverless applies a default as `value || default` and then always writes the property;

@@ -187,8 +187,8 @@ fn object_shapes_and_renames_go_together() {
         errors,
         [
             "invalid `rename`: rule \"c\" has no `:`",
-            "this `shape` needs `rename = \"...\"`",
-            "`rename` needs `shape = \"object\"` or `shape = \"picked\"`",
+            "`shape = \"object\"` needs `rename = \"...\"`",
+            "`rename` needs `shape = \"object\"`",
         ]
     );
 }

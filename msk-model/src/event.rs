@@ -154,14 +154,6 @@ macro_rules! lambda_doc {
     ),
     check(
         kind = "not_greater",
-        field = "provisionedPollerConfig.minimumPollers",
-        other = "provisionedPollerConfig.maximumPollers",
-        code = crate::Code::ProvisionedPollersInvalid,
-        message = "provisionedPollerConfig.minimumPollers is greater than provisionedPollerConfig.maximumPollers",
-        help = "set `minimumPollers` to at most `maximumPollers`"
-    ),
-    check(
-        kind = "not_greater",
         field = "provisionedPollers.min",
         other = "provisionedPollers.max",
         code = crate::Code::ProvisionedPollersInvalid,

@@ -12,10 +12,23 @@ const { spawn, spawnSync } = require('child_process');
 
 const PACKAGE_DIR = path.join(__dirname, '..');
 const REPO_DIR = path.join(PACKAGE_DIR, '..');
-const SLS_BIN = path.join(PACKAGE_DIR, 'node_modules', 'serverless', 'bin', 'serverless.js');
-// The framework caches its compiled schema validator under $HOME/.serverless: one home for all
-// runs keeps that cache warm (a cold one costs 3-7 s per run).
-const HOME = path.join(os.tmpdir(), 'serverless-msk-events-test-home');
+const frameworkBin = (name) => path.join(PACKAGE_DIR, 'node_modules', name, 'bin', 'serverless.js');
+
+/**
+ * The frameworks the plugin is tested in (this package's pinned devDependencies): serverless
+ * 3.40.0 and osls 4.3.1. `home` is its $HOME (the framework caches its compiled schema validator
+ * under $HOME/.serverless: one home per host for all runs keeps that cache warm; a cold one costs
+ * 3-7 s per run).
+ */
+const HOSTS = [
+  { name: 'serverless', version: '3.40.0', bin: frameworkBin('serverless') },
+  { name: 'osls', version: '4.3.1', bin: frameworkBin('osls') },
+].map((host) => ({
+  ...host,
+  label: `${host.name}@${host.version}`,
+  home: path.join(os.tmpdir(), `serverless-msk-events-test-home-${host.name}`),
+}));
+const [SERVERLESS] = HOSTS;
 
 const run = (cmd, args, options = {}) => {
   const result = spawnSync(cmd, args, { encoding: 'utf8', maxBuffer: 256 * 1024 * 1024, ...options });
@@ -121,14 +134,14 @@ const canUnshare = (() => {
   };
 })();
 
-const frameworkEnv = (extra = {}) => {
+const frameworkEnv = (host, extra = {}) => {
   const env = {};
   for (const [key, value] of Object.entries(process.env)) {
     if (!/^(AWS_|SLS_|SERVERLESS_)/.test(key)) env[key] = value;
   }
-  fs.mkdirSync(HOME, { recursive: true });
+  fs.mkdirSync(host.home, { recursive: true });
   return Object.assign(env, {
-    HOME,
+    HOME: host.home,
     SLS_TELEMETRY_DISABLED: '1',
     SLS_TRACKING_DISABLED: '1',
     SLS_NOTIFICATIONS_MODE: 'off',
@@ -144,16 +157,20 @@ const frameworkEnv = (extra = {}) => {
 };
 
 /**
- * Runs `serverless package --stage dev --region us-east-1` in `dir`. Resolves to
- * `{ status, output, template }` (template: the text of
+ * Runs `serverless package --stage dev --region us-east-1` of `host` (default serverless 3.40.0)
+ * in `dir`. Resolves to `{ status, output, template }` (template: the text of
  * .serverless/cloudformation-template-update-stack.json, or null).
  */
-const slsPackage = (dir, env = {}) =>
+const slsPackage = (dir, env = {}, host = SERVERLESS) =>
   new Promise((resolve, reject) => {
+    if (!fs.existsSync(host.bin)) {
+      reject(new Error(`${host.label} is not installed (${host.bin}): run npm ci in serverless-plugin`));
+      return;
+    }
     fs.rmSync(path.join(dir, '.serverless'), { recursive: true, force: true });
-    const args = [SLS_BIN, 'package', '--stage', 'dev', '--region', 'us-east-1'];
+    const args = [host.bin, 'package', '--stage', 'dev', '--region', 'us-east-1'];
     const [cmd, argv] = canUnshare() ? ['unshare', ['-n', process.execPath, ...args]] : [process.execPath, args];
-    const child = spawn(cmd, argv, { cwd: dir, env: frameworkEnv(env), stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(cmd, argv, { cwd: dir, env: frameworkEnv(host, env), stdio: ['ignore', 'pipe', 'pipe'] });
     let output = '';
     child.stdout.on('data', (chunk) => (output += chunk));
     child.stderr.on('data', (chunk) => (output += chunk));
@@ -209,6 +226,7 @@ const missingFeatures = (binary) => {
 };
 
 module.exports = {
+  HOSTS,
   PACKAGE_DIR,
   PACK_DIR,
   REPO_DIR,
