@@ -233,47 +233,53 @@ pub fn compile_source(source: &str, format: Format, options: &Options) -> Report
         options.profile.unwrap_or_default(),
         options.host.unwrap_or_default(),
     );
-    let (root, diagnostics, files, loaded_as) = match load_config(source, format, options, assumed)
-    {
-        Ok((root, diagnostics, files)) => (root, diagnostics, files, assumed),
+    let (loaded, loaded_as) = match load_config(source, format, options, assumed) {
+        Ok(loaded) => (loaded, assumed),
         Err(report) => {
             let osls = Dialect::new(Profile::Osls, Host::Osls);
             let chosen_in_config = options.profile.is_none() || options.host.is_none();
             match load_config(source, format, options, osls) {
-                Ok((root, diagnostics, files))
+                Ok(loaded)
                     if chosen_in_config
                         && assumed.yaml != osls.yaml
-                        && resolve_dialect(&root, options.profile, options.host)
+                        && resolve_dialect(&loaded.root, options.profile, options.host)
                             .is_ok_and(|dialect| dialect.yaml == osls.yaml) =>
                 {
-                    (root, diagnostics, files, osls)
+                    (loaded, osls)
                 }
-                _ => return report,
+                _ => return *report,
             }
         }
     };
-    let dialect = match resolve_dialect(&root, options.profile, options.host) {
+    let dialect = match resolve_dialect(&loaded.root, options.profile, options.host) {
         Ok(dialect) => dialect,
         Err(diagnostic) => {
-            let mut diagnostics = diagnostics;
+            let mut diagnostics = loaded.diagnostics;
             diagnostics.push(diagnostic);
-            return Report::failed(diagnostics, files);
+            return Report::failed(diagnostics, loaded.files);
         }
     };
     let loads_alike = |one: &Dialect, other: &Dialect| {
         (one.yaml, one.missing_param_message) == (other.yaml, other.missing_param_message)
     };
-    let (root, diagnostics, files) = if loads_alike(&dialect, &loaded_as) {
-        (root, diagnostics, files)
+    let loaded = if loads_alike(&dialect, &loaded_as) {
+        loaded
     } else {
         match load_config(source, format, options, dialect) {
             Ok(loaded) => loaded,
-            Err(report) => return report,
+            Err(report) => return *report,
         }
     };
-    let mut report = compile_tree(root, diagnostics, &dialect);
-    report.files = files;
+    let mut report = compile_tree(loaded.root, loaded.diagnostics, &dialect);
+    report.files = loaded.files;
     report
+}
+
+/// A config loaded and its variables resolved: the tree, the warnings so far, the files read.
+struct Loaded {
+    root: tree::Node,
+    diagnostics: Vec<Diagnostic>,
+    files: Vec<SourceText>,
 }
 
 /// The config loaded as `dialect` loads it, variables resolved; a failed report at the first
@@ -283,18 +289,22 @@ fn load_config(
     format: Format,
     options: &Options,
     dialect: Dialect,
-) -> Result<(tree::Node, Vec<Diagnostic>, Vec<SourceText>), Report> {
+) -> Result<Loaded, Box<Report>> {
     let mut root = load::parse_with(source, format, dialect.yaml)
-        .map_err(|diagnostics| Report::failed(diagnostics, Vec::new()))?;
+        .map_err(|diagnostics| Box::new(Report::failed(diagnostics, Vec::new())))?;
     let variables = VariableOptions {
         dialect,
         ..options.variables.clone()
     };
     let (diagnostics, files) = load::resolve_variables_with_files(&mut root, &variables, source);
     if diagnostics.iter().any(Diagnostic::is_error) {
-        return Err(Report::failed(diagnostics, files));
+        return Err(Box::new(Report::failed(diagnostics, files)));
     }
-    Ok((root, diagnostics, files))
+    Ok(Loaded {
+        root,
+        diagnostics,
+        files,
+    })
 }
 
 /// `--resolved`: compiles the resolved config, with each diagnostic moved to the config's
