@@ -13,32 +13,56 @@
 
 use std::collections::HashSet;
 
-pub mod check;
-pub mod compile;
-pub mod diag;
-pub mod dialect;
-mod event;
-pub mod extensions;
-pub mod framework_schema;
-pub mod framework_version;
-pub mod grants;
-pub mod js;
+// The public API: `compile_source` and its options and report (below), the JSON writer,
+// the schema export, the diagnostics' formats, the merge into a template and the comparison
+// of two templates.
+pub mod diff;
 pub mod json;
-pub mod load;
+pub mod render;
+pub mod schema;
+pub mod template;
+
+mod check;
+mod compile;
+mod diag;
+mod dialect;
+mod event;
+mod extensions;
+mod framework_schema;
+mod framework_version;
+mod grants;
+mod js;
+mod load;
 mod logical_id;
 mod mapping;
-pub mod merge_arrays;
-pub mod naming;
-pub mod output;
+mod merge_arrays;
+mod naming;
+mod output;
 mod parallel;
-pub mod render;
-pub mod rules;
-pub mod schema;
-pub mod service;
-pub mod template;
-pub mod tree;
-pub mod validate;
+mod rules;
+mod service;
+mod tree;
+mod validate;
+
+// The command line's output files (used by the `msk-compile` binary only).
+#[cfg(feature = "cli")]
+#[doc(hidden)]
 pub mod write;
+
+/// The pipeline's stages one by one, for this workspace's own binary, benchmarks, fuzz targets
+/// and cross-checks. Not part of the API: it changes with the pipeline.
+#[doc(hidden)]
+pub mod stages {
+    pub use crate::check::check_events;
+    pub use crate::compile::compile;
+    pub use crate::js::number_to_string;
+    pub use crate::json::to_json;
+    pub use crate::load::read;
+    pub use crate::load::resolve_variables_with_source;
+    pub use crate::load::{CLOUDFORMATION_TAGS, parse, parse_param, resolve_variables};
+    pub use crate::merge_arrays::merge_arrays;
+    pub use crate::tree::{Entry, LineIndex, Node, Value};
+}
 
 // The synthetic services of the benches and the `synth` example (dev-only); the unit tests use them too.
 #[cfg(test)]
@@ -51,6 +75,7 @@ pub use dialect::Dialect;
 pub use load::{Format, Values, VariableOptions};
 pub use msk_model::{Host, Profile};
 pub use output::Compiled;
+pub use tree::Span;
 
 /// How to compile: the values Serverless takes from its command line and environment.
 #[derive(Debug, Clone, Default)]
@@ -213,7 +238,7 @@ pub fn too_large(size: Option<u64>) -> Diagnostic {
         ),
     };
     Diagnostic::error(Code::ConfigTooLarge, message)
-        .at(tree::Span::new(0, 0))
+        .at(Span::new(0, 0))
         .with_help("split the service, or generate the file without repeating shared values (use anchors or variables)")
 }
 
@@ -322,7 +347,7 @@ fn compile_resolved(
         base,
     };
     if resolved.text.len() > MAX_CONFIG_BYTES {
-        let too_large = too_large(Some(resolved.text.len() as u64)).at(tree::Span::new(base, base));
+        let too_large = too_large(Some(resolved.text.len() as u64)).at(Span::new(base, base));
         return Report::failed(vec![too_large], vec![file]);
     }
     let root = match load::parse(&resolved.text, Format::Json) {

@@ -22,11 +22,12 @@ pub fn upper_first_as(name: &str, how: UpperFirst) -> String {
 }
 
 /// `getNormalizedFunctionName`: `-` → `Dash`, `_` → `Underscore`, then upper-first.
+#[cfg(test)]
 pub fn normalized_function_name(function: &str) -> String {
     normalized_function_name_as(function, UpperFirst::CodePoint)
 }
 
-/// [`normalized_function_name`] with the host's `upperFirst`.
+/// `getNormalizedFunctionName` with the host's `upperFirst`.
 pub fn normalized_function_name_as(function: &str, how: UpperFirst) -> String {
     upper_first_as(
         &function.replace('-', "Dash").replace('_', "Underscore"),
@@ -35,7 +36,8 @@ pub fn normalized_function_name_as(function: &str, how: UpperFirst) -> String {
 }
 
 /// `normalizeNameToAlphaNumericOnly`: every character outside `[0-9A-Za-z]` deleted,
-/// then upper-first.
+/// then upper-first (the compiler writes it in place, see [`event_logical_id_normalized`]).
+#[cfg(test)]
 pub fn alphanumeric_only(name: &str) -> String {
     upper_first(
         &name
@@ -45,12 +47,7 @@ pub fn alphanumeric_only(name: &str) -> String {
     )
 }
 
-/// `getLambdaLogicalId`.
-pub fn lambda_logical_id(function: &str) -> String {
-    lambda_logical_id_as(function, UpperFirst::CodePoint)
-}
-
-/// [`lambda_logical_id`] with the host's `upperFirst`.
+/// `getLambdaLogicalId`, with the host's `upperFirst`.
 pub fn lambda_logical_id_as(function: &str, how: UpperFirst) -> String {
     format!(
         "{}LambdaFunction",
@@ -60,11 +57,12 @@ pub fn lambda_logical_id_as(function: &str, how: UpperFirst) -> String {
 
 /// The logical ID of an event resource: `<Function><infix><Part1><Part2>…`, where each part
 /// is cut to 79 characters after normalization (Serverless keeps IDs under 255 this way).
+#[cfg(test)]
 pub fn event_logical_id(function: &str, infix: &str, parts: &[&str]) -> String {
     event_logical_id_normalized(&normalized_function_name(function), infix, parts)
 }
 
-/// [`event_logical_id`] from the function's [`normalized_function_name`], which is the same
+/// [`event_logical_id`] from the function's [`normalized_function_name_as`], which is the same
 /// for all the events of a function.
 pub fn event_logical_id_normalized(
     normalized_function: &str,

@@ -21,6 +21,7 @@ pub mod cfn;
 mod code;
 mod event;
 pub mod iam;
+pub mod replacement;
 
 pub use cfn::{
     CfnField, CfnKey, CfnMapping, CfnProperty, Check, CheckKind, Grant, Host, IdPart, IdToken,

@@ -217,6 +217,19 @@ const STACK_RED_ZONE: usize = 1 << 20;
 /// …and otherwise goes on in a new stack segment of this size (freed when it returns).
 const STACK_SEGMENT: usize = 8 << 20;
 
+/// Runs one step of the recursion with at least [`STACK_RED_ZONE`] of stack left.
+#[cfg(not(target_family = "wasm"))]
+fn with_stack<R>(step: impl FnOnce() -> R) -> R {
+    stacker::maybe_grow(STACK_RED_ZONE, STACK_SEGMENT, step)
+}
+
+/// WebAssembly cannot switch stacks: the module's stack, sized when it is linked, holds
+/// [`MAX_RESOLUTION_DEPTH`] steps.
+#[cfg(target_family = "wasm")]
+fn with_stack<R>(step: impl FnOnce() -> R) -> R {
+    step()
+}
+
 /// One resolution handed to the resolver thread; the tree travels there and back.
 struct Job {
     root: Node,

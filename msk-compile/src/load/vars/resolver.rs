@@ -16,7 +16,7 @@ use super::sources;
 use super::{
     HashMap, HashSet, INTERNAL_NEST_LIMIT, IndexMap, IndexSet, MAX_RESOLUTION_DEPTH,
     MAX_VARIABLE_BYTES, MAX_VARIABLE_NODES, MAX_VARIABLE_SCANS, PROPERTY_NEST_LIMIT,
-    STACK_RED_ZONE, STACK_SEGMENT, VariableOptions,
+    VariableOptions, with_stack,
 };
 use crate::diag::{Code, SourceText};
 use crate::load::var_syntax::{self, ErrId, Meta, Source, VarState, Variable};
@@ -263,9 +263,7 @@ impl Resolver<'_> {
 
     /// `resolveProperty`. `Err` is for the dependent that asked (a re-entrant call).
     pub(super) fn resolve_property(&mut self, path: &str) -> Result<(), Fail> {
-        stacker::maybe_grow(STACK_RED_ZONE, STACK_SEGMENT, || {
-            self.resolve_property_with_stack(path)
-        })
+        with_stack(|| self.resolve_property_with_stack(path))
     }
 
     pub(super) fn resolve_property_with_stack(&mut self, path: &str) -> Result<(), Fail> {
@@ -517,7 +515,7 @@ impl Resolver<'_> {
 
     /// `resolveVariable`: tries the sources in order.
     pub(super) fn resolve_variable(&mut self, path: &str, variable: &mut Variable) {
-        stacker::maybe_grow(STACK_RED_ZONE, STACK_SEGMENT, || {
+        with_stack(|| {
             self.resolve_variable_with_stack(path, variable);
         });
     }
