@@ -57,6 +57,7 @@ pub mod stages {
     pub use crate::compile::compile;
     pub use crate::js::number_to_string;
     pub use crate::json::to_json;
+    pub use crate::load::MAX_RESOLUTION_DEPTH;
     pub use crate::load::read;
     pub use crate::load::resolve_variables_with_source;
     pub use crate::load::{CLOUDFORMATION_TAGS, parse, parse_param, resolve_variables};

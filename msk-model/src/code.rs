@@ -186,6 +186,11 @@ codes! {
         example: "chmod 444 template.json\nmsk-compile compile --template template.json --in-place",
         fix: "Make the file writable (`chmod u+w`) if it should be replaced, or write elsewhere with `--output`.",
     }
+    TemplateLocked = "MSK_TEMPLATE_LOCKED" {
+        summary: "Another process held the lock on the `--in-place` template for the whole wait (60 seconds unless `--lock-timeout` says otherwise). `--in-place` runs take turns through an advisory lock (`flock`) on the template; the run said after a second that it waits, and for which process. Nothing was written.",
+        example: "flock cloudformation-template-update-stack.json sleep 600 &\nmsk-compile compile --template cloudformation-template-update-stack.json --in-place",
+        fix: "Let the other run finish (the message names it), or give a longer `--lock-timeout SECONDS`.",
+    }
     TemplateInvalid = "MSK_TEMPLATE_INVALID" {
         summary: "The `--template` file is not a JSON CloudFormation template with a `Resources` object.",
         example: "msk-compile compile --template notes.txt",

@@ -475,7 +475,6 @@ pub struct MskEvent {
     #[schemars(
         title = "Provisioned pollers",
         extend(
-            "x-profile" = "extended",
             "examples" = [{ "min": 1, "max": 10 }],
             "markdownDescription" = concat!(
                 "**Provisioned mode**: dedicated event pollers for this mapping (Serverless v4's key and shape). `false` or unset: on-demand polling.\n\n",
@@ -505,7 +504,6 @@ pub struct MskEvent {
     #[schemars(
         title = "Destinations",
         extend(
-            "x-profile" = "extended",
             "examples" = [{ "onFailure": "arn:aws:sqs:us-east-1:123456789012:orders-dlq" }],
             "markdownDescription" = concat!(
                 "Where Lambda sends a batch it gave up on (the shape Serverless uses for stream events). `onFailure` is one of:\n\n",
@@ -538,7 +536,6 @@ pub struct MskEvent {
         regex(pattern = "^arn:"),
         example = "arn:aws:secretsmanager:us-east-1:123456789012:secret:orders-client-cert-AbCdEf",
         extend(
-            "x-profile" = "extended",
             "patternErrorMessage" = "clientCertificateTlsAuth must be an ARN (starting with \"arn:\"): the ARN of a Secrets Manager secret.",
             "markdownDescription" = concat!(
                 "ARN of the **Secrets Manager** secret that holds the client certificate chain, private key (and optional password) for **mutual TLS**. Not together with `saslScram512` or `iamAuth`.\n\n",
@@ -564,7 +561,6 @@ pub struct MskEvent {
     #[schemars(
         title = "IAM access control",
         extend(
-            "x-profile" = "extended",
             "markdownDescription" = concat!(
                 "`true`: Lambda reads the topic through the cluster's **IAM access control** (no secret; CloudFormation gets no access configuration). The role gets `kafka-cluster:Connect` and `kafka-cluster:DescribeClusterDynamicConfiguration` on the cluster, `kafka-cluster:DescribeTopic` and `kafka-cluster:ReadData` on the topic, `kafka-cluster:DescribeGroup` and `kafka-cluster:AlterGroup` on the consumer group (`consumerGroupId`, else any group of the cluster). Not together with `saslScram512` or `clientCertificateTlsAuth`.\n\n",
                 "[MSK cluster authentication](", lambda_doc!("msk-cluster-auth.html"), ")"
@@ -588,7 +584,6 @@ pub struct MskEvent {
         length(min = 12, max = 2048),
         example = "arn:aws:kms:us-east-1:123456789012:key/11111111-2222-3333-4444-555555555555",
         extend(
-            "x-profile" = "extended",
             "markdownDescription" = concat!(
                 "ARN of the customer managed **KMS key** that encrypts the event source mapping's filter criteria (`filterPatterns`). The key policy must let `lambda.amazonaws.com` use it; the function's role needs nothing.\n\n",
                 "CloudFormation: [`KmsKeyArn`](", cfn!("kmskeyarn"), ")"
@@ -612,7 +607,6 @@ pub struct MskEvent {
         regex(pattern = "^arn:"),
         example = "arn:aws:kms:us-east-1:123456789012:key/11111111-2222-3333-4444-555555555555",
         extend(
-            "x-profile" = "extended",
             "markdownDescription" = "ARN of the customer managed **KMS key** that encrypts the `saslScram512` or `clientCertificateTlsAuth` secret (and the schema registry's secrets). The role gets `kms:Decrypt` on it; nothing is written to the event source mapping."
         )
     )]
@@ -631,7 +625,6 @@ pub struct MskEvent {
         title = "Metrics",
         length(min = 1, max = 3),
         extend(
-            "x-profile" = "extended",
             // CloudFormation's `Metrics` is a set: a repeated metric is rejected at deploy time.
             "uniqueItems" = true,
             "examples" = [["EventCount", "ErrorCount"]],
@@ -660,7 +653,6 @@ pub struct MskEvent {
     #[schemars(
         title = "System log level",
         extend(
-            "x-profile" = "extended",
             "markdownDescription" = concat!(
                 "Level of the event source mapping's own **system logs**, written to the function's log group (provisioned mode only).\n\n",
                 "CloudFormation: [`LoggingConfig`](", cfn!("loggingconfig"), ") `.SystemLogLevel`"
@@ -690,7 +682,6 @@ pub struct MskEvent {
         range(min = -1, max = 10000),
         example = 3,
         extend(
-            "x-profile" = "extended",
             "markdownDescription" = concat!(
                 "How many times Lambda retries a batch that failed (provisioned mode only).\n\n",
                 "* Range: `-1`–`10000`; `-1` retries until the record expires\n",
@@ -716,7 +707,6 @@ pub struct MskEvent {
         title = "Maximum record age",
         example = 3600,
         extend(
-            "x-profile" = "extended",
             "anyOf" = [
                 { "enum": [-1] },
                 { "minimum": 60, "maximum": 604800 }
@@ -745,7 +735,6 @@ pub struct MskEvent {
     #[schemars(
         title = "Bisect batch on function error",
         extend(
-            "x-profile" = "extended",
             "markdownDescription" = concat!(
                 "`true`: when the function fails, Lambda splits the batch in two and retries each half, to isolate a bad record (provisioned mode only).\n\n",
                 "CloudFormation: [`BisectBatchOnFunctionError`](", cfn!("bisectbatchonfunctionerror"), ")"
@@ -768,7 +757,6 @@ pub struct MskEvent {
     #[schemars(
         title = "Function response type",
         extend(
-            "x-profile" = "extended",
             "markdownDescription" = concat!(
                 "`ReportBatchItemFailures`: the function returns the records that failed (`batchItemFailures`) and Lambda retries from the first of them only (provisioned mode only).\n\n",
                 "CloudFormation: [`FunctionResponseTypes`](", cfn!("functionresponsetypes"), ") as `[ReportBatchItemFailures]`"
@@ -793,7 +781,6 @@ pub struct MskEvent {
     #[schemars(
         title = "Tags",
         extend(
-            "x-profile" = "extended",
             "examples" = [{ "team": "orders" }],
             "propertyNames" = { "minLength": 1, "maxLength": 128 },
             "additionalProperties" = { "type": "string", "maxLength": 256 },
@@ -820,7 +807,6 @@ pub struct MskEvent {
     #[schemars(
         title = "Schema registry",
         extend(
-            "x-profile" = "extended",
             "markdownDescription" = concat!(
                 "A **schema registry** that Lambda uses to validate and decode Avro, Protobuf or JSON Schema records before invoking the function (provisioned mode only).\n\n",
                 "* `uri`: a Glue registry ARN or a Confluent registry URL\n",
