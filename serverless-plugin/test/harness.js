@@ -121,10 +121,11 @@ const service = (root, name, configText, extraFiles = {}) => {
 };
 
 /**
- * Adds `plugins: [serverless-msk-events]` and, when given, `custom.mskEvents.profile` to a YAML
- * config in block style (a config that already has them is refused rather than guessed at).
+ * Adds `plugins:` (`serverless-msk-events`, or the given list) and, when given,
+ * `custom.mskEvents.profile` to a YAML config in block style (a config that already has them is
+ * refused rather than guessed at).
  */
-const withPlugin = (configText, profile) => {
+const withPlugin = (configText, profile, plugins = ['serverless-msk-events']) => {
   if (/^plugins:/m.test(configText)) throw new Error('config already lists plugins');
   let text = configText.endsWith('\n') ? configText : `${configText}\n`;
   if (profile) {
@@ -133,7 +134,22 @@ const withPlugin = (configText, profile) => {
     else if (/^custom:/m.test(text)) throw new Error('config has a flow-style custom section');
     else text += `custom:\n${settings}`;
   }
-  return `${text}plugins:\n  - serverless-msk-events\n`;
+  return `${text}plugins:\n${plugins.map((name) => `  - ${name}\n`).join('')}`;
+};
+
+/**
+ * The plugins users run beside this one, pinned as devDependencies of this package: made
+ * loadable from the services below `root` (installPlugin's directory) by linking them into its
+ * node_modules.
+ */
+const NEIGHBOURS = ['serverless-iam-roles-per-function', 'serverless-offline', 'serverless-esbuild', 'esbuild'];
+const installNeighbours = (root) => {
+  for (const name of NEIGHBOURS) {
+    const source = path.join(PACKAGE_DIR, 'node_modules', name);
+    if (!fs.existsSync(source)) throw new Error(`${name} is not installed in ${PACKAGE_DIR}: run scripts/setup`);
+    const link = path.join(root, 'node_modules', name);
+    if (!fs.existsSync(link)) fs.symlinkSync(source, link, 'dir');
+  }
 };
 
 const canUnshare = (() => {
@@ -219,6 +235,7 @@ module.exports = {
   PACK_DIR,
   REPO_DIR,
   cfnLint,
+  installNeighbours,
   installPlugin,
   pluginBinary,
   pool,
