@@ -27,10 +27,9 @@ use std::collections::BTreeMap;
 
 use libfuzzer_sys::fuzz_target;
 use msk_compile::render::{MessageFormat, SourceFile, render_located};
-use msk_compile::tree::Span;
 use msk_compile::{
     Code, Diagnostic, Format, Options, Profile, ResolvedConfig, SourceText, Values,
-    VariableOptions, compile_source, json, load, template,
+    Span, VariableOptions, compile_source, json, stages, template,
 };
 
 /// A template shaped like the framework's: the shared role with a policy to append to, a
@@ -126,7 +125,7 @@ fn options() -> Options {
             // whatever absolute paths the dictionary names: /dev/zero, /proc).
             service_dir: Some(std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("includes")),
             params: pairs(&[("topic", "orders"), ("size", "100")]),
-            values: match load::parse(VALUES, Format::Yaml) {
+            values: match stages::parse(VALUES, Format::Yaml) {
                 Ok(root) => Values::from_tree(root),
                 Err(diagnostics) => panic!("the fixed values file is valid: {diagnostics:#?}"),
             },

@@ -47,11 +47,10 @@ use std::time::Duration;
 
 use criterion::{BatchSize, Criterion, SamplingMode, Throughput};
 
-use msk_compile::check::{self, ValidationMode};
 use msk_compile::json::stringify_pretty;
 mod synth;
 
-use msk_compile::{Format, Options, Profile, compile, compile_source, load};
+use msk_compile::{Format, Options, Profile, ValidationMode, compile_source, stages};
 
 #[global_allocator]
 static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
@@ -76,16 +75,16 @@ fn bench_size(c: &mut Criterion, functions: usize, events: usize) {
     let options = Options::default();
 
     // Every stage's input, prepared once; each must succeed for the figures to mean anything.
-    let loaded = load::parse(&source, Format::Yaml).expect("the synthetic service loads");
+    let loaded = stages::parse(&source, Format::Yaml).expect("the synthetic service loads");
     let mut resolved = loaded.clone();
-    let diagnostics = load::resolve_variables(&mut resolved, &options.variables);
+    let diagnostics = stages::resolve_variables(&mut resolved, &options.variables);
     assert!(diagnostics.is_empty(), "{diagnostics:#?}");
     let mode = ValidationMode::of(&resolved);
     let mut validated = resolved.clone();
-    let diagnostics = check::check_events(&mut validated, mode, Profile::ServerlessV3);
+    let diagnostics = stages::check_events(&mut validated, mode, Profile::ServerlessV3);
     assert!(diagnostics.is_empty(), "{diagnostics:#?}");
     let mut diagnostics = Vec::new();
-    let compiled = compile::compile(validated.clone(), Profile::ServerlessV3, &mut diagnostics);
+    let compiled = stages::compile(validated.clone(), Profile::ServerlessV3, &mut diagnostics);
     assert!(diagnostics.is_empty(), "{diagnostics:#?}");
     assert_eq!(compiled.resources.len(), functions * events);
     let output_value = compiled.to_json();
@@ -108,13 +107,13 @@ fn bench_size(c: &mut Criterion, functions: usize, events: usize) {
     group.measurement_time(Duration::from_secs(if big { 4 } else { 2 }));
 
     group.bench_function("load", |b| {
-        b.iter(|| load::parse(black_box(&source), Format::Yaml))
+        b.iter(|| stages::parse(black_box(&source), Format::Yaml))
     });
     group.bench_function("resolve", |b| {
         b.iter_batched(
             || loaded.clone(),
             |mut tree| {
-                let diagnostics = load::resolve_variables(&mut tree, &options.variables);
+                let diagnostics = stages::resolve_variables(&mut tree, &options.variables);
                 // Returned, so dropping the tree is not timed (it is in `end_to_end`).
                 (tree, diagnostics)
             },
@@ -125,7 +124,7 @@ fn bench_size(c: &mut Criterion, functions: usize, events: usize) {
         b.iter_batched(
             || resolved.clone(),
             |mut tree| {
-                let diagnostics = check::check_events(&mut tree, mode, Profile::ServerlessV3);
+                let diagnostics = stages::check_events(&mut tree, mode, Profile::ServerlessV3);
                 (tree, diagnostics)
             },
             BatchSize::LargeInput,
@@ -136,7 +135,7 @@ fn bench_size(c: &mut Criterion, functions: usize, events: usize) {
             || validated.clone(),
             |tree| {
                 let mut diagnostics = Vec::new();
-                compile::compile(tree, Profile::ServerlessV3, &mut diagnostics)
+                stages::compile(tree, Profile::ServerlessV3, &mut diagnostics)
             },
             BatchSize::LargeInput,
         )

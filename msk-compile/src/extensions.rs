@@ -29,6 +29,7 @@ use serde_json::{Map, Value as Json};
 use crate::diag::{Code, Diagnostic};
 use crate::js::{is_array_index, key_rank};
 use crate::json::to_json;
+use crate::output::Resource;
 use crate::tree::{Node, Value};
 
 /// What a logical ID of the msk compiler always holds (`<Fn>EventSourceMappingMSK<Cluster><Topic>`).
@@ -55,22 +56,12 @@ struct Extension<'a> {
     key_span: crate::tree::Span,
 }
 
-/// How the compiler holds a resource: read as a JSON value, and written back from one.
-/// Passed in rather than imported, so that this module does not depend on the compiler that
-/// calls it.
-#[derive(Debug, Clone, Copy)]
-pub struct Codec<R> {
-    pub to_json: fn(&R) -> Json,
-    pub from_json: fn(&Json) -> R,
-}
-
 /// Applies `resources.extensions` of `root` to `resources` (the compiled mappings).
 /// `custom_resources` are the logical IDs of `resources.Resources`, which exist in the
 /// framework's template too.
-pub fn apply<R>(
+pub fn apply(
     root: &Node,
-    resources: &mut IndexMap<String, R>,
-    codec: Codec<R>,
+    resources: &mut IndexMap<String, Resource>,
     custom_resources: &[String],
     diagnostics: &mut Vec<Diagnostic>,
 ) {
@@ -177,7 +168,7 @@ pub fn apply<R>(
             let Some(resource) = resources.get(name) else {
                 continue;
             };
-            let target = extended.get_or_insert_with(|| match (codec.to_json)(resource) {
+            let target = extended.get_or_insert_with(|| match resource.to_json() {
                 Json::Object(map) => map,
                 _ => Map::new(),
             });
@@ -211,7 +202,7 @@ pub fn apply<R>(
             if let Some(Json::Object(properties)) = extended.get_mut("Properties") {
                 strip_null_members(properties);
             }
-            resources.insert(name.to_owned(), (codec.from_json)(&Json::Object(extended)));
+            resources.insert(name.to_owned(), Resource::new(&Json::Object(extended)));
         }
     }
 }
@@ -241,7 +232,7 @@ fn unsupported(name: &str, attribute: &str, span: crate::tree::Span, path: Strin
 }
 
 /// The help for a mapping name that does not exist: the closest one that does.
-fn closest_mapping<R>(name: &str, resources: &IndexMap<String, R>) -> String {
+fn closest_mapping(name: &str, resources: &IndexMap<String, Resource>) -> String {
     if is_array_index(name) {
         return "`resources.extensions` is a mapping from logical IDs to what to extend; a string or a list is read by index".to_owned();
     }

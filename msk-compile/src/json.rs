@@ -16,7 +16,7 @@
 //!   four times the instructions.
 //!
 //! Compact text is read back into a value with serde_json (`float_roundtrip`, so every number
-//! comes back exactly): `compile::Resource::to_json`.
+//! comes back exactly): `output::Resource::to_json`.
 
 use std::io;
 

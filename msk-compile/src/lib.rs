@@ -13,26 +13,52 @@
 
 use std::collections::HashSet;
 
-pub mod check;
-pub mod compile;
-pub mod diag;
-pub mod extensions;
-pub mod framework_schema;
-pub mod grants;
-pub mod js;
+// The public API: `compile_source` and its options and report (below), the JSON writer,
+// the schema export, the diagnostics' formats and the merge into a template.
 pub mod json;
-pub mod load;
-pub mod merge_arrays;
-pub mod naming;
-mod parallel;
 pub mod render;
-pub mod rules;
 pub mod schema;
-pub mod service;
 pub mod template;
-pub mod tree;
-pub mod validate;
+
+mod check;
+mod compile;
+mod diag;
+mod event;
+mod extensions;
+mod framework_schema;
+mod grants;
+mod js;
+mod load;
+mod logical_id;
+mod mapping;
+mod merge_arrays;
+mod naming;
+mod output;
+mod parallel;
+mod rules;
+mod service;
+mod tree;
+mod validate;
+
+// The command line's output files (used by the `msk-compile` binary only).
+#[cfg(feature = "cli")]
+#[doc(hidden)]
 pub mod write;
+
+/// The pipeline's stages one by one, for this workspace's own binary, benchmarks, fuzz targets
+/// and cross-checks. Not part of the API: it changes with the pipeline.
+#[doc(hidden)]
+pub mod stages {
+    pub use crate::check::check_events;
+    pub use crate::compile::compile;
+    pub use crate::js::number_to_string;
+    pub use crate::json::to_json;
+    pub use crate::load::read;
+    pub use crate::load::resolve_variables_with_source;
+    pub use crate::load::{CLOUDFORMATION_TAGS, parse, parse_param, resolve_variables};
+    pub use crate::merge_arrays::merge_arrays;
+    pub use crate::tree::{Entry, LineIndex, Node, Value};
+}
 
 // The synthetic services of the benches and the `synth` example (dev-only); the unit tests use them too.
 #[cfg(test)]
@@ -40,10 +66,11 @@ pub mod write;
 mod synth;
 
 pub use check::ValidationMode;
-pub use compile::Compiled;
 pub use diag::{Code, Diagnostic, Severity, SourceText};
 pub use load::{Format, Values, VariableOptions};
 pub use msk_model::Profile;
+pub use output::Compiled;
+pub use tree::Span;
 
 /// How to compile: the values Serverless takes from its command line and environment.
 #[derive(Debug, Clone, Default)]
@@ -171,7 +198,7 @@ pub fn too_large(size: Option<u64>) -> Diagnostic {
         ),
     };
     Diagnostic::error(Code::ConfigTooLarge, message)
-        .at(tree::Span::new(0, 0))
+        .at(Span::new(0, 0))
         .with_help("split the service, or generate the file without repeating shared values (use anchors or variables)")
 }
 
@@ -214,7 +241,7 @@ fn compile_resolved(
         base,
     };
     if resolved.text.len() > MAX_CONFIG_BYTES {
-        let too_large = too_large(Some(resolved.text.len() as u64)).at(tree::Span::new(base, base));
+        let too_large = too_large(Some(resolved.text.len() as u64)).at(Span::new(base, base));
         return Report::failed(vec![too_large], vec![file]);
     }
     let root = match load::parse(&resolved.text, Format::Json) {

@@ -12,8 +12,10 @@ use clap::{Parser, Subcommand, ValueEnum};
 use msk_compile::render::{MessageFormat, SourceFile, render_located};
 use msk_compile::{
     Code, Diagnostic, Format, Options, Profile, Report, ResolvedConfig, SourceText, Values,
-    VariableOptions, compile_source, json, load, schema, template,
+    VariableOptions, compile_source, json, schema, template,
 };
+// Reading inputs and parsing `--param`/`--values`, as the library's loader does.
+use msk_compile::stages as load;
 
 /// mimalloc instead of the system allocator: a run makes about a million small
 /// allocations (the config tree, variables, resources) and frees most of them, and glibc's
@@ -620,7 +622,7 @@ impl Unreadable {
 
 /// Reads a config (`-`: stdin) as UTF-8 text, never more than the size limit.
 fn read_config(path: &Path) -> Result<Result<(String, String), Unreadable>, UsageError> {
-    use msk_compile::load::read::ReadError;
+    use load::read::ReadError;
     let (name, read) = read_input(path, msk_compile::MAX_CONFIG_BYTES as u64);
     let bytes = match read {
         Ok(bytes) => bytes,
@@ -644,7 +646,7 @@ fn read_config(path: &Path) -> Result<Result<(String, String), Unreadable>, Usag
                 Code::ConfigNotUtf8,
                 format!("the file is not valid UTF-8 (byte offset {offset})"),
             )
-            .at(msk_compile::tree::Span::new(offset, offset + 1))
+            .at(msk_compile::Span::new(offset, offset + 1))
             .with_help("save the file as UTF-8");
             Ok(Err(Unreadable {
                 name,

@@ -15,7 +15,8 @@ pub fn normalized_function_name(function: &str) -> String {
 }
 
 /// `normalizeNameToAlphaNumericOnly`: every character outside `[0-9A-Za-z]` deleted,
-/// then upper-first.
+/// then upper-first (the compiler writes it in place, see [`event_logical_id_normalized`]).
+#[cfg(test)]
 pub fn alphanumeric_only(name: &str) -> String {
     upper_first(
         &name
@@ -32,6 +33,7 @@ pub fn lambda_logical_id(function: &str) -> String {
 
 /// The logical ID of an event resource: `<Function><infix><Part1><Part2>…`, where each part
 /// is cut to 79 characters after normalization (Serverless keeps IDs under 255 this way).
+#[cfg(test)]
 pub fn event_logical_id(function: &str, infix: &str, parts: &[&str]) -> String {
     event_logical_id_normalized(&normalized_function_name(function), infix, parts)
 }

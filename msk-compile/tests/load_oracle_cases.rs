@@ -7,8 +7,8 @@ mod common;
 use std::path::{Path, PathBuf};
 
 use common::{oracle_options, stringify};
-use msk_compile::load::{self, Format, resolve_variables_with_source};
-use msk_compile::tree::{Node, Value};
+use msk_compile::Format;
+use msk_compile::stages::{self as load, Node, Value, resolve_variables_with_source};
 
 fn case_dir(name: &str) -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR"))

@@ -10,8 +10,8 @@ use std::collections::BTreeMap;
 use common::{HEAD, nulls_last, oracle_options, pattern, stringify, text, yaml};
 use msk_compile::Code;
 use msk_compile::Diagnostic;
-use msk_compile::load::{VariableOptions, resolve_variables, resolve_variables_with_source};
-use msk_compile::tree::{Node, Value};
+use msk_compile::VariableOptions;
+use msk_compile::stages::{Node, Value, resolve_variables, resolve_variables_with_source};
 
 fn resolved(source: &str, options: &VariableOptions) -> Node {
     let mut root = yaml(source);
@@ -426,7 +426,7 @@ fn params_in_serverless_order() {
 
 #[test]
 fn param_cli_values_parse_as_serverless_does() {
-    use msk_compile::load::parse_param;
+    use msk_compile::stages::parse_param;
     assert_eq!(
         parse_param("topic=orders  "),
         Ok(("topic".to_owned(), "orders".to_owned()))
@@ -439,7 +439,7 @@ fn param_cli_values_parse_as_serverless_does() {
 
 #[test]
 fn values_are_keyed_by_the_variable_text() {
-    let values = msk_compile::load::parse(
+    let values = msk_compile::stages::parse(
         "ssm:/a/b: one\n\"${cf(us-east-1, x):stack.Out}\": two\naws:accountId: 123\n",
         msk_compile::Format::Yaml,
     )

@@ -9,8 +9,8 @@ use std::time::{Duration, Instant};
 
 use common::{HEAD, nulls_last, pattern, stringify, text, yaml, yaml_error};
 use msk_compile::Code;
-use msk_compile::load::{self, Format};
-use msk_compile::tree::{Node, Value};
+use msk_compile::Format;
+use msk_compile::stages::{self as load, Node, Value};
 
 /// Oracle probe `scalars.yml`: js-yaml 4's default schema, then Serverless' JSON round trip.
 #[test]
@@ -324,7 +324,7 @@ fn syntax_errors_have_positions() {
         let error = yaml_error(source);
         assert_eq!(error.code, Code::YamlSyntax, "{source}");
         let span = error.span.expect("span");
-        let (found, _) = msk_compile::tree::LineIndex::new(source).line_col(source, span.start);
+        let (found, _) = msk_compile::stages::LineIndex::new(source).line_col(source, span.start);
         assert_eq!(found, line, "{source}: {error:?}");
     }
 }

@@ -264,7 +264,7 @@ fn merging_the_extended_failure_queue_statement_twice() {
       "Type": "AWS::IAM::Role",
       "Properties": {"Policies": [{"PolicyDocument": {"Statement": [
         {"Effect": "Allow", "Action": ["logs:CreateLogStream"], "Resource": "*"},
-        {"Effect": "Allow", "Action": ["sqs:ReceiveMessage"], "Resource": "*"}
+        {"Effect": "Allow", "Action": ["sqs:ReceiveMessage", "sqs:DeleteMessage", "sqs:GetQueueAttributes"], "Resource": ["arn:aws:sqs:us-east-1:111111111111:jobs"]}
       ]}}]}
     }
   }
@@ -311,15 +311,15 @@ fn long_lists_of_functions_and_resources() {
             "  - Resources: {{R{index}: {{Type: 'AWS::SQS::Queue'}}}}\n"
         ));
     }
-    let mut root = msk_compile::load::parse(&text, Format::Yaml).expect("parses");
+    let mut root = msk_compile::stages::parse(&text, Format::Yaml).expect("parses");
     let started = Instant::now();
-    let diagnostics = msk_compile::merge_arrays::merge_arrays(&mut root);
+    let diagnostics = msk_compile::stages::merge_arrays(&mut root);
     let elapsed = started.elapsed();
     assert!(diagnostics.is_empty(), "{diagnostics:?}");
     assert!(elapsed < Duration::from_secs(5), "took {elapsed:?}");
-    let keys = |node: &msk_compile::tree::Node| -> Vec<String> {
+    let keys = |node: &msk_compile::stages::Node| -> Vec<String> {
         match &node.value {
-            msk_compile::tree::Value::Object(entries) => {
+            msk_compile::stages::Value::Object(entries) => {
                 entries.iter().map(|entry| entry.key.clone()).collect()
             }
             other => panic!("not merged into a mapping: {other:?}"),

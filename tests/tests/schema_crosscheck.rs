@@ -43,8 +43,8 @@ use std::collections::BTreeSet;
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 
-use msk_compile::tree::{Node, Value};
-use msk_compile::{Code, ValidationMode, check, compile, compile_source, json, load, schema};
+use msk_compile::stages::{self, Node, Value};
+use msk_compile::{Code, ValidationMode, compile_source, schema};
 use msk_model::{CfnMapping, MskEvent};
 use msk_tests::{case_dirs, oracle_options, read};
 
@@ -130,11 +130,11 @@ fn load_resolved(source: &str, config: &Path) -> Result<Node, String> {
             .collect::<Vec<_>>()
             .join(", ")
     };
-    let mut root = load::parse(source, msk_compile::Format::Yaml)
+    let mut root = stages::parse(source, msk_compile::Format::Yaml)
         .map_err(|diagnostics| codes(&diagnostics))?;
     let mut options = oracle_options().variables;
     options.service_dir = config.parent().map(Path::to_path_buf);
-    let problems = load::resolve_variables(&mut root, &options);
+    let problems = stages::resolve_variables(&mut root, &options);
     if problems.iter().any(msk_compile::Diagnostic::is_error) {
         return Err(codes(&problems));
     }
@@ -207,7 +207,7 @@ fn compiler_keys(root: &mut Node) -> Keys {
         .filter(|key| in_schema_scope(key))
         .collect();
     let mut diagnostics = Vec::new();
-    compile::compile(
+    stages::compile(
         root.clone(),
         msk_compile::Profile::ServerlessV3,
         &mut diagnostics,
@@ -230,7 +230,7 @@ fn compiler_keys(root: &mut Node) -> Keys {
 }
 
 fn validation_keys(root: &mut Node) -> Keys {
-    let diagnostics = check::check_events(
+    let diagnostics = stages::check_events(
         root,
         ValidationMode::Warn,
         msk_compile::Profile::ServerlessV3,
@@ -284,7 +284,7 @@ fn value_at<'a>(json: &'a serde_json::Value, path: &str) -> Option<&'a serde_jso
 fn compare(path: &Path, validator: &jsonschema::Validator) -> Result<Comparison, String> {
     let source = read(path);
     let resolved = load_resolved(&source, path)?;
-    let before = json::to_json(&resolved);
+    let before = stages::to_json(&resolved);
     let (schema, any_of) = schema_keys(validator, &before);
     // `arn` (schema, anyOf) and `arn.Ref` (compiler): the same value, one level apart.
     let inside = |outer: &str, inner: &str| {
@@ -294,7 +294,7 @@ fn compare(path: &Path, validator: &jsonschema::Validator) -> Result<Comparison,
     };
     let mut coerced = resolved;
     let compiler = compiler_keys(&mut coerced);
-    let after = json::to_json(&coerced);
+    let after = stages::to_json(&coerced);
 
     let mut explained = Vec::new();
     let mut unexplained = Vec::new();
@@ -464,13 +464,13 @@ fn configs_valid_after_resolution_are_valid_before_it() {
         let Ok(resolved) = load_resolved(&source, &file) else {
             continue;
         };
-        if !validator.is_valid(&json::to_json(&resolved)) {
+        if !validator.is_valid(&stages::to_json(&resolved)) {
             continue;
         }
-        let raw = load::parse(&source, msk_compile::Format::Yaml)
+        let raw = stages::parse(&source, msk_compile::Format::Yaml)
             .unwrap_or_else(|error| panic!("{} does not parse: {error:?}", file.display()));
         let errors: Vec<String> = validator
-            .iter_errors(&json::to_json(&raw))
+            .iter_errors(&stages::to_json(&raw))
             .map(|error| format!("{}: {error}", error.instance_path()))
             .collect();
         assert!(
@@ -537,7 +537,7 @@ fn the_crosscheck_sees_errors() {
     }
     let variables = Path::new(env!("CARGO_MANIFEST_DIR")).join("cases/variables/serverless.yml");
     let resolved = load_resolved(&read(&variables), &variables).expect("loads");
-    let value = json::to_json(&resolved);
+    let value = stages::to_json(&resolved);
     assert_eq!(
         value_at(&value, "functions.consumer.events.0.msk.batchSize"),
         Some(&serde_json::json!(250)),

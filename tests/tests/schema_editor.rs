@@ -25,8 +25,8 @@ use std::time::Instant;
 
 use msk_compile::Profile;
 use msk_compile::json::stringify_pretty;
-use msk_compile::load::CLOUDFORMATION_TAGS;
 use msk_compile::schema::serverless_schema;
+use msk_compile::stages::CLOUDFORMATION_TAGS;
 use serde_json::{Value, json};
 
 /// A realistic service with two errors in its msk event, next to other event types that must

@@ -29,11 +29,9 @@ mod yaml;
 
 pub use tags::CLOUDFORMATION_TAGS;
 pub use vars::{
-    MAX_VARIABLE_BYTES, MAX_VARIABLE_NODES, MAX_VARIABLE_SCANS, Values, VariableOptions,
-    parse_param, resolve_variables, resolve_variables_with_files, resolve_variables_with_source,
-    shift_spans,
+    Values, VariableOptions, parse_param, resolve_variables, resolve_variables_with_files,
+    resolve_variables_with_source, shift_spans,
 };
-pub use yaml::{MAX_ALIAS_BYTES, MAX_ALIAS_NODES};
 
 use crate::diag::Diagnostic;
 use crate::tree::Node;

@@ -1,10 +1,8 @@
 //! Helpers shared by the `load_*` tests.
 #![allow(dead_code)]
 
-use msk_compile::Diagnostic;
-use msk_compile::js;
-use msk_compile::load::{self, Format, VariableOptions};
-use msk_compile::tree::{Entry, Node, Value};
+use msk_compile::stages::{self as load, Entry, Node, Value, number_to_string};
+use msk_compile::{Diagnostic, Format, VariableOptions};
 
 /// `JSON.stringify(value)`: compact, keys in order, JavaScript numbers, non-ASCII unescaped.
 pub fn stringify(node: &Node) -> String {
@@ -17,7 +15,7 @@ fn write(node: &Node, out: &mut String) {
     match &node.value {
         Value::Null => out.push_str("null"),
         Value::Bool(flag) => out.push_str(if *flag { "true" } else { "false" }),
-        Value::Number(number) if number.is_finite() => out.push_str(&js::number_to_string(*number)),
+        Value::Number(number) if number.is_finite() => out.push_str(&number_to_string(*number)),
         Value::Number(_) => out.push_str("null"),
         Value::String(text) => quote(text, out),
         Value::Array(items) => {
@@ -100,7 +98,7 @@ pub fn pattern(root: &Node, event: usize, index: usize) -> &Node {
 }
 
 /// The source text of a span.
-pub fn text(source: &str, span: msk_compile::tree::Span) -> &str {
+pub fn text(source: &str, span: msk_compile::Span) -> &str {
     &source[span.start..span.end]
 }
 
