@@ -180,7 +180,8 @@ fn invalid_utf8_is_a_coded_error_with_a_position() {
     let path = dir.join("serverless.yml");
     std::fs::write(&path, b"service: s\nprovider:\n  name: \xff\n").expect("write");
     let output = run(&["check", path.to_str().unwrap_or_default()]);
-    assert_eq!(output.status.code(), Some(1));
+    // An input that cannot be read as text: exit status 2, as for --values and --resolved.
+    assert_eq!(output.status.code(), Some(2));
     assert!(
         stderr(&output).contains("CONFIG_NOT_UTF8"),
         "{}",
@@ -321,7 +322,7 @@ fn a_file_over_the_size_limit_is_refused_before_reading() {
         "--message-format",
         "json",
     ]);
-    assert_eq!(output.status.code(), Some(1));
+    assert_eq!(output.status.code(), Some(2));
     let diagnostic: serde_json::Value =
         serde_json::from_str(stderr(&output).lines().next().expect("a line")).expect("json");
     assert_eq!(diagnostic["code"], "CONFIG_TOO_LARGE");

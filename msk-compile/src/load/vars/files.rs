@@ -62,7 +62,7 @@ impl Resolver<'_> {
             }
             Err(read::ReadError::NotRegular) => {
                 return Err(unreadable(
-                    "it is not a regular file (a device, FIFO or socket); msk-compile reads only regular files".to_owned(),
+                    "it is not a regular file (a device, FIFO or socket, or a file that waits for data); msk-compile reads only regular files".to_owned(),
                 ));
             }
             Err(read::ReadError::TooLarge) => {
