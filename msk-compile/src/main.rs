@@ -713,11 +713,13 @@ fn emit_diagnostics(
         MessageFormatArg::Github => MessageFormat::Github,
     };
     let file = SourceFile::new(name, text);
-    // In the order of the text they point at (the config, then the files it includes), as a
-    // reader goes through it; the library's order is the one Serverless reports in. Those
-    // without a position keep their order, after the others.
+    // For a reader: in the order of the text they point at (the config, then the files it
+    // includes); those without a position keep their order, after the others. JSON lines keep
+    // the library's order (the one Serverless reports in), which tools may rely on.
     let mut ordered: Vec<&Diagnostic> = diagnostics.iter().collect();
-    ordered.sort_by_key(|diagnostic| diagnostic.span.map_or(usize::MAX, |span| span.start));
+    if format != MessageFormat::Json {
+        ordered.sort_by_key(|diagnostic| diagnostic.span.map_or(usize::MAX, |span| span.start));
+    }
     let mut stderr = std::io::stderr().lock();
     let mut shown: BTreeMap<Code, usize> = BTreeMap::new();
     for diagnostic in ordered {
