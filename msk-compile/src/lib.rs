@@ -208,6 +208,39 @@ pub struct Report {
     /// Files other than the config that diagnostic spans point into (files `${file(…)}`
     /// included, the `--resolved` config); see [`SourceText::locate`].
     pub files: Vec<SourceText>,
+    /// What the config holds (zero when it did not load).
+    pub summary: Summary,
+}
+
+/// The size of what was checked, for `check`'s line on success.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Summary {
+    /// Functions under `functions`.
+    pub functions: usize,
+    /// `msk` events among their `events`.
+    pub msk_events: usize,
+}
+
+impl Summary {
+    fn of(root: &tree::Node) -> Self {
+        let Some(tree::Value::Object(functions)) = root.get("functions").map(|node| &node.value)
+        else {
+            return Summary::default();
+        };
+        let msk_events = functions
+            .iter()
+            .filter_map(|function| match &function.value.get("events")?.value {
+                tree::Value::Array(events) => Some(events),
+                _ => None,
+            })
+            .flatten()
+            .filter(|event| event.get("msk").is_some())
+            .count();
+        Summary {
+            functions: functions.len(),
+            msk_events,
+        }
+    }
 }
 
 impl Report {
@@ -217,6 +250,7 @@ impl Report {
             compiled: None,
             diagnostics,
             files,
+            summary: Summary::default(),
         }
     }
 
@@ -406,6 +440,7 @@ fn compile_tree(
             return Report::failed(diagnostics, Vec::new());
         }
     }
+    let summary = Summary::of(&root);
     diagnostics.extend(check::check_events(&mut root, mode, dialect));
     // Serverless stops at the first schema error in `error` mode; we compile anyway to
     // report the problems it would only find later, except those about a value the schema
@@ -440,6 +475,7 @@ fn compile_tree(
         compiled: (!failed).then_some(compiled),
         diagnostics,
         files: Vec::new(),
+        summary,
     }
 }
 

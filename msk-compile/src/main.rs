@@ -398,7 +398,7 @@ fn run_check(args: &CheckArgs) -> Result<ExitCode, UsageError> {
                 continue;
             }
         };
-        failed |= emit_diagnostics(
+        let mut config_failed = emit_diagnostics(
             &report.diagnostics,
             &report.files,
             &name,
@@ -416,9 +416,13 @@ fn run_check(args: &CheckArgs) -> Result<ExitCode, UsageError> {
                 if exit == ExitCode::from(2) {
                     return Ok(exit);
                 }
-                failed = true;
+                config_failed = true;
             }
         }
+        if !config_failed {
+            println!("{name}: {}", check_summary(&report));
+        }
+        failed |= config_failed;
     }
     Ok(if unreadable_input {
         ExitCode::from(2)
@@ -427,6 +431,29 @@ fn run_check(args: &CheckArgs) -> Result<ExitCode, UsageError> {
     } else {
         ExitCode::SUCCESS
     })
+}
+
+/// What a successful `check` looked at: `3 functions, 5 msk events: no problems` (or the
+/// number of warnings), so that silence is never the only answer.
+fn check_summary(report: &Report) -> String {
+    let plural = |count: usize, one: &str| {
+        if count == 1 {
+            format!("1 {one}")
+        } else {
+            format!("{count} {one}s")
+        }
+    };
+    let warnings = report.diagnostics.len();
+    let verdict = if warnings == 0 {
+        "no problems".to_owned()
+    } else {
+        plural(warnings, "warning")
+    };
+    format!(
+        "{}, {}: {verdict}",
+        plural(report.summary.functions, "function"),
+        plural(report.summary.msk_events, "msk event")
+    )
 }
 
 fn run_diff(args: &DiffArgs) -> Result<ExitCode, UsageError> {
@@ -509,16 +536,7 @@ fn compare_against(
 }
 
 fn run_explain(text: &str) -> Result<ExitCode, UsageError> {
-    let code = Code::parse(text).ok_or_else(|| {
-        UsageError(format!(
-            "unknown code `{text}`; codes: {}",
-            Code::ALL
-                .iter()
-                .map(|code| code.as_str())
-                .collect::<Vec<_>>()
-                .join(", ")
-        ))
-    })?;
+    let code = Code::parse(text).ok_or_else(|| UsageError(unknown_code(text)))?;
     let page = code.page();
     let indented = page
         .example
@@ -531,6 +549,22 @@ fn run_explain(text: &str) -> Result<ExitCode, UsageError> {
         page.summary, page.fix
     );
     Ok(ExitCode::SUCCESS)
+}
+
+/// The message for a code `explain` does not know: the closest code, not all of them.
+fn unknown_code(text: &str) -> String {
+    let wanted = text.trim().to_uppercase();
+    let closest = Code::ALL
+        .iter()
+        .map(|code| (strsim::jaro_winkler(&wanted, code.as_str()), code))
+        .filter(|(score, _)| *score > 0.8)
+        .max_by(|a, b| a.0.total_cmp(&b.0));
+    match closest {
+        Some((_, code)) => format!("unknown code `{text}`; did you mean `{code}`?"),
+        None => format!(
+            "unknown code `{text}`: no code is close to it (codes are the words in brackets of msk-compile's diagnostics)"
+        ),
+    }
 }
 
 fn run_schema(
@@ -710,9 +744,16 @@ fn emit_diagnostics(
         MessageFormatArg::Github => MessageFormat::Github,
     };
     let file = SourceFile::new(name, text);
+    // For a reader: in the order of the text they point at (the config, then the files it
+    // includes); those without a position keep their order, after the others. JSON lines keep
+    // the library's order (the one Serverless reports in), which tools may rely on.
+    let mut ordered: Vec<&Diagnostic> = diagnostics.iter().collect();
+    if format != MessageFormat::Json {
+        ordered.sort_by_key(|diagnostic| diagnostic.span.map_or(usize::MAX, |span| span.start));
+    }
     let mut stderr = std::io::stderr().lock();
     let mut shown: BTreeMap<Code, usize> = BTreeMap::new();
-    for diagnostic in diagnostics {
+    for diagnostic in ordered {
         if format != MessageFormat::Json && !diagnostic.is_error() {
             let count = shown.entry(diagnostic.code).or_default();
             *count += 1;

@@ -63,6 +63,7 @@ pub fn build_resource<M: CfnMapping>(
         event.function,
         event.msk,
         &|key| event.key_path(key),
+        &|key| M::field(key).is_some_and(|field| writes_as_written(event, field)),
         diagnostics,
     );
 
@@ -170,6 +171,19 @@ fn write_property_object(
         }
     }
     out.push('}');
+}
+
+/// Whether Serverless writes the field's own value (not its default, not nothing) under the
+/// event's profile: what CloudFormation's constraints are judged on.
+fn writes_as_written(event: &EventContext<'_>, field: &CfnField) -> bool {
+    let node = event.value(field.key);
+    let truthy = node.is_some_and(|node| js::is_truthy(&node.value));
+    event.dialect.keys.has(field.profile)
+        && match (field.presence, field.default) {
+            (_, Some(_)) | (Presence::Truthy, _) => truthy,
+            (Presence::NotNull, None) => node.is_some_and(|node| !node.is_null()),
+            (Presence::Always, None) => node.is_some(),
+        }
 }
 
 /// Appends the CloudFormation value of one field to `out` as JSON text; `false` (and

@@ -359,6 +359,9 @@ fn add_rules<M: CfnMapping>(schema: &mut Value, profile: Profile) {
             | Test::Differs { field, other, .. } => has_key(field) && has_key(other),
             _ => true,
         })
+        // CloudFormation's constraints are the extended profile's errors; elsewhere they are
+        // the compiler's warnings beside Serverless' schema, which the editor shows as is.
+        .filter(|rule| rule.cloudformation.is_none() || keys.extended)
         .collect();
     let rules: Vec<Value> = in_schema.into_iter().filter_map(rule_schema).collect();
     if let (Some(object), false) = (schema.as_object_mut(), rules.is_empty()) {
@@ -370,10 +373,10 @@ fn add_rules<M: CfnMapping>(schema: &mut Value, profile: Profile) {
 /// with the compiler's message and code. yaml-language-server shows an `errorMessage` for a
 /// failed `type` or `pattern` but not for `not`: a value that must go is flagged with
 /// `type: "null"` (it is set, so never null). `None` for what draft-07 cannot state, a
-/// comparison of two values (`not_greater`, `differs`), and for the rules that enforce
-/// CloudFormation's schema, which the compiler reports with the value it found.
+/// comparison of two values (`not_greater`, `differs`), and for the rules on CloudFormation's
+/// schema without a message of their own, which the compiler words from the value it found.
 fn rule_schema(rule: &Rule) -> Option<Value> {
-    if rule.cloudformation.is_some() {
+    if rule.message.is_empty() {
         return None;
     }
     let message = format!(

@@ -101,19 +101,90 @@ macro_rules! lambda_doc {
         code = crate::Code::StartingPositionTimestamp,
         message = "You must specify startingPositionTimestamp for function: {function} when startingPosition is AT_TIMESTAMP."
     ),
-    rule(
-        // Unbounded: a `{1,248}` repetition made the regex (and its per-thread caches) several
-        // megabytes; the length is the next rule's.
-        matches(field = "topic", pattern = "^[^.][a-zA-Z0-9_.-]+$"),
+    // CloudFormation's schema, on the values every profile writes: errors under `extended`,
+    // warnings (beside Serverless' output, unchanged) under the others. Patterns are
+    // CloudFormation's own, searched as JSON Schema searches them.
+    rules(
+        profile = "serverless_v3",
+        code = crate::Code::CloudFormationRejects,
+        cloudformation = "EventSourceArn",
+        rule(type_is(field = "arn", is = "string")),
+        rule(length(field = "arn", min = 12, max = 1024)),
+        rule(matches(field = "arn", pattern = r"arn:(aws[a-zA-Z0-9-]*):([a-zA-Z0-9\-])+:((eusc-)?[a-z]{2}((-gov)|(-iso([a-z]?)))?-[a-z]+-\d{1})?:(\d{12})?:(.*)"))
+    ),
+    rules(
+        profile = "serverless_v3",
+        code = crate::Code::CloudFormationRejects,
+        rule(type_is(field = "batchSize", is = "integer"), cloudformation = "BatchSize"),
+        rule(range(field = "batchSize", min = 1, max = 10000), cloudformation = "BatchSize"),
+        rule(type_is(field = "maximumBatchingWindow", is = "integer"), cloudformation = "MaximumBatchingWindowInSeconds"),
+        rule(range(field = "maximumBatchingWindow", min = 0, max = 300), cloudformation = "MaximumBatchingWindowInSeconds"),
+        rule(type_is(field = "enabled", is = "boolean"), cloudformation = "Enabled"),
+        // Lambda's three positions; CloudFormation's pattern, searched, would also let
+        // `EARLIEST` through, which Lambda refuses.
+        rule(one_of(field = "startingPosition", values = ["LATEST", "TRIM_HORIZON", "AT_TIMESTAMP"]), cloudformation = "StartingPosition"),
+        rule(type_is(field = "startingPositionTimestamp", is = "number"), cloudformation = "StartingPositionTimestamp"),
+        rule(type_is(field = "topic", is = "string"), cloudformation = "Topics[]"),
+        rule(type_is(field = "saslScram512", is = "string"), cloudformation = "SourceAccessConfigurations[].URI"),
+        rule(length(field = "saslScram512", min = 1, max = 200), cloudformation = "SourceAccessConfigurations[].URI"),
+        rule(type_is(field = "consumerGroupId", is = "string"), cloudformation = "AmazonManagedKafkaEventSourceConfig.ConsumerGroupId"),
+        rule(length(field = "consumerGroupId", min = 1, max = 200), cloudformation = "AmazonManagedKafkaEventSourceConfig.ConsumerGroupId"),
+        rule(items(field = "filterPatterns", min = 1, max = 20), cloudformation = "FilterCriteria.Filters"),
+        rule(unique(field = "filterPatterns"), cloudformation = "FilterCriteria.Filters"),
+        rule(json_length(field = "filterPatterns[]", max = 4096), cloudformation = "FilterCriteria.Filters[].Pattern")
+    ),
+    rules(
+        profile = "serverless_v3",
         code = crate::Code::TopicInvalid,
+        cloudformation = "Topics[]",
         message = "the topic must be 2 to 249 characters of letters, digits, `.`, `_` and `-`, not starting with `.` (CloudFormation's Topics pattern)",
-        help = "use the topic's Kafka name exactly"
+        rule(
+            // Anchored, so that the whole name is Kafka's characters. Unbounded: a `{1,248}`
+            // repetition made the regex (and its per-thread caches) several megabytes; the
+            // length is the next rule's.
+            matches(field = "topic", pattern = "^[^.][a-zA-Z0-9_.-]+$"),
+            help = "use the topic's Kafka name exactly"
+        ),
+        rule(
+            length(field = "topic", max = 249),
+            help = "Kafka topic names have at most 249 characters"
+        )
+    ),
+    // The same for the keys of the extended profile, beyond what their schema states.
+    rule(
+        length(field = "destinations.onFailure", min = 12, max = 1024),
+        code = crate::Code::DestinationsInvalid,
+        cloudformation = "DestinationConfig.OnFailure.Destination",
+        help = "a `kafka://` destination needs a topic of at least 4 characters"
     ),
     rule(
-        length(field = "topic", max = 249),
-        code = crate::Code::TopicInvalid,
-        message = "the topic must be 2 to 249 characters of letters, digits, `.`, `_` and `-`, not starting with `.` (CloudFormation's Topics pattern)",
-        help = "Kafka topic names have at most 249 characters"
+        matches(field = "destinations.onFailure", pattern = r"^$|kafka://([^.]([a-zA-Z0-9\-_.]{0,248}))|arn:(aws[a-zA-Z0-9-]*):([a-zA-Z0-9\-])+:((eusc-)?[a-z]{2}((-gov)|(-iso([a-z]?)))?-[a-z]+-\d{1})?:(\d{12})?:(.*)"),
+        code = crate::Code::DestinationsInvalid,
+        cloudformation = "DestinationConfig.OnFailure.Destination"
+    ),
+    rule(
+        length(field = "clientCertificateTlsAuth", max = 200),
+        code = crate::Code::ClientCertificateTlsAuthInvalid,
+        cloudformation = "SourceAccessConfigurations[].URI"
+    ),
+    rules(
+        code = crate::Code::SchemaRegistryInvalid,
+        rule(
+            matches(field = "schemaRegistry.accessConfigs[].uri", pattern = r"arn:(aws[a-zA-Z0-9-]*):([a-zA-Z0-9\-])+:((eusc-)?[a-z]{2}((-gov)|(-iso([a-z]?)))?-[a-z]+-\d{1})?:(\d{12})?:(.*)"),
+            cloudformation = "AmazonManagedKafkaEventSourceConfig.SchemaRegistryConfig.AccessConfigs[].URI"
+        ),
+        rule(
+            length(field = "schemaRegistry.accessConfigs[].uri", max = 10000),
+            cloudformation = "AmazonManagedKafkaEventSourceConfig.SchemaRegistryConfig.AccessConfigs[].URI"
+        ),
+        rule(
+            unique(field = "schemaRegistry.accessConfigs"),
+            cloudformation = "AmazonManagedKafkaEventSourceConfig.SchemaRegistryConfig.AccessConfigs"
+        ),
+        rule(
+            unique(field = "schemaRegistry.validate"),
+            cloudformation = "AmazonManagedKafkaEventSourceConfig.SchemaRegistryConfig.SchemaValidationConfigs"
+        )
     ),
     rules(
         code = crate::Code::AuthConflict,
