@@ -60,6 +60,7 @@ struct Extension<'a> {
 /// framework's template too.
 pub fn apply(
     root: &Node,
+    dialect: &crate::dialect::Dialect,
     resources: &mut IndexMap<String, Resource>,
     custom_resources: &[String],
     diagnostics: &mut Vec<Diagnostic>,
@@ -132,7 +133,7 @@ pub fn apply(
             let supported = ["Properties", "Metadata", "DependsOn"].contains(&attribute.as_str())
                 || SET_ATTRIBUTES.contains(&attribute.as_str());
             if !supported {
-                diagnostics.push(unsupported(name, &attribute, span, attribute_path));
+                diagnostics.push(unsupported(name, &attribute, span, attribute_path, dialect));
                 break;
             }
             if let Err(NoEntries::TooLong(length)) = spread_length(&value)
@@ -220,10 +221,16 @@ pub fn replaces_shared_role_policies(root: &Node) -> bool {
     .is_some()
 }
 
-fn unsupported(name: &str, attribute: &str, span: crate::tree::Span, path: String) -> Diagnostic {
+fn unsupported(
+    name: &str,
+    attribute: &str,
+    span: crate::tree::Span,
+    path: String,
+    dialect: &crate::dialect::Dialect,
+) -> Diagnostic {
     Diagnostic::error(
         Code::ExtensionUnsupportedAttribute,
-        format!("Cannot extend \"{name}\" resource, as extending the \"{attribute}\" attribute at this point is not supported. Feel free to propose support for it in the Framework issue tracker: https://github.com/serverless/serverless/issues"),
+        format!("Cannot extend \"{name}\" resource, as extending the \"{attribute}\" attribute at this point is not supported. Feel free to propose support for it in the {}", dialect.issue_tracker),
     )
     .at(span)
     .with_path(path)

@@ -594,6 +594,7 @@ mod tests {
         );
         let options = Options {
             profile: Some(crate::Profile::Extended),
+            host: None,
             ..Options::default()
         };
         let extended = compile_source(&yaml, Format::Yaml, &options)
