@@ -87,7 +87,9 @@ pub fn compare(
     let mut diagnostics = Vec::new();
     for before in old_mappings.iter().filter(|mapping| mapping.msk) {
         match new_by_id.get(before.id) {
-            Some(after) => same_id(before, after, &mut diagnostics),
+            Some(after) if after.msk => same_id(before, after, &mut diagnostics),
+            // The logical ID now names a mapping of another source: the Kafka one is gone.
+            Some(_) => diagnostics.push(removed(before)),
             None => match take_successor(&mut arrivals, before) {
                 Some(after) => moved(before, after, &mut diagnostics),
                 None => diagnostics.push(removed(before)),
@@ -538,6 +540,17 @@ mod tests {
             ),
             ["MSK_MAPPING_REMOVED"]
         );
+    }
+
+    #[test]
+    fn a_logical_id_that_now_names_another_source_is_a_removed_mapping() {
+        let old = template(serde_json::json!({
+            "A": mapping(serde_json::json!({"EventSourceArn": ARN, "Topics": ["t"]})),
+        }));
+        let new = template(serde_json::json!({
+            "A": mapping(serde_json::json!({"EventSourceArn": "arn:aws:sqs:us-east-1:111111111111:q"})),
+        }));
+        assert_eq!(codes(&old, &new), ["MSK_MAPPING_REMOVED"]);
     }
 
     #[test]

@@ -21,6 +21,9 @@ const CUSTOM_SCHEMA = {
       type: 'object',
       properties: {
         profile: { enum: PROFILES },
+        // Lets `serverless deploy` go on although msk-compile diff finds that it replays, skips
+        // or fails on an msk mapping's consumer group (its findings are printed as warnings).
+        allowReplacement: { type: 'boolean' },
       },
       additionalProperties: false,
     },
