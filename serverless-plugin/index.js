@@ -238,10 +238,10 @@ class ServerlessMskEvents {
     for (const finding of result.findings) {
       if (finding.severity === 'error' && !allowed) continue;
       const note = finding.severity === 'error' ? ' (acknowledged)' : '';
-      this.log.warning(`msk: ${formatFinding(finding)}${note}`);
+      this.log.warning(`msk: ${formatFinding(finding, note)}`);
     }
     if (errors.length && !allowed) {
-      const lines = errors.map(formatFinding);
+      const lines = errors.map((finding) => formatFinding(finding));
       throw this.error(
         `msk: this deploy would replay or skip Kafka messages, or fail, on stack ${stackName}:\n${lines.join('\n')}\n` +
           `Nothing was deployed. Deploy anyway with ${acknowledge}.`,

@@ -37,10 +37,10 @@ const compareTemplates = ({ binary, deployed, next }) => {
   }
 };
 
-/** A finding as the deploy log shows it: `<LogicalId>: message [CODE]`, then its help. */
-const formatFinding = (finding) => {
+/** A finding as the deploy log shows it: `<LogicalId>: message [CODE]<note>`, then its help. */
+const formatFinding = (finding, note = '') => {
   const help = finding.help ? `\n  help: ${finding.help}` : '';
-  return `${finding.logicalId || finding.path || 'template'}: ${finding.message} [${finding.code}]${help}`;
+  return `${finding.logicalId || finding.path || 'template'}: ${finding.message} [${finding.code}]${note}${help}`;
 };
 
 /** Whether a CloudFormation error says the stack does not exist (the framework's own test). */
