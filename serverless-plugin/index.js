@@ -12,6 +12,7 @@ const { findBinary } = require('./lib/binary');
 const { SCHEMA_CODE, formatDiagnostic, runCompile } = require('./lib/compile');
 const { compareTemplates, formatFinding, isMissingStack } = require('./lib/guard');
 const { CUSTOM_SCHEMA, DEFAULT_PROFILE, PROFILES, extendedSchema } = require('./lib/schema');
+const neighbours = require('./lib/neighbours');
 
 const FRAMEWORK_MSK_PLUGIN = 'AwsCompileMSKEvents';
 /** The `serverless deploy` option that acknowledges the deploy guard's errors. */
@@ -65,10 +66,20 @@ class ServerlessMskEvents {
 
     this.hooks = {
       initialize: () => this.deferFrameworkErrors(),
+      // What the framework's compilers wrote, before other plugins change it at
+      // `before:package:finalize` (lib/neighbours.js).
+      'after:package:compileEvents': () => {
+        this.compiledByFramework = neighbours.snapshot(this.template(), this.functionLogicalIds());
+      },
       // mergeCustomProviderResources deletes `resources.extensions` from the configuration (the
       // same object) once it has applied them; msk-compile applies them to the mappings it
-      // puts in their place, so it needs them: kept before they go.
-      'before:aws:package:finalize:mergeCustomProviderResources': () => this.keepExtensions(),
+      // puts in their place, so it needs them: kept before they go. Also where the changes
+      // other plugins made since the framework's compilers are measured (extensions not yet
+      // applied).
+      'before:aws:package:finalize:mergeCustomProviderResources': () => {
+        this.keepExtensions();
+        this.neighbourChanges = neighbours.changes(this.compiledByFramework, this.template(), this.functionLogicalIds());
+      },
       // After package:compileEvents (the framework's msk compiler) and after the config's own
       // `resources` are merged: the template is then the one `serverless package` writes, which
       // msk-compile's `--template` merge takes, and a function's own role declared in
@@ -107,17 +118,34 @@ class ServerlessMskEvents {
     }
   }
 
+  template() {
+    return this.serverless.service.provider.compiledCloudFormationTemplate;
+  }
+
+  /** `{ functionName: logicalId of its AWS::Lambda::Function }`. */
+  functionLogicalIds() {
+    const naming = this.provider.naming;
+    return Object.fromEntries(this.serverless.service.getAllFunctions().map((name) => [name, naming.getLambdaLogicalId(name)]));
+  }
+
   keepExtensions() {
     const resources = this.serverless.service.resources;
     this.extensions = resources && resources.extensions ? JSON.parse(JSON.stringify(resources.extensions)) : undefined;
   }
 
-  // The configuration as msk-compile must see it: with the extensions the framework removed.
-  resolvedConfiguration() {
-    const configuration = this.serverless.configurationInput;
-    if (this.extensions === undefined) return configuration;
-    const resources = configuration.resources && typeof configuration.resources === 'object' ? configuration.resources : {};
-    return { ...configuration, resources: { ...resources, extensions: this.extensions } };
+  // The configuration as msk-compile must see it: with the extensions the framework removed,
+  // and, under the extended profile, each function another plugin gave a role of its own
+  // (serverless-iam-roles-per-function) with that role, so that its statements go there.
+  resolvedConfiguration(profile) {
+    let configuration = this.serverless.configurationInput;
+    if (this.extensions !== undefined) {
+      const resources = configuration.resources && typeof configuration.resources === 'object' ? configuration.resources : {};
+      configuration = { ...configuration, resources: { ...resources, extensions: this.extensions } };
+    }
+    if (profile === 'extended' && this.neighbourChanges) {
+      configuration = neighbours.withFunctionRoles(configuration, this.neighbourChanges.roles);
+    }
+    return configuration;
   }
 
   error(message, code) {
@@ -144,7 +172,7 @@ class ServerlessMskEvents {
     const result = runCompile({
       binary: binary.path,
       configPath,
-      resolved: this.resolvedConfiguration(),
+      resolved: this.resolvedConfiguration(profile),
       template: provider.compiledCloudFormationTemplate,
       profile,
       stage: this.provider.getStage(),
@@ -179,6 +207,8 @@ class ServerlessMskEvents {
     } catch (error) {
       throw this.error(`msk-compile wrote a template that is not JSON: ${error.message}`, 'MSK_COMPILE_FAILED');
     }
+    // What other plugins changed on the framework's mappings stays changed on msk-compile's.
+    if (this.neighbourChanges) neighbours.reapply(merged, this.neighbourChanges.mappings);
     // In place: other plugins may hold a reference to the template object.
     const template = provider.compiledCloudFormationTemplate;
     for (const key of Object.keys(template)) delete template[key];

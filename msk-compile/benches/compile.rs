@@ -1,5 +1,5 @@
 //! Benchmarks of the compiler's stages against the floor: the least any tool must do to read
-//! the service and write the result (issue 5).
+//! the service and write the result (the sizes and targets of the README's Performance section).
 //!
 //! ```text
 //! cargo bench -p msk-compile --bench compile            # everything, a few minutes
@@ -55,7 +55,7 @@ use msk_compile::{Format, Options, Profile, ValidationMode, compile_source, stag
 #[global_allocator]
 static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
-/// The sizes of issue 5: functions × msk events per function.
+/// The sizes the performance targets are set for: functions × msk events per function.
 const SIZES: [(usize, usize); 3] = [(200, 5), (1000, 10), (5000, 10)];
 const SEED: u64 = 1;
 const STAGES: [&str; 9] = [

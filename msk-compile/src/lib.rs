@@ -55,6 +55,7 @@ pub mod stages {
     pub use crate::compile::compile;
     pub use crate::js::number_to_string;
     pub use crate::json::to_json;
+    pub use crate::load::MAX_RESOLUTION_DEPTH;
     pub use crate::load::read;
     pub use crate::load::resolve_variables_with_source;
     pub use crate::load::{CLOUDFORMATION_TAGS, parse, parse_param, resolve_variables};
@@ -135,6 +136,39 @@ pub struct Report {
     /// Files other than the config that diagnostic spans point into (files `${file(…)}`
     /// included, the `--resolved` config); see [`SourceText::locate`].
     pub files: Vec<SourceText>,
+    /// What the config holds (zero when it did not load).
+    pub summary: Summary,
+}
+
+/// The size of what was checked, for `check`'s line on success.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Summary {
+    /// Functions under `functions`.
+    pub functions: usize,
+    /// `msk` events among their `events`.
+    pub msk_events: usize,
+}
+
+impl Summary {
+    fn of(root: &tree::Node) -> Self {
+        let Some(tree::Value::Object(functions)) = root.get("functions").map(|node| &node.value)
+        else {
+            return Summary::default();
+        };
+        let msk_events = functions
+            .iter()
+            .filter_map(|function| match &function.value.get("events")?.value {
+                tree::Value::Array(events) => Some(events),
+                _ => None,
+            })
+            .flatten()
+            .filter(|event| event.get("msk").is_some())
+            .count();
+        Summary {
+            functions: functions.len(),
+            msk_events,
+        }
+    }
 }
 
 impl Report {
@@ -144,6 +178,7 @@ impl Report {
             compiled: None,
             diagnostics,
             files,
+            summary: Summary::default(),
         }
     }
 
@@ -264,6 +299,7 @@ fn compile_tree(
             return Report::failed(diagnostics, Vec::new());
         }
     };
+    let summary = Summary::of(&root);
     let mode = ValidationMode::of(&root);
     diagnostics.extend(check::check_events(&mut root, mode, profile));
     // Serverless stops at the first schema error in `error` mode; we compile anyway to
@@ -299,6 +335,7 @@ fn compile_tree(
         compiled: (!failed).then_some(compiled),
         diagnostics,
         files: Vec::new(),
+        summary,
     }
 }
 

@@ -1,6 +1,6 @@
 //! Every diagnostic code msk-compile can report, each written once: its text (what users see,
 //! search for and match in CI) and its `msk-compile explain` page. Shared vocabulary: the
-//! model's `#[cfn(required_when(code = Code::…))]` rules name them by path, and the loader,
+//! model's `#[cfn(rule(…, code = Code::…))]` rules name them by path, and the loader,
 //! the checker and the compiler report them.
 //!
 //! Codes Serverless itself has (`INVALID_NON_SCHEMA_COMPLIANT_CONFIGURATION`,
@@ -171,6 +171,11 @@ codes! {
         example: "chmod 444 template.json\nmsk-compile compile --template template.json --in-place",
         fix: "Make the file writable (`chmod u+w`) if it should be replaced, or write elsewhere with `--output`.",
     }
+    TemplateLocked = "MSK_TEMPLATE_LOCKED" {
+        summary: "Another process held the lock on the `--in-place` template for the whole wait (60 seconds unless `--lock-timeout` says otherwise). `--in-place` runs take turns through an advisory lock (`flock`) on the template; the run said after a second that it waits, and for which process. Nothing was written.",
+        example: "flock cloudformation-template-update-stack.json sleep 600 &\nmsk-compile compile --template cloudformation-template-update-stack.json --in-place",
+        fix: "Let the other run finish (the message names it), or give a longer `--lock-timeout SECONDS`.",
+    }
     TemplateInvalid = "MSK_TEMPLATE_INVALID" {
         summary: "The `--template` file is not a JSON CloudFormation template with a `Resources` object.",
         example: "msk-compile compile --template notes.txt",
@@ -282,8 +287,13 @@ codes! {
         example: "custom:\n  mskEvents:\n    profile: extendd",
         fix: "Write `profile: extended`, or remove the key. `--profile` on the command line wins over it.",
     }
+    CloudFormationRejects = "MSK_CLOUDFORMATION_REJECTS" {
+        summary: "A value Serverless writes into the mapping breaks a constraint of CloudFormation's schema for `AWS::Lambda::EventSourceMapping` (type, range, length, pattern, allowed values, item count or repeated items), so the deploy would fail. The help names the property and the constraint. Under `serverless-v3` it is a warning (the output stays Serverless'; `--deny-warnings` fails on it), under `extended` an error, whatever `configValidationMode` says.",
+        example: "- msk:\n    arn: arn:aws:kafka:us-east-1:111111111111:cluster/orders/1\n    topic: orders\n    batchSize: 2.5",
+        fix: "Write a value within the constraint the help names (here a whole number from 1 to 10000).",
+    }
     TopicInvalid = "MSK_TOPIC_INVALID" {
-        summary: "Extended profile: the topic does not match CloudFormation's `Topics` item pattern `^[^.]([a-zA-Z0-9\\-_.]+)` or is longer than 249 characters, so CloudFormation would reject the mapping at deploy time.",
+        summary: "The topic does not match CloudFormation's `Topics` item pattern `^[^.]([a-zA-Z0-9\\-_.]+)` or is longer than 249 characters, so CloudFormation would reject the mapping at deploy time: an error under `extended`, a warning under `serverless-v3`.",
         example: "- msk:\n    arn: arn:aws:kafka:us-east-1:111111111111:cluster/orders/1\n    topic: .orders",
         fix: "Use the topic's Kafka name: 2 to 249 letters, digits, `.`, `_` or `-`, not starting with `.`.",
     }

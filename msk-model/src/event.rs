@@ -51,7 +51,7 @@ macro_rules! lambda_doc {
 /// An Amazon MSK cluster as the event source of a Lambda function.
 ///
 /// Serverless compiles each `msk` event into an `AWS::Lambda::EventSourceMapping`.
-// clippy's `duplicated_attributes` mistakes the repeated keys of sibling `check(...)` lists
+// clippy's `duplicated_attributes` mistakes the repeated keys of sibling `rule(...)` lists
 // for duplicates.
 #[allow(clippy::duplicated_attributes)]
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema, CfnMapping)]
@@ -95,134 +95,162 @@ macro_rules! lambda_doc {
     resource = "AWS::Lambda::EventSourceMapping",
     logical_id = "EventSourceMappingMSK",
     slot(name = "FunctionName", order = 2),
-    required_when(
-        field = "startingPosition",
-        equals = "AT_TIMESTAMP",
-        requires = "startingPositionTimestamp",
+    rule(
+        required_when(field = "startingPosition", equals = "AT_TIMESTAMP", requires = "startingPositionTimestamp"),
+        profile = "serverless_v3",
         code = crate::Code::StartingPositionTimestamp,
         message = "You must specify startingPositionTimestamp for function: {function} when startingPosition is AT_TIMESTAMP."
     ),
-    check(
-        kind = "matches",
-        field = "topic",
-        // Unbounded: a `{1,248}` repetition made the regex (and its per-thread caches) several
-        // megabytes; the length is the next check's.
-        value = "^[^.][a-zA-Z0-9_.-]+$",
+    // CloudFormation's schema, on the values every profile writes: errors under `extended`,
+    // warnings (beside Serverless' output, unchanged) under the others. Patterns are
+    // CloudFormation's own, searched as JSON Schema searches them.
+    rules(
+        profile = "serverless_v3",
+        code = crate::Code::CloudFormationRejects,
+        cloudformation = "EventSourceArn",
+        rule(type_is(field = "arn", is = "string")),
+        rule(length(field = "arn", min = 12, max = 1024)),
+        rule(matches(field = "arn", pattern = r"arn:(aws[a-zA-Z0-9-]*):([a-zA-Z0-9\-])+:((eusc-)?[a-z]{2}((-gov)|(-iso([a-z]?)))?-[a-z]+-\d{1})?:(\d{12})?:(.*)"))
+    ),
+    rules(
+        profile = "serverless_v3",
+        code = crate::Code::CloudFormationRejects,
+        rule(type_is(field = "batchSize", is = "integer"), cloudformation = "BatchSize"),
+        rule(range(field = "batchSize", min = 1, max = 10000), cloudformation = "BatchSize"),
+        rule(type_is(field = "maximumBatchingWindow", is = "integer"), cloudformation = "MaximumBatchingWindowInSeconds"),
+        rule(range(field = "maximumBatchingWindow", min = 0, max = 300), cloudformation = "MaximumBatchingWindowInSeconds"),
+        rule(type_is(field = "enabled", is = "boolean"), cloudformation = "Enabled"),
+        // Lambda's three positions; CloudFormation's pattern, searched, would also let
+        // `EARLIEST` through, which Lambda refuses.
+        rule(one_of(field = "startingPosition", values = ["LATEST", "TRIM_HORIZON", "AT_TIMESTAMP"]), cloudformation = "StartingPosition"),
+        rule(type_is(field = "startingPositionTimestamp", is = "number"), cloudformation = "StartingPositionTimestamp"),
+        rule(type_is(field = "topic", is = "string"), cloudformation = "Topics[]"),
+        rule(type_is(field = "saslScram512", is = "string"), cloudformation = "SourceAccessConfigurations[].URI"),
+        rule(length(field = "saslScram512", min = 1, max = 200), cloudformation = "SourceAccessConfigurations[].URI"),
+        rule(type_is(field = "consumerGroupId", is = "string"), cloudformation = "AmazonManagedKafkaEventSourceConfig.ConsumerGroupId"),
+        rule(length(field = "consumerGroupId", min = 1, max = 200), cloudformation = "AmazonManagedKafkaEventSourceConfig.ConsumerGroupId"),
+        rule(items(field = "filterPatterns", min = 1, max = 20), cloudformation = "FilterCriteria.Filters"),
+        rule(unique(field = "filterPatterns"), cloudformation = "FilterCriteria.Filters"),
+        rule(json_length(field = "filterPatterns[]", max = 4096), cloudformation = "FilterCriteria.Filters[].Pattern")
+    ),
+    rules(
+        profile = "serverless_v3",
         code = crate::Code::TopicInvalid,
+        cloudformation = "Topics[]",
         message = "the topic must be 2 to 249 characters of letters, digits, `.`, `_` and `-`, not starting with `.` (CloudFormation's Topics pattern)",
-        help = "use the topic's Kafka name exactly"
+        rule(
+            // Anchored, so that the whole name is Kafka's characters. Unbounded: a `{1,248}`
+            // repetition made the regex (and its per-thread caches) several megabytes; the
+            // length is the next rule's.
+            matches(field = "topic", pattern = "^[^.][a-zA-Z0-9_.-]+$"),
+            help = "use the topic's Kafka name exactly"
+        ),
+        rule(
+            length(field = "topic", max = 249),
+            help = "Kafka topic names have at most 249 characters"
+        )
     ),
-    check(
-        kind = "max_length",
-        field = "topic",
-        value = "249",
-        code = crate::Code::TopicInvalid,
-        message = "the topic must be 2 to 249 characters of letters, digits, `.`, `_` and `-`, not starting with `.` (CloudFormation's Topics pattern)",
-        help = "Kafka topic names have at most 249 characters"
+    // The same for the keys of the extended profile, beyond what their schema states.
+    rule(
+        length(field = "destinations.onFailure", min = 12, max = 1024),
+        code = crate::Code::DestinationsInvalid,
+        cloudformation = "DestinationConfig.OnFailure.Destination",
+        help = "a `kafka://` destination needs a topic of at least 4 characters"
     ),
-    check(
-        kind = "conflicts",
-        field = "saslScram512",
-        other = "clientCertificateTlsAuth",
+    rule(
+        matches(field = "destinations.onFailure", pattern = r"^$|kafka://([^.]([a-zA-Z0-9\-_.]{0,248}))|arn:(aws[a-zA-Z0-9-]*):([a-zA-Z0-9\-])+:((eusc-)?[a-z]{2}((-gov)|(-iso([a-z]?)))?-[a-z]+-\d{1})?:(\d{12})?:(.*)"),
+        code = crate::Code::DestinationsInvalid,
+        cloudformation = "DestinationConfig.OnFailure.Destination"
+    ),
+    rule(
+        length(field = "clientCertificateTlsAuth", max = 200),
+        code = crate::Code::ClientCertificateTlsAuthInvalid,
+        cloudformation = "SourceAccessConfigurations[].URI"
+    ),
+    rules(
+        code = crate::Code::SchemaRegistryInvalid,
+        rule(
+            matches(field = "schemaRegistry.accessConfigs[].uri", pattern = r"arn:(aws[a-zA-Z0-9-]*):([a-zA-Z0-9\-])+:((eusc-)?[a-z]{2}((-gov)|(-iso([a-z]?)))?-[a-z]+-\d{1})?:(\d{12})?:(.*)"),
+            cloudformation = "AmazonManagedKafkaEventSourceConfig.SchemaRegistryConfig.AccessConfigs[].URI"
+        ),
+        rule(
+            length(field = "schemaRegistry.accessConfigs[].uri", max = 10000),
+            cloudformation = "AmazonManagedKafkaEventSourceConfig.SchemaRegistryConfig.AccessConfigs[].URI"
+        ),
+        rule(
+            unique(field = "schemaRegistry.accessConfigs"),
+            cloudformation = "AmazonManagedKafkaEventSourceConfig.SchemaRegistryConfig.AccessConfigs"
+        ),
+        rule(
+            unique(field = "schemaRegistry.validate"),
+            cloudformation = "AmazonManagedKafkaEventSourceConfig.SchemaRegistryConfig.SchemaValidationConfigs"
+        )
+    ),
+    rules(
         code = crate::Code::AuthConflict,
-        message = "an msk event authenticates one way: `saslScram512` and `clientCertificateTlsAuth` cannot both be set",
-        help = "keep the one the cluster's client authentication uses"
+        rule(
+            conflicts(field = "saslScram512", other = "clientCertificateTlsAuth"),
+            message = "an msk event authenticates one way: `saslScram512` and `clientCertificateTlsAuth` cannot both be set",
+            help = "keep the one the cluster's client authentication uses"
+        ),
+        rule(
+            conflicts(field = "iamAuth", other = "saslScram512"),
+            message = "an msk event authenticates one way: `iamAuth` and `saslScram512` cannot both be set",
+            help = "remove `iamAuth: true` to use SASL/SCRAM, or `saslScram512` to use IAM access control"
+        ),
+        rule(
+            conflicts(field = "iamAuth", other = "clientCertificateTlsAuth"),
+            message = "an msk event authenticates one way: `iamAuth` and `clientCertificateTlsAuth` cannot both be set",
+            help = "remove `iamAuth: true` to use mTLS, or `clientCertificateTlsAuth` to use IAM access control"
+        )
     ),
-    check(
-        kind = "conflicts",
-        field = "iamAuth",
-        other = "saslScram512",
-        code = crate::Code::AuthConflict,
-        message = "an msk event authenticates one way: `iamAuth` and `saslScram512` cannot both be set",
-        help = "remove `iamAuth: true` to use SASL/SCRAM, or `saslScram512` to use IAM access control"
-    ),
-    check(
-        kind = "conflicts",
-        field = "iamAuth",
-        other = "clientCertificateTlsAuth",
-        code = crate::Code::AuthConflict,
-        message = "an msk event authenticates one way: `iamAuth` and `clientCertificateTlsAuth` cannot both be set",
-        help = "remove `iamAuth: true` to use mTLS, or `clientCertificateTlsAuth` to use IAM access control"
-    ),
-    check(
-        kind = "not_greater",
-        field = "provisionedPollers.min",
-        other = "provisionedPollers.max",
+    rule(
+        not_greater(field = "provisionedPollers.min", other = "provisionedPollers.max"),
         code = crate::Code::ProvisionedPollersInvalid,
         message = "provisionedPollers.min is greater than provisionedPollers.max",
         help = "set `min` to at most `max`"
     ),
-    check(
-        kind = "requires",
-        field = "schemaRegistry",
-        other = "provisionedPollers",
+    // The keys that work in provisioned mode only.
+    rules(
+        requires(other = "provisionedPollers"),
         code = crate::Code::RequiresProvisionedMode,
-        message = "`schemaRegistry` works in provisioned mode only: function {function} needs `provisionedPollers` on this event",
-        help = "add `provisionedPollers: {min: 1, max: 2}` (or your sizes) to this event"
+        help = "add `provisionedPollers: {min: 1, max: 2}` (or your sizes) to this event",
+        rule(
+            requires(field = "schemaRegistry"),
+            message = "`schemaRegistry` works in provisioned mode only: function {function} needs `provisionedPollers` on this event"
+        ),
+        rule(
+            requires(field = "logLevel"),
+            message = "`logLevel` (event source mapping system logs) works in provisioned mode only: function {function} needs `provisionedPollers` on this event"
+        ),
+        rule(
+            requires(field = "metrics", equals = "KafkaMetrics"),
+            message = "the `KafkaMetrics` metrics work in provisioned mode only: function {function} needs `provisionedPollers` on this event",
+            help = "add `provisionedPollers: {min: 1, max: 2}` (or your sizes), or keep `EventCount`/`ErrorCount` only"
+        ),
+        rule(
+            requires(field = "maximumRetryAttempts"),
+            message = "`maximumRetryAttempts` works in provisioned mode only: function {function} needs `provisionedPollers` on this event"
+        ),
+        rule(
+            requires(field = "maximumRecordAgeInSeconds"),
+            message = "`maximumRecordAgeInSeconds` works in provisioned mode only: function {function} needs `provisionedPollers` on this event"
+        ),
+        rule(
+            requires(field = "bisectBatchOnFunctionError"),
+            message = "`bisectBatchOnFunctionError` works in provisioned mode only: function {function} needs `provisionedPollers` on this event"
+        ),
+        rule(
+            requires(field = "functionResponseType"),
+            message = "`functionResponseType` (partial batch responses) works in provisioned mode only: function {function} needs `provisionedPollers` on this event"
+        ),
+        rule(
+            requires(field = "destinations.onFailure", prefix = "kafka://"),
+            message = "a Kafka on-failure destination works in provisioned mode only: function {function} needs `provisionedPollers` on this event"
+        )
     ),
-    check(
-        kind = "requires",
-        field = "logLevel",
-        other = "provisionedPollers",
-        code = crate::Code::RequiresProvisionedMode,
-        message = "`logLevel` (event source mapping system logs) works in provisioned mode only: function {function} needs `provisionedPollers` on this event",
-        help = "add `provisionedPollers: {min: 1, max: 2}` (or your sizes) to this event"
-    ),
-    check(
-        kind = "requires",
-        field = "metrics",
-        value = "KafkaMetrics",
-        other = "provisionedPollers",
-        code = crate::Code::RequiresProvisionedMode,
-        message = "the `KafkaMetrics` metrics work in provisioned mode only: function {function} needs `provisionedPollers` on this event",
-        help = "add `provisionedPollers: {min: 1, max: 2}` (or your sizes), or keep `EventCount`/`ErrorCount` only"
-    ),
-    check(
-        kind = "requires",
-        field = "maximumRetryAttempts",
-        other = "provisionedPollers",
-        code = crate::Code::RequiresProvisionedMode,
-        message = "`maximumRetryAttempts` works in provisioned mode only: function {function} needs `provisionedPollers` on this event",
-        help = "add `provisionedPollers: {min: 1, max: 2}` (or your sizes) to this event"
-    ),
-    check(
-        kind = "requires",
-        field = "maximumRecordAgeInSeconds",
-        other = "provisionedPollers",
-        code = crate::Code::RequiresProvisionedMode,
-        message = "`maximumRecordAgeInSeconds` works in provisioned mode only: function {function} needs `provisionedPollers` on this event",
-        help = "add `provisionedPollers: {min: 1, max: 2}` (or your sizes) to this event"
-    ),
-    check(
-        kind = "requires",
-        field = "bisectBatchOnFunctionError",
-        other = "provisionedPollers",
-        code = crate::Code::RequiresProvisionedMode,
-        message = "`bisectBatchOnFunctionError` works in provisioned mode only: function {function} needs `provisionedPollers` on this event",
-        help = "add `provisionedPollers: {min: 1, max: 2}` (or your sizes) to this event"
-    ),
-    check(
-        kind = "requires",
-        field = "functionResponseType",
-        other = "provisionedPollers",
-        code = crate::Code::RequiresProvisionedMode,
-        message = "`functionResponseType` (partial batch responses) works in provisioned mode only: function {function} needs `provisionedPollers` on this event",
-        help = "add `provisionedPollers: {min: 1, max: 2}` (or your sizes) to this event"
-    ),
-    check(
-        kind = "requires",
-        field = "destinations.onFailure",
-        value = "kafka://*",
-        other = "provisionedPollers",
-        code = crate::Code::RequiresProvisionedMode,
-        message = "a Kafka on-failure destination works in provisioned mode only: function {function} needs `provisionedPollers` on this event",
-        help = "add `provisionedPollers: {min: 1, max: 2}` (or your sizes) to this event"
-    ),
-    check(
-        kind = "differs",
-        field = "destinations.onFailure",
-        value = "kafka://",
-        other = "topic",
+    rule(
+        differs(field = "destinations.onFailure", prefix = "kafka://", other = "topic"),
         code = crate::Code::DestinationIsSourceTopic,
         message = "the on-failure Kafka topic is the topic this event reads; Lambda requires a different topic",
         help = "send failed records to a topic of their own, e.g. `kafka://<topic>-dlt`"
@@ -483,7 +511,6 @@ pub struct MskEvent {
     #[schemars(
         title = "Provisioned pollers",
         extend(
-            "x-profile" = "extended",
             "examples" = [{ "min": 1, "max": 10 }],
             "markdownDescription" = concat!(
                 "**Provisioned mode**: dedicated event pollers for this mapping (Serverless v4's key and shape). `false` or unset: on-demand polling.\n\n",
@@ -513,7 +540,6 @@ pub struct MskEvent {
     #[schemars(
         title = "Destinations",
         extend(
-            "x-profile" = "extended",
             "examples" = [{ "onFailure": "arn:aws:sqs:us-east-1:123456789012:orders-dlq" }],
             "markdownDescription" = concat!(
                 "Where Lambda sends a batch it gave up on (the shape Serverless uses for stream events). `onFailure` is one of:\n\n",
@@ -546,7 +572,6 @@ pub struct MskEvent {
         regex(pattern = "^arn:"),
         example = "arn:aws:secretsmanager:us-east-1:123456789012:secret:orders-client-cert-AbCdEf",
         extend(
-            "x-profile" = "extended",
             "patternErrorMessage" = "clientCertificateTlsAuth must be an ARN (starting with \"arn:\"): the ARN of a Secrets Manager secret.",
             "markdownDescription" = concat!(
                 "ARN of the **Secrets Manager** secret that holds the client certificate chain, private key (and optional password) for **mutual TLS**. Not together with `saslScram512` or `iamAuth`.\n\n",
@@ -572,7 +597,6 @@ pub struct MskEvent {
     #[schemars(
         title = "IAM access control",
         extend(
-            "x-profile" = "extended",
             "markdownDescription" = concat!(
                 "`true`: Lambda reads the topic through the cluster's **IAM access control** (no secret; CloudFormation gets no access configuration). The role gets `kafka-cluster:Connect` and `kafka-cluster:DescribeClusterDynamicConfiguration` on the cluster, `kafka-cluster:DescribeTopic` and `kafka-cluster:ReadData` on the topic, `kafka-cluster:DescribeGroup` and `kafka-cluster:AlterGroup` on the consumer group (`consumerGroupId`, else any group of the cluster). Not together with `saslScram512` or `clientCertificateTlsAuth`.\n\n",
                 "[MSK cluster authentication](", lambda_doc!("msk-cluster-auth.html"), ")"
@@ -596,7 +620,6 @@ pub struct MskEvent {
         length(min = 12, max = 2048),
         example = "arn:aws:kms:us-east-1:123456789012:key/11111111-2222-3333-4444-555555555555",
         extend(
-            "x-profile" = "extended",
             "markdownDescription" = concat!(
                 "ARN of the customer managed **KMS key** that encrypts the event source mapping's filter criteria (`filterPatterns`). The key policy must let `lambda.amazonaws.com` use it; the function's role needs nothing.\n\n",
                 "CloudFormation: [`KmsKeyArn`](", cfn!("kmskeyarn"), ")"
@@ -620,7 +643,6 @@ pub struct MskEvent {
         regex(pattern = "^arn:"),
         example = "arn:aws:kms:us-east-1:123456789012:key/11111111-2222-3333-4444-555555555555",
         extend(
-            "x-profile" = "extended",
             "markdownDescription" = "ARN of the customer managed **KMS key** that encrypts the `saslScram512` or `clientCertificateTlsAuth` secret (and the schema registry's secrets). The role gets `kms:Decrypt` on it; nothing is written to the event source mapping."
         )
     )]
@@ -639,7 +661,6 @@ pub struct MskEvent {
         title = "Metrics",
         length(min = 1, max = 3),
         extend(
-            "x-profile" = "extended",
             // CloudFormation's `Metrics` is a set: a repeated metric is rejected at deploy time.
             "uniqueItems" = true,
             "examples" = [["EventCount", "ErrorCount"]],
@@ -668,7 +689,6 @@ pub struct MskEvent {
     #[schemars(
         title = "System log level",
         extend(
-            "x-profile" = "extended",
             "markdownDescription" = concat!(
                 "Level of the event source mapping's own **system logs**, written to the function's log group (provisioned mode only).\n\n",
                 "CloudFormation: [`LoggingConfig`](", cfn!("loggingconfig"), ") `.SystemLogLevel`"
@@ -698,7 +718,6 @@ pub struct MskEvent {
         range(min = -1, max = 10000),
         example = 3,
         extend(
-            "x-profile" = "extended",
             "markdownDescription" = concat!(
                 "How many times Lambda retries a batch that failed (provisioned mode only).\n\n",
                 "* Range: `-1`–`10000`; `-1` retries until the record expires\n",
@@ -724,7 +743,6 @@ pub struct MskEvent {
         title = "Maximum record age",
         example = 3600,
         extend(
-            "x-profile" = "extended",
             "anyOf" = [
                 { "enum": [-1] },
                 { "minimum": 60, "maximum": 604800 }
@@ -753,7 +771,6 @@ pub struct MskEvent {
     #[schemars(
         title = "Bisect batch on function error",
         extend(
-            "x-profile" = "extended",
             "markdownDescription" = concat!(
                 "`true`: when the function fails, Lambda splits the batch in two and retries each half, to isolate a bad record (provisioned mode only).\n\n",
                 "CloudFormation: [`BisectBatchOnFunctionError`](", cfn!("bisectbatchonfunctionerror"), ")"
@@ -776,7 +793,6 @@ pub struct MskEvent {
     #[schemars(
         title = "Function response type",
         extend(
-            "x-profile" = "extended",
             "markdownDescription" = concat!(
                 "`ReportBatchItemFailures`: the function returns the records that failed (`batchItemFailures`) and Lambda retries from the first of them only (provisioned mode only).\n\n",
                 "CloudFormation: [`FunctionResponseTypes`](", cfn!("functionresponsetypes"), ") as `[ReportBatchItemFailures]`"
@@ -801,7 +817,6 @@ pub struct MskEvent {
     #[schemars(
         title = "Tags",
         extend(
-            "x-profile" = "extended",
             "examples" = [{ "team": "orders" }],
             "propertyNames" = { "minLength": 1, "maxLength": 128 },
             "additionalProperties" = { "type": "string", "maxLength": 256 },
@@ -828,7 +843,6 @@ pub struct MskEvent {
     #[schemars(
         title = "Schema registry",
         extend(
-            "x-profile" = "extended",
             "markdownDescription" = concat!(
                 "A **schema registry** that Lambda uses to validate and decode Avro, Protobuf or JSON Schema records before invoking the function (provisioned mode only).\n\n",
                 "* `uri`: a Glue registry ARN or a Confluent registry URL\n",

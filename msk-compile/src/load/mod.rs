@@ -29,8 +29,8 @@ mod yaml;
 
 pub use tags::CLOUDFORMATION_TAGS;
 pub use vars::{
-    Values, VariableOptions, parse_param, resolve_variables, resolve_variables_with_files,
-    resolve_variables_with_source, shift_spans,
+    MAX_RESOLUTION_DEPTH, Values, VariableOptions, parse_param, resolve_variables,
+    resolve_variables_with_files, resolve_variables_with_source, shift_spans,
 };
 
 use crate::diag::Diagnostic;

@@ -15,8 +15,8 @@
 //! * js-yaml's limits are reproduced, because Serverless fails on the same files:
 //!   `maxDepth` 100 (oracle: a flow mapping nested 97 deep under `custom.d` loads, 98 fails
 //!   with "nesting exceeded maxDepth (100)"; a plain scalar on its own line counts one more,
-//!   because js-yaml first tries to read it as a mapping key; re-measured for issue 12, which
-//!   expected 98 to load: block mappings under `custom:` load 97 deep and fail 98 deep, in
+//!   because js-yaml first tries to read it as a mapping key; re-measured when 98 was
+//!   expected to load: block mappings under `custom:` load 97 deep and fail 98 deep, in
 //!   `sls-package` and in its js-yaml 4.3.2 under node alike, so the limit stays Serverless'),
 //!   10 000 merged keys, 100 merge
 //!   sources. Our own limit: aliases may not expand to more than [`MAX_ALIAS_NODES`] nodes or
