@@ -152,6 +152,7 @@ pub enum Profile {
 #[derive(Copy, Clone, PartialEq, Eq, Debug)]
 pub enum Grant {
     Secret,
+    ScramSecret,
     KmsDecrypt,
     IamAuth,
     Destination,
@@ -198,6 +199,7 @@ pub const PROFILES: &[(&str, Profile)] = &[
 ];
 const GRANTS: &[(&str, Grant)] = &[
     ("secret", Grant::Secret),
+    ("scram_secret", Grant::ScramSecret),
     ("kms_decrypt", Grant::KmsDecrypt),
     ("iam_auth", Grant::IamAuth),
     ("destination", Grant::Destination),
