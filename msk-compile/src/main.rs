@@ -12,7 +12,7 @@ use clap::{Parser, Subcommand, ValueEnum};
 use msk_compile::diff::{self, Side, TemplateText};
 use msk_compile::render::{MessageFormat, SourceFile, render_located};
 use msk_compile::{
-    Code, Diagnostic, Format, Options, Profile, Report, ResolvedConfig, SourceText, Values,
+    Code, Diagnostic, Format, Host, Options, Profile, Report, ResolvedConfig, SourceText, Values,
     VariableOptions, compile_source, json, schema, template,
 };
 // Reading inputs and parsing `--param`/`--values`, as the library's loader does.
@@ -84,11 +84,16 @@ struct CommonArgs {
     /// variable's text: `ssm:/prod/msk/arn: arn:aws:kafka:…`, `aws:accountId: "123456789012"`.
     #[arg(long, value_name = "FILE")]
     values: Option<PathBuf>,
-    /// serverless-v3: exactly Serverless Framework 3.40.0 (the default); extended: every
-    /// MSK property of CloudFormation and least-privilege IAM. Wins over
-    /// `custom.mskEvents.profile` in the config.
+    /// serverless-v3: exactly Serverless Framework 3.40.0 (the default); osls: exactly osls
+    /// 4.3.1; extended: every MSK property of CloudFormation and least-privilege IAM, on the
+    /// host's behaviour. Wins over `custom.mskEvents.profile` in the config.
     #[arg(long, value_enum)]
     profile: Option<ProfileArg>,
+    /// The framework the template is for, whose behaviour `extended` builds on:
+    /// serverless-v3 (the default) or osls (implied by `--profile osls`). Wins over
+    /// `custom.mskEvents.host` in the config.
+    #[arg(long, value_enum)]
+    host: Option<HostArg>,
 }
 
 /// How diagnostics are reported, for every command that reports them.
@@ -105,6 +110,7 @@ struct ReportArgs {
 #[derive(Debug, Clone, Copy, ValueEnum)]
 enum ProfileArg {
     ServerlessV3,
+    Osls,
     Extended,
 }
 
@@ -112,7 +118,23 @@ impl From<ProfileArg> for Profile {
     fn from(profile: ProfileArg) -> Self {
         match profile {
             ProfileArg::ServerlessV3 => Profile::ServerlessV3,
+            ProfileArg::Osls => Profile::Osls,
             ProfileArg::Extended => Profile::Extended,
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, ValueEnum)]
+enum HostArg {
+    ServerlessV3,
+    Osls,
+}
+
+impl From<HostArg> for Host {
+    fn from(host: HostArg) -> Self {
+        match host {
+            HostArg::ServerlessV3 => Host::ServerlessV3,
+            HostArg::Osls => Host::Osls,
         }
     }
 }
@@ -376,7 +398,7 @@ fn run_check(args: &CheckArgs) -> Result<ExitCode, UsageError> {
                 continue;
             }
         };
-        failed |= emit_diagnostics(
+        let mut config_failed = emit_diagnostics(
             &report.diagnostics,
             &report.files,
             &name,
@@ -394,9 +416,13 @@ fn run_check(args: &CheckArgs) -> Result<ExitCode, UsageError> {
                 if exit == ExitCode::from(2) {
                     return Ok(exit);
                 }
-                failed = true;
+                config_failed = true;
             }
         }
+        if !config_failed {
+            println!("{name}: {}", check_summary(&report));
+        }
+        failed |= config_failed;
     }
     Ok(if unreadable_input {
         ExitCode::from(2)
@@ -405,6 +431,29 @@ fn run_check(args: &CheckArgs) -> Result<ExitCode, UsageError> {
     } else {
         ExitCode::SUCCESS
     })
+}
+
+/// What a successful `check` looked at: `3 functions, 5 msk events: no problems` (or the
+/// number of warnings), so that silence is never the only answer.
+fn check_summary(report: &Report) -> String {
+    let plural = |count: usize, one: &str| {
+        if count == 1 {
+            format!("1 {one}")
+        } else {
+            format!("{count} {one}s")
+        }
+    };
+    let warnings = report.diagnostics.len();
+    let verdict = if warnings == 0 {
+        "no problems".to_owned()
+    } else {
+        plural(warnings, "warning")
+    };
+    format!(
+        "{}, {}: {verdict}",
+        plural(report.summary.functions, "function"),
+        plural(report.summary.msk_events, "msk event")
+    )
 }
 
 fn run_diff(args: &DiffArgs) -> Result<ExitCode, UsageError> {
@@ -487,16 +536,7 @@ fn compare_against(
 }
 
 fn run_explain(text: &str) -> Result<ExitCode, UsageError> {
-    let code = Code::parse(text).ok_or_else(|| {
-        UsageError(format!(
-            "unknown code `{text}`; codes: {}",
-            Code::ALL
-                .iter()
-                .map(|code| code.as_str())
-                .collect::<Vec<_>>()
-                .join(", ")
-        ))
-    })?;
+    let code = Code::parse(text).ok_or_else(|| UsageError(unknown_code(text)))?;
     let page = code.page();
     let indented = page
         .example
@@ -509,6 +549,22 @@ fn run_explain(text: &str) -> Result<ExitCode, UsageError> {
         page.summary, page.fix
     );
     Ok(ExitCode::SUCCESS)
+}
+
+/// The message for a code `explain` does not know: the closest code, not all of them.
+fn unknown_code(text: &str) -> String {
+    let wanted = text.trim().to_uppercase();
+    let closest = Code::ALL
+        .iter()
+        .map(|code| (strsim::jaro_winkler(&wanted, code.as_str()), code))
+        .filter(|(score, _)| *score > 0.8)
+        .max_by(|a, b| a.0.total_cmp(&b.0));
+    match closest {
+        Some((_, code)) => format!("unknown code `{text}`; did you mean `{code}`?"),
+        None => format!(
+            "unknown code `{text}`: no code is close to it (codes are the words in brackets of msk-compile's diagnostics)"
+        ),
+    }
 }
 
 fn run_schema(
@@ -556,6 +612,13 @@ fn compile_text(
         },
         None => Values::default(),
     };
+    if let (Some(ProfileArg::Osls), Some(HostArg::ServerlessV3))
+    | (Some(ProfileArg::ServerlessV3), Some(HostArg::Osls)) = (common.profile, common.host)
+    {
+        return Err(UsageError(
+            "--profile serverless-v3 and --profile osls are each their own framework's behaviour: use --host with --profile extended only".to_owned(),
+        ));
+    }
     let service_dir = config.parent().map(|parent| {
         if parent.as_os_str().is_empty() {
             PathBuf::from(".")
@@ -571,6 +634,7 @@ fn compile_text(
         service_dir,
         params,
         values,
+        dialect: msk_compile::Dialect::default(),
     };
     Ok(Ok(compile_source(
         text,
@@ -579,6 +643,7 @@ fn compile_text(
             variables,
             resolved,
             profile: common.profile.map(Profile::from),
+            host: common.host.map(Host::from),
         },
     )))
 }
@@ -679,9 +744,16 @@ fn emit_diagnostics(
         MessageFormatArg::Github => MessageFormat::Github,
     };
     let file = SourceFile::new(name, text);
+    // For a reader: in the order of the text they point at (the config, then the files it
+    // includes); those without a position keep their order, after the others. JSON lines keep
+    // the library's order (the one Serverless reports in), which tools may rely on.
+    let mut ordered: Vec<&Diagnostic> = diagnostics.iter().collect();
+    if format != MessageFormat::Json {
+        ordered.sort_by_key(|diagnostic| diagnostic.span.map_or(usize::MAX, |span| span.start));
+    }
     let mut stderr = std::io::stderr().lock();
     let mut shown: BTreeMap<Code, usize> = BTreeMap::new();
-    for diagnostic in diagnostics {
+    for diagnostic in ordered {
         if format != MessageFormat::Json && !diagnostic.is_error() {
             let count = shown.entry(diagnostic.code).or_default();
             *count += 1;

@@ -96,6 +96,21 @@ codes! {
         example: "functions:\n  f:\n    provisionedConcurrency: 2\n    snapStart: true",
         fix: "Remove one of the two settings.",
     }
+    FrameworkVersionMismatch = "FRAMEWORK_VERSION_MISMATCH" {
+        summary: "The config's `frameworkVersion` range does not hold the framework's version (osls 4.3.1 under the osls host); the framework stops before compiling anything.",
+        example: "frameworkVersion: '3'   # under --profile osls",
+        fix: "Write a range that holds the framework's version, e.g. `frameworkVersion: '>=3'` for a service that runs under Serverless v3 and osls.",
+    }
+    InvalidFrameworkVersion = "INVALID_FRAMEWORK_VERSION" {
+        summary: "`frameworkVersion` is not a semver range (a number, say); in `error` mode the framework stops (osls' default mode), otherwise it skips the version check.",
+        example: "frameworkVersion: 3",
+        fix: "Write the range as a string: `frameworkVersion: '3'`.",
+    }
+    DurableEsmTimeout = "DURABLE_FUNCTION_ESM_TIMEOUT_UNSUPPORTED" {
+        summary: "osls: a durable function (`durableConfig`) with an event source mapping (an msk event) has a `durableConfig.executionTimeout` over 900 seconds; event source mappings invoke durable functions synchronously, for at most 15 minutes.",
+        example: "functions:\n  f:\n    durableConfig: {executionTimeout: 3600}\n    events:\n      - msk: {arn: arn:aws:kafka:us-east-1:111111111111:cluster/c/1, topic: orders}",
+        fix: "Set `durableConfig.executionTimeout` to 900 or less, or move the msk event to a function that is not durable.",
+    }
     EventsNotAList = "MSK_EVENTS_NOT_A_LIST" {
         summary: "A function's `events` is not a list, so Serverless cannot iterate it (it crashes).",
         example: "functions:\n  f:\n    events:\n      msk: {...}",
@@ -283,7 +298,7 @@ codes! {
     }
     // The extended profile (`--profile extended`).
     ProfileUnknown = "MSK_PROFILE_UNKNOWN" {
-        summary: "`custom.mskEvents.profile` names no profile. The profiles are `serverless-v3` (the default: Serverless Framework 3.40.0's output, byte for byte) and `extended` (every MSK property of CloudFormation, least-privilege IAM).",
+        summary: "`custom.mskEvents.profile` names no profile (or `custom.mskEvents.host` no host). The profiles are `serverless-v3` (the default: Serverless Framework 3.40.0's output, byte for byte), `osls` (osls 4.3.1's output, byte for byte) and `extended` (every MSK property of CloudFormation, least-privilege IAM, on the host's behaviour); the hosts `serverless-v3` and `osls`.",
         example: "custom:\n  mskEvents:\n    profile: extendd",
         fix: "Write `profile: extended`, or remove the key. `--profile` on the command line wins over it.",
     }

@@ -205,6 +205,12 @@ macro_rules! lambda_doc {
         )
     ),
     rule(
+        conflicts(field = "provisionedPollers", other = "provisionedPollerConfig"),
+        code = crate::Code::ProvisionedPollersInvalid,
+        message = "`provisionedPollers` and osls' `provisionedPollerConfig` both set `ProvisionedPollerConfig`: keep one",
+        help = "`provisionedPollerConfig: {minimumPollers: 1, maximumPollers: 10}` is `provisionedPollers: {min: 1, max: 10}`"
+    ),
+    rule(
         not_greater(field = "provisionedPollers.min", other = "provisionedPollers.max"),
         code = crate::Code::ProvisionedPollersInvalid,
         message = "provisionedPollers.min is greater than provisionedPollers.max",
@@ -503,6 +509,35 @@ pub struct MskEvent {
     )]
     pub filter_patterns: Option<Vec<serde_json::Map<String, serde_json::Value>>>,
 
+    /// osls' provisioned mode: the minimum and maximum number of event pollers, each 1–1000.
+    ///
+    /// Becomes `ProvisionedPollerConfig` (osls 4.3.1's key: the `osls` profile, and `extended`
+    /// on the osls host, where it gives what `provisionedPollers` gives).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schemars(
+        title = "Provisioned poller config (osls)",
+        extend(
+            "x-profile" = "osls",
+            "examples" = [{ "minimumPollers": 1, "maximumPollers": 10 }],
+            "markdownDescription" = concat!(
+                "**Provisioned mode** as osls 4.3.1 writes it: dedicated event pollers for this mapping.\n\n",
+                "* `minimumPollers`: `1`–`1000` pollers\n",
+                "* `maximumPollers`: `1`–`1000` pollers\n\n",
+                "osls writes the property whenever the value is set (`{}` for an empty mapping) and each count that is not `null`; other keys are ignored.\n\n",
+                "CloudFormation: [`ProvisionedPollerConfig`](", cfn!("provisionedpollerconfig"), ") · [Provisioned mode](", lambda_doc!("kafka-scaling-modes.html"), ")"
+            )
+        )
+    )]
+    #[cfn(
+        property = "ProvisionedPollerConfig",
+        order = 12,
+        presence = "truthy",
+        shape = "picked",
+        rename = "minimumPollers:MinimumPollers,maximumPollers:MaximumPollers",
+        profile = "osls"
+    )]
+    pub provisioned_poller_config: Option<OslsPollerConfig>,
+
     /// Provisioned mode: the minimum and maximum number of event pollers (and their group),
     /// or `false` for on-demand polling.
     ///
@@ -524,7 +559,7 @@ pub struct MskEvent {
     )]
     #[cfn(
         property = "ProvisionedPollerConfig",
-        order = 12,
+        order = 13,
         presence = "truthy",
         shape = "object",
         rename = "min:MinimumPollers,max:MaximumPollers,group:PollerGroupName",
@@ -552,7 +587,7 @@ pub struct MskEvent {
     )]
     #[cfn(
         property = "DestinationConfig",
-        order = 13,
+        order = 14,
         presence = "truthy",
         shape = "object",
         rename = "onFailure:OnFailure,onFailure=:Destination,onFailure.arn:Destination,onFailure.type:",
@@ -582,7 +617,7 @@ pub struct MskEvent {
     )]
     #[cfn(
         property = "SourceAccessConfigurations",
-        order = 14,
+        order = 15,
         presence = "truthy",
         source_access = "CLIENT_CERTIFICATE_TLS_AUTH",
         profile = "extended",
@@ -628,7 +663,7 @@ pub struct MskEvent {
     )]
     #[cfn(
         property = "KmsKeyArn",
-        order = 15,
+        order = 16,
         presence = "truthy",
         profile = "extended",
         code = crate::Code::KmsKeyArnInvalid
@@ -675,7 +710,7 @@ pub struct MskEvent {
     )]
     #[cfn(
         property = "MetricsConfig.Metrics",
-        order = 16,
+        order = 17,
         presence = "truthy",
         profile = "extended",
         code = crate::Code::MetricsInvalid
@@ -702,7 +737,7 @@ pub struct MskEvent {
     )]
     #[cfn(
         property = "LoggingConfig.SystemLogLevel",
-        order = 17,
+        order = 18,
         presence = "truthy",
         profile = "extended",
         code = crate::Code::LogLevelInvalid
@@ -728,7 +763,7 @@ pub struct MskEvent {
     )]
     #[cfn(
         property = "MaximumRetryAttempts",
-        order = 18,
+        order = 19,
         presence = "not_null",
         profile = "extended",
         code = crate::Code::MaximumRetryAttemptsInvalid
@@ -757,7 +792,7 @@ pub struct MskEvent {
     )]
     #[cfn(
         property = "MaximumRecordAgeInSeconds",
-        order = 19,
+        order = 20,
         presence = "not_null",
         profile = "extended",
         code = crate::Code::MaximumRecordAgeInvalid
@@ -779,7 +814,7 @@ pub struct MskEvent {
     )]
     #[cfn(
         property = "BisectBatchOnFunctionError",
-        order = 20,
+        order = 21,
         presence = "not_null",
         profile = "extended",
         code = crate::Code::BisectBatchInvalid
@@ -802,7 +837,7 @@ pub struct MskEvent {
     )]
     #[cfn(
         property = "FunctionResponseTypes",
-        order = 21,
+        order = 22,
         presence = "truthy",
         shape = "list",
         profile = "extended",
@@ -828,7 +863,7 @@ pub struct MskEvent {
     )]
     #[cfn(
         property = "Tags",
-        order = 22,
+        order = 23,
         presence = "truthy",
         shape = "key_value_list",
         profile = "extended",
@@ -856,7 +891,7 @@ pub struct MskEvent {
     )]
     #[cfn(
         property = "AmazonManagedKafkaEventSourceConfig.SchemaRegistryConfig",
-        order = 23,
+        order = 24,
         presence = "truthy",
         shape = "object",
         rename = "uri:SchemaRegistryURI,eventRecordFormat:EventRecordFormat,validate:SchemaValidationConfigs,validate[]:Attribute,accessConfigs:AccessConfigs,accessConfigs.type:Type,accessConfigs.uri:URI",
@@ -924,6 +959,26 @@ pub struct CfnRef {
     #[serde(rename = "Ref")]
     #[schemars(length(min = 1))]
     pub logical_id: String,
+}
+
+/// osls' `provisionedPollerConfig` (`mskProvisionedPollerConfig` in its schema): nothing
+/// required, other keys allowed, the minimum not checked against the maximum.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "camelCase")]
+#[schemars(inline, transform = undocumented)]
+pub struct OslsPollerConfig {
+    /// Minimum number of pollers, 1–1000.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schemars(range(min = 1, max = 1000))]
+    pub minimum_pollers: Option<i64>,
+    /// Maximum number of pollers, 1–1000.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schemars(range(min = 1, max = 1000))]
+    pub maximum_pollers: Option<i64>,
+    /// Other keys are allowed (and ignored).
+    #[serde(flatten)]
+    #[schemars(skip)]
+    pub other: serde_json::Map<String, serde_json::Value>,
 }
 
 /// `provisionedPollers`: a poller configuration, or `false`.

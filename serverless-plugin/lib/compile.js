@@ -53,7 +53,7 @@ const formatDiagnostic = (diagnostic, serviceDir) => {
  * Runs msk-compile. Returns `{ status, template, diagnostics, other }`: `template` is the merged
  * template text (status 0), `diagnostics` every JSON diagnostic, `other` any other stderr line.
  */
-const runCompile = ({ binary, configPath, resolved, template, profile, stage, region }) => {
+const runCompile = ({ binary, configPath, resolved, template, profile, host, stage, region }) => {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'serverless-msk-events-'));
   try {
     const templatePath = path.join(dir, 'cloudformation-template.json');
@@ -67,6 +67,7 @@ const runCompile = ({ binary, configPath, resolved, template, profile, stage, re
       templatePath,
       '--profile',
       profile,
+      ...(host ? ['--host', host] : []),
       '--message-format',
       'json',
     ];

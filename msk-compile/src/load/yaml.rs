@@ -40,6 +40,7 @@ use super::object::ObjectBuilder;
 use super::scalar::{self, Scalar};
 use super::tags::{self, TagKind};
 use crate::diag::{Code, Diagnostic};
+use crate::dialect::YamlSchema;
 use crate::tree::{Entry, LineIndex, Node, Span, Value};
 
 /// js-yaml's `maxDepth` default.
@@ -53,20 +54,20 @@ pub const MAX_ALIAS_NODES: usize = 1_000_000;
 /// Most bytes of string data that alias expansion may copy.
 pub const MAX_ALIAS_BYTES: usize = 64 << 20;
 
-pub(crate) fn parse_yaml(source: &str) -> Result<Node, Vec<Diagnostic>> {
+pub(crate) fn parse_yaml(source: &str, schema: YamlSchema) -> Result<Node, Vec<Diagnostic>> {
     let options = granit_parser::options! { emit_comments: false };
     let mut parser = Parser::new_from_str_with_options(source, options);
-    Builder::new(source)
+    Builder::new(source, schema)
         .run(&mut parser)
         .map_err(|diagnostic| vec![*diagnostic])
 }
 
 /// A YAML document whose root may be anything (an included file: a list, a scalar, or no
 /// content, which is `null`).
-pub(crate) fn parse_yaml_value(source: &str) -> Result<Node, Vec<Diagnostic>> {
+pub(crate) fn parse_yaml_value(source: &str, schema: YamlSchema) -> Result<Node, Vec<Diagnostic>> {
     let options = granit_parser::options! { emit_comments: false };
     let mut parser = Parser::new_from_str_with_options(source, options);
-    let mut builder = Builder::new(source);
+    let mut builder = Builder::new(source, schema);
     builder.any_root = true;
     builder
         .run(&mut parser)
@@ -154,6 +155,8 @@ struct Builder<'s> {
     alias_bytes: usize,
     /// Accept any root (an included file), not only the mapping a config must be.
     any_root: bool,
+    /// The framework's implicit types and tags.
+    schema: YamlSchema,
 }
 
 fn offset(marker: &granit_parser::Marker) -> usize {
@@ -169,7 +172,7 @@ fn full_tag(tag: &Tag) -> String {
 }
 
 impl<'s> Builder<'s> {
-    fn new(source: &'s str) -> Self {
+    fn new(source: &'s str, schema: YamlSchema) -> Self {
         Builder {
             source,
             stack: Vec::new(),
@@ -181,6 +184,7 @@ impl<'s> Builder<'s> {
             alias_nodes: 0,
             alias_bytes: 0,
             any_root: false,
+            schema,
         }
     }
 
@@ -365,7 +369,7 @@ impl<'s> Builder<'s> {
             ));
         }
         let full = full_tag(tag);
-        match tags::classify(&full) {
+        match tags::classify(&full, self.schema) {
             Some(kind) => Ok(Some((kind, tag_span))),
             None => {
                 let written = self
@@ -414,7 +418,7 @@ impl<'s> Builder<'s> {
                         }),
                     });
                 }
-                CoreScalar::Scalar(scalar::resolve_plain(raw.unwrap_or("")))
+                CoreScalar::Scalar(scalar::resolve_plain(raw.unwrap_or(""), self.schema))
             }
             None => CoreScalar::Scalar(Scalar::String(text.to_owned())),
             Some((TagKind::NonSpecific, _)) => CoreScalar::Scalar(match raw {

@@ -37,12 +37,15 @@ pub(super) struct IncludedFiles {
     /// Bytes the included files may still hold (all of them and the config together hold at
     /// most the config limit).
     file_budget: usize,
+    /// The framework's YAML schema, the config's own.
+    yaml: crate::dialect::YamlSchema,
 }
 
 impl IncludedFiles {
-    /// No file read yet, for a config of `config_bytes` bytes.
-    pub(super) fn new(config_bytes: usize) -> Self {
+    /// No file read yet, for a config of `config_bytes` bytes read with the YAML schema `yaml`.
+    pub(super) fn new(config_bytes: usize, yaml: crate::dialect::YamlSchema) -> Self {
         IncludedFiles {
+            yaml,
             files: HashMap::default(),
             included: Vec::new(),
             next_base: config_bytes + 1,
@@ -150,7 +153,7 @@ impl IncludedFiles {
             {
                 return Ok(FileContent::NoDocument);
             }
-            "yml" | "yaml" => yaml::parse_yaml_value(text),
+            "yml" | "yaml" => yaml::parse_yaml_value(text, self.yaml),
             "json" | "tfstate" => json::parse_json_value(text),
             _ => Ok(Node::new(
                 Value::String(text.to_owned()),

@@ -29,6 +29,10 @@ pub struct VariableOptions {
     /// `aws`, `sls:instanceId`, plugin sources, Dashboard params, `.js` files), by the
     /// variable's text without `${…}` (`ssm:/prod/msk/arn`).
     pub values: Values,
+    /// The framework's loading behaviour: its YAML schema (the config's own, for the YAML
+    /// files `${file(…)}` reads) and its messages. `compile_source` sets it from the profile
+    /// and host it resolves.
+    pub dialect: crate::dialect::Dialect,
 }
 
 /// The values of a `--values` file: variable text (`ssm:/prod/msk/arn`, `cf(us-east-1):stack.Output`,

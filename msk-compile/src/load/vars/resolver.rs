@@ -116,7 +116,7 @@ impl<'a> Resolver<'a> {
         Resolver {
             root,
             options,
-            files: IncludedFiles::new(config_bytes),
+            files: IncludedFiles::new(config_bytes, options.dialect.yaml),
             eventual: None,
             detail: None,
             metas: IndexMap::default(),

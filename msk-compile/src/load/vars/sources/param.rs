@@ -47,9 +47,12 @@ fn param(cx: &mut dyn Context, path: &str, name: Option<String>, key: &str) -> R
         return Ok(value);
     }
     cx.set_eventual(Eventual {
-        message: Some(format!(
-            "The param \"{name}\" cannot be resolved from CLI options or stage params. If you are using Serverless Framework Compose, make sure to run commands via Compose so that all parameters can be resolved"
-        )),
+        message: Some(match cx.options().dialect.missing_param_message {
+            Some(message) => message.to_owned(),
+            None => format!(
+                "The param \"{name}\" cannot be resolved from CLI options or stage params. If you are using Serverless Framework Compose, make sure to run commands via Compose so that all parameters can be resolved"
+            ),
+        }),
         help: format!(
             "define it in serverless.yml under `params.{stage}.{name}` or `params.default.{name}`, pass `--param \"{name}=<value>\"`, or (a Serverless Dashboard parameter) give `param:{name}` in a `--values` file"
         ),
