@@ -629,10 +629,11 @@ mod tests {
                 "MskEventsDescribeClusters",
                 "MskEventsGetBootstrapBrokers",
                 "MskEventsNetworkInterfaces",
-                "MskEventsReadSecrets"
+                "MskEventsReadSecrets",
+                "MskEventsListScramSecrets"
             ]
         );
-        assert_eq!(statements.len(), 5, "{statements:#?}");
+        assert_eq!(statements.len(), 6, "{statements:#?}");
     }
 
     const TEMPLATE: &str = r#"{
