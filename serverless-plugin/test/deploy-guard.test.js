@@ -65,8 +65,6 @@ const WENT_ON = 'aws-stub: no recorded answer for CloudFormation.describeStacks'
 
 /** Why the packed binary cannot run the guard, or ''. */
 const missing = (binary) => {
-  const features = h.missingFeatures(binary);
-  if (features) return features;
   const help = spawnSync(binary, ['--help'], { encoding: 'utf8' });
   return /\bdiff\b/.test(`${help.stdout}${help.stderr}`) ? '' : 'msk-compile lacks `diff`';
 };

@@ -212,16 +212,16 @@ const slsPackage = (dir, env = {}, host = SERVERLESS) =>
   });
 
 /**
- * Runs `serverless deploy --stage dev --region us-east-1` (plus `args`) in `dir`, offline as
- * `slsPackage` runs: the service's own plugins must answer every AWS request (see
+ * Runs `serverless deploy --stage dev --region us-east-1` (plus `args`) of `host` in `dir`,
+ * offline as `slsPackage` runs: the service's own plugins must answer every AWS request (see
  * test/fixtures/aws-stub.js). Resolves to `{ status, output }`.
  */
-const slsDeploy = (dir, args = [], env = {}) =>
+const slsDeploy = (dir, args = [], env = {}, host = SERVERLESS) =>
   new Promise((resolve, reject) => {
     fs.rmSync(path.join(dir, '.serverless'), { recursive: true, force: true });
-    const argv0 = [SLS_BIN, 'deploy', '--stage', 'dev', '--region', 'us-east-1', ...args];
+    const argv0 = [host.bin, 'deploy', '--stage', 'dev', '--region', 'us-east-1', ...args];
     const [cmd, argv] = canUnshare() ? ['unshare', ['-n', process.execPath, ...argv0]] : [process.execPath, argv0];
-    const child = spawn(cmd, argv, { cwd: dir, env: frameworkEnv(env), stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(cmd, argv, { cwd: dir, env: frameworkEnv(host, env), stdio: ['ignore', 'pipe', 'pipe'] });
     let output = '';
     child.stdout.on('data', (chunk) => (output += chunk));
     child.stderr.on('data', (chunk) => (output += chunk));
