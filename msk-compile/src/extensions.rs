@@ -26,14 +26,13 @@
 use indexmap::IndexMap;
 use serde_json::{Map, Value as Json};
 
+use msk_model::{CfnMapping, MskEvent};
+
 use crate::diag::{Code, Diagnostic};
 use crate::js::{is_array_index, key_rank};
 use crate::json::to_json;
 use crate::output::Resource;
 use crate::tree::{Node, Value};
-
-/// What a logical ID of the msk compiler always holds (`<Fn>EventSourceMappingMSK<Cluster><Topic>`).
-const MSK_MAPPING_MARKER: &str = "EventSourceMappingMSK";
 
 /// The most characters or items a string or list given where a mapping or list of names is
 /// expected may spread into: each becomes a key or a `DependsOn` entry, so a config of a few
@@ -117,7 +116,7 @@ pub fn apply(
             // Serverless checks that the resource exists first, then the attribute.
             // An index name (from a string or list) is no generated resource either.
             if !resources.contains_key(name)
-                && (name.contains(MSK_MAPPING_MARKER) || is_array_index(name))
+                && (name.contains(MskEvent::LOGICAL_ID_INFIX) || is_array_index(name))
                 && !custom_resources.iter().any(|custom| custom == name)
             {
                 diagnostics.push(

@@ -99,6 +99,8 @@ pub fn event_logical_id_normalized(
 
 #[cfg(test)]
 mod tests {
+    use msk_model::{CfnMapping, MskEvent};
+
     use super::*;
 
     // Expected values: Serverless' naming unit tests and the oracle (spec §4.2).
@@ -119,14 +121,14 @@ mod tests {
         assert_eq!(
             event_logical_id(
                 "functionName",
-                "EventSourceMappingMSK",
+                MskEvent::LOGICAL_ID_INFIX,
                 &["my-kafka-cluster", "kafka-topic"]
             ),
             "FunctionNameEventSourceMappingMSKMykafkaclusterKafkatopic"
         );
         let long = event_logical_id(
             "fnA",
-            "EventSourceMappingMSK",
+            MskEvent::LOGICAL_ID_INFIX,
             &[&"c".repeat(90), &format!("{}.x", "t".repeat(85))],
         );
         assert_eq!(long.len(), 182);
