@@ -6,8 +6,8 @@
 //! extended msk keys with the framework's configuration schema.
 
 const path = require('path');
-const { findBinary } = require('./lib/binary');
-const { SCHEMA_CODE, formatDiagnostic, runCompile } = require('./lib/compile');
+const { selectEngine } = require('./lib/engine');
+const { SCHEMA_CODE, checkMergedTemplate, escapeControls, formatDiagnostic, runCompile } = require('./lib/compile');
 const { CUSTOM_SCHEMA, DEFAULT_PROFILE, PROFILES, extendedSchema } = require('./lib/schema');
 
 const FRAMEWORK_MSK_PLUGIN = 'AwsCompileMSKEvents';
@@ -115,25 +115,27 @@ class ServerlessMskEvents {
         'MSK_EVENTS_PROFILE_INVALID'
       );
     }
-    const binary = findBinary();
-    if (binary.error) throw this.error(binary.error, 'MSK_COMPILE_NOT_FOUND');
+    const engine = selectEngine();
+    if (engine.error) throw this.error(engine.error, 'MSK_COMPILE_NOT_FOUND');
 
     const serviceDir = serverless.serviceDir;
     const configPath = path.join(serviceDir, serverless.configurationFilename || 'serverless.yml');
     const provider = serverless.service.provider;
     const started = process.hrtime.bigint();
-    const result = runCompile({
-      binary: binary.path,
-      configPath,
-      resolved: this.resolvedConfiguration(),
-      template: provider.compiledCloudFormationTemplate,
-      profile,
-      stage: this.provider.getStage(),
-      region: this.provider.getRegion(),
-    });
-    if (result.spawnError) {
-      const reason = result.spawnError.message;
-      throw this.error(`cannot run ${binary.path} (from ${binary.source}): ${reason}`, 'MSK_COMPILE_NOT_FOUND');
+    let result;
+    try {
+      result = runCompile({
+        engine,
+        configPath,
+        resolved: this.resolvedConfiguration(),
+        template: provider.compiledCloudFormationTemplate,
+        profile,
+        stage: this.provider.getStage(),
+        region: this.provider.getRegion(),
+      });
+    } catch (error) {
+      if (error.spawnFailed) throw this.error(`${error.message} (from MSK_COMPILE_BIN)`, 'MSK_COMPILE_NOT_FOUND');
+      throw this.error(`msk-compile: ${error.message}`, 'MSK_COMPILE_FAILED');
     }
 
     const errors = result.diagnostics.filter((d) => d.severity === 'error');
@@ -143,9 +145,9 @@ class ServerlessMskEvents {
     }
     if (result.status !== 0 || errors.length) {
       const lines = errors.map((d) => formatDiagnostic(d, serviceDir));
-      lines.push(...result.other);
+      lines.push(...result.other.map(escapeControls));
       if (!lines.length) {
-        lines.push(`msk-compile exited with ${result.signal ? `signal ${result.signal}` : `status ${result.status}`}`);
+        lines.push(`msk-compile exited with status ${result.status}`);
       }
       const code = (errors[0] && errors[0].code) || 'MSK_COMPILE_FAILED';
       throw this.error(`msk-compile: ${lines.join('\n')}`, code);
@@ -154,18 +156,22 @@ class ServerlessMskEvents {
     // is the one to reproduce, so its error stands.
     if (this.frameworkError && profile === 'serverless-v3') throw this.frameworkError;
 
+    // Checked before it touches the framework's template, which stays as it was otherwise.
     let merged;
     try {
-      merged = JSON.parse(result.template);
+      merged = checkMergedTemplate(result.template, provider.compiledCloudFormationTemplate);
     } catch (error) {
-      throw this.error(`msk-compile wrote a template that is not JSON: ${error.message}`, 'MSK_COMPILE_FAILED');
+      throw this.error(
+        `msk-compile (${engine.kind}) returned a template that cannot replace the framework's: ${error.message}`,
+        'MSK_COMPILE_FAILED'
+      );
     }
     // In place: other plugins may hold a reference to the template object.
     const template = provider.compiledCloudFormationTemplate;
     for (const key of Object.keys(template)) delete template[key];
     Object.assign(template, merged);
     const ms = Number(process.hrtime.bigint() - started) / 1e6;
-    this.log.info(`msk-compile (${binary.source}, profile ${profile}): ${ms.toFixed(0)} ms`);
+    this.log.info(`msk-compile (${engine.kind === 'wasm' ? 'WebAssembly' : engine.source}, profile ${profile}): ${ms.toFixed(0)} ms`);
   }
 }
 

@@ -34,8 +34,6 @@ describe('profile serverless-v3: the framework\'s own template', () => {
 
   before(async () => {
     root = h.installPlugin();
-    skip = h.missingFeatures(h.pluginBinary(root));
-    if (skip) return;
     const tasks = [];
     for (const name of [...cases, ...extraCases]) {
       const config = fs.readFileSync(path.join(configDir(name), 'serverless.yml'), 'utf8');

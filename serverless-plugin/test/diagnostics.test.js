@@ -76,8 +76,6 @@ for (const profile of ['serverless-v3', 'extended']) {
 
     before(async () => {
       root = h.installPlugin();
-      skip = h.missingFeatures(h.pluginBinary(root));
-      if (skip) return;
       const services = {
         ...Object.fromEntries(Object.entries(CASES).map(([name, c]) => [name, c.text])),
         collision: COLLISION,
@@ -136,9 +134,7 @@ describe('the binary', () => {
 
   test('one msk-compile process per serverless package', async (t) => {
     const root = h.installPlugin();
-    const binary = h.pluginBinary(root);
-    const missing = h.missingFeatures(binary);
-    if (missing) return t.skip(missing);
+    const binary = h.nativeBinary();
     // A wrapper that notes each start, then runs the packed binary.
     const log = path.join(root, 'starts.log');
     const wrapper = path.join(root, 'counting-msk-compile');

@@ -26,8 +26,23 @@ const run = (cmd, args, options = {}) => {
   return result.stdout;
 };
 
-/** The msk-compile the packed plugin carries (prepack builds target/release/msk-compile). */
-const releaseBinary = () => path.join(process.env.CARGO_TARGET_DIR || path.join(REPO_DIR, 'target'), 'release', 'msk-compile');
+const TARGET_DIR = process.env.CARGO_TARGET_DIR || path.join(REPO_DIR, 'target');
+/** target/release/msk-compile (`cargo build --release -p msk-compile`). */
+const releaseBinary = () => path.join(TARGET_DIR, 'release', 'msk-compile');
+
+/**
+ * A native msk-compile to compare the plugin with: MSK_COMPILE_BIN if set, else the newest of
+ * target/release and target/debug (`cargo test --workspace` builds the debug one). None is an
+ * error: a test that needs it fails rather than skips.
+ */
+const nativeBinary = () => {
+  if (process.env.MSK_COMPILE_BIN) return process.env.MSK_COMPILE_BIN;
+  const built = [releaseBinary(), path.join(TARGET_DIR, 'debug', 'msk-compile')]
+    .filter((file) => fs.existsSync(file))
+    .sort((a, b) => fs.statSync(b).mtimeMs - fs.statSync(a).mtimeMs);
+  if (!built.length) throw new Error(`no native msk-compile in ${TARGET_DIR}: run cargo build -p msk-compile first`);
+  return built[0];
+};
 
 /** Where test/pack.js (`pretest`) puts the tarball. */
 const PACK_DIR = path.join(PACKAGE_DIR, 'node_modules', '.test-pack');
@@ -50,9 +65,8 @@ const installPlugin = () => {
   return root;
 };
 
-/** The msk-compile the installed plugin runs: MSK_COMPILE_BIN if set, else the packed one. */
-const pluginBinary = (root) =>
-  process.env.MSK_COMPILE_BIN || path.join(root, 'node_modules', 'serverless-msk-events', 'bin', 'msk-compile');
+/** The installed plugin's folder below `root` (from `installPlugin()`). */
+const installedPackage = (root) => path.join(root, 'node_modules', 'serverless-msk-events');
 
 /** cfn-lint from the validators' virtualenv that .ci/run creates (CFN_LINT overrides), or null. */
 const cfnLint = () => {
@@ -183,39 +197,14 @@ const pool = async (tasks, limit) => {
   return results;
 };
 
-/**
- * Why the plugin cannot run yet, or '' when it can: the agreed msk-compile features other issues
- * add (they land on main over time) that `binary` lacks. Flags are read from `compile --help`;
- * the idempotent merge is measured by merging into the template the framework wrote for
- * tests/cases/minimal, which must come back byte for byte.
- */
-const missingFeatures = (binary) => {
-  const help = spawnSync(binary, ['compile', '--help'], { encoding: 'utf8' });
-  const text = `${help.stdout || ''}${help.stderr || ''}`;
-  const minimal = path.join(REPO_DIR, 'tests', 'cases', 'minimal');
-  const expected = fs.readFileSync(path.join(minimal, 'expected.json'), 'utf8');
-  const merged = spawnSync(
-    binary,
-    ['compile', path.join(minimal, 'serverless.yml'), '--template', path.join(minimal, 'expected.json')],
-    { encoding: 'utf8' }
-  );
-  const missing = [];
-  if (!text.includes('--resolved')) missing.push('`--resolved` (issue 9a)');
-  if (!text.includes('--profile')) missing.push('`--profile` (issue 13)');
-  if (merged.status !== 0 || merged.stdout.trimEnd() !== expected.trimEnd()) {
-    missing.push('idempotent `--template` merge (issue 12)');
-  }
-  return missing.length ? `msk-compile lacks ${missing.join(', ')}` : '';
-};
-
 module.exports = {
   PACKAGE_DIR,
   PACK_DIR,
   REPO_DIR,
-  missingFeatures,
   cfnLint,
   installPlugin,
-  pluginBinary,
+  installedPackage,
+  nativeBinary,
   pool,
   releaseBinary,
   removeInstall,

@@ -49,8 +49,6 @@ describe('${file()} and ${env:} variables', () => {
 
   before(async () => {
     const root = h.installPlugin();
-    skip = h.missingFeatures(h.pluginBinary(root));
-    if (skip) return;
     const services = {
       without: CONFIG,
       v3: h.withPlugin(CONFIG, 'serverless-v3'),
