@@ -209,8 +209,10 @@ pub const MAX_VARIABLE_SCANS: usize = 2_000_000;
 const RESOLVER_STACK: usize = 64 << 20;
 /// …and, should that thread be unavailable, on the caller's thread, where each step of the
 /// recursion checks that this much stack is left…
+#[cfg(not(target_family = "wasm"))]
 const STACK_RED_ZONE: usize = 1 << 20;
 /// …and otherwise goes on in a new stack segment of this size (freed when it returns).
+#[cfg(not(target_family = "wasm"))]
 const STACK_SEGMENT: usize = 8 << 20;
 
 /// Runs one step of the recursion with at least [`STACK_RED_ZONE`] of stack left.
