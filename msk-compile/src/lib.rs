@@ -14,7 +14,9 @@
 use std::collections::HashSet;
 
 // The public API: `compile_source` and its options and report (below), the JSON writer,
-// the schema export, the diagnostics' formats and the merge into a template.
+// the schema export, the diagnostics' formats, the merge into a template and the comparison
+// of two templates.
+pub mod diff;
 pub mod json;
 pub mod render;
 pub mod schema;

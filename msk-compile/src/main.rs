@@ -1,4 +1,4 @@
-//! The `msk-compile` command line: `compile`, `check`, `explain` and `schema`.
+//! The `msk-compile` command line: `compile`, `check`, `diff`, `explain` and `schema`.
 //!
 //! Exit status: 0 success (warnings allowed), 1 configuration errors, 2 usage or I/O errors.
 
@@ -9,6 +9,7 @@ use std::process::ExitCode;
 
 use clap::{Parser, Subcommand, ValueEnum};
 
+use msk_compile::diff::{self, Side, TemplateText};
 use msk_compile::render::{MessageFormat, SourceFile, write_report};
 use msk_compile::{
     Code, Diagnostic, Format, Options, Profile, Report, ResolvedConfig, SourceText, Values,
@@ -43,6 +44,9 @@ enum Command {
     Compile(CompileArgs),
     /// Validate only: report every problem, exit 1 if any is an error.
     Check(CheckArgs),
+    /// Compare two CloudFormation templates (deployed, then new): the msk mappings a deploy
+    /// replaces, moves or removes, and what that does to their consumer groups' offsets.
+    Diff(DiffArgs),
     /// Explain a diagnostic code: what it means, an example, how to fix it.
     Explain {
         /// The code, e.g. MSK_ARN_WITHOUT_CLUSTER_NAME.
@@ -70,12 +74,8 @@ struct CommonArgs {
     /// Region (`--region` of Serverless); defaults to us-east-1.
     #[arg(long)]
     region: Option<String>,
-    /// How diagnostics are written to stderr.
-    #[arg(long, value_enum, default_value_t = MessageFormatArg::Human)]
-    message_format: MessageFormatArg,
-    /// Treat warnings as errors (exit 1).
-    #[arg(long)]
-    deny_warnings: bool,
+    #[command(flatten)]
+    report: ReportArgs,
     /// A stage parameter, `name=value` (repeatable): `${param:name}` takes it before
     /// `params.<stage>` and `params.default` of the config, as in Serverless.
     #[arg(long = "param", value_name = "NAME=VALUE")]
@@ -89,6 +89,17 @@ struct CommonArgs {
     /// `custom.mskEvents.profile` in the config.
     #[arg(long, value_enum)]
     profile: Option<ProfileArg>,
+}
+
+/// How diagnostics are reported, for every command that reports them.
+#[derive(Debug, clap::Args)]
+struct ReportArgs {
+    /// How diagnostics are written to stderr.
+    #[arg(long, value_enum, default_value_t = MessageFormatArg::Human)]
+    message_format: MessageFormatArg,
+    /// Treat warnings as errors (exit 1).
+    #[arg(long)]
+    deny_warnings: bool,
 }
 
 #[derive(Debug, Clone, Copy, ValueEnum)]
@@ -129,6 +140,10 @@ struct CompileArgs {
     /// writes, from FILE or stdin (`-`). CONFIG is still read, to point diagnostics at its lines.
     #[arg(long, value_name = "FILE|-")]
     resolved: Option<PathBuf>,
+    /// Compare what is compiled with this template (the deployed one, or main's), as
+    /// `msk-compile diff OLD NEW` does; its errors stop the run (exit 1, nothing written).
+    #[arg(long, value_name = "OLD")]
+    against: Option<PathBuf>,
     #[command(flatten)]
     common: CommonArgs,
 }
@@ -137,8 +152,24 @@ struct CompileArgs {
 struct CheckArgs {
     /// Configs to check; defaults to the one in the current directory.
     configs: Vec<PathBuf>,
+    /// Compare what the config compiles to with this template, as `msk-compile diff OLD NEW`
+    /// does (one config only).
+    #[arg(long, value_name = "OLD")]
+    against: Option<PathBuf>,
     #[command(flatten)]
     common: CommonArgs,
+}
+
+#[derive(Debug, clap::Args)]
+struct DiffArgs {
+    /// The template deployed now (JSON with a `Resources` object: what `serverless package`
+    /// wrote, `aws cloudformation get-template`'s output or its `TemplateBody`, or `msk-compile
+    /// compile`'s output); `-` reads it from stdin.
+    old: PathBuf,
+    /// The template about to be deployed; `-` reads it from stdin.
+    new: PathBuf,
+    #[command(flatten)]
+    report: ReportArgs,
 }
 
 #[derive(Debug, Clone, Copy, ValueEnum)]
@@ -175,6 +206,7 @@ fn main() -> ExitCode {
     let result = match cli.command {
         Command::Compile(args) => run_compile(&args),
         Command::Check(args) => run_check(&args),
+        Command::Diff(args) => run_diff(&args),
         Command::Explain { code } => run_explain(&code),
         Command::Schema {
             serverless,
@@ -198,7 +230,7 @@ fn run_compile(args: &CompileArgs) -> Result<ExitCode, UsageError> {
     let (name, text) = match read_config(&config)? {
         Ok(read) => read,
         Err(unreadable) => {
-            unreadable.emit(&args.common);
+            unreadable.emit(&args.common.report);
             return Ok(ExitCode::from(1));
         }
     };
@@ -220,10 +252,14 @@ fn run_compile(args: &CompileArgs) -> Result<ExitCode, UsageError> {
         &report.files,
         &name,
         &text,
-        &args.common,
+        &args.common.report,
     );
     let Some(compiled) = report.compiled.filter(|_| !failed) else {
         return Ok(ExitCode::from(1));
+    };
+    let against = match &args.against {
+        Some(path) => Some(read_template_input(path, "--against")?),
+        None => None,
     };
     // Held until the template is rewritten: concurrent `--in-place` runs take turns.
     let mut _template_lock = None;
@@ -239,7 +275,7 @@ fn run_compile(args: &CompileArgs) -> Result<ExitCode, UsageError> {
                         &[],
                         &template_path.display().to_string(),
                         &template_text,
-                        &args.common,
+                        &args.common.report,
                     );
                     return Ok(ExitCode::from(2));
                 }
@@ -253,6 +289,19 @@ fn run_compile(args: &CompileArgs) -> Result<ExitCode, UsageError> {
             ),
         },
     };
+    if let Some((old_name, old_text)) = &against {
+        let new_text = match &output {
+            Output::Text(text) if args.template.is_some() => text.clone(),
+            _ => json::stringify_compact(&compiled.to_json()),
+        };
+        let old = TemplateText {
+            name: old_name,
+            text: old_text,
+        };
+        if let Some(failed) = compare_against(old, &new_text, &name, &args.common.report) {
+            return Ok(failed);
+        }
+    }
     let destination = if args.in_place {
         args.template.as_deref()
     } else {
@@ -282,14 +331,23 @@ fn run_check(args: &CheckArgs) -> Result<ExitCode, UsageError> {
         args.configs
             .iter()
             .map(|path| find_config(Some(path)))
-            .collect::<Result<_, _>>()?
+            .collect::<Result<Vec<_>, _>>()?
+    };
+    let against = match &args.against {
+        Some(_) if configs.len() > 1 => {
+            return Err(UsageError(
+                "--against compares one config with one template: name one config".to_owned(),
+            ));
+        }
+        Some(path) => Some(read_template_input(path, "--against")?),
+        None => None,
     };
     let mut failed = false;
     for config in configs {
         let (name, text) = match read_config(&config)? {
             Ok(read) => read,
             Err(unreadable) => {
-                failed |= unreadable.emit(&args.common);
+                failed |= unreadable.emit(&args.common.report);
                 continue;
             }
         };
@@ -305,14 +363,107 @@ fn run_check(args: &CheckArgs) -> Result<ExitCode, UsageError> {
             &report.files,
             &name,
             &text,
-            &args.common,
+            &args.common.report,
         );
+        if let (Some((old_name, old_text)), Some(compiled)) = (&against, &report.compiled) {
+            let old = TemplateText {
+                name: old_name,
+                text: old_text,
+            };
+            let new_text = json::stringify_compact(&compiled.to_json());
+            if let Some(exit) = compare_against(old, &new_text, &name, &args.common.report) {
+                // A template that cannot be compared is a usage error, whatever else failed.
+                if exit == ExitCode::from(2) {
+                    return Ok(exit);
+                }
+                failed = true;
+            }
+        }
     }
     Ok(if failed {
         ExitCode::from(1)
     } else {
         ExitCode::SUCCESS
     })
+}
+
+fn run_diff(args: &DiffArgs) -> Result<ExitCode, UsageError> {
+    if is_stdin(&args.old) && is_stdin(&args.new) {
+        return Err(UsageError("stdin can hold OLD or NEW, not both".to_owned()));
+    }
+    let (old_name, old_text) = read_template_input(&args.old, "OLD")?;
+    let (new_name, new_text) = read_template_input(&args.new, "NEW")?;
+    let old = TemplateText {
+        name: &old_name,
+        text: &old_text,
+    };
+    let new = TemplateText {
+        name: &new_name,
+        text: &new_text,
+    };
+    Ok(match diff::compare(old, new) {
+        Ok(comparison) => {
+            let failed = emit_diagnostics(
+                &comparison.diagnostics,
+                &comparison.files,
+                &new_name,
+                &new_text,
+                &args.report,
+            );
+            if failed {
+                ExitCode::from(1)
+            } else {
+                ExitCode::SUCCESS
+            }
+        }
+        Err(invalid) => {
+            let template = match invalid.side {
+                Side::Old => old,
+                Side::New => new,
+            };
+            emit_diagnostics(
+                &[*invalid.diagnostic],
+                &[],
+                template.name,
+                template.text,
+                &args.report,
+            );
+            ExitCode::from(2)
+        }
+    })
+}
+
+/// `--against`: compares the compiled template (`new_text`, which exists only in memory: its
+/// findings are shown without positions, under the config's `name`) with OLD. `Some(exit)`
+/// when the run must stop: 1 for findings that fail it, 2 for an OLD that is no template.
+fn compare_against(
+    old: TemplateText<'_>,
+    new_text: &str,
+    name: &str,
+    report: &ReportArgs,
+) -> Option<ExitCode> {
+    let new = TemplateText {
+        name,
+        text: new_text,
+    };
+    match diff::compare(old, new) {
+        Ok(comparison) => {
+            let findings = comparison.without_positions();
+            emit_diagnostics(&findings, &[], name, "", report).then(|| ExitCode::from(1))
+        }
+        Err(invalid) => {
+            let text = match invalid.side {
+                Side::Old => old.text,
+                Side::New => new_text,
+            };
+            let name = match invalid.side {
+                Side::Old => old.name,
+                Side::New => name,
+            };
+            emit_diagnostics(&[*invalid.diagnostic], &[], name, text, report);
+            Some(ExitCode::from(2))
+        }
+    }
 }
 
 fn run_explain(text: &str) -> Result<ExitCode, UsageError> {
@@ -421,7 +572,7 @@ fn read_values(path: &Path, common: &CommonArgs) -> Result<Result<Values, ExitCo
     match load::parse(&text, Format::Yaml) {
         Ok(root) => Ok(Ok(Values::from_tree(root))),
         Err(diagnostics) => {
-            emit_diagnostics(&diagnostics, &[], &name, &text, common);
+            emit_diagnostics(&diagnostics, &[], &name, &text, &common.report);
             Ok(Err(ExitCode::from(1)))
         }
     }
@@ -490,7 +641,7 @@ fn emit_diagnostics(
     files: &[SourceText],
     name: &str,
     text: &str,
-    common: &CommonArgs,
+    report: &ReportArgs,
 ) -> bool {
     // Nothing to say: no line index of the whole file is needed.
     if diagnostics.is_empty() {
@@ -498,7 +649,7 @@ fn emit_diagnostics(
     }
     let color = std::io::stderr().is_terminal()
         && std::env::var_os("NO_COLOR").is_none_or(|value| value.is_empty());
-    let format = match common.message_format {
+    let format = match report.message_format {
         MessageFormatArg::Human => MessageFormat::Human { color },
         MessageFormatArg::Json => MessageFormat::Json,
         MessageFormatArg::Github => MessageFormat::Github,
@@ -513,7 +664,7 @@ fn emit_diagnostics(
     );
     diagnostics
         .iter()
-        .any(|diagnostic| diagnostic.is_error() || common.deny_warnings)
+        .any(|diagnostic| diagnostic.is_error() || report.deny_warnings)
 }
 
 /// The config file: the given file, or `serverless.yml`/`.yaml`/`.json` in the given (or
@@ -547,8 +698,8 @@ struct Unreadable {
 
 impl Unreadable {
     /// Reports it (as [`emit_diagnostics`]); `true`: it fails the run.
-    fn emit(self, common: &CommonArgs) -> bool {
-        emit_diagnostics(&[self.diagnostic], &[], &self.name, &self.text, common)
+    fn emit(self, report: &ReportArgs) -> bool {
+        emit_diagnostics(&[self.diagnostic], &[], &self.name, &self.text, report)
     }
 }
 
@@ -643,6 +794,22 @@ fn read_template(
     };
     let text = input_text(&name, bytes, Code::TemplateInvalid)?;
     Ok((lock, text))
+}
+
+/// A template to compare (`diff`'s OLD and NEW, `--against`), from a file or, for `-`, stdin:
+/// its name and text, read as `--template` is.
+fn read_template_input(path: &Path, what: &str) -> Result<(String, String), UsageError> {
+    let (name, read) = read_input(path, MAX_TEMPLATE_BYTES);
+    let bytes = read.map_err(|error| {
+        let name = if is_stdin(path) {
+            format!("{what} on stdin")
+        } else {
+            name.clone()
+        };
+        read_failure(&name, &error)
+    })?;
+    let text = input_text(&name, bytes, Code::TemplateInvalid)?;
+    Ok((name, text))
 }
 
 /// The largest `--template` read (256 MiB): several times the template of the biggest

@@ -15,7 +15,7 @@ use crate::js;
 use crate::json::{object, stringify_compact, to_json, write_node, write_string};
 use crate::logical_id::id_token;
 use crate::naming::event_logical_id_normalized;
-use crate::tree::{Node, Value};
+use crate::tree::Value;
 
 /// The buffers one event's resource is written into; kept by the compiler and reused, so
 /// that compiling an event allocates little beyond the resource's own text.
@@ -57,28 +57,8 @@ pub fn build_resource<M: CfnMapping>(
         return None;
     }
 
-    for rule in M::RULES {
-        let triggered =
-            defaulted(M::field(rule.field), event.value(rule.field)) == Some(rule.equals);
-        if triggered && event.value(rule.requires).is_none_or(Node::is_null) {
-            let span = event
-                .msk
-                .entry(rule.field)
-                .map_or(event.msk.span, |entry| entry.value.span);
-            diagnostics.push(
-                Diagnostic::error(
-                    rule.code,
-                    rule.message.replace("{function}", event.function),
-                )
-                .at(span)
-                .with_path(event.key_path(rule.field))
-                .with_help(format!("add `{}` to this event", rule.requires)),
-            );
-        }
-    }
-
     crate::rules::check(
-        M::CHECKS,
+        M::RULES,
         event.profile,
         event.function,
         event.msk,
@@ -190,14 +170,6 @@ fn write_property_object(
         }
     }
     out.push('}');
-}
-
-/// The field's value after its default: JavaScript `value || default`.
-fn defaulted<'a>(field: Option<&CfnField>, value: Option<&'a Node>) -> Option<&'a str> {
-    match value.filter(|node| js::is_truthy(&node.value)) {
-        Some(node) => node.as_str(),
-        None => field.and_then(|field| field.default),
-    }
 }
 
 /// Appends the CloudFormation value of one field to `out` as JSON text; `false` (and

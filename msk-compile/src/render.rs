@@ -141,10 +141,11 @@ fn human(diagnostic: &Diagnostic, file: &SourceFile<'_>, color: bool) -> String 
             let end = floor_char_boundary(file.text, span.end.max(start));
             let excerpt = Excerpt::new(file, start, end);
             if excerpt.from > excerpt.line_from {
-                let column = |from: usize| file.text[from..start].chars().count() + 1;
+                let in_excerpt = file.text[excerpt.from..start].chars().count() + 1;
+                let (_, column) = file.index.line_col(file.text, start);
                 column_fix = Some((
-                    format!(":{}:{}", excerpt.line, column(excerpt.from)),
-                    format!(":{}:{}", excerpt.line, column(excerpt.line_from)),
+                    format!(":{}:{}", excerpt.line, in_excerpt),
+                    format!(":{}:{}", excerpt.line, column),
                 ));
             }
             title.element(
@@ -199,16 +200,20 @@ impl Excerpt {
     fn new(file: &SourceFile<'_>, start: usize, end: usize) -> Self {
         let text = file.text;
         // annotate-snippets puts the end of a text that ends in a newline at the end of its
-        // last line, not on a line of its own: so does the excerpt.
-        let before = &text[..start];
-        let before = if start == text.len() {
-            before.strip_suffix('\n').unwrap_or(before)
+        // last line, not on a line of its own: so does the excerpt. The lines come from the
+        // index: searching the text for them cost a whole line per diagnostic.
+        let at = if start == text.len() && text.ends_with('\n') {
+            start - 1
         } else {
-            before
+            start
         };
-        let line_from = before.rfind('\n').map_or(0, |at| at + 1);
-        let line_to = text[end..].find('\n').map_or(text.len(), |at| end + at + 1);
-        let (line, _) = file.index.line_col(text, line_from);
+        let line = file.index.line(at);
+        let line_from = file.index.line_start(line).unwrap_or(0);
+        let line_to = file
+            .index
+            .line_start(file.index.line(end) + 1)
+            .unwrap_or(text.len());
+        let line = line + 1;
         Excerpt {
             line_from,
             from: floor_char_boundary(text, start.saturating_sub(LINE_CONTEXT)).max(line_from),
@@ -251,7 +256,7 @@ fn floor_char_boundary(text: &str, offset: usize) -> usize {
 
 fn json_line(diagnostic: &Diagnostic, file: &SourceFile<'_>) -> String {
     let position = file.position(diagnostic);
-    let value = json!({
+    let mut value = json!({
         "severity": diagnostic.severity.as_str(),
         "code": diagnostic.code.as_str(),
         "message": diagnostic.message,
@@ -261,7 +266,25 @@ fn json_line(diagnostic: &Diagnostic, file: &SourceFile<'_>) -> String {
         "column": position.map(|(_, column)| column),
         "help": diagnostic.help,
     });
+    // A diagnostic about a template's resource (`msk-compile diff`) names its logical ID;
+    // every other line keeps its keys.
+    if let (Some(logical_id), Some(object)) = (logical_id(diagnostic), value.as_object_mut()) {
+        object.insert("logicalId".to_owned(), logical_id.into());
+    }
     stringify_compact(&value)
+}
+
+/// The logical ID of the CloudFormation resource a diagnostic is about: its path is
+/// `Resources.<LogicalId>…` in a template (config paths are Serverless' lowercase ones, and a
+/// logical ID is alphanumeric, without dots).
+pub fn logical_id(diagnostic: &Diagnostic) -> Option<&str> {
+    diagnostic
+        .path
+        .as_deref()?
+        .strip_prefix("Resources.")?
+        .split('.')
+        .next()
+        .filter(|id| !id.is_empty())
 }
 
 fn github(diagnostic: &Diagnostic, file: &SourceFile<'_>) -> String {

@@ -18,7 +18,7 @@ use schemars::generate::SchemaSettings;
 use schemars::transform::{RestrictFormats, Transform, transform_subschemas};
 use serde_json::{Map, Value, json};
 
-use msk_model::{CfnMapping, Check, CheckKind, MskEvent, Profile};
+use msk_model::{CfnMapping, MskEvent, Profile, Rule, Test, Trigger};
 
 /// The draft-07 JSON Schema of one `msk` event value under `profile` (`serverless-v3`:
 /// Serverless Framework 3.40.0's keys). The model declares
@@ -331,88 +331,95 @@ pub fn serverless_schema(profile: Profile) -> Value {
 }
 
 /// The model's cross-key rules (`startingPosition: AT_TIMESTAMP` requires
-/// `startingPositionTimestamp`) as `if`/`then`, and, under `profile`, its [`Check`]s that
+/// `startingPositionTimestamp`) as `if`/`then`, and, under `profile`, its other [`Rule`]s that
 /// draft-07 can state (see [`check_rule`]). Serverless (and the compiler) check them when
 /// compiling, not in the validator's schema, so [`msk_event_schema`] leaves them out; an editor
 /// should flag them all the same. A key holding a variable never triggers a rule.
 fn add_rules<M: CfnMapping>(schema: &mut Value, profile: Profile) {
-    let mut rules: Vec<Value> = M::RULES
+    let rules: Vec<Value> = M::RULES
         .iter()
-        .map(|rule| {
-            json!({
-                "if": { "properties": { rule.field: { "const": rule.equals } }, "required": [rule.field] },
-                "then": {
-                    "required": [rule.requires],
-                    "errorMessage": format!("{} is required when {} is {}.", rule.requires, rule.field, rule.equals)
-                }
-            })
-        })
+        .filter(|rule| rule.profile.enabled_in(profile))
+        .filter_map(rule_schema)
         .collect();
-    rules.extend(
-        M::CHECKS
-            .iter()
-            .filter(|check| check.profile.enabled_in(profile))
-            .filter_map(check_rule),
-    );
     if let (Some(object), false) = (schema.as_object_mut(), rules.is_empty()) {
         object.insert("allOf".to_owned(), Value::Array(rules));
     }
 }
 
-/// One [`Check`] as `if`/`then` that flags the value the compiler's diagnostic points at,
+/// One [`Rule`] as `if`/`then` that flags the value the compiler's diagnostic points at,
 /// with the compiler's message and code. yaml-language-server shows an `errorMessage` for a
 /// failed `type` or `pattern` but not for `not`: a value that must go is flagged with
 /// `type: "null"` (it is set, so never null). `None` for what draft-07 cannot state, a
-/// comparison of two values (`not_greater`, `differs`).
-fn check_rule(check: &Check) -> Option<Value> {
+/// comparison of two values (`not_greater`, `differs`), and for the rules that enforce
+/// CloudFormation's schema, which the compiler reports with the value it found.
+fn rule_schema(rule: &Rule) -> Option<Value> {
+    if rule.cloudformation.is_some() {
+        return None;
+    }
     let message = format!(
         "{} [{}]",
-        check
-            .message
+        rule.message
             .replace("function {function}", "the function")
             .replace("{function}", "the function"),
-        check.code
+        rule.code
     );
-    let (condition, flagged, flag) = match check.kind {
-        CheckKind::Requires => {
-            let trigger = match (check.value, check.value.strip_suffix('*')) {
-                ("", _) => set(),
-                (_, Some(prefix)) => {
+    let (condition, flagged, flag) = match rule.test {
+        Test::RequiredWhen {
+            field,
+            equals,
+            requires,
+        } => {
+            return Some(json!({
+                "if": { "properties": { field: { "const": equals } }, "required": [field] },
+                "then": {
+                    "required": [requires],
+                    "errorMessage": format!("{requires} is required when {field} is {equals}.")
+                }
+            }));
+        }
+        Test::Requires {
+            field,
+            trigger,
+            other,
+        } => {
+            let trigger = match trigger {
+                Trigger::Set => set(),
+                Trigger::Prefix(prefix) => {
                     let starts = json!({ "type": "string", "pattern": format!("^{}", escape_pattern(prefix)) });
                     json!({ "anyOf": [starts, { "type": "array", "contains": starts }] })
                 }
-                (value, None) => json!({ "anyOf": [
+                Trigger::Equals(value) => json!({ "anyOf": [
                     { "const": value },
                     { "type": "array", "contains": { "const": value } }
                 ] }),
             };
             // `other` unset or falsy; a variable there counts as set.
             let condition = json!({ "allOf": [
-                at_path(check.field, trigger),
-                { "not": at_path(check.other, truthy()) }
+                at_path(field, trigger),
+                { "not": at_path(other, truthy()) }
             ] });
             let flag = json!({ "type": "null", "errorMessage": message });
-            (condition, check.field, flag)
+            (condition, field, flag)
         }
-        CheckKind::Conflicts => {
-            let condition =
-                json!({ "allOf": [at_path(check.field, set()), at_path(check.other, set())] });
+        Test::Conflicts { field, other } => {
+            let condition = json!({ "allOf": [at_path(field, set()), at_path(other, set())] });
             let flag = json!({ "type": "null", "errorMessage": message });
-            (condition, check.other, flag)
+            (condition, other, flag)
         }
-        CheckKind::Matches => {
-            let flag = json!({ "pattern": check.value, "errorMessage": message });
-            (at_path(check.field, written_string()), check.field, flag)
+        Test::Matches { field, pattern } => {
+            let flag = json!({ "pattern": pattern, "errorMessage": message });
+            (at_path(field, written_string()), field, flag)
         }
-        CheckKind::MaxLength => {
-            let limit: u64 = check.value.parse().ok()?;
-            (
-                at_path(check.field, written_string()),
-                check.field,
-                json!({ "maxLength": limit }),
-            )
-        }
-        CheckKind::NotGreater | CheckKind::Differs => return None,
+        Test::Length {
+            field,
+            min: None,
+            max: Some(limit),
+        } => (
+            at_path(field, written_string()),
+            field,
+            json!({ "maxLength": limit }),
+        ),
+        _ => return None,
     };
     Some(json!({ "if": condition, "then": below(flagged, flag) }))
 }

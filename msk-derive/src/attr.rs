@@ -13,10 +13,12 @@ use syn::token::Paren;
 use syn::{Attribute, LitInt, LitStr, MacroDelimiter, MetaList, Path, Token};
 
 use crate::ctxt::Ctxt;
+use crate::rule::{RuleAttr, parse_rules};
 use crate::symbol::*;
 
 /// A parsed value with the tokens it came from, so later checks can point at the key
 /// (`default`) or at the written value (`3`), whichever is the smallest culprit.
+#[derive(Clone)]
 pub struct Spanned<T> {
     pub value: T,
     /// The key path, e.g. `order`.
@@ -30,7 +32,7 @@ pub struct Spanned<T> {
 /// `check.rs` reports a missing key only when the user really left it out: a key written with a
 /// bad value already has its own error, an unknown key is most likely the missing one
 /// misspelt, and after a syntax error the rest of the list is unknown.
-#[derive(Default)]
+#[derive(Default, Clone)]
 pub struct Seen {
     keys: Vec<Symbol>,
     /// The list has an error that may explain a missing key (a syntax error or an unknown key).
@@ -40,7 +42,7 @@ pub struct Seen {
 impl Seen {
     /// The key of `meta` if it is one of `keys`, recorded as written. An unknown key is
     /// reported and its value skipped, so the keys after it are still read.
-    fn key(
+    pub fn key(
         &mut self,
         cx: &Ctxt,
         meta: &ParseNestedMeta,
@@ -68,6 +70,14 @@ impl Seen {
         Ok(None)
     }
 
+    /// The keys of both lists (a group's rule and one of its members).
+    pub fn merged(&self, other: &Seen) -> Seen {
+        Seen {
+            keys: self.keys.iter().chain(&other.keys).copied().collect(),
+            incomplete: self.incomplete || other.incomplete,
+        }
+    }
+
     /// `key` is missing and the user does not already have an error that may explain why.
     pub fn lacks(&self, key: Symbol) -> bool {
         !self.incomplete && !self.keys.contains(&key)
@@ -78,7 +88,7 @@ impl Seen {
 ///
 /// Holds the first value and reports "duplicate cfn attribute" at every later occurrence,
 /// including occurrences spread over several `#[cfn(...)]` attributes.
-struct Attr<'c, T> {
+pub struct Attr<'c, T> {
     cx: &'c Ctxt,
     name: Symbol,
     written: bool,
@@ -86,7 +96,7 @@ struct Attr<'c, T> {
 }
 
 impl<'c, T> Attr<'c, T> {
-    fn none(cx: &'c Ctxt, name: Symbol) -> Self {
+    pub fn none(cx: &'c Ctxt, name: Symbol) -> Self {
         Attr {
             cx,
             name,
@@ -97,7 +107,7 @@ impl<'c, T> Attr<'c, T> {
 
     /// Records an occurrence of the key written as `key`. `value` is `None` when the value was
     /// rejected (already reported); the key still counts as written for duplicate detection.
-    fn set(&mut self, key: &Path, value: Option<T>) {
+    pub fn set(&mut self, key: &Path, value: Option<T>) {
         if self.written {
             let msg = format!("duplicate cfn attribute `{}`", self.name);
             self.cx.error_spanned_by(key, msg);
@@ -107,7 +117,7 @@ impl<'c, T> Attr<'c, T> {
         }
     }
 
-    fn get(self) -> Option<T> {
+    pub fn get(self) -> Option<T> {
         self.value
     }
 }
@@ -148,17 +158,6 @@ pub enum Grant {
     SchemaRegistry,
 }
 
-/// What a `check(...)` tests (mirrors `msk_model::CheckKind`).
-#[derive(Copy, Clone, PartialEq, Eq, Debug)]
-pub enum CheckKind {
-    Requires,
-    Conflicts,
-    NotGreater,
-    Matches,
-    MaxLength,
-    Differs,
-}
-
 /// How a rename rule applies (mirrors `msk_model::RenameKind`).
 #[derive(Copy, Clone, PartialEq, Eq, Debug)]
 pub enum RenameKind {
@@ -193,7 +192,7 @@ const SHAPES: &[(&str, Shape)] = &[
     ("key_value_list", Shape::KeyValueList),
     ("object", Shape::Object),
 ];
-const PROFILES: &[(&str, Profile)] = &[
+pub const PROFILES: &[(&str, Profile)] = &[
     ("serverless_v3", Profile::ServerlessV3),
     ("extended", Profile::Extended),
 ];
@@ -204,23 +203,13 @@ const GRANTS: &[(&str, Grant)] = &[
     ("destination", Grant::Destination),
     ("schema_registry", Grant::SchemaRegistry),
 ];
-const CHECK_KINDS: &[(&str, CheckKind)] = &[
-    ("requires", CheckKind::Requires),
-    ("conflicts", CheckKind::Conflicts),
-    ("not_greater", CheckKind::NotGreater),
-    ("matches", CheckKind::Matches),
-    ("max_length", CheckKind::MaxLength),
-    ("differs", CheckKind::Differs),
-];
 const ID_TOKENS: &[(&str, IdToken)] = &[
     ("value", IdToken::Value),
     ("cluster_name", IdToken::ClusterName),
 ];
 
-const CONTAINER_KEYS: &[Symbol] = &[RESOURCE, LOGICAL_ID, SLOT, REQUIRED_WHEN, CHECK];
-const CHECK_KEYS: &[Symbol] = &[KIND, FIELD, OTHER, VALUE, CODE, MESSAGE, HELP, PROFILE];
+const CONTAINER_KEYS: &[Symbol] = &[RESOURCE, LOGICAL_ID, SLOT, RULE, RULES];
 const SLOT_KEYS: &[Symbol] = &[NAME, ORDER];
-const RULE_KEYS: &[Symbol] = &[FIELD, EQUALS, REQUIRES, CODE, MESSAGE];
 const FIELD_KEYS: &[Symbol] = &[
     PROPERTY,
     ORDER,
@@ -237,7 +226,7 @@ const FIELD_KEYS: &[Symbol] = &[
     RENAME,
 ];
 
-/// The container attributes: `#[cfn(resource = ..., logical_id = ..., slot(...), required_when(...))]`.
+/// The container attributes: `#[cfn(resource = ..., logical_id = ..., slot(...), rule(...), rules(...))]`.
 pub struct Container {
     /// The `cfn` of the first `#[cfn]` on the container, where "missing key" errors point;
     /// `None` when there is none.
@@ -245,26 +234,9 @@ pub struct Container {
     pub resource: Option<Spanned<String>>,
     pub logical_id: Option<Spanned<String>>,
     pub slots: Vec<Slot>,
-    /// `required_when(...)` rules in declaration order, which is the order they are checked in.
-    pub rules: Vec<Rule>,
-    /// `check(...)` rules in declaration order.
-    pub checks: Vec<CheckAttr>,
-    pub seen: Seen,
-}
-
-/// `check(kind = ..., field = ..., other = ..., value = ..., code = ..., message = ..., help = ..., profile = ...)`.
-pub struct CheckAttr {
-    /// The `check` keyword, where "missing key" errors point.
-    pub path: Path,
-    pub kind: Option<Spanned<CheckKind>>,
-    pub field: Option<Spanned<String>>,
-    pub other: Option<Spanned<String>>,
-    pub value: Option<Spanned<String>>,
-    /// A path to a `msk_model::Code` variant.
-    pub code: Option<Spanned<Path>>,
-    pub message: Option<Spanned<String>>,
-    pub help: Option<Spanned<String>>,
-    pub profile: Option<Spanned<Profile>>,
+    /// `rule(...)` and the members of `rules(...)` in declaration order, which is the order
+    /// they are checked in.
+    pub rules: Vec<RuleAttr>,
     pub seen: Seen,
 }
 
@@ -274,19 +246,6 @@ pub struct Slot {
     pub path: Path,
     pub name: Option<Spanned<String>>,
     pub order: Option<Spanned<u32>>,
-    pub seen: Seen,
-}
-
-/// `required_when(field = ..., equals = ..., requires = ..., code = ..., message = ...)`.
-pub struct Rule {
-    /// The `required_when` keyword, where "missing key" errors point.
-    pub path: Path,
-    pub field: Option<Spanned<String>>,
-    pub equals: Option<Spanned<String>>,
-    pub requires: Option<Spanned<String>>,
-    /// A path to a `msk_model::Code` variant, e.g. `Code::StartingPositionTimestamp`.
-    pub code: Option<Spanned<Path>>,
-    pub message: Option<Spanned<String>>,
     pub seen: Seen,
 }
 
@@ -321,7 +280,6 @@ impl Container {
         let mut logical_id = Attr::none(cx, LOGICAL_ID);
         let mut slots = Vec::new();
         let mut rules = Vec::new();
-        let mut checks = Vec::new();
         let mut seen = Seen::default();
         let mut cfn = None;
 
@@ -341,12 +299,8 @@ impl Container {
                     if let Some(slot) = Slot::from_meta(cx, &meta)? {
                         slots.push(slot);
                     }
-                } else if key == CHECK {
-                    if let Some(check) = CheckAttr::from_meta(cx, &meta)? {
-                        checks.push(check);
-                    }
-                } else if let Some(rule) = Rule::from_meta(cx, &meta)? {
-                    rules.push(rule);
+                } else {
+                    parse_rules(cx, &meta, key == RULES, &mut rules)?;
                 }
                 Ok(())
             });
@@ -359,70 +313,8 @@ impl Container {
             logical_id: logical_id.get(),
             slots,
             rules,
-            checks,
             seen,
         }
-    }
-}
-
-impl CheckAttr {
-    fn from_meta(cx: &Ctxt, meta: &ParseNestedMeta) -> syn::Result<Option<Self>> {
-        let mut kind = Attr::none(cx, KIND);
-        let mut field = Attr::none(cx, FIELD);
-        let mut other = Attr::none(cx, OTHER);
-        let mut value = Attr::none(cx, VALUE);
-        let mut code = Attr::none(cx, CODE);
-        let mut message = Attr::none(cx, MESSAGE);
-        let mut help = Attr::none(cx, HELP);
-        let mut profile = Attr::none(cx, PROFILE);
-        let mut seen = Seen::default();
-        let usage = "check(kind = \"...\", field = \"...\", code = Code::..., message = \"...\", help = \"...\")";
-        let parsed = parse_list(cx, meta, usage, |meta| {
-            let Some(key) = seen.key(cx, &meta, CHECK_KEYS, "check")? else {
-                return Ok(());
-            };
-            if key == KIND {
-                kind.set(&meta.path, parse_choice(cx, &meta, key, CHECK_KINDS)?);
-                return Ok(());
-            }
-            if key == PROFILE {
-                profile.set(&meta.path, parse_choice(cx, &meta, key, PROFILES)?);
-                return Ok(());
-            }
-            if key == CODE {
-                code.set(&meta.path, parse_path(cx, &meta, key)?);
-                return Ok(());
-            }
-            let parsed = parse_str(cx, &meta, key, |_| Ok(()))?;
-            let target = if key == FIELD {
-                &mut field
-            } else if key == OTHER {
-                &mut other
-            } else if key == VALUE {
-                &mut value
-            } else if key == MESSAGE {
-                &mut message
-            } else {
-                &mut help
-            };
-            target.set(&meta.path, parsed);
-            Ok(())
-        })?;
-        Ok(parsed.map(|complete| {
-            seen.incomplete |= !complete;
-            CheckAttr {
-                path: meta.path.clone(),
-                kind: kind.get(),
-                field: field.get(),
-                other: other.get(),
-                value: value.get(),
-                code: code.get(),
-                message: message.get(),
-                help: help.get(),
-                profile: profile.get(),
-                seen,
-            }
-        }))
     }
 }
 
@@ -450,52 +342,6 @@ impl Slot {
                 path: meta.path.clone(),
                 name: name.get(),
                 order: order.get(),
-                seen,
-            }
-        }))
-    }
-}
-
-impl Rule {
-    fn from_meta(cx: &Ctxt, meta: &ParseNestedMeta) -> syn::Result<Option<Self>> {
-        let mut field = Attr::none(cx, FIELD);
-        let mut equals = Attr::none(cx, EQUALS);
-        let mut requires = Attr::none(cx, REQUIRES);
-        let mut code = Attr::none(cx, CODE);
-        let mut message = Attr::none(cx, MESSAGE);
-        let mut seen = Seen::default();
-        let usage = "required_when(field = \"...\", equals = \"...\", requires = \"...\", code = Code::..., message = \"...\")";
-        let parsed = parse_list(cx, meta, usage, |meta| {
-            let Some(key) = seen.key(cx, &meta, RULE_KEYS, "required_when")? else {
-                return Ok(());
-            };
-            if key == CODE {
-                let value = parse_path(cx, &meta, key)?;
-                code.set(&meta.path, value);
-                return Ok(());
-            }
-            let value = parse_str(cx, &meta, key, |_| Ok(()))?;
-            let target = if key == FIELD {
-                &mut field
-            } else if key == EQUALS {
-                &mut equals
-            } else if key == REQUIRES {
-                &mut requires
-            } else {
-                &mut message
-            };
-            target.set(&meta.path, value);
-            Ok(())
-        })?;
-        Ok(parsed.map(|complete| {
-            seen.incomplete |= !complete;
-            Rule {
-                path: meta.path.clone(),
-                field: field.get(),
-                equals: equals.get(),
-                requires: requires.get(),
-                code: code.get(),
-                message: message.get(),
                 seen,
             }
         }))
@@ -606,7 +452,7 @@ fn abort_on(cx: &Ctxt, result: syn::Result<()>, seen: &mut Seen) {
 }
 
 /// The tokens up to the next comma of the current list (not consumed).
-fn take_to_comma(input: ParseStream) -> syn::Result<TokenStream> {
+pub fn take_to_comma(input: ParseStream) -> syn::Result<TokenStream> {
     let mut tokens = TokenStream::new();
     while !input.is_empty() && !input.peek(Token![,]) {
         tokens.extend([input.parse::<TokenTree>()?]);
@@ -652,7 +498,7 @@ fn parse_lit<T: Parse>(
 }
 
 /// `key = some::path` (a `Code` variant): checked by rustc where the generated code uses it.
-fn parse_path(
+pub fn parse_path(
     cx: &Ctxt,
     meta: &ParseNestedMeta,
     key: Symbol,
@@ -679,7 +525,7 @@ fn parse_path(
 }
 
 /// `key = "string"`, then `validate`d; the error of `validate` is reported on the literal.
-fn parse_str(
+pub fn parse_str(
     cx: &Ctxt,
     meta: &ParseNestedMeta,
     key: Symbol,
@@ -732,7 +578,7 @@ fn parse_u32(cx: &Ctxt, meta: &ParseNestedMeta, key: Symbol) -> syn::Result<Opti
 }
 
 /// `key = "choice"`, one of the strings of `choices`.
-fn parse_choice<T: Copy>(
+pub fn parse_choice<T: Copy>(
     cx: &Ctxt,
     meta: &ParseNestedMeta,
     key: Symbol,
@@ -783,7 +629,7 @@ fn parse_flag(cx: &Ctxt, meta: &ParseNestedMeta, key: Symbol) -> syn::Result<Opt
 /// A nested list such as `slot(...)`, read with `each` per key. `Ok(Some(complete))` when the
 /// list was there (`complete` is false after a syntax error inside it, which is recorded);
 /// `Ok(None)` when the key was not followed by a list (reported).
-fn parse_list(
+pub fn parse_list(
     cx: &Ctxt,
     meta: &ParseNestedMeta,
     usage: &str,

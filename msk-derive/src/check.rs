@@ -10,6 +10,7 @@ use quote::ToTokens;
 use crate::ast::{Container, Field};
 use crate::attr::{self, Presence, Seen, Spanned};
 use crate::ctxt::Ctxt;
+use crate::rule::{RuleAttr, TESTS, TestKind};
 use crate::symbol::*;
 
 pub fn check(cx: &Ctxt, cont: &Container) {
@@ -46,6 +47,8 @@ fn require(cx: &Ctxt, seen: &Seen, at: &dyn ToTokens, required: &[(Symbol, bool)
 fn usage(key: Symbol) -> String {
     if key == ORDER {
         format!("{key} = N")
+    } else if key == CODE {
+        format!("{key} = Code::...")
     } else if key == PRESENCE {
         format!("{key} = \"always\" | \"not_null\" | \"truthy\"")
     } else {
@@ -69,24 +72,94 @@ fn check_container_keys(cx: &Ctxt, cont: &Container) {
         let required = [(NAME, slot.name.is_some()), (ORDER, slot.order.is_some())];
         require(cx, &slot.seen, &slot.path, &required);
     }
-    for check in &attrs.checks {
-        let required = [
-            (KIND, check.kind.is_some()),
-            (FIELD, check.field.is_some()),
-            (CODE, check.code.is_some()),
-            (MESSAGE, check.message.is_some()),
-        ];
-        require(cx, &check.seen, &check.path, &required);
-    }
     for rule in &attrs.rules {
-        let required = [
-            (FIELD, rule.field.is_some()),
-            (EQUALS, rule.equals.is_some()),
-            (REQUIRES, rule.requires.is_some()),
-            (CODE, rule.code.is_some()),
-            (MESSAGE, rule.message.is_some()),
-        ];
-        require(cx, &rule.seen, &rule.path, &required);
+        check_rule(cx, rule);
+    }
+}
+
+fn check_rule(cx: &Ctxt, rule: &RuleAttr) {
+    let Some(test) = &rule.test else {
+        if rule.seen.lacks(TEST) {
+            cx.error_spanned_by(
+                &rule.path,
+                format!(
+                    "missing the rule's test, one of {}",
+                    one_of(&TESTS.iter().map(|(name, ..)| *name).collect::<Vec<_>>())
+                ),
+            );
+        }
+        return;
+    };
+    // A rule about a CloudFormation constraint has a message and help made from the constraint;
+    // any other rule says what is wrong itself.
+    let required = [
+        (CODE, rule.code.is_some()),
+        (
+            MESSAGE,
+            rule.message.is_some()
+                || rule.cloudformation.is_some()
+                || !rule.seen.lacks(CLOUDFORMATION),
+        ),
+    ];
+    require(cx, &rule.seen, &rule.path, &required);
+    let (name, _, needed, optional) = TESTS
+        .iter()
+        .find(|(_, kind, ..)| *kind == test.kind)
+        .expect("every test kind is in TESTS");
+    let required: Vec<(Symbol, bool)> = needed
+        .iter()
+        .map(|key| (*key, test.args.has(*key)))
+        .collect();
+    require(cx, &test.seen, &test.path, &required);
+    let allowed = |key: Symbol| needed.contains(&key) || optional.contains(&key);
+    for key in [
+        FIELD, OTHER, REQUIRES, EQUALS, PREFIX, PATTERN, MIN, MAX, IS, VALUES,
+    ] {
+        if let (false, Some(path)) = (allowed(key), test.args.key_path(key)) {
+            let keys: Vec<Symbol> = needed.iter().chain(optional.iter()).copied().collect();
+            cx.error_spanned_by(
+                path,
+                format!("`{name}` takes no `{key}`; it takes {}", all_of(&keys)),
+            );
+        }
+    }
+    let args = &test.args;
+    if let (Some(equals), Some(_)) = (&args.equals, &args.prefix)
+        && test.kind == TestKind::Requires
+    {
+        cx.error_spanned_by(
+            &equals.key,
+            "`requires` triggers on `equals` or on `prefix`, not both",
+        );
+    }
+    if matches!(
+        test.kind,
+        TestKind::Length | TestKind::Range | TestKind::Items
+    ) && args.min.is_none()
+        && args.max.is_none()
+        && test.seen.lacks(MIN)
+        && test.seen.lacks(MAX)
+    {
+        cx.error_spanned_by(&test.path, format!("`{name}` needs `min`, `max` or both"));
+    }
+    // Lengths and counts are whole and not negative.
+    if matches!(
+        test.kind,
+        TestKind::Length | TestKind::JsonLength | TestKind::Items
+    ) {
+        for bound in [&args.min, &args.max].into_iter().flatten() {
+            if !bound.value.whole || bound.value.value < 0.0 {
+                cx.error_spanned_by(
+                    &bound.lit,
+                    format!("`{name}` counts: its bounds are whole numbers, 0 or more"),
+                );
+            }
+        }
+    }
+    if let (Some(min), Some(max)) = (&args.min, &args.max)
+        && min.value.value > max.value.value
+    {
+        cx.error_spanned_by(&min.lit, "`min` is greater than `max`");
     }
 }
 
@@ -272,20 +345,26 @@ fn check_property_overlap(cx: &Ctxt, cont: &Container) {
     }
 }
 
-/// `required_when(field = ..., requires = ...)` name config keys, which must exist.
+/// The config paths of the rules start with a config key of the struct (the keys below it are
+/// the nested types', which this derive does not see).
 fn check_rule_keys(cx: &Ctxt, cont: &Container) {
     for rule in &cont.attrs.rules {
-        for key in [&rule.field, &rule.requires].into_iter().flatten() {
+        let Some(test) = &rule.test else {
+            continue;
+        };
+        for path in test.args.paths() {
+            let first = path.value.split('.').next().unwrap_or_default();
+            let key = first.strip_suffix("[]").unwrap_or(first);
             if cont
                 .fields
                 .iter()
-                .any(|field| !field.keyless && field.key == key.value)
+                .any(|field| !field.keyless && field.key == key)
             {
                 continue;
             }
             let mut msg = format!(
                 "`{}` names no config key of `{}`",
-                key.value.escape_debug(),
+                key.escape_debug(),
                 cont.ident
             );
             // The Rust field name is the likeliest slip when serde renames fields.
@@ -295,7 +374,7 @@ fn check_rule_keys(cx: &Ctxt, cont: &Container) {
                         .original
                         .ident
                         .as_ref()
-                        .is_some_and(|ident| ident == key.value.as_str())
+                        .is_some_and(|ident| ident == key)
             });
             if let Some(field) = renamed {
                 msg.push_str(&format!(
@@ -303,7 +382,7 @@ fn check_rule_keys(cx: &Ctxt, cont: &Container) {
                     field.key
                 ));
             }
-            cx.error_spanned_by(&key.lit, msg);
+            cx.error_spanned_by(&path.lit, msg);
         }
     }
 }

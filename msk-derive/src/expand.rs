@@ -7,10 +7,11 @@ use quote::{quote, quote_spanned};
 use syn::DeriveInput;
 
 use crate::ast::Container;
-use crate::attr::{CheckKind, Grant, IdToken, Presence, Profile, RenameKind, Shape};
+use crate::attr::{Grant, IdToken, Presence, Profile, RenameKind, Shape, Spanned};
 use crate::check;
 use crate::ctxt::Ctxt;
 use crate::fallback;
+use crate::rule::{JsonType, RuleAttr, TestKind};
 use crate::symbol::private;
 
 /// The derive's output for `input`: the impl, or the errors with a stub impl.
@@ -168,60 +169,7 @@ fn impl_cfn_mapping(cont: &Container) -> TokenStream {
     let properties = properties.into_iter().map(|(_, property)| property);
     let id_parts = id_parts.into_iter().map(|(_, part)| part);
 
-    let rules = attrs.rules.iter().map(|rule| {
-        let field = &rule.field.as_ref().expect(CHECKED).value;
-        let equals = &rule.equals.as_ref().expect(CHECKED).value;
-        let requires = &rule.requires.as_ref().expect(CHECKED).value;
-        let code = &rule.code.as_ref().expect(CHECKED).value;
-        let message = &rule.message.as_ref().expect(CHECKED).value;
-        quote! {
-            #private::RequiredWhen {
-                field: #field,
-                equals: #equals,
-                requires: #requires,
-                code: #code,
-                message: #message,
-            }
-        }
-    });
-
-    let checks = attrs.checks.iter().map(|check| {
-        let kind = match check.kind.as_ref().expect(CHECKED).value {
-            CheckKind::Requires => quote!(Requires),
-            CheckKind::Conflicts => quote!(Conflicts),
-            CheckKind::NotGreater => quote!(NotGreater),
-            CheckKind::Matches => quote!(Matches),
-            CheckKind::MaxLength => quote!(MaxLength),
-            CheckKind::Differs => quote!(Differs),
-        };
-        let text = |value: &Option<crate::attr::Spanned<String>>| {
-            value
-                .as_ref()
-                .map(|value| value.value.clone())
-                .unwrap_or_default()
-        };
-        let profile = profile_tokens(Some(
-            check
-                .profile
-                .as_ref()
-                .map_or(Profile::Extended, |profile| profile.value),
-        ));
-        let (field, other, value) = (text(&check.field), text(&check.other), text(&check.value));
-        let code = &check.code.as_ref().expect(CHECKED).value;
-        let (message, help) = (text(&check.message), text(&check.help));
-        quote! {
-            #private::Check {
-                kind: #private::CheckKind::#kind,
-                profile: #profile,
-                field: #field,
-                other: #other,
-                value: #value,
-                code: #code,
-                message: #message,
-                help: #help,
-            }
-        }
-    });
+    let rules = attrs.rules.iter().map(rule_tokens);
 
     quote! {
         const _: () = {
@@ -232,11 +180,126 @@ fn impl_cfn_mapping(cont: &Container) -> TokenStream {
                 const ID_PARTS: &'static [#private::IdPart] = &[#(#id_parts),*];
                 const IAM_RESOURCE_KEY: ::core::option::Option<&'static str> = #iam_resource_key;
                 const PROPERTIES: &'static [#private::CfnProperty] = &[#(#properties),*];
-                const RULES: &'static [#private::RequiredWhen] = &[#(#rules),*];
+                const RULES: &'static [#private::Rule] = &[#(#rules),*];
                 const KEYS: &'static [#private::CfnKey] = &[#(#keys),*];
-                const CHECKS: &'static [#private::Check] = &[#(#checks),*];
             }
         };
+    }
+}
+
+/// One `msk_model::Rule`. A rule's profile is `extended` unless it says otherwise; the
+/// message of `required_when` names the key it requires in its help unless it has one.
+fn rule_tokens(rule: &RuleAttr) -> TokenStream {
+    let private = private();
+    let test = rule.test.as_ref().expect(CHECKED);
+    let args = &test.args;
+    let text = |value: &Option<Spanned<String>>| {
+        value
+            .as_ref()
+            .map(|value| value.value.clone())
+            .unwrap_or_default()
+    };
+    let field = text(&args.field);
+    let bound = |value: &Option<Spanned<crate::rule::Number>>, whole: bool| match value {
+        None => quote!(::core::option::Option::None),
+        Some(bound) if whole => {
+            let value = bound.value.value as u64;
+            quote!(::core::option::Option::Some(#value))
+        }
+        Some(bound) => {
+            let value = bound.value.value;
+            quote!(::core::option::Option::Some(#value))
+        }
+    };
+    let test_tokens = match test.kind {
+        TestKind::RequiredWhen => {
+            let (equals, requires) = (text(&args.equals), text(&args.requires));
+            quote!(RequiredWhen { field: #field, equals: #equals, requires: #requires })
+        }
+        TestKind::Requires => {
+            let other = text(&args.other);
+            let trigger = match (&args.equals, &args.prefix) {
+                (Some(equals), _) => {
+                    let equals = &equals.value;
+                    quote!(#private::Trigger::Equals(#equals))
+                }
+                (None, Some(prefix)) => {
+                    let prefix = &prefix.value;
+                    quote!(#private::Trigger::Prefix(#prefix))
+                }
+                (None, None) => quote!(#private::Trigger::Set),
+            };
+            quote!(Requires { field: #field, trigger: #trigger, other: #other })
+        }
+        TestKind::Conflicts => {
+            let other = text(&args.other);
+            quote!(Conflicts { field: #field, other: #other })
+        }
+        TestKind::NotGreater => {
+            let other = text(&args.other);
+            quote!(NotGreater { field: #field, other: #other })
+        }
+        TestKind::Differs => {
+            let (prefix, other) = (text(&args.prefix), text(&args.other));
+            quote!(Differs { field: #field, prefix: #prefix, other: #other })
+        }
+        TestKind::Matches => {
+            let pattern = text(&args.pattern);
+            quote!(Matches { field: #field, pattern: #pattern })
+        }
+        TestKind::Length => {
+            let (min, max) = (bound(&args.min, true), bound(&args.max, true));
+            quote!(Length { field: #field, min: #min, max: #max })
+        }
+        TestKind::JsonLength => {
+            let max = args.max.as_ref().expect(CHECKED).value.value as u64;
+            quote!(JsonLength { field: #field, max: #max })
+        }
+        TestKind::Range => {
+            let (min, max) = (bound(&args.min, false), bound(&args.max, false));
+            quote!(Range { field: #field, min: #min, max: #max })
+        }
+        TestKind::Type => {
+            let is = match args.is.as_ref().expect(CHECKED).value {
+                JsonType::String => quote!(String),
+                JsonType::Integer => quote!(Integer),
+                JsonType::Number => quote!(Number),
+                JsonType::Boolean => quote!(Boolean),
+            };
+            quote!(Type { field: #field, is: #private::JsonType::#is })
+        }
+        TestKind::OneOf => {
+            let values = &args.values.as_ref().expect(CHECKED).value;
+            quote!(OneOf { field: #field, values: &[#(#values),*] })
+        }
+        TestKind::Items => {
+            let (min, max) = (bound(&args.min, true), bound(&args.max, true));
+            quote!(Items { field: #field, min: #min, max: #max })
+        }
+        TestKind::Unique => quote!(Unique { field: #field }),
+    };
+    let profile = profile_tokens(Some(
+        rule.profile
+            .as_ref()
+            .map_or(Profile::Extended, |profile| profile.value),
+    ));
+    let cloudformation = option_str(rule.cloudformation.as_ref().map(|path| &path.value));
+    let code = &rule.code.as_ref().expect(CHECKED).value;
+    let message = text(&rule.message);
+    let help = match (&rule.help, test.kind) {
+        (Some(help), _) => help.value.clone(),
+        (None, TestKind::RequiredWhen) => format!("add `{}` to this event", text(&args.requires)),
+        (None, _) => String::new(),
+    };
+    quote! {
+        #private::Rule {
+            test: #private::Test::#test_tokens,
+            profile: #profile,
+            cloudformation: #cloudformation,
+            code: #code,
+            message: #message,
+            help: #help,
+        }
     }
 }
 

@@ -24,9 +24,8 @@ pub fn expand(input: &DeriveInput, error: syn::Error) -> TokenStream {
                 const ID_PARTS: &'static [#private::IdPart] = &[];
                 const IAM_RESOURCE_KEY: ::core::option::Option<&'static str> = ::core::option::Option::None;
                 const PROPERTIES: &'static [#private::CfnProperty] = &[];
-                const RULES: &'static [#private::RequiredWhen] = &[];
+                const RULES: &'static [#private::Rule] = &[];
                 const KEYS: &'static [#private::CfnKey] = &[];
-                const CHECKS: &'static [#private::Check] = &[];
             }
         };
     }

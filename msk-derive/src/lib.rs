@@ -13,6 +13,7 @@ mod check;
 mod ctxt;
 mod expand;
 mod fallback;
+mod rule;
 mod symbol;
 #[cfg(test)]
 mod tests;
@@ -24,9 +25,19 @@ use syn::{DeriveInput, parse_macro_input};
 ///
 /// On the struct (several `#[cfn]` allowed):
 /// `resource = "AWS::..."`, `logical_id = "..."` (both required),
-/// `slot(name = "...", order = N)` and
-/// `required_when(field = "...", equals = "...", requires = "...", code = Code::..., message = "...")`
-/// (repeatable; `field` and `requires` are serde key names).
+/// `slot(name = "...", order = N)`, and rules, in the order they are checked:
+/// `rule(<test>(...), code = Code::..., message = "...", help = "...", profile = "...",
+/// cloudformation = "Property.Path")`, or a group
+/// `rules(<shared test keys and rule keys>, rule(...), rule(...))` whose members inherit every
+/// key they do not write. The tests, each with typed keys checked here (a pattern must compile,
+/// a bound must be a number, a path must start with a serde key of the struct):
+/// `required_when(field, equals, requires)`, `requires(field, other, equals | prefix)`,
+/// `conflicts(field, other)`, `not_greater(field, other)`, `differs(field, prefix, other)`,
+/// `matches(field, pattern)`, `length(field, min, max)`, `json_length(field, max)`,
+/// `range(field, min, max)`, `type_is(field, is)`, `one_of(field, values = [...])`,
+/// `items(field, min, max)`, `unique(field)`. A rule's profile is `extended` unless it says
+/// `serverless_v3`; a rule with `cloudformation` enforces that property's schema constraint
+/// (an error under `extended`, a warning under the other profiles) and may leave out `message`.
 ///
 /// On a field (a field without `#[cfn]` is not mapped):
 /// `property = "A.B"`, `order = N`, `presence = "always" | "not_null" | "truthy"` (required),

@@ -22,24 +22,44 @@ pub const CFN: Symbol = Symbol("cfn");
 pub const RESOURCE: Symbol = Symbol("resource");
 pub const LOGICAL_ID: Symbol = Symbol("logical_id");
 pub const SLOT: Symbol = Symbol("slot");
-pub const REQUIRED_WHEN: Symbol = Symbol("required_when");
-pub const CHECK: Symbol = Symbol("check");
-
-// Keys inside `check(...)` (besides `field`, `code`, `message` and `profile`).
-pub const KIND: Symbol = Symbol("kind");
-pub const OTHER: Symbol = Symbol("other");
-pub const VALUE: Symbol = Symbol("value");
-pub const HELP: Symbol = Symbol("help");
+pub const RULE: Symbol = Symbol("rule");
+pub const RULES: Symbol = Symbol("rules");
 
 // Keys inside `slot(...)`.
 pub const NAME: Symbol = Symbol("name");
 
-// Keys inside `required_when(...)`.
-pub const FIELD: Symbol = Symbol("field");
-pub const EQUALS: Symbol = Symbol("equals");
-pub const REQUIRES: Symbol = Symbol("requires");
+// Keys of a rule (besides `profile`), and the name duplicate tests are reported under.
 pub const CODE: Symbol = Symbol("code");
 pub const MESSAGE: Symbol = Symbol("message");
+pub const HELP: Symbol = Symbol("help");
+pub const CLOUDFORMATION: Symbol = Symbol("cloudformation");
+pub const TEST: Symbol = Symbol("test");
+
+// The tests of a rule.
+pub const REQUIRED_WHEN: Symbol = Symbol("required_when");
+pub const REQUIRES: Symbol = Symbol("requires");
+pub const CONFLICTS: Symbol = Symbol("conflicts");
+pub const NOT_GREATER: Symbol = Symbol("not_greater");
+pub const DIFFERS: Symbol = Symbol("differs");
+pub const MATCHES: Symbol = Symbol("matches");
+pub const LENGTH: Symbol = Symbol("length");
+pub const JSON_LENGTH: Symbol = Symbol("json_length");
+pub const RANGE: Symbol = Symbol("range");
+pub const TYPE_IS: Symbol = Symbol("type_is");
+pub const ONE_OF: Symbol = Symbol("one_of");
+pub const ITEMS: Symbol = Symbol("items");
+pub const UNIQUE: Symbol = Symbol("unique");
+
+// Keys of the tests (`requires` is also a test of its own).
+pub const FIELD: Symbol = Symbol("field");
+pub const OTHER: Symbol = Symbol("other");
+pub const EQUALS: Symbol = Symbol("equals");
+pub const PREFIX: Symbol = Symbol("prefix");
+pub const PATTERN: Symbol = Symbol("pattern");
+pub const MIN: Symbol = Symbol("min");
+pub const MAX: Symbol = Symbol("max");
+pub const IS: Symbol = Symbol("is");
+pub const VALUES: Symbol = Symbol("values");
 
 // Field keys (`order` is shared with `slot(...)`).
 pub const PROPERTY: Symbol = Symbol("property");

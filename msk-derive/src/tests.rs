@@ -87,7 +87,7 @@ fn rule_keys_are_serde_names() {
     let errors = errors(parse_quote! {
         #[serde(rename_all = "camelCase")]
         #[cfn(resource = "AWS::X::Y", logical_id = "X")]
-        #[cfn(required_when(field = "my_mode", equals = "A", requires = "myValue", code = Code::C, message = "M"))]
+        #[cfn(rule(required_when(field = "my_mode", equals = "A", requires = "myValue"), code = Code::C, message = "M"))]
         struct S {
             #[cfn(property = "Mode", order = 1, presence = "always")]
             my_mode: String,
@@ -197,21 +197,22 @@ fn object_shapes_and_renames_go_together() {
 fn a_key_without_property_carries_profile_grant_and_code_only() {
     let code = expanded(parse_quote! {
         #[cfn(resource = "AWS::X::Y", logical_id = "X")]
-        #[cfn(check(kind = "requires", field = "a", other = "b", code = Code::XNeedsB, message = "m"))]
+        #[cfn(rule(requires(field = "a", other = "b"), code = Code::XNeedsB, message = "m"))]
         struct S {
             #[cfn(profile = "extended", grant = "kms_decrypt", code = Code::XKeyInvalid)]
             a: String,
+            b: String,
         }
     });
     assert!(code.contains("Grant :: KmsDecrypt"), "{code}");
     assert!(code.contains("Profile :: Extended"), "{code}");
-    assert!(code.contains("CheckKind :: Requires"), "{code}");
+    assert!(code.contains("Test :: Requires"), "{code}");
     assert!(
         code.contains("PROPERTIES : & 'static [:: msk_model :: __private :: CfnProperty] = & []"),
         "{code}"
     );
     let errors = errors(parse_quote! {
-        #[cfn(resource = "AWS::X::Y", logical_id = "X", check(kind = "maybe", field = "a"))]
+        #[cfn(resource = "AWS::X::Y", logical_id = "X", rule(maybe(field = "a")))]
         struct S {
             #[cfn(profile = "extended", code = "lower")]
             a: String,
@@ -220,9 +221,83 @@ fn a_key_without_property_carries_profile_grant_and_code_only() {
     assert_eq!(
         errors,
         [
-            "unknown `kind` \"maybe\", expected \"requires\", \"conflicts\", \"not_greater\", \"matches\", \"max_length\" or \"differs\"",
+            "unknown cfn rule attribute `maybe`, expected `code`, `message`, `help`, `profile`, `cloudformation`, `required_when`, `requires`, `conflicts`, `not_greater`, `differs`, `matches`, `length`, `json_length`, `range`, `type_is`, `one_of`, `items` or `unique`",
             "expected cfn attribute `code` to be a path: `code = Code::...`",
-            "missing cfn attributes `code` and `message`",
         ]
+    );
+}
+
+/// Each test's values are typed when the model compiles: a pattern must be a regular
+/// expression, a bound a number, a path a key of the struct; a test names the keys it needs
+/// and takes no other. Every bad key is reported in the one compile.
+#[test]
+fn rules_are_typed_and_checked() {
+    let errors = errors(parse_quote! {
+        #[cfn(resource = "AWS::X::Y", logical_id = "X")]
+        #[cfn(
+            rule(matches(field = "a", pattern = "^(unclosed"), code = Code::C, message = "m"),
+            rule(length(field = "a", max = "ten"), code = Code::C, message = "m"),
+            rule(length(field = "a", max = 2.5), code = Code::C, message = "m"),
+            rule(range(field = "nope.min", min = 3, max = 1), code = Code::C, message = "m"),
+            rule(requires(field = "a"), code = Code::C, message = "m"),
+            rule(unique(field = "a", pattern = "x"), code = Code::C, cloudformation = "A"),
+            rule(type_is(field = "a", is = "float"), code = Code::C, cloudformation = "A.B[]"),
+            rule(one_of(field = "a", values = []), code = Code::C, cloudformation = "not a path"),
+            rules(code = Code::C)
+        )]
+        struct S {
+            #[cfn(property = "A", order = 1, presence = "always")]
+            a: String,
+        }
+    });
+    assert_eq!(
+        errors,
+        [
+            "invalid `pattern`: not a regular expression: regex parse error: ^(unclosed ^ error: unclosed group",
+            "expected cfn attribute `max` to be a number: `max = 1`",
+            "unknown `is` \"float\", expected \"string\", \"integer\", \"number\" or \"boolean\"",
+            "expected cfn attribute `values` to be a list of strings: `values = [\"A\", \"B\"]`",
+            "invalid `cloudformation`: \"not a path\" is not a CloudFormation property path such as \"DestinationConfig.OnFailure.Destination\" or \"Topics[]\"",
+            "`rules(...)` declares no `rule(...)`",
+            "`length` counts: its bounds are whole numbers, 0 or more",
+            "`min` is greater than `max`",
+            "missing cfn attribute `other = \"...\"`",
+            "`unique` takes no `pattern`; it takes `field`",
+            "`nope` names no config key of `S`",
+        ]
+    );
+}
+
+/// A group's members inherit every key they do not write, their test's keys included.
+#[test]
+fn a_group_folds_shared_keys_into_its_members() {
+    let code = expanded(parse_quote! {
+        #[cfn(resource = "AWS::X::Y", logical_id = "X")]
+        #[cfn(rules(
+            requires(other = "b"),
+            code = Code::Shared,
+            help = "shared help",
+            rule(requires(field = "a"), message = "first"),
+            rule(requires(field = "a", equals = "x"), message = "second", help = "own help")
+        ))]
+        struct S {
+            #[cfn(property = "A", order = 1, presence = "always")]
+            a: String,
+            b: String,
+        }
+    });
+    let rules: Vec<&str> = code.split("Rule {").skip(1).collect();
+    assert_eq!(rules.len(), 2, "{code}");
+    assert!(
+        rules[0].contains("other : \"b\"") && rules[0].contains("\"shared help\""),
+        "{code}"
+    );
+    assert!(
+        rules[1].contains("Equals (\"x\")") && rules[1].contains("\"own help\""),
+        "{code}"
+    );
+    assert!(
+        rules.iter().all(|rule| rule.contains("Code :: Shared")),
+        "{code}"
     );
 }

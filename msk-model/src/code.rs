@@ -387,6 +387,36 @@ codes! {
         example: "functions:\n  f:\n    role: arn:aws:iam::111111111111:role/shared",
         fix: "Add the listed statements to that role, or define the role under `resources.Resources` and write `role: <LogicalId>`.",
     }
+    MappingReplaced = "MSK_MAPPING_REPLACED" {
+        summary: "`msk-compile diff`, warning: an msk mapping keeps its logical ID but a property CloudFormation cannot update changes (`EventSourceArn`, `StartingPosition`, `StartingPositionTimestamp`, `SelfManagedEventSource`: the resource schema's `createOnlyProperties`, \"Update requires: Replacement\" in https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-lambda-eventsourcemapping.html). CloudFormation creates a new mapping, then deletes the old one (https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/using-cfn-updating-stacks-update-behaviors.html). What that does to the consumer group is `MSK_OFFSETS_RESET` or `MSK_CONSUMER_GROUP_REUSED`.",
+        example: "# deployed\n- msk: {arn: arn:aws:kafka:us-east-1:111111111111:cluster/orders/1, topic: orders}\n# now\n- msk: {arn: arn:aws:kafka:us-east-1:111111111111:cluster/orders/1, topic: orders, startingPosition: LATEST}",
+        fix: "Nothing, if a new mapping is what you want (read the error that comes with it). Otherwise change back the property the message names; `batchSize`, `enabled`, `maximumBatchingWindow`, `filterPatterns` and the function's alias are updated in place.",
+    }
+    MappingMoved = "MSK_MAPPING_MOVED" {
+        summary: "`msk-compile diff`, warning: an msk mapping disappears and one with the same `EventSourceArn` and `Topics` appears under another logical ID (the function, the topic's or the cluster's name changed: Serverless names the mapping `<Function>EventSourceMappingMSK<Cluster><Topic>`). To CloudFormation that is a new resource, created during the update, and the old one deleted in the clean-up that follows (https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/using-cfn-updating-stacks-update-behaviors.html): a new mapping with a new consumer group, unless `consumerGroupId` pins it.",
+        example: "functions:\n  consumer:          # renamed from `worker`\n    events:\n      - msk: {arn: arn:aws:kafka:us-east-1:111111111111:cluster/orders/1, topic: orders}",
+        fix: "Keep the old names if the move is not wanted; otherwise see the error that comes with it (`MSK_OFFSETS_RESET` or `MSK_CONSUMER_GROUP_REUSED`).",
+    }
+    MappingRemoved = "MSK_MAPPING_REMOVED" {
+        summary: "`msk-compile diff`, warning: an msk mapping disappears and no mapping of the same cluster and topics takes its place. CloudFormation deletes it; its consumer group stops consuming. Kafka keeps the group's committed offsets only for the broker's `offsets.retention.minutes` (7 days by default), and a mapping added later joins its group only if it pins the same `consumerGroupId` (https://docs.aws.amazon.com/lambda/latest/dg/kafka-consumer-group-id.html).",
+        example: "# deployed\n- msk: {arn: arn:aws:kafka:us-east-1:111111111111:cluster/orders/1, topic: orders}\n# now: the event (or its function) is gone",
+        fix: "Nothing, if the function should stop consuming the topic. If the mapping comes back later, give it the same `consumerGroupId` (for a mapping without one: the mapping's UUID, which Lambda used as the group) to resume from the committed offsets.",
+    }
+    OffsetsReset = "MSK_OFFSETS_RESET" {
+        summary: "`msk-compile diff`, error: a replaced or moved msk mapping has no `ConsumerGroupId`, so the new mapping is a new consumer group (named after its UUID) that starts at its `StartingPosition` (https://docs.aws.amazon.com/lambda/latest/dg/kafka-starting-positions.html): with `TRIM_HORIZON` (Serverless' default) it replays every message the topic retains into the function, with `AT_TIMESTAMP` every message since the timestamp, and with `LATEST` it skips what arrives until it starts polling, which can take several minutes after its creation. A group that already exists would be resumed from its committed offsets instead (https://docs.aws.amazon.com/lambda/latest/dg/kafka-consumer-group-id.html).",
+        example: "# deployed\n- msk: {arn: arn:aws:kafka:us-east-1:111111111111:cluster/orders/1, topic: orders}\n# now (a new logical ID: …MSKOrdersOrdersV2)\n- msk: {arn: arn:aws:kafka:us-east-1:111111111111:cluster/orders/1, topic: orders-v2}",
+        fix: "Revert the change, or keep the offsets with two deploys: first remove the mapping, then add it back with `consumerGroupId` set to the old group (the old mapping's UUID, `aws lambda list-event-source-mappings` shows it): Lambda joins the existing group and resumes from its committed offsets while Kafka keeps them. If replaying (or skipping) is intended, acknowledge it (the plugin's `custom.mskEvents.allowReplacement: true`).",
+    }
+    ConsumerGroupReused = "MSK_CONSUMER_GROUP_REUSED" {
+        summary: "`msk-compile diff`, error: a replaced or moved msk mapping keeps its pinned `ConsumerGroupId`. CloudFormation creates the new mapping before it deletes the old one (https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/using-cfn-updating-stacks-update-behaviors.html), and a consumer group ID must be unique among all Kafka event sources (https://docs.aws.amazon.com/lambda/latest/dg/kafka-consumer-group-id.html): the creation fails and the stack update rolls back.",
+        example: "# deployed\n- msk: {arn: arn:aws:kafka:us-east-1:111111111111:cluster/orders/1, topic: orders, consumerGroupId: orders-consumer}\n# now\n- msk: {arn: arn:aws:kafka:us-east-1:111111111111:cluster/orders/1, topic: orders, consumerGroupId: orders-consumer, startingPosition: LATEST}",
+        fix: "Deploy twice: first without the mapping (remove the event), then add it back with the same `consumerGroupId`. The new mapping finds the group and resumes from its committed offsets, ignoring `StartingPosition`, as long as Kafka keeps them (`offsets.retention.minutes`, 7 days by default).",
+    }
+    ConsumerGroupImmutable = "MSK_CONSUMER_GROUP_IMMUTABLE" {
+        summary: "`msk-compile diff`, error: `ConsumerGroupId` is added, removed or changed on an msk mapping CloudFormation updates in place. CloudFormation's schema lets it try, but Lambda refuses: \"After creating a Kafka event source mapping with the consumer group ID specified, you cannot update this value\" (https://docs.aws.amazon.com/lambda/latest/api/API_AmazonManagedKafkaEventSourceConfig.html, https://docs.aws.amazon.com/lambda/latest/dg/kafka-consumer-group-id.html). The update fails and the stack rolls back.",
+        example: "# deployed\n- msk: {arn: arn:aws:kafka:us-east-1:111111111111:cluster/orders/1, topic: orders}\n# now\n- msk: {arn: arn:aws:kafka:us-east-1:111111111111:cluster/orders/1, topic: orders, consumerGroupId: orders-consumer}",
+        fix: "Revert the change, or deploy twice: first remove the mapping, then add it back with the new `consumerGroupId`. To keep the offsets when pinning a group for the first time, pin the group the mapping already uses (its UUID).",
+    }
 }
 
 #[cfg(test)]

@@ -51,7 +51,7 @@ macro_rules! lambda_doc {
 /// An Amazon MSK cluster as the event source of a Lambda function.
 ///
 /// Serverless compiles each `msk` event into an `AWS::Lambda::EventSourceMapping`.
-// clippy's `duplicated_attributes` mistakes the repeated keys of sibling `check(...)` lists
+// clippy's `duplicated_attributes` mistakes the repeated keys of sibling `rule(...)` lists
 // for duplicates.
 #[allow(clippy::duplicated_attributes)]
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema, CfnMapping)]
@@ -95,134 +95,91 @@ macro_rules! lambda_doc {
     resource = "AWS::Lambda::EventSourceMapping",
     logical_id = "EventSourceMappingMSK",
     slot(name = "FunctionName", order = 2),
-    required_when(
-        field = "startingPosition",
-        equals = "AT_TIMESTAMP",
-        requires = "startingPositionTimestamp",
+    rule(
+        required_when(field = "startingPosition", equals = "AT_TIMESTAMP", requires = "startingPositionTimestamp"),
+        profile = "serverless_v3",
         code = crate::Code::StartingPositionTimestamp,
         message = "You must specify startingPositionTimestamp for function: {function} when startingPosition is AT_TIMESTAMP."
     ),
-    check(
-        kind = "matches",
-        field = "topic",
+    rule(
         // Unbounded: a `{1,248}` repetition made the regex (and its per-thread caches) several
-        // megabytes; the length is the next check's.
-        value = "^[^.][a-zA-Z0-9_.-]+$",
+        // megabytes; the length is the next rule's.
+        matches(field = "topic", pattern = "^[^.][a-zA-Z0-9_.-]+$"),
         code = crate::Code::TopicInvalid,
         message = "the topic must be 2 to 249 characters of letters, digits, `.`, `_` and `-`, not starting with `.` (CloudFormation's Topics pattern)",
         help = "use the topic's Kafka name exactly"
     ),
-    check(
-        kind = "max_length",
-        field = "topic",
-        value = "249",
+    rule(
+        length(field = "topic", max = 249),
         code = crate::Code::TopicInvalid,
         message = "the topic must be 2 to 249 characters of letters, digits, `.`, `_` and `-`, not starting with `.` (CloudFormation's Topics pattern)",
         help = "Kafka topic names have at most 249 characters"
     ),
-    check(
-        kind = "conflicts",
-        field = "saslScram512",
-        other = "clientCertificateTlsAuth",
+    rules(
         code = crate::Code::AuthConflict,
-        message = "an msk event authenticates one way: `saslScram512` and `clientCertificateTlsAuth` cannot both be set",
-        help = "keep the one the cluster's client authentication uses"
+        rule(
+            conflicts(field = "saslScram512", other = "clientCertificateTlsAuth"),
+            message = "an msk event authenticates one way: `saslScram512` and `clientCertificateTlsAuth` cannot both be set",
+            help = "keep the one the cluster's client authentication uses"
+        ),
+        rule(
+            conflicts(field = "iamAuth", other = "saslScram512"),
+            message = "an msk event authenticates one way: `iamAuth` and `saslScram512` cannot both be set",
+            help = "remove `iamAuth: true` to use SASL/SCRAM, or `saslScram512` to use IAM access control"
+        ),
+        rule(
+            conflicts(field = "iamAuth", other = "clientCertificateTlsAuth"),
+            message = "an msk event authenticates one way: `iamAuth` and `clientCertificateTlsAuth` cannot both be set",
+            help = "remove `iamAuth: true` to use mTLS, or `clientCertificateTlsAuth` to use IAM access control"
+        )
     ),
-    check(
-        kind = "conflicts",
-        field = "iamAuth",
-        other = "saslScram512",
-        code = crate::Code::AuthConflict,
-        message = "an msk event authenticates one way: `iamAuth` and `saslScram512` cannot both be set",
-        help = "remove `iamAuth: true` to use SASL/SCRAM, or `saslScram512` to use IAM access control"
-    ),
-    check(
-        kind = "conflicts",
-        field = "iamAuth",
-        other = "clientCertificateTlsAuth",
-        code = crate::Code::AuthConflict,
-        message = "an msk event authenticates one way: `iamAuth` and `clientCertificateTlsAuth` cannot both be set",
-        help = "remove `iamAuth: true` to use mTLS, or `clientCertificateTlsAuth` to use IAM access control"
-    ),
-    check(
-        kind = "not_greater",
-        field = "provisionedPollers.min",
-        other = "provisionedPollers.max",
+    rule(
+        not_greater(field = "provisionedPollers.min", other = "provisionedPollers.max"),
         code = crate::Code::ProvisionedPollersInvalid,
         message = "provisionedPollers.min is greater than provisionedPollers.max",
         help = "set `min` to at most `max`"
     ),
-    check(
-        kind = "requires",
-        field = "schemaRegistry",
-        other = "provisionedPollers",
+    // The keys that work in provisioned mode only.
+    rules(
+        requires(other = "provisionedPollers"),
         code = crate::Code::RequiresProvisionedMode,
-        message = "`schemaRegistry` works in provisioned mode only: function {function} needs `provisionedPollers` on this event",
-        help = "add `provisionedPollers: {min: 1, max: 2}` (or your sizes) to this event"
+        help = "add `provisionedPollers: {min: 1, max: 2}` (or your sizes) to this event",
+        rule(
+            requires(field = "schemaRegistry"),
+            message = "`schemaRegistry` works in provisioned mode only: function {function} needs `provisionedPollers` on this event"
+        ),
+        rule(
+            requires(field = "logLevel"),
+            message = "`logLevel` (event source mapping system logs) works in provisioned mode only: function {function} needs `provisionedPollers` on this event"
+        ),
+        rule(
+            requires(field = "metrics", equals = "KafkaMetrics"),
+            message = "the `KafkaMetrics` metrics work in provisioned mode only: function {function} needs `provisionedPollers` on this event",
+            help = "add `provisionedPollers: {min: 1, max: 2}` (or your sizes), or keep `EventCount`/`ErrorCount` only"
+        ),
+        rule(
+            requires(field = "maximumRetryAttempts"),
+            message = "`maximumRetryAttempts` works in provisioned mode only: function {function} needs `provisionedPollers` on this event"
+        ),
+        rule(
+            requires(field = "maximumRecordAgeInSeconds"),
+            message = "`maximumRecordAgeInSeconds` works in provisioned mode only: function {function} needs `provisionedPollers` on this event"
+        ),
+        rule(
+            requires(field = "bisectBatchOnFunctionError"),
+            message = "`bisectBatchOnFunctionError` works in provisioned mode only: function {function} needs `provisionedPollers` on this event"
+        ),
+        rule(
+            requires(field = "functionResponseType"),
+            message = "`functionResponseType` (partial batch responses) works in provisioned mode only: function {function} needs `provisionedPollers` on this event"
+        ),
+        rule(
+            requires(field = "destinations.onFailure", prefix = "kafka://"),
+            message = "a Kafka on-failure destination works in provisioned mode only: function {function} needs `provisionedPollers` on this event"
+        )
     ),
-    check(
-        kind = "requires",
-        field = "logLevel",
-        other = "provisionedPollers",
-        code = crate::Code::RequiresProvisionedMode,
-        message = "`logLevel` (event source mapping system logs) works in provisioned mode only: function {function} needs `provisionedPollers` on this event",
-        help = "add `provisionedPollers: {min: 1, max: 2}` (or your sizes) to this event"
-    ),
-    check(
-        kind = "requires",
-        field = "metrics",
-        value = "KafkaMetrics",
-        other = "provisionedPollers",
-        code = crate::Code::RequiresProvisionedMode,
-        message = "the `KafkaMetrics` metrics work in provisioned mode only: function {function} needs `provisionedPollers` on this event",
-        help = "add `provisionedPollers: {min: 1, max: 2}` (or your sizes), or keep `EventCount`/`ErrorCount` only"
-    ),
-    check(
-        kind = "requires",
-        field = "maximumRetryAttempts",
-        other = "provisionedPollers",
-        code = crate::Code::RequiresProvisionedMode,
-        message = "`maximumRetryAttempts` works in provisioned mode only: function {function} needs `provisionedPollers` on this event",
-        help = "add `provisionedPollers: {min: 1, max: 2}` (or your sizes) to this event"
-    ),
-    check(
-        kind = "requires",
-        field = "maximumRecordAgeInSeconds",
-        other = "provisionedPollers",
-        code = crate::Code::RequiresProvisionedMode,
-        message = "`maximumRecordAgeInSeconds` works in provisioned mode only: function {function} needs `provisionedPollers` on this event",
-        help = "add `provisionedPollers: {min: 1, max: 2}` (or your sizes) to this event"
-    ),
-    check(
-        kind = "requires",
-        field = "bisectBatchOnFunctionError",
-        other = "provisionedPollers",
-        code = crate::Code::RequiresProvisionedMode,
-        message = "`bisectBatchOnFunctionError` works in provisioned mode only: function {function} needs `provisionedPollers` on this event",
-        help = "add `provisionedPollers: {min: 1, max: 2}` (or your sizes) to this event"
-    ),
-    check(
-        kind = "requires",
-        field = "functionResponseType",
-        other = "provisionedPollers",
-        code = crate::Code::RequiresProvisionedMode,
-        message = "`functionResponseType` (partial batch responses) works in provisioned mode only: function {function} needs `provisionedPollers` on this event",
-        help = "add `provisionedPollers: {min: 1, max: 2}` (or your sizes) to this event"
-    ),
-    check(
-        kind = "requires",
-        field = "destinations.onFailure",
-        value = "kafka://*",
-        other = "provisionedPollers",
-        code = crate::Code::RequiresProvisionedMode,
-        message = "a Kafka on-failure destination works in provisioned mode only: function {function} needs `provisionedPollers` on this event",
-        help = "add `provisionedPollers: {min: 1, max: 2}` (or your sizes) to this event"
-    ),
-    check(
-        kind = "differs",
-        field = "destinations.onFailure",
-        value = "kafka://",
-        other = "topic",
+    rule(
+        differs(field = "destinations.onFailure", prefix = "kafka://", other = "topic"),
         code = crate::Code::DestinationIsSourceTopic,
         message = "the on-failure Kafka topic is the topic this event reads; Lambda requires a different topic",
         help = "send failed records to a topic of their own, e.g. `kafka://<topic>-dlt`"

@@ -21,10 +21,11 @@ pub mod cfn;
 mod code;
 mod event;
 pub mod iam;
+pub mod replacement;
 
 pub use cfn::{
-    CfnField, CfnKey, CfnMapping, CfnProperty, Check, CheckKind, Grant, IdPart, IdToken, Presence,
-    Profile, Rename, RenameKind, RequiredWhen, Shape, Slot,
+    CfnField, CfnKey, CfnMapping, CfnProperty, Grant, IdPart, IdToken, JsonType, Presence, Profile,
+    Rename, RenameKind, Rule, Shape, Slot, Test, Trigger,
 };
 pub use code::{Code, Page};
 pub use event::{

@@ -6,7 +6,7 @@
 
 use msk_model::{
     CfnField, CfnMapping, CfnProperty, Grant, IdPart, IdToken, MskEvent, Presence, Profile, Rename,
-    RenameKind, RequiredWhen, Shape, Slot,
+    RenameKind, Rule, Shape, Slot, Test, Trigger,
 };
 use serde::Deserialize;
 
@@ -294,15 +294,56 @@ fn msk_event_logical_id_parts_and_iam_resource() {
 
 #[test]
 fn msk_event_rules() {
+    // Serverless' own rule comes first, in force under every profile, with the help the
+    // derive writes for `required_when`.
     assert_eq!(
-        MskEvent::RULES,
-        [RequiredWhen {
-            field: "startingPosition",
-            equals: "AT_TIMESTAMP",
-            requires: "startingPositionTimestamp",
+        MskEvent::RULES[0],
+        Rule {
+            test: Test::RequiredWhen {
+                field: "startingPosition",
+                equals: "AT_TIMESTAMP",
+                requires: "startingPositionTimestamp",
+            },
+            profile: Profile::ServerlessV3,
+            cloudformation: None,
             code: msk_model::Code::StartingPositionTimestamp,
             message: "You must specify startingPositionTimestamp for function: {function} when startingPosition is AT_TIMESTAMP.",
-        }]
+            help: "add `startingPositionTimestamp` to this event",
+        }
+    );
+    // The group of the keys that need provisioned mode: one declaration, eight rules sharing
+    // the key they require, the code and (unless they say otherwise) the help.
+    let provisioned: Vec<&Rule> = MskEvent::RULES
+        .iter()
+        .filter(|rule| rule.code == msk_model::Code::RequiresProvisionedMode)
+        .collect();
+    assert_eq!(provisioned.len(), 8);
+    for rule in &provisioned {
+        let Test::Requires { other, .. } = rule.test else {
+            panic!("{rule:?} is not a `requires` rule");
+        };
+        assert_eq!(other, "provisionedPollers");
+        assert_eq!(rule.profile, Profile::Extended);
+        assert!(
+            rule.help
+                .starts_with("add `provisionedPollers: {min: 1, max: 2}` (or your sizes)")
+        );
+    }
+    assert_eq!(
+        provisioned[2].test,
+        Test::Requires {
+            field: "metrics",
+            trigger: Trigger::Equals("KafkaMetrics"),
+            other: "provisionedPollers"
+        }
+    );
+    assert_eq!(
+        provisioned[7].test,
+        Test::Requires {
+            field: "destinations.onFailure",
+            trigger: Trigger::Prefix("kafka://"),
+            other: "provisionedPollers"
+        }
     );
 }
 
@@ -383,7 +424,7 @@ fn keys_follow_serde_renames() {
 /// Slots and fields interleave by `order`, whatever order they are declared in; container
 /// keys may be split over several attributes; rules keep their declaration order.
 // clippy's `duplicated_attributes` mistakes repeated keys in sibling `slot(...)` and
-// `required_when(...)` lists for duplicates.
+// `rule(...)` lists for duplicates.
 #[allow(clippy::duplicated_attributes)]
 #[derive(Deserialize, CfnMapping)]
 #[serde(rename_all = "camelCase")]
@@ -391,17 +432,13 @@ fn keys_follow_serde_renames() {
 #[cfn(slot(name = "FunctionName", order = 15))]
 #[cfn(
     logical_id = "Thing",
-    required_when(
-        field = "mode",
-        equals = "B",
-        requires = "bValue",
+    rule(
+        required_when(field = "mode", equals = "B", requires = "bValue"),
         code = msk_model::Code::StartingPositionTimestamp,
         message = "{function}: mode B needs bValue"
     ),
-    required_when(
-        field = "mode",
-        equals = "A",
-        requires = "aValue",
+    rule(
+        required_when(field = "mode", equals = "A", requires = "aValue"),
         code = msk_model::Code::MissingKey,
         message = "{function}: mode A needs aValue"
     )
@@ -476,7 +513,13 @@ fn slots_interleave_and_rules_keep_order() {
             msk_model::Code::MissingKey
         ]
     );
-    assert_eq!(Interleaved::RULES[1].requires, "aValue");
+    assert!(matches!(
+        Interleaved::RULES[1].test,
+        Test::RequiredWhen {
+            requires: "aValue",
+            ..
+        }
+    ));
 }
 
 /// Generic structs get a generic impl; generated paths go through `::msk_model::__private`

@@ -30,12 +30,21 @@ const CRASH_CODES: &[(&str, Code)] = &[
 /// Serverless codes we report under a more specific code of ours.
 const RENAMED_CODES: &[(&str, Code)] = &[("VARIABLES_RESOLUTION_ERROR", Code::VariableInvalid)];
 
-fn is_msk_statement(statement: &Value) -> bool {
+fn has_actions(statement: &Value, expected: &[&str]) -> bool {
     let actions: Vec<&str> = statement["Action"]
         .as_array()
         .map(|actions| actions.iter().filter_map(Value::as_str).collect())
         .unwrap_or_default();
-    actions == msk_model::iam::KAFKA_ACTIONS || actions == msk_model::iam::EC2_ACTIONS
+    actions == expected
+}
+
+/// Where the msk compiler's statement pairs start: a kafka statement followed by the ec2 one.
+/// The config's own statements with the same actions stand alone (`iam-user-msk-sids`).
+fn msk_pairs(statements: &[Value]) -> Vec<usize> {
+    (0..statements.len().saturating_sub(1))
+        .filter(|&at| has_actions(&statements[at], &msk_model::iam::KAFKA_ACTIONS))
+        .filter(|&at| has_actions(&statements[at + 1], &msk_model::iam::EC2_ACTIONS))
+        .collect()
 }
 
 /// A mapping the msk compiler made (the oracle's list holds every event type's mappings):
@@ -190,6 +199,8 @@ extra_cases! {
     extra_file_text => "file-text",
     extra_file_empty_yaml => "file-empty-yaml",
     extra_file_address_through_variable => "file-address-through-variable",
+    extra_iam_user_sqs_statements => "iam-user-sqs-statements",
+    extra_iam_user_msk_sids => "iam-user-msk-sids",
 }
 
 fn check_case(dir: &std::path::Path, name: &str) -> Result<(), String> {
@@ -215,9 +226,9 @@ fn check_case(dir: &std::path::Path, name: &str) -> Result<(), String> {
         }
         let want_statements = match &expected["IamRoleLambdaExecutionStatements"] {
             Value::Array(all) => Value::Array(
-                all.iter()
-                    .filter(|statement| is_msk_statement(statement))
-                    .cloned()
+                msk_pairs(all)
+                    .into_iter()
+                    .flat_map(|at| all[at..at + 2].iter().cloned())
                     .collect(),
             ),
             other => other.clone(),
@@ -330,7 +341,9 @@ fn check_template_merge(
         .and_then(|role| role.pointer_mut("/Properties/Policies/0/PolicyDocument/Statement"))
         .and_then(Value::as_array_mut)
     {
-        statements.retain(|statement| !is_msk_statement(statement));
+        for at in msk_pairs(statements).into_iter().rev() {
+            statements.drain(at..at + 2);
+        }
     }
     let merge =
         |text: &str| template::merge(text, compiled).map_err(|diagnostic| diagnostic.message);

@@ -203,3 +203,142 @@ fn the_readme_table_matches_the_model() {
         }
     }
 }
+
+fn shared_statements(template: &str) -> Vec<Value> {
+    let template: Value = serde_json::from_str(template).expect("JSON");
+    template
+        .pointer("/Resources/IamRoleLambdaExecution/Properties/Policies/0/PolicyDocument/Statement")
+        .and_then(Value::as_array)
+        .cloned()
+        .expect("the shared role's statements")
+}
+
+/// Serverless puts `provider.iam.role.statements` (here with `sqs:` actions, one exactly the
+/// sqs compiler's statement, and `MskEvents…` Sids of the config's own) before the msk pairs
+/// and its sqs statement after them. The extended merge into that template replaces the
+/// framework's pairs, keeps every statement of the config, and merges once; merging
+/// serverless-v3 again gives the framework's template back byte for byte.
+#[test]
+fn the_extended_merge_replaces_only_the_frameworks_statements() {
+    let extra = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("extra-cases");
+    for case in ["iam-user-sqs-statements", "iam-user-msk-sids"] {
+        let dir = extra.join(case);
+        let serverless = read(&dir.join("expected.json"));
+        let v3 = compile_config(&dir).compiled.expect("compiles");
+        let mut options = oracle_options();
+        options.profile = Some(Profile::Extended);
+        let text = read(&dir.join("serverless.yml"));
+        let extended = compile_source(&text, Format::Yaml, &options)
+            .compiled
+            .expect("compiles");
+        let once = template::merge(&serverless, &extended).expect("merges");
+        assert_eq!(
+            template::merge(&once, &extended).expect("merges"),
+            once,
+            "{case}"
+        );
+        assert_eq!(
+            template::merge(&once, &v3).expect("merges"),
+            serverless,
+            "{case}"
+        );
+
+        let before = shared_statements(&serverless);
+        let after = shared_statements(&once);
+        // Serverless writes the config's one-item lists as strings: its statements with the
+        // msk pair's actions have a string resource.
+        let framework_pair = |statement: &Value| {
+            (statement["Action"] == Value::from(msk_model::iam::KAFKA_ACTIONS.to_vec())
+                && statement["Resource"].is_array())
+                || (statement["Action"] == Value::from(msk_model::iam::EC2_ACTIONS.to_vec())
+                    && statement.get("Sid").is_none())
+        };
+        let kept: Vec<&Value> = before.iter().filter(|s| !framework_pair(s)).collect();
+        let without_ours: Vec<&Value> = after
+            .iter()
+            .filter(|statement| !extended.statements.contains(statement))
+            .collect();
+        assert_eq!(
+            without_ours, kept,
+            "{case}: the config's statements, in order"
+        );
+        assert!(!after.iter().any(framework_pair), "{case}: {after:#?}");
+        let ec2 = Value::from(msk_model::iam::EC2_ACTIONS.to_vec());
+        assert_eq!(
+            after
+                .iter()
+                .filter(|s| s["Action"] == ec2 && s["Resource"] == "*")
+                .count(),
+            1,
+            "{case}: one network statement, ours"
+        );
+    }
+}
+
+/// The own-role policy `msk-events` goes when no function needs it on that role any more:
+/// after the event is removed, after the function's role changed (it moves), and on a later
+/// serverless-v3 merge. A policy of the config's own under that name is never touched.
+#[test]
+fn a_stale_own_role_policy_is_removed() {
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+    let text = read(&dir.join("extended-cases/iam-role-in-template.yml"));
+    let compile = |text: &str, profile: Profile| {
+        let mut options = oracle_options();
+        options.profile = Some(profile);
+        compile_source(text, Format::Yaml, &options)
+            .compiled
+            .expect("compiles")
+    };
+    let role = |name: &str| {
+        serde_json::json!({"Type": "AWS::IAM::Role", "Properties": {"AssumeRolePolicyDocument": {}}})
+            .to_string()
+            .replace("{}}", &format!("{{}}, \"Description\": \"{name}\"}}"))
+    };
+    let base = format!(
+        "{{\"Resources\": {{\"ConsumerRole\": {}, \"OtherRole\": {}}}}}",
+        role("consumer"),
+        role("other")
+    );
+    let granted = template::merge(&base, &compile(&text, Profile::Extended)).expect("merges");
+    assert!(granted.contains("\"msk-events\""));
+    let policies = |template: &str, role: &str| {
+        let template: Value = serde_json::from_str(template).expect("JSON");
+        template["Resources"][role]["Properties"]["Policies"].clone()
+    };
+
+    let v3 = compile(&text, Profile::ServerlessV3);
+    let cleared = template::merge(&granted, &v3).expect("merges");
+    assert_eq!(cleared, template::merge(&base, &v3).expect("merges"));
+    assert_eq!(policies(&cleared, "ConsumerRole"), Value::Null);
+
+    let no_event = text.replace("    events:\n", "    events: []\n    unused:\n");
+    let cleared =
+        template::merge(&granted, &compile(&no_event, Profile::Extended)).expect("merges");
+    assert_eq!(policies(&cleared, "ConsumerRole"), Value::Null, "{cleared}");
+
+    let moved = text.replace("role: ConsumerRole", "role: OtherRole").replace(
+        "    ConsumerRole:\n",
+        "    OtherRole:\n      Type: AWS::IAM::Role\n      Properties: {AssumeRolePolicyDocument: {}}\n    ConsumerRole:\n",
+    );
+    let moved = template::merge(&granted, &compile(&moved, Profile::Extended)).expect("merges");
+    assert_eq!(policies(&moved, "ConsumerRole"), Value::Null, "{moved}");
+    assert_eq!(policies(&moved, "OtherRole")[0]["PolicyName"], "msk-events");
+
+    // The config's own policy of that name (not in our form) stays, and is not replaced.
+    let own = base.replace(
+        "\"AssumeRolePolicyDocument\":{}",
+        "\"AssumeRolePolicyDocument\":{},\"Policies\":[{\"PolicyName\":\"msk-events\",\"PolicyDocument\":{\"Statement\":[]}}]",
+    );
+    assert!(own.contains("\"msk-events\""), "{own}");
+    let kept = template::merge(&own, &v3).expect("merges");
+    assert_eq!(
+        policies(&kept, "ConsumerRole")[0]["PolicyName"],
+        "msk-events"
+    );
+    let refused = template::merge(&own, &compile(&text, Profile::Extended)).expect_err("refused");
+    assert!(
+        refused.message.contains("did not write"),
+        "{}",
+        refused.message
+    );
+}

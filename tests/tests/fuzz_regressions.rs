@@ -264,7 +264,7 @@ fn merging_the_extended_failure_queue_statement_twice() {
       "Type": "AWS::IAM::Role",
       "Properties": {"Policies": [{"PolicyDocument": {"Statement": [
         {"Effect": "Allow", "Action": ["logs:CreateLogStream"], "Resource": "*"},
-        {"Effect": "Allow", "Action": ["sqs:ReceiveMessage"], "Resource": "*"}
+        {"Effect": "Allow", "Action": ["sqs:ReceiveMessage", "sqs:DeleteMessage", "sqs:GetQueueAttributes"], "Resource": ["arn:aws:sqs:us-east-1:111111111111:jobs"]}
       ]}}]}
     }
   }

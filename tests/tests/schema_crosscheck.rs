@@ -45,7 +45,7 @@ use std::path::{Path, PathBuf};
 
 use msk_compile::stages::{self, Node, Value};
 use msk_compile::{Code, ValidationMode, compile_source, schema};
-use msk_model::{CfnMapping, MskEvent};
+use msk_model::{CfnMapping, MskEvent, Test};
 use msk_tests::{case_dirs, oracle_options, read};
 
 /// What one side blamed.
@@ -213,18 +213,24 @@ fn compiler_keys(root: &mut Node) -> Keys {
         &mut diagnostics,
     );
     for diagnostic in &diagnostics {
-        let Some(rule) = MskEvent::RULES
+        let Some((field, requires)) = MskEvent::RULES
             .iter()
-            .find(|rule| rule.code == diagnostic.code)
+            .filter(|rule| rule.code == diagnostic.code)
+            .find_map(|rule| match rule.test {
+                Test::RequiredWhen {
+                    field, requires, ..
+                } => Some((field, requires)),
+                _ => None,
+            })
         else {
             continue;
         };
         let path = diagnostic.path.as_deref().unwrap_or_default();
         let event = path
-            .strip_suffix(rule.field)
+            .strip_suffix(field)
             .and_then(|event| event.strip_suffix('.'))
             .unwrap_or(path);
-        keys.insert(child(event, rule.requires));
+        keys.insert(child(event, requires));
     }
     keys
 }

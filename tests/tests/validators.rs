@@ -519,3 +519,36 @@ fn every_granted_action_is_granted_on_a_resource_type_it_has() {
         json!([{"condition_keys": [], "dependent_actions": [], "resource_type": ""}])
     );
 }
+
+/// The properties `msk-compile diff` treats as replacing a mapping are exactly the
+/// `createOnlyProperties` of CloudFormation's resource schema as the pinned cfn-lint ships it
+/// (read through cfn-lint's own schema manager, in every region it has, so its patches count).
+#[test]
+fn create_only_properties_are_cfn_lints() {
+    let script = r#"
+import json
+from cfnlint.schema import PROVIDER_SCHEMA_MANAGER
+from cfnlint.helpers import REGIONS
+found = set()
+for region in REGIONS:
+    try:
+        schema = PROVIDER_SCHEMA_MANAGER.get_resource_schema(region, "AWS::Lambda::EventSourceMapping")
+    except Exception:
+        continue
+    found.add(json.dumps(schema.schema.get("createOnlyProperties", [])))
+print(json.dumps([json.loads(item) for item in sorted(found)]))
+"#;
+    let output = Command::new(tool("python"))
+        .args(["-c", script])
+        .output()
+        .expect("the validators' python runs");
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    let lists: Vec<Vec<String>> =
+        serde_json::from_slice(&output.stdout).expect("a JSON list of lists");
+    assert_eq!(lists.len(), 1, "regions disagree: {lists:?}");
+    assert_eq!(lists[0], msk_model::replacement::CREATE_ONLY_PROPERTIES);
+}

@@ -1,11 +1,11 @@
 use msk_model::{CfnMapping, Code};
 
-// The extended profile's attributes: a check of an unknown kind, a code that is not a `Code`
+// The extended profile's attributes: a rule with an unknown test, a code that is not a `Code`
 // variant's path, a rename without the object shape and an object shape without renames, a
 // rename rule without its `:`, and a code that names no `Code` variant.
 #[derive(CfnMapping)]
 #[cfn(resource = "AWS::Test::Thing", logical_id = "Thing")]
-#[cfn(check(kind = "maybe", field = "a", code = Code::TopicInvalid, message = "m"))]
+#[cfn(rule(maybe(field = "a"), code = Code::TopicInvalid, message = "m"))]
 struct Thing {
     #[cfn(property = "A", order = 1, presence = "truthy", rename = "a:A")]
     a: String,

@@ -1,7 +1,7 @@
 use msk_model::CfnMapping;
 
 #[derive(CfnMapping)]
-#[cfn(logical_id = "Thing", slot(name = "FunctionName"), required_when(field = "a", equals = "x"))]
+#[cfn(logical_id = "Thing", slot(name = "FunctionName"), rule(required_when(field = "a", equals = "x")))]
 struct Thing {
     #[cfn(order = 1, presence = "always")]
     a: String,

@@ -6,10 +6,12 @@ use serde::Deserialize;
 #[cfn(
     resource = "AWS::Test::Thing",
     logical_id = "Thing",
-    required_when(
-        field = "starting_position",
-        equals = "AT_TIMESTAMP",
-        requires = "timestamp",
+    rule(
+        required_when(
+            field = "starting_position",
+            equals = "AT_TIMESTAMP",
+            requires = "timestamp"
+        ),
         code = msk_model::Code::Internal,
         message = "message"
     )

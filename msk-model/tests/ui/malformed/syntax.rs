@@ -4,7 +4,7 @@ use msk_model::CfnMapping;
 
 #[derive(CfnMapping)]
 #[cfn(resource = "AWS::Test::Thing", logical_id = "Thing", slot = "FunctionName")]
-#[cfn(required_when(field = "a" equals = "x"))]
+#[cfn(rule(required_when(field = "a" equals = "x")))]
 struct Thing {
     #[cfn]
     a: String,

@@ -3,10 +3,8 @@ use msk_model::CfnMapping;
 #[derive(CfnMapping)]
 #[cfn(resource = "AWS::Test::Thing", logical_id = "Thing", logicalId = "Thing")]
 #[cfn(slot(name = "FunctionName", position = 2))]
-#[cfn(required_when(
-    field = "a",
-    equals = "x",
-    requires = "a",
+#[cfn(rule(
+    required_when(field = "a", equals = "x", requires = "a"),
     error_code = "CODE",
     code = msk_model::Code::Internal,
     message = "message"
