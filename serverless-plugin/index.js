@@ -49,6 +49,8 @@ class ServerlessMskEvents {
 
     this.hooks = {
       initialize: () => this.deferFrameworkErrors(),
+      // The first thing `package` does: the engine gets ready while the framework works.
+      'before:package:cleanup': () => this.prepareEngine(),
       // mergeCustomProviderResources deletes `resources.extensions` from the configuration (the
       // same object) once it has applied them; msk-compile applies them to the mappings it
       // puts in their place, so it needs them: kept before they go.
@@ -57,8 +59,36 @@ class ServerlessMskEvents {
       // `resources` are merged: the template is then the one `serverless package` writes, which
       // msk-compile's `--template` merge takes, and a function's own role declared in
       // `resources` is there for the extended profile's statements. Before the template is saved.
-      'after:aws:package:finalize:mergeCustomProviderResources': () => this.compile(),
+      'after:aws:package:finalize:mergeCustomProviderResources': async () => {
+        await this.engineReady;
+        this.compile();
+      },
     };
+  }
+
+  // Starts getting the engine ready (the WebAssembly module compiled and its code warmed on a
+  // worker thread) with a request like the one compile() makes, on a one-function service.
+  prepareEngine() {
+    this.engine = selectEngine();
+    if (!this.engine.prepare) return;
+    const profile = profileOf(this.serverless.configurationInput);
+    const service = {
+      service: 'warm-up',
+      provider: { name: 'aws' },
+      functions: {
+        f: { handler: 'h.main', events: [{ msk: { arn: 'arn:aws:kafka:us-east-1:111111111111:cluster/c/1', topic: 't' } }] },
+      },
+    };
+    const template = { Resources: { IamRoleLambdaExecution: { Type: 'AWS::IAM::Role', Properties: {} } } };
+    this.engineReady = this.engine.prepare({
+      command: 'compile',
+      config: '',
+      configName: 'serverless.yml',
+      resolved: JSON.stringify(service),
+      template: JSON.stringify(template),
+      profile: PROFILES.includes(profile) ? profile : DEFAULT_PROFILE,
+      messageFormat: 'json',
+    });
   }
 
   // The object schema of the framework's msk event (what defineFunctionEventProperties extends).
@@ -115,7 +145,7 @@ class ServerlessMskEvents {
         'MSK_EVENTS_PROFILE_INVALID'
       );
     }
-    const engine = selectEngine();
+    const engine = this.engine || selectEngine();
     if (engine.error) throw this.error(engine.error, 'MSK_COMPILE_NOT_FOUND');
 
     const serviceDir = serverless.serviceDir;

@@ -15,6 +15,7 @@ const os = require('os');
 const path = require('path');
 const { constants: bufferConstants } = require('buffer');
 const { spawnSync } = require('child_process');
+const { Worker } = require('worker_threads');
 
 const PACKAGE_DIR = path.join(__dirname, '..');
 const WASM_FILE = path.join(PACKAGE_DIR, 'wasm', 'msk-compile.wasm');
@@ -50,6 +51,36 @@ const wasmModule = (file) => {
   const module = new WebAssembly.Module(bytes);
   compiledModule = { file, module };
   return module;
+};
+
+/** The module compiled from `file` in this thread, if any (for lib/warm-up.js). */
+const compiledModuleOf = (file) => (compiledModule && compiledModule.file === file ? compiledModule.module : null);
+
+/**
+ * Compiles the module on a worker thread and runs `request` there (lib/warm-up.js), so that the
+ * first request of this thread finds the module's code compiled: V8 compiles WebAssembly
+ * functions when they are first called, which on this module costs far more than the compile
+ * itself. Resolves when done, never rejects (a failure is left to `run` to report).
+ */
+const prepareWasm = (file, request) => {
+  if (compiledModuleOf(file)) return Promise.resolve();
+  return new Promise((resolve) => {
+    let worker;
+    try {
+      worker = new Worker(path.join(__dirname, 'warm-up.js'), { workerData: { file, request } });
+    } catch (ignore) {
+      resolve();
+      return;
+    }
+    // Never keeps the process alive: `serverless print` and the like end without waiting.
+    worker.unref();
+    worker.once('message', (module) => {
+      if (module instanceof WebAssembly.Module && !compiledModuleOf(file)) compiledModule = { file, module };
+      worker.terminate().then(resolve, resolve);
+    });
+    worker.once('error', () => resolve());
+    worker.once('exit', () => resolve());
+  });
 };
 
 /**
@@ -174,7 +205,8 @@ const isExecutable = (file) => {
 /**
  * The engine to use: MSK_COMPILE_BIN (a native msk-compile) when set, else the packed
  * WebAssembly module (MSK_COMPILE_WASM overrides its path). `{ error }` when the one asked for
- * cannot run.
+ * cannot run. `prepare(request)`, where there is one, gets the engine ready for requests like
+ * `request` ahead of time (a promise; `run` works without it, only slower the first time).
  */
 const selectEngine = (env = process.env) => {
   if (env.MSK_COMPILE_BIN) {
@@ -185,7 +217,12 @@ const selectEngine = (env = process.env) => {
     return { kind: 'native', source: binary, run: (request) => runNative(binary, request, env) };
   }
   const file = env.MSK_COMPILE_WASM || WASM_FILE;
-  return { kind: 'wasm', source: file, run: (request) => runWasm(file, request) };
+  return {
+    kind: 'wasm',
+    source: file,
+    run: (request) => runWasm(file, request),
+    prepare: (request) => prepareWasm(file, request),
+  };
 };
 
-module.exports = { EngineError, MAX_OUTPUT_BYTES, WASM_FILE, selectEngine };
+module.exports = { EngineError, MAX_OUTPUT_BYTES, WASM_FILE, compiledModuleOf, selectEngine };
