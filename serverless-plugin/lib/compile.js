@@ -5,6 +5,9 @@
 //! (`--template`), the merged template back, diagnostics as JSON lines (`--message-format json`).
 //! The merged template is checked before it may replace the framework's.
 
+const fs = require('fs');
+const path = require('path');
+
 // Code of msk-compile's schema diagnostics: the framework validates the same schema (the
 // extension keys registered by this plugin included) and prints its own warnings for them.
 const SCHEMA_CODE = 'INVALID_NON_SCHEMA_COMPLIANT_CONFIGURATION';
