@@ -2,13 +2,16 @@
 
 //! serverless-msk-events: after the framework's own event compilers and its merge of
 //! `resources`, replaces the msk EventSourceMappings and IAM statements of the compiled template
-//! with msk-compile's (profile `custom.mskEvents.profile`, default `extended`), and registers the
-//! extended msk keys with the framework's configuration schema.
+//! with msk-compile's (profile `custom.mskEvents.profile`, default `extended`, on the host the
+//! plugin runs in: Serverless Framework v3 or osls), and registers the extended msk keys with the
+//! framework's configuration schema.
 
+const fs = require('fs');
 const path = require('path');
 const { selectEngine } = require('./lib/engine');
 const { SCHEMA_CODE, checkMergedTemplate, escapeControls, formatDiagnostic, runCompile } = require('./lib/compile');
 const { CUSTOM_SCHEMA, DEFAULT_PROFILE, PROFILES, extendedSchema } = require('./lib/schema');
+const neighbours = require('./lib/neighbours');
 
 const FRAMEWORK_MSK_PLUGIN = 'AwsCompileMSKEvents';
 
@@ -17,6 +20,29 @@ const profileOf = (configuration) => {
   const settings = custom && custom.mskEvents;
   return (settings && settings.profile) || DEFAULT_PROFILE;
 };
+
+/**
+ * The framework the plugin runs in, as msk-compile's `--host` names it: `osls` when the process
+ * was started by the `osls` package (its bin/serverless.js), `serverless-v3` otherwise.
+ */
+const hostOf = (mainFile = require.main && require.main.filename) => {
+  let dir = mainFile ? path.dirname(mainFile) : null;
+  while (dir && dir !== path.dirname(dir)) {
+    const manifest = path.join(dir, 'package.json');
+    if (fs.existsSync(manifest)) {
+      try {
+        return JSON.parse(fs.readFileSync(manifest, 'utf8')).name === 'osls' ? 'osls' : 'serverless-v3';
+      } catch (ignore) {
+        return 'serverless-v3';
+      }
+    }
+    dir = path.dirname(dir);
+  }
+  return 'serverless-v3';
+};
+
+/** Each host's own behaviour, byte for byte: the profile whose verdict the framework's stands for. */
+const HOST_PROFILES = { 'serverless-v3': 'serverless-v3', osls: 'osls' };
 
 class ServerlessMskEvents {
   constructor(serverless, options = {}, utils = {}) {
@@ -27,6 +53,7 @@ class ServerlessMskEvents {
       info: () => {},
     };
     this.provider = serverless.getProvider('aws');
+    this.host = hostOf();
     // A ServerlessError from the framework's msk compiler, held until msk-compile has spoken.
     this.frameworkError = null;
     this.hooks = {};
@@ -51,10 +78,20 @@ class ServerlessMskEvents {
       initialize: () => this.deferFrameworkErrors(),
       // The first thing `package` does: the engine gets ready while the framework works.
       'before:package:cleanup': () => this.prepareEngine(),
+      // What the framework's compilers wrote, before other plugins change it at
+      // `before:package:finalize` (lib/neighbours.js).
+      'after:package:compileEvents': () => {
+        this.compiledByFramework = neighbours.snapshot(this.template(), this.functionLogicalIds());
+      },
       // mergeCustomProviderResources deletes `resources.extensions` from the configuration (the
       // same object) once it has applied them; msk-compile applies them to the mappings it
-      // puts in their place, so it needs them: kept before they go.
-      'before:aws:package:finalize:mergeCustomProviderResources': () => this.keepExtensions(),
+      // puts in their place, so it needs them: kept before they go. Also where the changes
+      // other plugins made since the framework's compilers are measured (extensions not yet
+      // applied).
+      'before:aws:package:finalize:mergeCustomProviderResources': () => {
+        this.keepExtensions();
+        this.neighbourChanges = neighbours.changes(this.compiledByFramework, this.template(), this.functionLogicalIds());
+      },
       // After package:compileEvents (the framework's msk compiler) and after the config's own
       // `resources` are merged: the template is then the one `serverless package` writes, which
       // msk-compile's `--template` merge takes, and a function's own role declared in
@@ -86,7 +123,8 @@ class ServerlessMskEvents {
       configName: 'serverless.yml',
       resolved: JSON.stringify(service),
       template: JSON.stringify(template),
-      profile: PROFILES.includes(profile) ? profile : DEFAULT_PROFILE,
+      profile: profile === 'extended' ? profile : HOST_PROFILES[this.host],
+      host: profile === 'extended' ? this.host : undefined,
       messageFormat: 'json',
     });
   }
@@ -118,17 +156,34 @@ class ServerlessMskEvents {
     }
   }
 
+  template() {
+    return this.serverless.service.provider.compiledCloudFormationTemplate;
+  }
+
+  /** `{ functionName: logicalId of its AWS::Lambda::Function }`. */
+  functionLogicalIds() {
+    const naming = this.provider.naming;
+    return Object.fromEntries(this.serverless.service.getAllFunctions().map((name) => [name, naming.getLambdaLogicalId(name)]));
+  }
+
   keepExtensions() {
     const resources = this.serverless.service.resources;
     this.extensions = resources && resources.extensions ? JSON.parse(JSON.stringify(resources.extensions)) : undefined;
   }
 
-  // The configuration as msk-compile must see it: with the extensions the framework removed.
-  resolvedConfiguration() {
-    const configuration = this.serverless.configurationInput;
-    if (this.extensions === undefined) return configuration;
-    const resources = configuration.resources && typeof configuration.resources === 'object' ? configuration.resources : {};
-    return { ...configuration, resources: { ...resources, extensions: this.extensions } };
+  // The configuration as msk-compile must see it: with the extensions the framework removed,
+  // and, under the extended profile, each function another plugin gave a role of its own
+  // (serverless-iam-roles-per-function) with that role, so that its statements go there.
+  resolvedConfiguration(profile) {
+    let configuration = this.serverless.configurationInput;
+    if (this.extensions !== undefined) {
+      const resources = configuration.resources && typeof configuration.resources === 'object' ? configuration.resources : {};
+      configuration = { ...configuration, resources: { ...resources, extensions: this.extensions } };
+    }
+    if (profile === 'extended' && this.neighbourChanges) {
+      configuration = neighbours.withFunctionRoles(configuration, this.neighbourChanges.roles);
+    }
+    return configuration;
   }
 
   error(message, code) {
@@ -138,12 +193,21 @@ class ServerlessMskEvents {
   compile() {
     const serverless = this.serverless;
     const configuration = serverless.configurationInput;
-    const profile = profileOf(configuration);
+    let profile = profileOf(configuration);
     if (!PROFILES.includes(profile)) {
       throw this.error(
         `custom.mskEvents.profile must be one of ${PROFILES.join(', ')} (got ${JSON.stringify(profile)}).`,
         'MSK_EVENTS_PROFILE_INVALID'
       );
+    }
+    // `serverless-v3` and `osls` each mean "the framework's own output": asked for in the other
+    // framework, the one the service runs in is meant.
+    const hostProfile = HOST_PROFILES[this.host];
+    if (profile !== 'extended' && profile !== hostProfile) {
+      this.log.warning(
+        `msk: custom.mskEvents.profile ${profile} is another framework's own behaviour; this service runs in ${this.host}, so its own (${hostProfile}) applies.`
+      );
+      profile = hostProfile;
     }
     const engine = this.engine || selectEngine();
     if (engine.error) throw this.error(engine.error, 'MSK_COMPILE_NOT_FOUND');
@@ -157,9 +221,10 @@ class ServerlessMskEvents {
       result = runCompile({
         engine,
         configPath,
-        resolved: this.resolvedConfiguration(),
+        resolved: this.resolvedConfiguration(profile),
         template: provider.compiledCloudFormationTemplate,
         profile,
+        host: this.host,
         stage: this.provider.getStage(),
         region: this.provider.getRegion(),
       });
@@ -182,9 +247,9 @@ class ServerlessMskEvents {
       const code = (errors[0] && errors[0].code) || 'MSK_COMPILE_FAILED';
       throw this.error(`msk-compile: ${lines.join('\n')}`, code);
     }
-    // msk-compile agrees with the configuration; under serverless-v3 the framework's own verdict
-    // is the one to reproduce, so its error stands.
-    if (this.frameworkError && profile === 'serverless-v3') throw this.frameworkError;
+    // msk-compile agrees with the configuration; under the host's own profile the framework's
+    // verdict is the one to reproduce, so its error stands.
+    if (this.frameworkError && profile === hostProfile) throw this.frameworkError;
 
     // Checked before it touches the framework's template, which stays as it was otherwise.
     let merged;
@@ -196,13 +261,18 @@ class ServerlessMskEvents {
         'MSK_COMPILE_FAILED'
       );
     }
+    // What other plugins changed on the framework's mappings stays changed on msk-compile's.
+    if (this.neighbourChanges) neighbours.reapply(merged, this.neighbourChanges.mappings);
     // In place: other plugins may hold a reference to the template object.
     const template = provider.compiledCloudFormationTemplate;
     for (const key of Object.keys(template)) delete template[key];
     Object.assign(template, merged);
     const ms = Number(process.hrtime.bigint() - started) / 1e6;
-    this.log.info(`msk-compile (${engine.kind === 'wasm' ? 'WebAssembly' : engine.source}, profile ${profile}): ${ms.toFixed(0)} ms`);
+    this.log.info(
+      `msk-compile (${engine.kind === 'wasm' ? 'WebAssembly' : engine.source}, profile ${profile}, host ${this.host}): ${ms.toFixed(0)} ms`
+    );
   }
 }
 
 module.exports = ServerlessMskEvents;
+module.exports.hostOf = hostOf;

@@ -12,7 +12,7 @@ use clap::{Parser, Subcommand, ValueEnum};
 use msk_compile::diff::{self, Side, TemplateText};
 use msk_compile::render::{MessageFormat, SourceFile, write_report};
 use msk_compile::{
-    Code, Diagnostic, Format, Options, Profile, Report, ResolvedConfig, SourceText, Values,
+    Code, Diagnostic, Format, Host, Options, Profile, Report, ResolvedConfig, SourceText, Values,
     VariableOptions, compile_source, json, schema, template,
 };
 // Reading inputs and parsing `--param`/`--values`, as the library's loader does.
@@ -84,11 +84,16 @@ struct CommonArgs {
     /// variable's text: `ssm:/prod/msk/arn: arn:aws:kafka:…`, `aws:accountId: "123456789012"`.
     #[arg(long, value_name = "FILE")]
     values: Option<PathBuf>,
-    /// serverless-v3: exactly Serverless Framework 3.40.0 (the default); extended: every
-    /// MSK property of CloudFormation and least-privilege IAM. Wins over
-    /// `custom.mskEvents.profile` in the config.
+    /// serverless-v3: exactly Serverless Framework 3.40.0 (the default); osls: exactly osls
+    /// 4.3.1; extended: every MSK property of CloudFormation and least-privilege IAM, on the
+    /// host's behaviour. Wins over `custom.mskEvents.profile` in the config.
     #[arg(long, value_enum)]
     profile: Option<ProfileArg>,
+    /// The framework the template is for, whose behaviour `extended` builds on:
+    /// serverless-v3 (the default) or osls (implied by `--profile osls`). Wins over
+    /// `custom.mskEvents.host` in the config.
+    #[arg(long, value_enum)]
+    host: Option<HostArg>,
 }
 
 /// How diagnostics are reported, for every command that reports them.
@@ -105,6 +110,7 @@ struct ReportArgs {
 #[derive(Debug, Clone, Copy, ValueEnum)]
 enum ProfileArg {
     ServerlessV3,
+    Osls,
     Extended,
 }
 
@@ -112,7 +118,23 @@ impl From<ProfileArg> for Profile {
     fn from(profile: ProfileArg) -> Self {
         match profile {
             ProfileArg::ServerlessV3 => Profile::ServerlessV3,
+            ProfileArg::Osls => Profile::Osls,
             ProfileArg::Extended => Profile::Extended,
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, ValueEnum)]
+enum HostArg {
+    ServerlessV3,
+    Osls,
+}
+
+impl From<HostArg> for Host {
+    fn from(host: HostArg) -> Self {
+        match host {
+            HostArg::ServerlessV3 => Host::ServerlessV3,
+            HostArg::Osls => Host::Osls,
         }
     }
 }
@@ -127,9 +149,18 @@ struct CompileArgs {
     #[arg(long, value_name = "FILE")]
     template: Option<PathBuf>,
     /// With --template: rewrite the template file itself (atomically, keeping its mode; runs
-    /// on one template take turns).
-    #[arg(long, requires = "template")]
+    /// on one template take turns). Not with --output.
+    #[arg(long, requires = "template", conflicts_with = "output")]
     in_place: bool,
+    /// With --in-place: how long to wait for another run's lock on the template before giving
+    /// up (MSK_TEMPLATE_LOCKED).
+    #[arg(
+        long,
+        value_name = "SECONDS",
+        default_value_t = 60.0,
+        requires = "in_place"
+    )]
+    lock_timeout: f64,
     /// Write the result to FILE instead of stdout (atomically).
     #[arg(long, short, value_name = "FILE")]
     output: Option<PathBuf>,
@@ -219,6 +250,8 @@ fn main() -> ExitCode {
         Err(UsageError(message)) => {
             // Coded messages start with `[CODE]:`, which follows `error` directly.
             let separator = if message.starts_with('[') { "" } else { ": " };
+            // File names and values in the message come from the input.
+            let message = msk_compile::render::visible(&message);
             let _ = writeln!(std::io::stderr(), "error{separator}{message}");
             ExitCode::from(2)
         }
@@ -231,7 +264,7 @@ fn run_compile(args: &CompileArgs) -> Result<ExitCode, UsageError> {
         Ok(read) => read,
         Err(unreadable) => {
             unreadable.emit(&args.common.report);
-            return Ok(ExitCode::from(1));
+            return Ok(ExitCode::from(2));
         }
     };
     let resolved = match &args.resolved {
@@ -265,9 +298,14 @@ fn run_compile(args: &CompileArgs) -> Result<ExitCode, UsageError> {
     let mut _template_lock = None;
     let output = match &args.template {
         Some(template_path) => {
-            let (lock, template_text) = read_template(template_path, args.in_place)?;
+            let lock_timeout = args.in_place.then_some(args.lock_timeout);
+            let (lock, template_text) = read_template(template_path, lock_timeout)?;
             _template_lock = lock;
             match template::merge(&template_text, &compiled) {
+                // Nothing changed: the file stays as it is (the same inode, times, links).
+                Ok(merged) if args.in_place && merged == template_text => {
+                    return Ok(ExitCode::SUCCESS);
+                }
                 Ok(merged) => Output::Text(merged),
                 Err(diagnostic) => {
                     emit_diagnostics(
@@ -343,11 +381,13 @@ fn run_check(args: &CheckArgs) -> Result<ExitCode, UsageError> {
         None => None,
     };
     let mut failed = false;
+    let mut unreadable_input = false;
     for config in configs {
         let (name, text) = match read_config(&config)? {
             Ok(read) => read,
             Err(unreadable) => {
-                failed |= unreadable.emit(&args.common.report);
+                unreadable.emit(&args.common.report);
+                unreadable_input = true;
                 continue;
             }
         };
@@ -358,7 +398,7 @@ fn run_check(args: &CheckArgs) -> Result<ExitCode, UsageError> {
                 continue;
             }
         };
-        failed |= emit_diagnostics(
+        let mut config_failed = emit_diagnostics(
             &report.diagnostics,
             &report.files,
             &name,
@@ -376,15 +416,44 @@ fn run_check(args: &CheckArgs) -> Result<ExitCode, UsageError> {
                 if exit == ExitCode::from(2) {
                     return Ok(exit);
                 }
-                failed = true;
+                config_failed = true;
             }
         }
+        if !config_failed {
+            println!("{name}: {}", check_summary(&report));
+        }
+        failed |= config_failed;
     }
-    Ok(if failed {
+    Ok(if unreadable_input {
+        ExitCode::from(2)
+    } else if failed {
         ExitCode::from(1)
     } else {
         ExitCode::SUCCESS
     })
+}
+
+/// What a successful `check` looked at: `3 functions, 5 msk events: no problems` (or the
+/// number of warnings), so that silence is never the only answer.
+fn check_summary(report: &Report) -> String {
+    let plural = |count: usize, one: &str| {
+        if count == 1 {
+            format!("1 {one}")
+        } else {
+            format!("{count} {one}s")
+        }
+    };
+    let warnings = report.diagnostics.len();
+    let verdict = if warnings == 0 {
+        "no problems".to_owned()
+    } else {
+        plural(warnings, "warning")
+    };
+    format!(
+        "{}, {}: {verdict}",
+        plural(report.summary.functions, "function"),
+        plural(report.summary.msk_events, "msk event")
+    )
 }
 
 fn run_diff(args: &DiffArgs) -> Result<ExitCode, UsageError> {
@@ -467,16 +536,7 @@ fn compare_against(
 }
 
 fn run_explain(text: &str) -> Result<ExitCode, UsageError> {
-    let code = Code::parse(text).ok_or_else(|| {
-        UsageError(format!(
-            "unknown code `{text}`; codes: {}",
-            Code::ALL
-                .iter()
-                .map(|code| code.as_str())
-                .collect::<Vec<_>>()
-                .join(", ")
-        ))
-    })?;
+    let code = Code::parse(text).ok_or_else(|| UsageError(unknown_code(text)))?;
     let page = code.page();
     let indented = page
         .example
@@ -489,6 +549,22 @@ fn run_explain(text: &str) -> Result<ExitCode, UsageError> {
         page.summary, page.fix
     );
     Ok(ExitCode::SUCCESS)
+}
+
+/// The message for a code `explain` does not know: the closest code, not all of them.
+fn unknown_code(text: &str) -> String {
+    let wanted = text.trim().to_uppercase();
+    let closest = Code::ALL
+        .iter()
+        .map(|code| (strsim::jaro_winkler(&wanted, code.as_str()), code))
+        .filter(|(score, _)| *score > 0.8)
+        .max_by(|a, b| a.0.total_cmp(&b.0));
+    match closest {
+        Some((_, code)) => format!("unknown code `{text}`; did you mean `{code}`?"),
+        None => format!(
+            "unknown code `{text}`: no code is close to it (codes are the words in brackets of msk-compile's diagnostics)"
+        ),
+    }
 }
 
 fn run_schema(
@@ -536,6 +612,13 @@ fn compile_text(
         },
         None => Values::default(),
     };
+    if let (Some(ProfileArg::Osls), Some(HostArg::ServerlessV3))
+    | (Some(ProfileArg::ServerlessV3), Some(HostArg::Osls)) = (common.profile, common.host)
+    {
+        return Err(UsageError(
+            "--profile serverless-v3 and --profile osls are each their own framework's behaviour: use --host with --profile extended only".to_owned(),
+        ));
+    }
     let service_dir = config.parent().map(|parent| {
         if parent.as_os_str().is_empty() {
             PathBuf::from(".")
@@ -551,6 +634,7 @@ fn compile_text(
         service_dir,
         params,
         values,
+        dialect: msk_compile::Dialect::default(),
     };
     Ok(Ok(compile_source(
         text,
@@ -559,6 +643,7 @@ fn compile_text(
             variables,
             resolved,
             profile: common.profile.map(Profile::from),
+            host: common.host.map(Host::from),
         },
     )))
 }
@@ -689,7 +774,9 @@ fn find_config(given: Option<&Path>) -> Result<PathBuf, UsageError> {
         })
 }
 
-/// A config that could not be read as text: reported as a positioned diagnostic.
+/// A config that could not be read as text (larger than the limit, not UTF-8): reported as a
+/// positioned diagnostic, with exit status 2 as every input that cannot be read (`--values`,
+/// `--resolved`, `--template`); exit status 1 is for what a config that was read says.
 struct Unreadable {
     name: String,
     text: String,
@@ -697,9 +784,9 @@ struct Unreadable {
 }
 
 impl Unreadable {
-    /// Reports it (as [`emit_diagnostics`]); `true`: it fails the run.
-    fn emit(self, report: &ReportArgs) -> bool {
-        emit_diagnostics(&[self.diagnostic], &[], &self.name, &self.text, report)
+    /// Reports it (as [`emit_diagnostics`]).
+    fn emit(self, report: &ReportArgs) {
+        emit_diagnostics(&[self.diagnostic], &[], &self.name, &self.text, report);
     }
 }
 
@@ -776,16 +863,44 @@ fn write_output(
     Ok(())
 }
 
-/// Reads the `--template` file, bounded; for `--in-place`, under a lock held until the
-/// rewrite (the returned guard).
+/// Reads the `--template` file, bounded; for `--in-place` (given the seconds to wait for the
+/// lock), under a lock held until the rewrite (the returned guard).
 fn read_template(
     path: &Path,
-    in_place: bool,
+    lock_timeout: Option<f64>,
 ) -> Result<(Option<msk_compile::write::TemplateLock>, String), UsageError> {
+    use msk_compile::write::{LockError, LockHolder, lock_and_read};
     let name = path.display().to_string();
-    let (lock, bytes) = if in_place {
-        let (lock, bytes) = msk_compile::write::lock_and_read(path, MAX_TEMPLATE_BYTES)
-            .map_err(|error| read_failure(&name, &error))?;
+    let (lock, bytes) = if let Some(seconds) = lock_timeout {
+        let timeout = std::time::Duration::try_from_secs_f64(seconds.max(0.0))
+            .unwrap_or(std::time::Duration::MAX);
+        let holder = |holder: Option<LockHolder>| match holder {
+            Some(holder) => format!(", held by {holder}"),
+            None => String::new(),
+        };
+        let waiting = |found: Option<LockHolder>| {
+            let message = format!(
+                "msk-compile: waiting for the lock on {name}{} (another --in-place run?); giving up after {seconds} s (--lock-timeout)",
+                holder(found)
+            );
+            let _ = writeln!(
+                std::io::stderr(),
+                "{}",
+                msk_compile::render::visible(&message)
+            );
+        };
+        let (lock, bytes) = lock_and_read(path, MAX_TEMPLATE_BYTES, timeout, waiting).map_err(
+            |error| match error {
+                LockError::Read(error) => read_failure(&name, &error),
+                LockError::TimedOut(found) => UsageError::coded(
+                    Code::TemplateLocked,
+                    format!(
+                        "{name} stayed locked for {seconds} s{}; nothing was written (--lock-timeout SECONDS waits longer)",
+                        holder(found)
+                    ),
+                ),
+            },
+        )?;
         (Some(lock), bytes)
     } else {
         let bytes = load::read::read_bounded(path, MAX_TEMPLATE_BYTES)
@@ -826,7 +941,7 @@ fn read_failure(name: &str, error: &load::read::ReadError) -> UsageError {
         ReadError::NotRegular => UsageError::coded(
             Code::NotAFile,
             format!(
-                "{name} is not a regular file (a device, FIFO or socket); to read a config from a pipe, pass `-` as CONFIG"
+                "{name} is not a regular file (a device, FIFO or socket, or a file that waits for data like /proc/kmsg); to read a config from a pipe, pass `-` as CONFIG"
             ),
         ),
         ReadError::TooLarge => UsageError::coded(

@@ -68,8 +68,9 @@ pub fn render_located(
 pub const WARNINGS_SHOWN_PER_CODE: usize = 10;
 
 /// Writes a run's diagnostics as the command line does on stderr: every error, and in the
-/// human and github formats the first [`WARNINGS_SHOWN_PER_CODE`] warnings of each code then a
-/// line counting the rest (the json format lists every one).
+/// human and github formats, in line order, the first [`WARNINGS_SHOWN_PER_CODE`] warnings of
+/// each code then a line counting the rest (the json format lists every one, in the order
+/// Serverless reports them).
 pub fn write_report(
     out: &mut impl std::io::Write,
     diagnostics: &[Diagnostic],
@@ -83,7 +84,14 @@ pub fn write_report(
     } else {
         ""
     };
-    for diagnostic in diagnostics {
+    // For a reader: in the order of the text they point at (the config, then the files it
+    // includes); those without a position keep their order, after the others. JSON lines keep
+    // the library's order (the one Serverless reports in), which tools may rely on.
+    let mut ordered: Vec<&Diagnostic> = diagnostics.iter().collect();
+    if format != MessageFormat::Json {
+        ordered.sort_by_key(|diagnostic| diagnostic.span.map_or(usize::MAX, |span| span.start));
+    }
+    for diagnostic in ordered {
         if format != MessageFormat::Json && !diagnostic.is_error() {
             let count = shown.entry(diagnostic.code).or_default();
             *count += 1;
@@ -125,10 +133,13 @@ fn human(diagnostic: &Diagnostic, file: &SourceFile<'_>, color: bool) -> String 
         Severity::Error => Level::ERROR,
         Severity::Warning => Level::WARNING,
     };
-    let title = match &diagnostic.path {
+    let title = visible(&match &diagnostic.path {
         Some(path) => format!("at '{path}': {}", diagnostic.message),
         None => diagnostic.message.clone(),
-    };
+    })
+    .into_owned();
+    // A file name stays on its `-->` line.
+    let name = visible(file.name).replace('\n', "\u{240a}");
     // The `-->` line follows the title, which may span lines (a quoted token of the source).
     let header_line = title.split('\n').count();
     let title = level.primary_title(title).id(diagnostic.code.as_str());
@@ -148,19 +159,27 @@ fn human(diagnostic: &Diagnostic, file: &SourceFile<'_>, color: bool) -> String 
                     format!(":{}:{}", excerpt.line, column),
                 ));
             }
+            // Each character maps to one, so columns are unchanged; the span moves with
+            // the lengths of what precedes it.
+            let before = visible_source(&file.text[excerpt.from..start]);
+            let spanned = visible_source(&file.text[start..end]);
+            let source = format!(
+                "{before}{spanned}{}",
+                visible_source(&file.text[end..excerpt.to])
+            );
             title.element(
-                Snippet::source(&file.text[excerpt.from..excerpt.to])
+                Snippet::source(source)
                     .line_start(excerpt.line)
-                    .path(file.name)
+                    .path(name)
                     .annotation(
-                        AnnotationKind::Primary.span(start - excerpt.from..end - excerpt.from),
+                        AnnotationKind::Primary.span(before.len()..before.len() + spanned.len()),
                     ),
             )
         }
-        None => title.element(Level::NOTE.message(format!("in {}", file.name))),
+        None => title.element(Level::NOTE.message(format!("in {name}"))),
     };
     if let Some(help) = &diagnostic.help {
-        group = group.element(Level::HELP.message(help.as_str()));
+        group = group.element(Level::HELP.message(visible(help).into_owned()));
     }
     let renderer = if color {
         Renderer::styled()
@@ -271,7 +290,23 @@ fn json_line(diagnostic: &Diagnostic, file: &SourceFile<'_>) -> String {
     if let (Some(logical_id), Some(object)) = (logical_id(diagnostic), value.as_object_mut()) {
         object.insert("logicalId".to_owned(), logical_id.into());
     }
-    stringify_compact(&value)
+    escape_c1(stringify_compact(&value))
+}
+
+/// JSON text with DEL and the C1 controls escaped (`\u009b`): the same value, and no raw
+/// one-byte CSI for a terminal that shows the lines.
+fn escape_c1(text: String) -> String {
+    if !text.chars().any(|char| matches!(char, '\u{7f}'..='\u{9f}')) {
+        return text;
+    }
+    let mut escaped = String::with_capacity(text.len() + 16);
+    for char in text.chars() {
+        match char {
+            '\u{7f}'..='\u{9f}' => escaped.push_str(&format!("\\u{:04x}", u32::from(char))),
+            other => escaped.push(other),
+        }
+    }
+    escaped
 }
 
 /// The logical ID of the CloudFormation resource a diagnostic is about: its path is
@@ -314,25 +349,41 @@ fn github(diagnostic: &Diagnostic, file: &SourceFile<'_>) -> String {
 /// config values are made visible (as in the human format): a raw ESC or BEL in a key would
 /// otherwise reach the CI log's terminal emulation.
 fn escape_data(text: &str) -> String {
-    control_pictures(text)
-        .replace('%', "%25")
-        .replace('\r', "%0D")
-        .replace('\n', "%0A")
+    visible(text).replace('%', "%25").replace('\n', "%0A")
 }
 
-/// Control characters other than tab, CR and LF as the Unicode pictures annotate-snippets
-/// shows for them (ESC → ␛, BEL → ␇, DEL → ␡); C1 controls (which include a one-byte CSI)
-/// as U+FFFD.
-fn control_pictures(text: &str) -> String {
-    text.chars()
-        .map(|char| match char {
-            '\t' | '\r' | '\n' => char,
-            '\u{0}'..='\u{1f}' => char::from_u32(0x2400 + u32::from(char)).unwrap_or('\u{fffd}'),
-            '\u{7f}' => '\u{2421}',
-            '\u{80}'..='\u{9f}' => '\u{fffd}',
-            other => other,
-        })
-        .collect()
+/// Text from the input made safe for a terminal, in every format that prints it as text:
+/// control characters other than tab and line feed as the Unicode pictures annotate-snippets
+/// shows for them (ESC → ␛, BEL → ␇, CR → ␍, DEL → ␡); C1 controls (which include a one-byte
+/// CSI and OSC) as U+FFFD. One character for one, so columns stay where they were.
+pub fn visible(text: &str) -> std::borrow::Cow<'_, str> {
+    if text.chars().all(|char| picture(char) == char) {
+        return std::borrow::Cow::Borrowed(text);
+    }
+    std::borrow::Cow::Owned(text.chars().map(picture).collect())
+}
+
+/// [`visible`] for an excerpt of the source: a CR that ends a line (CRLF) stays.
+fn visible_source(text: &str) -> String {
+    let mut chars = text.chars().peekable();
+    let mut shown = String::with_capacity(text.len());
+    while let Some(char) = chars.next() {
+        match char {
+            '\r' if chars.peek() == Some(&'\n') => shown.push(char),
+            other => shown.push(picture(other)),
+        }
+    }
+    shown
+}
+
+fn picture(char: char) -> char {
+    match char {
+        '\t' | '\n' => char,
+        '\u{0}'..='\u{1f}' => char::from_u32(0x2400 + u32::from(char)).unwrap_or('\u{fffd}'),
+        '\u{7f}' => '\u{2421}',
+        '\u{80}'..='\u{9f}' => '\u{fffd}',
+        other => other,
+    }
 }
 
 /// GitHub's workflow-command escaping for property values.
@@ -343,11 +394,54 @@ fn escape_property(text: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::diag::Code;
 
     #[test]
     fn github_annotations_carry_no_raw_control_characters() {
         let escaped = escape_data("bo\u{1b}[31mgus\u{7}\u{9b}2J%\n");
         assert_eq!(escaped, "bo\u{241b}[31mgus\u{2407}\u{fffd}2J%25%0A");
         assert_eq!(escape_property("a\u{1b}:b,c"), "a\u{241b}%3Ab%2Cc");
+    }
+
+    /// Every C0 and C1 control, DEL, OSC-8 links and a lone CR, in each place the human
+    /// format prints input text: the title (path and message), the help line, the file name
+    /// of the `-->` line and the excerpt.
+    #[test]
+    fn human_diagnostics_carry_no_raw_control_characters() {
+        let hostile: String = (0u32..0x20)
+            .chain(0x7f..0xa0)
+            .filter_map(char::from_u32)
+            .chain("\u{1b}]8;;http://x\u{7}link\u{1b}]8;;\u{7}".chars())
+            .collect();
+        let text = format!("key: {hostile}\r\nnext: 1\r\n");
+        let name = format!("conf{hostile}.yml");
+        let file = SourceFile::new(&name, &text);
+        let diagnostic = Diagnostic::error(Code::Schema, format!("bad {hostile}"))
+            .at(crate::tree::Span::new(5, 5 + hostile.len()))
+            .with_path(format!("custom.{hostile}"))
+            .with_help(format!("add `{hostile}` to the values file"));
+        for color in [false, true] {
+            let rendered = render(&diagnostic, &file, MessageFormat::Human { color });
+            let raw: Vec<char> = rendered
+                .chars()
+                // Colors are ours: ESC only as the start of an SGR sequence.
+                .filter(|char| char.is_control() && !matches!(char, '\n' | '\t' | '\u{1b}'))
+                .collect();
+            assert!(raw.is_empty(), "{raw:?} in {rendered}");
+            let escapes = rendered.matches('\u{1b}').count();
+            assert_eq!(escapes, rendered.matches("\u{1b}[").count(), "{rendered}");
+            assert!(color || escapes == 0, "{rendered}");
+            let header = rendered
+                .lines()
+                .find(|line| line.contains("--> "))
+                .expect("-->");
+            assert!(header.contains("conf\u{2400}\u{2401}"), "{rendered}");
+            assert!(
+                header.contains("\u{240a}\u{240b}"),
+                "a file name stays on its line"
+            );
+        }
+        let json = render(&diagnostic, &file, MessageFormat::Json);
+        assert!(!json.chars().any(char::is_control), "{json}");
     }
 }

@@ -180,7 +180,8 @@ fn invalid_utf8_is_a_coded_error_with_a_position() {
     let path = dir.join("serverless.yml");
     std::fs::write(&path, b"service: s\nprovider:\n  name: \xff\n").expect("write");
     let output = run(&["check", path.to_str().unwrap_or_default()]);
-    assert_eq!(output.status.code(), Some(1));
+    // An input that cannot be read as text: exit status 2, as for --values and --resolved.
+    assert_eq!(output.status.code(), Some(2));
     assert!(
         stderr(&output).contains("CONFIG_NOT_UTF8"),
         "{}",
@@ -321,7 +322,7 @@ fn a_file_over_the_size_limit_is_refused_before_reading() {
         "--message-format",
         "json",
     ]);
-    assert_eq!(output.status.code(), Some(1));
+    assert_eq!(output.status.code(), Some(2));
     let diagnostic: serde_json::Value =
         serde_json::from_str(stderr(&output).lines().next().expect("a line")).expect("json");
     assert_eq!(diagnostic["code"], "CONFIG_TOO_LARGE");
@@ -366,4 +367,123 @@ fn template_merge_applies_resource_extensions() {
         "resources.extensions.ConsumerEventSourceMappingMSKOrdersOrder"
     );
     assert_eq!(diagnostic["line"], 30);
+}
+
+/// A service whose counts are known: three functions (one without events), five msk events
+/// and an sqs event that is not counted.
+const COUNTED_SERVICE: &str = "service: counted
+provider:
+  name: aws
+functions:
+  first:
+    handler: h.main
+    events:
+      - msk: { arn: 'arn:aws:kafka:us-east-1:111111111111:cluster/a/1', topic: t1 }
+      - msk: { arn: 'arn:aws:kafka:us-east-1:111111111111:cluster/a/1', topic: t2 }
+      - sqs: arn:aws:sqs:us-east-1:111111111111:queue
+  second:
+    handler: h.main
+    events:
+      - msk: { arn: 'arn:aws:kafka:us-east-1:111111111111:cluster/b/1', topic: t1 }
+      - msk: { arn: 'arn:aws:kafka:us-east-1:111111111111:cluster/b/1', topic: t2 }
+      - msk: { arn: 'arn:aws:kafka:us-east-1:111111111111:cluster/b/1', topic: t3 }
+  third:
+    handler: h.main
+";
+
+#[test]
+fn check_says_what_it_checked_on_success() {
+    let dir = scratch("cli", "check-summary");
+    let path = dir.join("serverless.yml");
+    std::fs::write(&path, COUNTED_SERVICE).expect("write");
+    let output = run(&["check", path.to_str().unwrap_or_default()]);
+    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    assert_eq!(
+        stdout(&output),
+        format!(
+            "{}: 3 functions, 5 msk events: no problems\n",
+            path.display()
+        )
+    );
+
+    // Warnings are counted; errors print no summary.
+    let warn_case = case("schema-batchsize-zero").join("serverless.yml");
+    let output = run(&["check", warn_case.to_str().unwrap_or_default()]);
+    assert_eq!(
+        stdout(&output),
+        format!(
+            "{}: 1 function, 1 msk event: 1 warning\n",
+            warn_case.display()
+        )
+    );
+    let error_case = case("at-timestamp-missing").join("serverless.yml");
+    let output = run(&["check", error_case.to_str().unwrap_or_default()]);
+    assert_eq!(output.status.code(), Some(1));
+    assert_eq!(stdout(&output), "");
+}
+
+#[test]
+fn diagnostics_come_out_in_line_order() {
+    // The collision (a compile warning, line 13) is found after the schema warning of the
+    // later line 16: the report lists schema warnings first, the human and github output
+    // follows the file.
+    let config = "service: ordered
+provider:
+  name: aws
+functions:
+  consumer:
+    handler: h.main
+    events:
+      - msk:
+          arn: arn:aws:kafka:us-east-1:111111111111:cluster/my-cluster/1
+          topic: orders
+      - msk:
+          arn: arn:aws:kafka:us-east-1:111111111111:cluster/my.cluster/2
+          topic: orders
+      - msk:
+          arn: arn:aws:kafka:us-east-1:111111111111:cluster/other/3
+          batchSize: 0
+          topic: orders
+";
+    let dir = scratch("cli", "line-order");
+    let path = dir.join("serverless.yml");
+    std::fs::write(&path, config).expect("write");
+    for format in ["human", "github"] {
+        let output = bin()
+            .args([
+                "check",
+                path.to_str().unwrap_or_default(),
+                "--message-format",
+                format,
+            ])
+            .env("NO_COLOR", "1")
+            .output()
+            .expect("runs");
+        let text = stderr(&output);
+        let collision = text.find("MSK_LOGICAL_ID_COLLISION").expect(&text);
+        let schema = text
+            .find("INVALID_NON_SCHEMA_COMPLIANT_CONFIGURATION")
+            .expect(&text);
+        assert!(collision < schema, "{format}: not in line order:\n{text}");
+    }
+}
+
+#[test]
+fn explain_of_an_unknown_code_suggests_the_closest() {
+    let output = run(&["explain", "MSK_LOGICAL_ID_COLISION"]);
+    assert_eq!(output.status.code(), Some(2));
+    let text = stderr(&output);
+    assert_eq!(
+        text,
+        "error: unknown code `MSK_LOGICAL_ID_COLISION`; did you mean `MSK_LOGICAL_ID_COLLISION`?\n"
+    );
+    let output = run(&["explain", "msk_logical_id_colision"]);
+    assert!(
+        stderr(&output).contains("did you mean `MSK_LOGICAL_ID_COLLISION`?"),
+        "{}",
+        stderr(&output)
+    );
+    let far = stderr(&run(&["explain", "HELLO"]));
+    assert_eq!(far.lines().count(), 1, "{far}");
+    assert!(!far.contains(", "), "does not list the codes: {far}");
 }

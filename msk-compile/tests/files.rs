@@ -1,4 +1,4 @@
-//! Files are handled safely (issue 12), checked on the binary: no write through a planted
+//! Files are handled safely (README "Files"), checked on the binary: no write through a planted
 //! symlink, bounded reads from every input, file modes and symlinks kept, read-only targets
 //! refused, merges that can run any number of times, `--in-place` runs that take turns, no
 //! temporary file left by a signal. Expected templates are the oracle's (`tests/cases`).
@@ -156,7 +156,8 @@ fn an_endless_pipe_is_refused_within_a_second_and_64_mb() {
         measured(&["compile", "-", "--message-format", "json"], pipe.into());
     let _ = endless.kill();
     let _ = endless.wait();
-    assert_eq!(output.status.code(), Some(1), "{}", stderr(&output));
+    // An input that cannot be read: exit status 2, as for --values and --resolved.
+    assert_eq!(output.status.code(), Some(2), "{}", stderr(&output));
     assert!(
         stderr(&output).contains("\"code\":\"CONFIG_TOO_LARGE\""),
         "{}",
@@ -394,22 +395,77 @@ fn a_second_in_place_run_waits_for_the_first() {
 
 // 5. Signals.
 
-#[test]
-fn signals_during_the_write_leave_no_temporary_file() {
-    let dir = scratch("files", "signals");
+/// A config of 20 000 events: an output of several megabytes, so the write takes a moment.
+fn big_config(dir: &Path) -> std::path::PathBuf {
     let config = dir.join("serverless.yml");
-    // 20 000 events: an output of several megabytes, so the write takes a moment.
     let mut service = String::from("service: s\nprovider: {name: aws}\nfunctions:\n");
     for function in 0..2000 {
         service.push_str(&format!("  f{function}:\n    handler: h\n    events:\n"));
         for event in 0..10 {
             service.push_str(&format!(
-                "      - msk: {{arn: 'arn:aws:kafka:us-east-1:1:cluster/c{event}/1', topic: t{function}, batchSize: 100}}\n"
+                "      - msk: {{arn: 'arn:aws:kafka:us-east-1:111111111111:cluster/c{event}/1', topic: t{function}, batchSize: 100}}\n"
             ));
         }
     }
     std::fs::write(&config, service).expect("write");
-    for signal in ["TERM", "HUP", "INT"] {
+    config
+}
+
+/// Waits for a temporary file in `dir` (or the child's end); whether one appeared.
+fn wait_for_temporary_file(dir: &Path, child: &mut std::process::Child) -> bool {
+    let deadline = Instant::now() + Duration::from_secs(60);
+    while Instant::now() < deadline && temporary_files(dir).is_empty() {
+        if child.try_wait().expect("wait").is_some() {
+            break;
+        }
+        std::thread::sleep(Duration::from_micros(200));
+    }
+    !temporary_files(dir).is_empty()
+}
+
+/// `nohup` starts a process with SIGHUP ignored: it must stay ignored (a handler installed
+/// over it ended the run), and the write completes.
+#[test]
+fn a_signal_ignored_at_start_stays_ignored() {
+    let dir = scratch("files", "nohup");
+    let config = big_config(&dir);
+    let out = dir.join("out.json");
+    for _attempt in 0..5 {
+        let mut child = Command::new("sh")
+            .arg("-c")
+            .arg("trap '' HUP; exec \"$0\" compile \"$1\" --output \"$2\"")
+            .arg(env!("CARGO_BIN_EXE_msk-compile"))
+            .arg(&config)
+            .arg(&out)
+            .stderr(Stdio::null())
+            .spawn()
+            .expect("runs");
+        let seen = wait_for_temporary_file(&dir, &mut child);
+        if seen {
+            let killed = Command::new("kill")
+                .args(["-HUP", &child.id().to_string()])
+                .status()
+                .expect("kill");
+            assert!(killed.success());
+        }
+        let status = child.wait().expect("wait");
+        assert!(status.success(), "{status:?}");
+        if seen {
+            assert!(read(&out).ends_with(b"}\n"));
+            assert!(temporary_files(&dir).is_empty());
+            return;
+        }
+    }
+    panic!("never saw the temporary file");
+}
+
+#[test]
+fn signals_during_the_write_leave_no_temporary_file() {
+    let dir = scratch("files", "signals");
+    let config = big_config(&dir);
+    for signal in [
+        "TERM", "HUP", "INT", "QUIT", "USR1", "USR2", "ALRM", "XCPU", "XFSZ",
+    ] {
         let out = dir.join(format!("out-{signal}.json"));
         std::fs::write(&out, "old\n").expect("write");
         let mut caught = false;
@@ -423,14 +479,7 @@ fn signals_during_the_write_leave_no_temporary_file() {
                 .spawn()
                 .expect("runs");
             // Wait for the temporary file to appear, then signal.
-            let deadline = Instant::now() + Duration::from_secs(60);
-            while Instant::now() < deadline && temporary_files(&dir).is_empty() {
-                if child.try_wait().expect("wait").is_some() {
-                    break;
-                }
-                std::thread::sleep(Duration::from_micros(200));
-            }
-            if !temporary_files(&dir).is_empty() {
+            if wait_for_temporary_file(&dir, &mut child) {
                 let killed = Command::new("kill")
                     .arg(format!("-{signal}"))
                     .arg(child.id().to_string())
@@ -512,7 +561,9 @@ fn floods_of_one_warning_are_summarised_except_in_json() {
         "service: s\nprovider: {name: aws}\nfunctions:\n  f:\n    handler: h\n    events:\n",
     );
     for _ in 0..30 {
-        text.push_str("      - msk: {arn: 'arn:aws:kafka:us-east-1:1:cluster/c/1', topic: same}\n");
+        text.push_str(
+            "      - msk: {arn: 'arn:aws:kafka:us-east-1:111111111111:cluster/c/1', topic: same}\n",
+        );
     }
     std::fs::write(&config, text).expect("write");
     let human = run(&[Path::new("check"), &config]);
@@ -546,7 +597,7 @@ fn floods_of_one_warning_are_summarised_except_in_json() {
 fn github_annotations_escape_control_characters() {
     let dir = scratch("files", "escape");
     let config = dir.join("serverless.yml");
-    std::fs::write(&config, "service: s\nprovider: {name: aws}\nfunctions:\n  f:\n    handler: h\n    events:\n      - msk: {arn: 'arn:aws:kafka:us-east-1:1:cluster/c/1', topic: t, \"bo\\e[31mgus\\a\": 1}\n").expect("write");
+    std::fs::write(&config, "service: s\nprovider: {name: aws}\nfunctions:\n  f:\n    handler: h\n    events:\n      - msk: {arn: 'arn:aws:kafka:us-east-1:111111111111:cluster/c/1', topic: t, \"bo\\e[31mgus\\a\": 1}\n").expect("write");
     let output = bin()
         .arg("check")
         .arg(&config)
@@ -565,7 +616,7 @@ fn github_annotations_escape_control_characters() {
 fn arn_help_fits_the_value() {
     let dir = scratch("files", "arn-help");
     let config = dir.join("serverless.yml");
-    std::fs::write(&config, "service: s\nprovider: {name: aws}\nfunctions:\n  f:\n    handler: h\n    events:\n      - msk: {arn: not-an-arn/x, topic: t}\n      - msk: {arn: {a: b}, topic: t}\n      - msk: {arn: 'arn:aws:kafka:us-east-1:1:cluster/c/1', topic: t, saslScram512: nope}\n").expect("write");
+    std::fs::write(&config, "service: s\nprovider: {name: aws}\nfunctions:\n  f:\n    handler: h\n    events:\n      - msk: {arn: not-an-arn/x, topic: t}\n      - msk: {arn: {a: b}, topic: t}\n      - msk: {arn: 'arn:aws:kafka:us-east-1:111111111111:cluster/c/1', topic: t, saslScram512: nope}\n").expect("write");
     let output = bin()
         .arg("check")
         .arg(&config)
@@ -597,4 +648,223 @@ fn arn_help_fits_the_value() {
     let secret = help("functions.f.events.2.msk.saslScram512");
     assert!(secret.contains("arn:aws:secretsmanager:"), "{secret}");
     let _ = std::io::stderr().flush();
+}
+
+// 7. What the third attack round found.
+
+/// A file that waits for data when read (`/proc/kmsg`) given as the config, the template or a
+/// `${file()}`: refused (exit 2) instead of a run that never ends.
+#[test]
+fn a_file_that_waits_for_data_is_refused_at_once() {
+    let kmsg = Path::new("/proc/kmsg");
+    if std::fs::File::open(kmsg).is_err() {
+        return; // Not readable here (not root, or no such file).
+    }
+    let dir = scratch("files", "kmsg");
+    let config = dir.join("serverless.yml");
+    std::fs::write(
+        &config,
+        "service: s\nprovider: {name: aws}\ncustom: {x: '${file(/proc/kmsg)}'}\nfunctions: {f: {handler: h}}\n",
+    )
+    .expect("write");
+    let minimal = case("minimal").join("serverless.yml");
+    let runs: [Vec<&std::ffi::OsStr>; 3] = [
+        vec!["compile".as_ref(), kmsg.as_os_str()],
+        vec![
+            "compile".as_ref(),
+            minimal.as_os_str(),
+            "--template".as_ref(),
+            kmsg.as_os_str(),
+        ],
+        vec!["compile".as_ref(), config.as_os_str()],
+    ];
+    for args in runs {
+        let mut child = bin()
+            .args(&args)
+            .stdout(Stdio::null())
+            .stderr(Stdio::piped())
+            .spawn()
+            .expect("runs");
+        let deadline = Instant::now() + Duration::from_secs(10);
+        while child.try_wait().expect("wait").is_none() && Instant::now() < deadline {
+            std::thread::sleep(Duration::from_millis(20));
+        }
+        let finished = child.try_wait().expect("wait");
+        if finished.is_none() {
+            let _ = child.kill();
+        }
+        let output = child.wait_with_output().expect("output");
+        assert!(finished.is_some(), "{args:?} hung");
+        assert_ne!(output.status.code(), Some(0), "{args:?}");
+        assert!(
+            stderr(&output).contains("waits for data"),
+            "{args:?}: {}",
+            stderr(&output)
+        );
+    }
+}
+
+/// A lock held by someone else is announced within 4 s (naming the holder), and the run gives
+/// up after `--lock-timeout` with a coded error, the template untouched.
+#[test]
+fn a_held_lock_is_announced_and_given_up_on() {
+    use std::io::BufRead;
+    let dir = scratch("files", "held-lock");
+    let template = dir.join("T.json");
+    let original = stripped_template(&case("minimal"));
+    std::fs::write(&template, &original).expect("write");
+    let held = std::fs::File::open(&template).expect("open");
+    held.lock().expect("lock");
+    let config = case("minimal").join("serverless.yml");
+    let started = Instant::now();
+    let mut waiting = bin()
+        .arg("compile")
+        .arg(&config)
+        .arg("--template")
+        .arg(&template)
+        .arg("--in-place")
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("runs");
+    let mut first = String::new();
+    std::io::BufReader::new(waiting.stderr.take().expect("stderr"))
+        .read_line(&mut first)
+        .expect("a line");
+    assert!(
+        started.elapsed() < Duration::from_secs(4),
+        "{:?}",
+        started.elapsed()
+    );
+    assert!(first.contains("waiting for the lock"), "{first}");
+    assert!(
+        first.contains(&format!("process {}", std::process::id())),
+        "{first}"
+    );
+    let _ = waiting.kill();
+    let _ = waiting.wait();
+
+    let output = bin()
+        .arg("compile")
+        .arg(&config)
+        .arg("--template")
+        .arg(&template)
+        .args(["--in-place", "--lock-timeout", "1.5"])
+        .output()
+        .expect("runs");
+    assert_eq!(output.status.code(), Some(2), "{}", stderr(&output));
+    assert!(
+        stderr(&output).contains("MSK_TEMPLATE_LOCKED"),
+        "{}",
+        stderr(&output)
+    );
+    assert_same(&read(&template), original.as_bytes(), "the template");
+    drop(held);
+}
+
+/// A 245-character file name is a valid target; the temporary name beside it is shortened to
+/// fit the file system's 255 bytes.
+#[test]
+fn a_long_file_name_is_merged_in_place() {
+    let dir = scratch("files", "long-name");
+    let template = dir.join(format!("{}.json", "t".repeat(240)));
+    std::fs::write(&template, stripped_template(&case("multi-function"))).expect("write");
+    let output = merge_in_place(&case("multi-function").join("serverless.yml"), &template);
+    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    assert_same(
+        &read(&template),
+        &read(&case("multi-function").join("expected.json")),
+        "the merged template",
+    );
+    assert!(temporary_files(&dir).is_empty());
+}
+
+#[test]
+fn in_place_with_output_is_refused() {
+    let dir = scratch("files", "in-place-output");
+    let template = dir.join("T.json");
+    let original = stripped_template(&case("minimal"));
+    std::fs::write(&template, &original).expect("write");
+    let out = dir.join("out.json");
+    let output = bin()
+        .arg("compile")
+        .arg(case("minimal").join("serverless.yml"))
+        .arg("--template")
+        .arg(&template)
+        .arg("--in-place")
+        .arg("--output")
+        .arg(&out)
+        .output()
+        .expect("runs");
+    assert_eq!(output.status.code(), Some(2), "{}", stderr(&output));
+    assert!(!out.exists());
+    assert_same(&read(&template), original.as_bytes(), "the template");
+}
+
+/// A merge that changes nothing leaves the file itself alone (same inode); one that changes
+/// it keeps its extended attributes (here a user attribute).
+#[test]
+fn an_unchanged_merge_keeps_the_inode_and_a_merge_keeps_extended_attributes() {
+    let dir = scratch("files", "inode-xattr");
+    let config = case("multi-function").join("serverless.yml");
+    let template = dir.join("T.json");
+    std::fs::write(
+        &template,
+        read(&case("multi-function").join("expected.json")),
+    )
+    .expect("write");
+    let before = std::fs::metadata(&template).expect("metadata").ino();
+    let output = merge_in_place(&config, &template);
+    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    assert_eq!(
+        std::fs::metadata(&template).expect("metadata").ino(),
+        before
+    );
+
+    std::fs::write(&template, stripped_template(&case("multi-function"))).expect("write");
+    let set = Command::new("python3")
+        .args([
+            "-c",
+            "import os,sys; os.setxattr(sys.argv[1], 'user.origin', b'ci')",
+        ])
+        .arg(&template)
+        .status();
+    if !set.is_ok_and(|status| status.success()) {
+        return; // No user attributes on this file system.
+    }
+    let output = merge_in_place(&config, &template);
+    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    assert_ne!(
+        std::fs::metadata(&template).expect("metadata").ino(),
+        before
+    );
+    let got = Command::new("python3")
+        .args([
+            "-c",
+            "import os,sys; print(os.getxattr(sys.argv[1], 'user.origin').decode())",
+        ])
+        .arg(&template)
+        .output()
+        .expect("python3");
+    assert_eq!(String::from_utf8_lossy(&got.stdout).trim(), "ci");
+}
+
+/// `chattr +i` / `+a`: said as such, not as a mode to change.
+#[test]
+fn an_immutable_template_is_named_as_such() {
+    let dir = scratch("files", "immutable");
+    let template = dir.join("T.json");
+    std::fs::write(&template, stripped_template(&case("minimal"))).expect("write");
+    let chattr = |flag: &str| Command::new("chattr").arg(flag).arg(&template).status();
+    if !chattr("+i").is_ok_and(|status| status.success()) {
+        return; // Not permitted here.
+    }
+    let output = merge_in_place(&case("minimal").join("serverless.yml"), &template);
+    let _ = chattr("-i");
+    assert_eq!(output.status.code(), Some(2), "{}", stderr(&output));
+    assert!(
+        stderr(&output).contains("immutable or append-only"),
+        "{}",
+        stderr(&output)
+    );
+    assert!(!stderr(&output).contains("chmod"), "{}", stderr(&output));
 }

@@ -9,7 +9,7 @@ use std::collections::BTreeMap;
 
 use msk_compile::render::{MessageFormat, SourceFile, write_report};
 use msk_compile::{
-    Format, Options, Profile, ResolvedConfig, VariableOptions, compile_source, json, schema,
+    Format, Host, Options, Profile, ResolvedConfig, VariableOptions, compile_source, json, schema,
     template,
 };
 use serde::{Deserialize, Serialize};
@@ -51,6 +51,9 @@ pub struct CompileRequest {
     pub template_name: Option<String>,
     #[serde(default)]
     pub profile: Option<String>,
+    /// `--host serverless-v3|osls`: the framework the template is for.
+    #[serde(default)]
+    pub host: Option<String>,
     #[serde(default)]
     pub stage: Option<String>,
     #[serde(default)]
@@ -117,7 +120,7 @@ fn profile_of(name: Option<&str>) -> Result<Option<Profile>, Reply> {
         None => Ok(None),
         Some(name) => Profile::from_name(name).map(Some).ok_or_else(|| {
             Reply::usage(format!(
-                "invalid value '{name}' for '--profile': serverless-v3 or extended"
+                "invalid value '{name}' for '--profile': serverless-v3, osls or extended"
             ))
         }),
     }
@@ -141,6 +144,24 @@ fn compile(request: &CompileRequest) -> Reply {
         Ok(profile) => profile,
         Err(reply) => return reply,
     };
+    let host = match request.host.as_deref() {
+        None => None,
+        Some(name) => match Host::from_name(name) {
+            Some(host) => Some(host),
+            None => {
+                return Reply::usage(format!(
+                    "invalid value '{name}' for '--host': serverless-v3 or osls"
+                ));
+            }
+        },
+    };
+    if let (Some(Profile::Osls), Some(Host::ServerlessV3))
+    | (Some(Profile::ServerlessV3), Some(Host::Osls)) = (profile, host)
+    {
+        return Reply::usage(
+            "--profile serverless-v3 and --profile osls are each their own framework's behaviour: use --host with --profile extended only",
+        );
+    }
     let message_format = match request.message_format.as_deref().unwrap_or("json") {
         "json" => MessageFormat::Json,
         "human" => MessageFormat::Human { color: false },
@@ -165,12 +186,15 @@ fn compile(request: &CompileRequest) -> Reply {
             service_dir: None,
             params: request.params.clone(),
             values: Default::default(),
+            // Set by `compile_source` from the profile and host, as for the command line.
+            dialect: Default::default(),
         },
         resolved: request.resolved.as_ref().map(|text| ResolvedConfig {
             name: request.resolved_name.clone(),
             text: text.clone(),
         }),
         profile,
+        host,
     };
     let report = compile_source(&request.config, format, &options);
     let mut reply = Reply::default();

@@ -95,7 +95,7 @@ const checkMergedTemplate = (text, original) => {
  * `template` is the merged template text (status 0), `diagnostics` every JSON diagnostic,
  * `other` any other stderr line. Engine failures (a timeout, a trap, output too large) throw.
  */
-const runCompile = ({ engine, configPath, resolved, template, profile, stage, region }) => {
+const runCompile = ({ engine, configPath, resolved, template, profile, host, stage, region }) => {
   let config = '';
   if (engine.kind === 'wasm') {
     // The module reads no files: the config's text serves to place diagnostics on its lines.
@@ -113,6 +113,7 @@ const runCompile = ({ engine, configPath, resolved, template, profile, stage, re
     template: JSON.stringify(template, null, 2),
     templateName: 'cloudformation-template-update-stack.json',
     profile,
+    host,
     stage,
     region,
     messageFormat: 'json',

@@ -8,7 +8,7 @@
 //! native msk-compile instead (a process per request, with a timeout).
 //!
 //! Requests: `{ command: 'compile', config, configName, resolved?, template?, templateName?,
-//! profile?, stage?, region?, messageFormat? }` and `{ command: 'schema', profile?, serverless? }`.
+//! profile?, host?, stage?, region?, messageFormat? }` and `{ command: 'schema', profile?, serverless? }`.
 
 const fs = require('fs');
 const os = require('os');
@@ -143,6 +143,7 @@ const nativeArgs = (request, templatePath) => {
   if (request.resolved !== undefined && request.resolved !== null) args.push('--resolved', '-');
   if (templatePath) args.push('--template', templatePath);
   if (request.profile) args.push('--profile', request.profile);
+  if (request.host) args.push('--host', request.host);
   args.push('--message-format', request.messageFormat || 'json');
   if (request.stage) args.push('--stage', request.stage);
   if (request.region) args.push('--region', request.region);

@@ -10,7 +10,8 @@ const path = require('path');
 const { after, before, describe, test } = require('node:test');
 const h = require('./harness');
 
-const config = (events, extra = '') => `service: diag
+// warn, v3's default, set explicitly: osls' default is error (error mode: see the test of both modes).
+const config = (events, extra = 'configValidationMode: warn\n') => `service: diag
 frameworkVersion: '3'
 ${extra}provider:
   name: aws
@@ -68,59 +69,55 @@ const SCHEMA_WARNING = config(`      - msk:
 
 after(() => h.removeInstall());
 
-for (const profile of ['serverless-v3', 'extended']) {
-  describe(`diagnostics (profile ${profile})`, () => {
-    let root;
-    let skip = false;
-    const runs = {};
+for (const host of h.HOSTS) {
+  for (const profile of ['serverless-v3', 'extended']) {
+    describe(`diagnostics under ${host.label} (profile ${profile})`, () => {
+      const runs = {};
+      const texts = {};
 
-    before(async () => {
-      root = h.installPlugin();
-      const services = {
-        ...Object.fromEntries(Object.entries(CASES).map(([name, c]) => [name, c.text])),
-        collision: COLLISION,
-        schemaWarning: SCHEMA_WARNING,
-      };
-      const tasks = Object.entries(services).map(([name, text]) => async () => {
-        const dir = h.service(root, `diag-${profile}-${name}`, h.withPlugin(text, profile));
-        runs[name] = await h.slsPackage(dir);
+      before(async () => {
+        const root = h.installPlugin();
+        const services = {
+          ...Object.fromEntries(Object.entries(CASES).map(([name, c]) => [name, c.text])),
+          collision: COLLISION,
+          schemaWarning: SCHEMA_WARNING,
+        };
+        const tasks = Object.entries(services).map(([name, text]) => async () => {
+          texts[name] = host.config(h.withPlugin(text, profile));
+          const dir = h.service(root, `diag-${host.name}-${profile}-${name}`, texts[name]);
+          runs[name] = await h.slsPackage(dir, {}, host);
+        });
+        await h.pool(tasks, 2);
       });
-      await h.pool(tasks, 2);
-    });
-    for (const [name, c] of Object.entries(CASES)) {
-      test(`${name}: fails with ${c.code} at serverless.yml:line:column`, (t) => {
-        if (skip) return t.skip(skip);
-        const run = runs[name];
-        assert.notEqual(run.status, 0, run.output);
-        assert.equal(run.template, null);
-        assert.match(run.output, new RegExp(`\\[${c.code}\\]`));
-        const where = `serverless.yml:${position(h.withPlugin(c.text, profile), c.at)}`;
-        assert.ok(run.output.includes(where), `no ${where} in:\n${run.output}`);
-        assert.doesNotMatch(run.output, /TypeError/);
-        return undefined;
+      for (const [name, c] of Object.entries(CASES)) {
+        test(`${name}: fails with ${c.code} at serverless.yml:line:column`, () => {
+          const run = runs[name];
+          assert.notEqual(run.status, 0, run.output);
+          assert.equal(run.template, null);
+          assert.match(run.output, new RegExp(`\\[${c.code}\\]`));
+          const where = `serverless.yml:${position(texts[name], c.at)}`;
+          assert.ok(run.output.includes(where), `no ${where} in:\n${run.output}`);
+          assert.doesNotMatch(run.output, /TypeError/);
+        });
+      }
+
+      test('a warning is printed and packaging goes on', () => {
+        const run = runs.collision;
+        assert.equal(run.status, 0, run.output);
+        assert.match(run.output, /Warning: msk: serverless\.yml:\d+:\d+: .*\[MSK_LOGICAL_ID_COLLISION\]/);
+        const mappings = Object.keys(JSON.parse(run.template).Resources).filter((id) => id.includes('EventSourceMappingMSK'));
+        assert.deepEqual(mappings, ['ConsumerEventSourceMappingMSKMyclusterOrders']);
       });
-    }
 
-    test('a warning is printed and packaging goes on', (t) => {
-      if (skip) return t.skip(skip);
-      const run = runs.collision;
-      assert.equal(run.status, 0, run.output);
-      assert.match(run.output, /Warning: msk: serverless\.yml:\d+:\d+: .*\[MSK_LOGICAL_ID_COLLISION\]/);
-      const mappings = Object.keys(JSON.parse(run.template).Resources).filter((id) => id.includes('EventSourceMappingMSK'));
-      assert.deepEqual(mappings, ['ConsumerEventSourceMappingMSKMyclusterOrders']);
-      return undefined;
+      test('schema warnings are printed once, by the framework', () => {
+        const run = runs.schemaWarning;
+        assert.equal(run.status, 0, run.output);
+        const mentions = run.output.match(/batchSize/g) || [];
+        assert.equal(mentions.length, 1, run.output);
+        assert.doesNotMatch(run.output, /INVALID_NON_SCHEMA_COMPLIANT_CONFIGURATION/);
+      });
     });
-
-    test('schema warnings are printed once, by the framework', (t) => {
-      if (skip) return t.skip(skip);
-      const run = runs.schemaWarning;
-      assert.equal(run.status, 0, run.output);
-      const mentions = run.output.match(/batchSize/g) || [];
-      assert.equal(mentions.length, 1, run.output);
-      assert.doesNotMatch(run.output, /INVALID_NON_SCHEMA_COMPLIANT_CONFIGURATION/);
-      return undefined;
-    });
-  });
+  }
 }
 
 describe('the binary', () => {
@@ -132,7 +129,7 @@ describe('the binary', () => {
     assert.match(run.output, /MSK_COMPILE_BIN is set to .*no-such-msk-compile, which is not an executable file/);
   });
 
-  test('one msk-compile process per serverless package', async (t) => {
+  test('one msk-compile process per serverless package', async () => {
     const root = h.installPlugin();
     const binary = h.nativeBinary();
     // A wrapper that notes each start, then runs the packed binary.
@@ -145,6 +142,5 @@ describe('the binary', () => {
     const run = await h.slsPackage(dir, { MSK_COMPILE_BIN: wrapper });
     assert.equal(run.status, 0, run.output);
     assert.equal(fs.readFileSync(log, 'utf8'), 'start\n');
-    return undefined;
   });
 });

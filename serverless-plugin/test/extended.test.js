@@ -36,27 +36,22 @@ const isMapping = (resource) => resource.Type === 'AWS::Lambda::EventSourceMappi
 
 after(() => h.removeInstall());
 
-describe('profile extended: examples/extended/serverless.yml', () => {
-  let skip = false;
+for (const host of h.HOSTS) describe(`profile extended under ${host.label}: examples/extended/serverless.yml`, () => {
   let run;
   let direct;
 
   before(async () => {
-    if (!fs.existsSync(EXAMPLE)) {
-      skip = 'examples/extended/serverless.yml is missing (issue 13)';
-      return;
-    }
     const root = h.installPlugin();
     const binary = h.nativeBinary();
-    const text = fs.readFileSync(EXAMPLE, 'utf8');
+    const text = host.config(fs.readFileSync(EXAMPLE, 'utf8'));
     const siblings = Object.fromEntries(
       fs
         .readdirSync(EXAMPLE_DIR)
         .filter((name) => name !== 'serverless.yml' && fs.statSync(path.join(EXAMPLE_DIR, name)).isFile())
         .map((name) => [name, fs.readFileSync(path.join(EXAMPLE_DIR, name), 'utf8')])
     );
-    const dir = h.service(root, 'extended', h.withPlugin(text, /^\s+mskEvents:/m.test(text) ? null : 'extended'), siblings);
-    run = await h.slsPackage(dir);
+    const dir = h.service(root, `extended-${host.name}`, h.withPlugin(text, /^\s+mskEvents:/m.test(text) ? null : 'extended'), siblings);
+    run = await h.slsPackage(dir, {}, host);
     // msk-compile on its own, for the statements it gives the shared role.
     const out = spawnSync(binary, ['compile', EXAMPLE, '--profile', 'extended', '--stage', 'dev', '--region', 'us-east-1'], {
       encoding: 'utf8',
@@ -65,14 +60,11 @@ describe('profile extended: examples/extended/serverless.yml', () => {
     direct = JSON.parse(out.stdout);
   });
 
-  test('packages', (t) => {
-    if (skip) return t.skip(skip);
+  test('packages', () => {
     assert.equal(run.status, 0, run.output);
-    return undefined;
   });
 
-  test('the mappings carry every extended property', (t) => {
-    if (skip) return t.skip(skip);
+  test('the mappings carry every extended property', () => {
     const resources = JSON.parse(run.template).Resources;
     const mappings = Object.entries(resources).filter(([, r]) => isMapping(r));
     const used = new Set(mappings.flatMap(([, r]) => Object.keys(r.Properties)));
@@ -83,11 +75,9 @@ describe('profile extended: examples/extended/serverless.yml', () => {
     );
     // and they are msk-compile's, unchanged
     assert.deepEqual(Object.fromEntries(mappings), direct.Resources);
-    return undefined;
   });
 
-  test('the shared role has exactly the extended statements', (t) => {
-    if (skip) return t.skip(skip);
+  test('the shared role has exactly the extended statements', () => {
     const role = JSON.parse(run.template).Resources.IamRoleLambdaExecution;
     assert.ok(role, 'no IamRoleLambdaExecution');
     const statements = role.Properties.Policies[0].PolicyDocument.Statement;
@@ -95,13 +85,10 @@ describe('profile extended: examples/extended/serverless.yml', () => {
     const ours = statements.filter((s) => ![s.Action].flat().every((a) => String(a).startsWith('logs:')));
     assert.deepEqual(ours, direct.IamRoleStatements);
     assert.ok(!JSON.stringify(ours).includes('kafka:DescribeCluster"'), 'v3 statement left behind');
-    return undefined;
   });
 
-  test('cfn-lint finds nothing on the mappings or the role', (t) => {
-    if (skip) return t.skip(skip);
+  test('cfn-lint finds nothing on the mappings or the role', () => {
     const lint = h.cfnLint();
-    if (!lint) return t.skip('cfn-lint is not installed (.venv-validators from tests/validators/requirements.txt, issue 13)');
     const template = JSON.parse(run.template);
     const checked = new Set(
       Object.entries(template.Resources)
@@ -114,6 +101,5 @@ describe('profile extended: examples/extended/serverless.yml', () => {
     fs.rmSync(path.dirname(file), { recursive: true, force: true });
     const findings = JSON.parse(result.stdout || '[]').filter((f) => checked.has(f.Location?.Path?.[1]));
     assert.deepEqual(findings, []);
-    return undefined;
   });
 });

@@ -1,9 +1,10 @@
 'use strict';
 
 //! Test harness: installs the tarball `npm pack` made (test/pack.js) with npm into a temporary
-//! directory whose services use it, and runs the real Serverless
-//! Framework 3.40.0 (this package's devDependency) offline, as ../shared/oracle/sls-package does:
-//! fake credentials, no telemetry, an empty network namespace when `unshare -n` works.
+//! directory whose services use it, and runs a real framework offline, as
+//! ../shared/oracle/sls-package does: fake credentials, no telemetry, an empty network namespace
+//! when `unshare -n` works. The frameworks (HOSTS) are this package's pinned devDependencies:
+//! serverless 3.40.0 and osls 4.3.1; a test that runs a framework runs under each of them.
 
 const fs = require('fs');
 const os = require('os');
@@ -12,10 +13,34 @@ const { spawn, spawnSync } = require('child_process');
 
 const PACKAGE_DIR = path.join(__dirname, '..');
 const REPO_DIR = path.join(PACKAGE_DIR, '..');
-const SLS_BIN = path.join(PACKAGE_DIR, 'node_modules', 'serverless', 'bin', 'serverless.js');
-// The framework caches its compiled schema validator under $HOME/.serverless: one home for all
-// runs keeps that cache warm (a cold one costs 3-7 s per run).
-const HOME = path.join(os.tmpdir(), 'serverless-msk-events-test-home');
+const frameworkBin = (name) => path.join(PACKAGE_DIR, 'node_modules', name, 'bin', 'serverless.js');
+
+/**
+ * What osls 4.3.1 refuses in a Serverless v3 config, rewritten as ../shared/oracle-osls does:
+ * `frameworkVersion: '3'` (osls reports its own version, 4.3.1: FRAMEWORK_VERSION_MISMATCH)
+ * becomes `'>=3'`, and the runtime `nodejs18.x` (not in osls' list) becomes `nodejs20.x`. Works on
+ * YAML and on a serverless.js; only that line's columns move.
+ */
+const forOsls = (configText) =>
+  configText
+    .replace(/^(\s*['"]?frameworkVersion['"]?\s*:\s*)(['"]?)\^?3\2/gm, "$1'>=3'")
+    .replace(/\bnodejs18\.x\b/g, 'nodejs20.x');
+
+/**
+ * The frameworks the plugin is tested in. `config(text)` makes a Serverless v3 config one the
+ * host accepts; `home` is its $HOME (the framework caches its compiled schema validator under
+ * $HOME/.serverless: one home per host for all runs keeps that cache warm; a cold one costs
+ * 3-7 s per run).
+ */
+const HOSTS = [
+  { name: 'serverless', version: '3.40.0', bin: frameworkBin('serverless'), config: (text) => text },
+  { name: 'osls', version: '4.3.1', bin: frameworkBin('osls'), config: forOsls },
+].map((host) => ({
+  ...host,
+  label: `${host.name}@${host.version}`,
+  home: path.join(os.tmpdir(), `serverless-msk-events-test-home-${host.name}`),
+}));
+const [SERVERLESS] = HOSTS;
 
 const run = (cmd, args, options = {}) => {
   const result = spawnSync(cmd, args, { encoding: 'utf8', maxBuffer: 256 * 1024 * 1024, ...options });
@@ -68,10 +93,11 @@ const installPlugin = () => {
 /** The installed plugin's folder below `root` (from `installPlugin()`). */
 const installedPackage = (root) => path.join(root, 'node_modules', 'serverless-msk-events');
 
-/** cfn-lint from the validators' virtualenv that .ci/run creates (CFN_LINT overrides), or null. */
+/** cfn-lint from the validators' virtualenv that scripts/setup creates (CFN_LINT overrides). */
 const cfnLint = () => {
   const candidate = process.env.CFN_LINT || path.join(REPO_DIR, '.venv-validators', 'bin', 'cfn-lint');
-  return fs.existsSync(candidate) ? candidate : null;
+  if (!fs.existsSync(candidate)) throw new Error(`${candidate} is not installed: run scripts/setup`);
+  return candidate;
 };
 
 const removeInstall = () => {
@@ -109,10 +135,11 @@ const service = (root, name, configText, extraFiles = {}) => {
 };
 
 /**
- * Adds `plugins: [serverless-msk-events]` and, when given, `custom.mskEvents.profile` to a YAML
- * config in block style (a config that already has them is refused rather than guessed at).
+ * Adds `plugins:` (`serverless-msk-events`, or the given list) and, when given,
+ * `custom.mskEvents.profile` to a YAML config in block style (a config that already has them is
+ * refused rather than guessed at).
  */
-const withPlugin = (configText, profile) => {
+const withPlugin = (configText, profile, plugins = ['serverless-msk-events']) => {
   if (/^plugins:/m.test(configText)) throw new Error('config already lists plugins');
   let text = configText.endsWith('\n') ? configText : `${configText}\n`;
   if (profile) {
@@ -121,7 +148,22 @@ const withPlugin = (configText, profile) => {
     else if (/^custom:/m.test(text)) throw new Error('config has a flow-style custom section');
     else text += `custom:\n${settings}`;
   }
-  return `${text}plugins:\n  - serverless-msk-events\n`;
+  return `${text}plugins:\n${plugins.map((name) => `  - ${name}\n`).join('')}`;
+};
+
+/**
+ * The plugins users run beside this one, pinned as devDependencies of this package: made
+ * loadable from the services below `root` (installPlugin's directory) by linking them into its
+ * node_modules.
+ */
+const NEIGHBOURS = ['serverless-iam-roles-per-function', 'serverless-offline', 'serverless-esbuild', 'esbuild'];
+const installNeighbours = (root) => {
+  for (const name of NEIGHBOURS) {
+    const source = path.join(PACKAGE_DIR, 'node_modules', name);
+    if (!fs.existsSync(source)) throw new Error(`${name} is not installed in ${PACKAGE_DIR}: run scripts/setup`);
+    const link = path.join(root, 'node_modules', name);
+    if (!fs.existsSync(link)) fs.symlinkSync(source, link, 'dir');
+  }
 };
 
 const canUnshare = (() => {
@@ -135,14 +177,14 @@ const canUnshare = (() => {
   };
 })();
 
-const frameworkEnv = (extra = {}) => {
+const frameworkEnv = (host, extra = {}) => {
   const env = {};
   for (const [key, value] of Object.entries(process.env)) {
     if (!/^(AWS_|SLS_|SERVERLESS_)/.test(key)) env[key] = value;
   }
-  fs.mkdirSync(HOME, { recursive: true });
+  fs.mkdirSync(host.home, { recursive: true });
   return Object.assign(env, {
-    HOME,
+    HOME: host.home,
     SLS_TELEMETRY_DISABLED: '1',
     SLS_TRACKING_DISABLED: '1',
     SLS_NOTIFICATIONS_MODE: 'off',
@@ -158,16 +200,20 @@ const frameworkEnv = (extra = {}) => {
 };
 
 /**
- * Runs `serverless package --stage dev --region us-east-1` in `dir`. Resolves to
- * `{ status, output, template }` (template: the text of
+ * Runs `serverless package --stage dev --region us-east-1` of `host` (default serverless 3.40.0)
+ * in `dir`. Resolves to `{ status, output, template }` (template: the text of
  * .serverless/cloudformation-template-update-stack.json, or null).
  */
-const slsPackage = (dir, env = {}) =>
+const slsPackage = (dir, env = {}, host = SERVERLESS) =>
   new Promise((resolve, reject) => {
+    if (!fs.existsSync(host.bin)) {
+      reject(new Error(`${host.label} is not installed (${host.bin}): run scripts/setup`));
+      return;
+    }
     fs.rmSync(path.join(dir, '.serverless'), { recursive: true, force: true });
-    const args = [SLS_BIN, 'package', '--stage', 'dev', '--region', 'us-east-1'];
+    const args = [host.bin, 'package', '--stage', 'dev', '--region', 'us-east-1'];
     const [cmd, argv] = canUnshare() ? ['unshare', ['-n', process.execPath, ...args]] : [process.execPath, args];
-    const child = spawn(cmd, argv, { cwd: dir, env: frameworkEnv(env), stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(cmd, argv, { cwd: dir, env: frameworkEnv(host, env), stdio: ['ignore', 'pipe', 'pipe'] });
     let output = '';
     child.stdout.on('data', (chunk) => (output += chunk));
     child.stderr.on('data', (chunk) => (output += chunk));
@@ -198,10 +244,12 @@ const pool = async (tasks, limit) => {
 };
 
 module.exports = {
+  HOSTS,
   PACKAGE_DIR,
   PACK_DIR,
   REPO_DIR,
   cfnLint,
+  installNeighbours,
   installPlugin,
   installedPackage,
   nativeBinary,

@@ -3,6 +3,11 @@
 //! costs at most the limit in memory and stops at once. Only regular files are read by name:
 //! directories, devices, FIFOs and sockets are refused before a byte is read (stdin, which is
 //! often a pipe, is read through [`read_stdin_bounded`]).
+//!
+//! Nothing here waits: a file is opened without blocking (`O_NONBLOCK`, so a FIFO swapped in
+//! for the file does not wait for a writer), its type is checked on what was opened, and it
+//! is read without blocking too, so a file that would wait for data (`/proc/kmsg`) is refused
+//! rather than hanging the run.
 
 use std::fs::File;
 use std::io::Read;
@@ -13,7 +18,8 @@ use std::path::Path;
 pub enum ReadError {
     NotFound,
     IsDirectory,
-    /// A device, FIFO or socket: reading one may never end (`/dev/zero`, a pipe).
+    /// A device, FIFO or socket: reading one may never end (`/dev/zero`, a pipe); or a
+    /// file that would block when read (`/proc/kmsg`).
     NotRegular,
     /// More than the limit; at most `limit + 1` bytes were read.
     TooLarge,
@@ -25,9 +31,9 @@ impl std::fmt::Display for ReadError {
         match self {
             ReadError::NotFound => f.write_str("no such file"),
             ReadError::IsDirectory => f.write_str("is a directory"),
-            ReadError::NotRegular => {
-                f.write_str("is not a regular file (a device, FIFO or socket)")
-            }
+            ReadError::NotRegular => f.write_str(
+                "is not a regular file (a device, FIFO or socket, or a file that waits for data like /proc/kmsg)",
+            ),
             ReadError::TooLarge => f.write_str("is larger than the limit"),
             ReadError::Io(error) => error.fmt(f),
         }
@@ -53,12 +59,20 @@ pub fn read_bounded(path: &Path, limit: u64) -> Result<Vec<u8>, ReadError> {
     read_file_bounded(&file, limit)
 }
 
-/// Opens `path` for reading if it is a regular file. The type is checked on the open file
-/// (not the path), so a swap between the check and the read cannot slip a device in. Opening
-/// a FIFO for reading would block until a writer comes, so the path is checked first too.
+/// Opens `path` for reading if it is a regular file. It is opened without blocking (a FIFO
+/// would otherwise wait for a writer, and a path swapped for one between a check and the open
+/// would hang the run) and without becoming a controlling terminal; the type is checked on
+/// what was opened. The file stays non-blocking: a regular file reads as ever, one that would
+/// wait for data fails at once (see [`read_file_bounded`]).
 pub fn open_regular(path: &Path) -> Result<File, ReadError> {
-    check_regular(&std::fs::metadata(path)?)?;
-    let file = File::open(path)?;
+    let mut options = std::fs::OpenOptions::new();
+    options.read(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::OpenOptionsExt;
+        options.custom_flags(libc::O_NONBLOCK | libc::O_NOCTTY);
+    }
+    let file = options.open(path)?;
     check_regular(&file.metadata()?)?;
     Ok(file)
 }
@@ -100,6 +114,11 @@ fn read_to_limit(reader: &mut impl Read, limit: u64, hint: u64) -> Result<Vec<u8
             Ok(0) => return Ok(bytes),
             Ok(read) => read,
             Err(error) if error.kind() == std::io::ErrorKind::Interrupted => continue,
+            // Only a non-blocking file that has nothing to give yet (a named input is opened
+            // non-blocking; stdin is read as it was given).
+            Err(error) if error.kind() == std::io::ErrorKind::WouldBlock => {
+                return Err(ReadError::NotRegular);
+            }
             Err(error) => return Err(error.into()),
         };
         if bytes.capacity() - bytes.len() < read {
