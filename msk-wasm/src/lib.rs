@@ -22,7 +22,7 @@ mod abi;
 #[serde(tag = "command", rename_all = "lowercase", deny_unknown_fields)]
 pub enum Request {
     /// `msk-compile compile`.
-    Compile(CompileRequest),
+    Compile(Box<CompileRequest>),
     /// `msk-compile schema [--serverless] [--profile P]`.
     Schema {
         #[serde(default)]
