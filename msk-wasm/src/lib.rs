@@ -7,6 +7,7 @@
 
 use std::collections::BTreeMap;
 
+use msk_compile::diff::{self, Side, TemplateText};
 use msk_compile::render::{MessageFormat, SourceFile, write_report};
 use msk_compile::{
     Format, Host, Options, Profile, ResolvedConfig, VariableOptions, compile_source, json, schema,
@@ -23,6 +24,16 @@ mod abi;
 pub enum Request {
     /// `msk-compile compile`.
     Compile(Box<CompileRequest>),
+    /// `msk-compile diff OLD NEW --message-format json`: the two templates' texts and names.
+    #[serde(rename_all = "camelCase")]
+    Diff {
+        old: String,
+        #[serde(default = "old_name")]
+        old_name: String,
+        new: String,
+        #[serde(default = "new_name")]
+        new_name: String,
+    },
     /// `msk-compile schema [--serverless] [--profile P]`.
     Schema {
         #[serde(default)]
@@ -74,6 +85,14 @@ pub struct CompileRequest {
     pub format: Option<String>,
 }
 
+fn old_name() -> String {
+    "deployed.json".to_owned()
+}
+
+fn new_name() -> String {
+    "next.json".to_owned()
+}
+
 fn stdin_name() -> String {
     "<stdin>".to_owned()
 }
@@ -101,6 +120,21 @@ impl Reply {
 pub fn handle(request: &str) -> String {
     let reply = match serde_json::from_str::<Request>(request) {
         Ok(Request::Compile(request)) => compile(&request),
+        Ok(Request::Diff {
+            old,
+            old_name,
+            new,
+            new_name,
+        }) => compare(
+            TemplateText {
+                name: &old_name,
+                text: &old,
+            },
+            TemplateText {
+                name: &new_name,
+                text: &new,
+            },
+        ),
         Ok(Request::Schema {
             serverless,
             profile,
@@ -123,6 +157,44 @@ fn profile_of(name: Option<&str>) -> Result<Option<Profile>, Reply> {
                 "invalid value '{name}' for '--profile': serverless-v3, osls or extended"
             ))
         }),
+    }
+}
+
+/// What `diff OLD NEW --message-format json` exits with and writes.
+fn compare(old: TemplateText<'_>, new: TemplateText<'_>) -> Reply {
+    let mut stderr = Vec::new();
+    let status = match diff::compare(old, new) {
+        Ok(comparison) => {
+            let file = SourceFile::new(new.name, new.text);
+            let _ = write_report(
+                &mut stderr,
+                &comparison.diagnostics,
+                &file,
+                &comparison.files,
+                MessageFormat::Json,
+            );
+            u8::from(comparison.diagnostics.iter().any(|d| d.is_error()))
+        }
+        Err(invalid) => {
+            let template = match invalid.side {
+                Side::Old => old,
+                Side::New => new,
+            };
+            let file = SourceFile::new(template.name, template.text);
+            let _ = write_report(
+                &mut stderr,
+                &[*invalid.diagnostic],
+                &file,
+                &[],
+                MessageFormat::Json,
+            );
+            2
+        }
+    };
+    Reply {
+        status,
+        stdout: String::new(),
+        stderr: String::from_utf8_lossy(&stderr).into_owned(),
     }
 }
 

@@ -8,7 +8,8 @@
 //! native msk-compile instead (a process per request, with a timeout).
 //!
 //! Requests: `{ command: 'compile', config, configName, resolved?, template?, templateName?,
-//! profile?, host?, stage?, region?, messageFormat? }` and `{ command: 'schema', profile?, serverless? }`.
+//! profile?, host?, stage?, region?, messageFormat? }`, `{ command: 'diff', old, new }` (two
+//! templates' texts) and `{ command: 'schema', profile?, serverless? }`.
 
 const fs = require('fs');
 const os = require('os');
@@ -132,7 +133,14 @@ const timeoutSeconds = (env) => {
   return Number.isFinite(value) && value > 0 ? value : DEFAULT_TIMEOUT_SECONDS;
 };
 
-const nativeArgs = (request, templatePath) => {
+const nativeArgs = (request, templatePath, dir) => {
+  if (request.command === 'diff') {
+    const oldPath = path.join(dir, 'deployed.json');
+    const newPath = path.join(dir, 'next.json');
+    fs.writeFileSync(oldPath, request.old);
+    fs.writeFileSync(newPath, request.new);
+    return ['diff', oldPath, newPath, '--message-format', 'json'];
+  }
   if (request.command === 'schema') {
     const args = ['schema'];
     if (request.serverless) args.push('--serverless');
@@ -159,7 +167,7 @@ const runNative = (binary, request, env) => {
       fs.writeFileSync(templatePath, request.template);
     }
     const seconds = timeoutSeconds(env);
-    const result = spawnSync(binary, nativeArgs(request, templatePath), {
+    const result = spawnSync(binary, nativeArgs(request, templatePath, dir), {
       input: request.resolved === undefined || request.resolved === null ? '' : request.resolved,
       maxBuffer: MAX_OUTPUT_BYTES,
       timeout: seconds * 1000,
