@@ -36,6 +36,7 @@ class ServerlessMskEvents {
 
     const handler = serverless.configSchemaHandler;
     handler.defineCustomProperties(CUSTOM_SCHEMA);
+    this.positionSchemaMessages(handler);
     if (profileOf(serverless.configurationInput) === 'extended') {
       const msk = this.frameworkMskSchema(handler);
       const { extension, widened } = extendedSchema(new Set(Object.keys(msk.properties || {})));
@@ -70,6 +71,56 @@ class ServerlessMskEvents {
       // `resources` is there for the extended profile's statements. Before the template is saved.
       'after:aws:package:finalize:mergeCustomProviderResources': () => this.compile(),
     };
+  }
+
+  // The framework reports schema problems before any plugin hook runs, by dotted path only: a
+  // warning (configValidationMode: warn) or the error that stops the command (error). Its
+  // handleErrorMessages is wrapped so that msk-compile's positioned diagnostics for the same
+  // problems (file:line:column, did-you-mean) follow the framework's own report, in both modes.
+  positionSchemaMessages(handler) {
+    if (typeof handler.handleErrorMessages !== 'function') return;
+    const original = handler.handleErrorMessages.bind(handler);
+    handler.handleErrorMessages = (messages) => {
+      const positioned = messages && messages.length ? this.schemaDiagnostics() : [];
+      const lines = positioned.map((d) => formatDiagnostic(d, this.serverless.serviceDir));
+      try {
+        return original(messages);
+      } catch (error) {
+        if (lines.length && error && typeof error.message === 'string') {
+          error.message += `\n\nmsk-compile:\n${lines.join('\n')}`;
+        }
+        throw error;
+      } finally {
+        if (lines.length && this.serverless.service.configValidationMode !== 'error') {
+          for (const line of lines) this.log.warning(`msk: ${line}`);
+        }
+      }
+    };
+  }
+
+  // msk-compile's schema diagnostics for the configuration as resolved so far; none when it
+  // cannot run (the compile step reports that).
+  schemaDiagnostics() {
+    try {
+      const binary = findBinary();
+      if (binary.error) return [];
+      const serverless = this.serverless;
+      const result = runCompile({
+        binary: binary.path,
+        configPath: path.join(serverless.serviceDir, serverless.configurationFilename || 'serverless.yml'),
+        resolved: serverless.configurationInput,
+        template: null,
+        profile: profileOf(serverless.configurationInput),
+        stage: this.provider.getStage(),
+        region: this.provider.getRegion(),
+      });
+      // In line order, as the user reads the file (the framework lists them in its own order).
+      return result.diagnostics
+        .filter((d) => d.code === SCHEMA_CODE)
+        .sort((a, b) => (a.line || 0) - (b.line || 0) || (a.column || 0) - (b.column || 0));
+    } catch (ignore) {
+      return [];
+    }
   }
 
   // The object schema of the framework's msk event (what defineFunctionEventProperties extends).

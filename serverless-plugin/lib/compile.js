@@ -50,26 +50,19 @@ const formatDiagnostic = (diagnostic, serviceDir) => {
 };
 
 /**
- * Runs msk-compile. Returns `{ status, template, diagnostics, other }`: `template` is the merged
+ * Runs msk-compile (`template`: null for the diagnostics only). Returns `{ status, template, diagnostics, other }`: `template` is the merged
  * template text (status 0), `diagnostics` every JSON diagnostic, `other` any other stderr line.
  */
 const runCompile = ({ binary, configPath, resolved, template, profile, stage, region }) => {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'serverless-msk-events-'));
   try {
-    const templatePath = path.join(dir, 'cloudformation-template.json');
-    fs.writeFileSync(templatePath, JSON.stringify(template, null, 2));
-    const args = [
-      'compile',
-      configPath,
-      '--resolved',
-      '-',
-      '--template',
-      templatePath,
-      '--profile',
-      profile,
-      '--message-format',
-      'json',
-    ];
+    const args = ['compile', configPath, '--resolved', '-', '--profile', profile, '--message-format', 'json'];
+    // Without a template (only the diagnostics are wanted), the compiled fragment.
+    if (template) {
+      const templatePath = path.join(dir, 'cloudformation-template.json');
+      fs.writeFileSync(templatePath, JSON.stringify(template, null, 2));
+      args.push('--template', templatePath);
+    }
     if (stage) args.push('--stage', stage);
     if (region) args.push('--region', region);
     const result = spawnSync(binary, args, {
