@@ -2,9 +2,11 @@
 
 //! serverless-msk-events: after the framework's own event compilers and its merge of
 //! `resources`, replaces the msk EventSourceMappings and IAM statements of the compiled template
-//! with msk-compile's (profile `custom.mskEvents.profile`, default `extended`), and registers the
-//! extended msk keys with the framework's configuration schema.
+//! with msk-compile's (profile `custom.mskEvents.profile`, default `extended`, on the host the
+//! plugin runs in: Serverless Framework v3 or osls), and registers the extended msk keys with the
+//! framework's configuration schema.
 
+const fs = require('fs');
 const path = require('path');
 const { findBinary } = require('./lib/binary');
 const { SCHEMA_CODE, formatDiagnostic, runCompile } = require('./lib/compile');
@@ -19,6 +21,29 @@ const profileOf = (configuration) => {
   return (settings && settings.profile) || DEFAULT_PROFILE;
 };
 
+/**
+ * The framework the plugin runs in, as msk-compile's `--host` names it: `osls` when the process
+ * was started by the `osls` package (its bin/serverless.js), `serverless-v3` otherwise.
+ */
+const hostOf = (mainFile = require.main && require.main.filename) => {
+  let dir = mainFile ? path.dirname(mainFile) : null;
+  while (dir && dir !== path.dirname(dir)) {
+    const manifest = path.join(dir, 'package.json');
+    if (fs.existsSync(manifest)) {
+      try {
+        return JSON.parse(fs.readFileSync(manifest, 'utf8')).name === 'osls' ? 'osls' : 'serverless-v3';
+      } catch (ignore) {
+        return 'serverless-v3';
+      }
+    }
+    dir = path.dirname(dir);
+  }
+  return 'serverless-v3';
+};
+
+/** Each host's own behaviour, byte for byte: the profile whose verdict the framework's stands for. */
+const HOST_PROFILES = { 'serverless-v3': 'serverless-v3', osls: 'osls' };
+
 class ServerlessMskEvents {
   constructor(serverless, options = {}, utils = {}) {
     this.serverless = serverless;
@@ -28,6 +53,7 @@ class ServerlessMskEvents {
       info: () => {},
     };
     this.provider = serverless.getProvider('aws');
+    this.host = hostOf();
     // A ServerlessError from the framework's msk compiler, held until msk-compile has spoken.
     this.frameworkError = null;
     this.hooks = {};
@@ -102,15 +128,19 @@ class ServerlessMskEvents {
   // cannot run (the compile step reports that).
   schemaDiagnostics() {
     try {
+      const serverless = this.serverless;
+      const profile = profileOf(serverless.configurationInput);
+      if (!PROFILES.includes(profile)) return [];
       const binary = findBinary();
       if (binary.error) return [];
-      const serverless = this.serverless;
       const result = runCompile({
         binary: binary.path,
         configPath: path.join(serverless.serviceDir, serverless.configurationFilename || 'serverless.yml'),
         resolved: serverless.configurationInput,
         template: null,
-        profile: profileOf(serverless.configurationInput),
+        // As the compile step resolves it (which says so when it changes a profile).
+        profile: profile === 'extended' ? profile : HOST_PROFILES[this.host],
+        host: this.host,
         stage: this.provider.getStage(),
         region: this.provider.getRegion(),
       });
@@ -187,12 +217,21 @@ class ServerlessMskEvents {
   compile() {
     const serverless = this.serverless;
     const configuration = serverless.configurationInput;
-    const profile = profileOf(configuration);
+    let profile = profileOf(configuration);
     if (!PROFILES.includes(profile)) {
       throw this.error(
         `custom.mskEvents.profile must be one of ${PROFILES.join(', ')} (got ${JSON.stringify(profile)}).`,
         'MSK_EVENTS_PROFILE_INVALID'
       );
+    }
+    // `serverless-v3` and `osls` each mean "the framework's own output": asked for in the other
+    // framework, the one the service runs in is meant.
+    const hostProfile = HOST_PROFILES[this.host];
+    if (profile !== 'extended' && profile !== hostProfile) {
+      this.log.warning(
+        `msk: custom.mskEvents.profile ${profile} is another framework's own behaviour; this service runs in ${this.host}, so its own (${hostProfile}) applies.`
+      );
+      profile = hostProfile;
     }
     const binary = findBinary();
     if (binary.error) throw this.error(binary.error, 'MSK_COMPILE_NOT_FOUND');
@@ -207,6 +246,7 @@ class ServerlessMskEvents {
       resolved: this.resolvedConfiguration(profile),
       template: provider.compiledCloudFormationTemplate,
       profile,
+      host: this.host,
       stage: this.provider.getStage(),
       region: this.provider.getRegion(),
     });
@@ -229,9 +269,9 @@ class ServerlessMskEvents {
       const code = (errors[0] && errors[0].code) || 'MSK_COMPILE_FAILED';
       throw this.error(`msk-compile: ${lines.join('\n')}`, code);
     }
-    // msk-compile agrees with the configuration; under serverless-v3 the framework's own verdict
-    // is the one to reproduce, so its error stands.
-    if (this.frameworkError && profile === 'serverless-v3') throw this.frameworkError;
+    // msk-compile agrees with the configuration; under the host's own profile the framework's
+    // verdict is the one to reproduce, so its error stands.
+    if (this.frameworkError && profile === hostProfile) throw this.frameworkError;
 
     let merged;
     try {
@@ -246,8 +286,9 @@ class ServerlessMskEvents {
     for (const key of Object.keys(template)) delete template[key];
     Object.assign(template, merged);
     const ms = Number(process.hrtime.bigint() - started) / 1e6;
-    this.log.info(`msk-compile (${binary.source}, profile ${profile}): ${ms.toFixed(0)} ms`);
+    this.log.info(`msk-compile (${binary.source}, profile ${profile}, host ${this.host}): ${ms.toFixed(0)} ms`);
   }
 }
 
 module.exports = ServerlessMskEvents;
+module.exports.hostOf = hostOf;

@@ -45,7 +45,13 @@ pub fn compile_yaml(source: &str) -> Report {
 /// Serverless looks for them) with the oracle's options, the folder as the service
 /// directory (so `${file(…)}` reads the files beside the config, as the oracle copies them).
 pub fn compile_config(dir: &Path) -> Report {
+    compile_config_as(dir, None)
+}
+
+/// [`compile_config`] under `profile` (`--profile`; `None`: the config's, else `serverless-v3`).
+pub fn compile_config_as(dir: &Path, profile: Option<msk_compile::Profile>) -> Report {
     let mut options = oracle_options();
+    options.profile = profile;
     options.variables.service_dir = Some(dir.to_path_buf());
     for (name, format) in [
         ("serverless.yml", Format::Yaml),

@@ -1,13 +1,13 @@
 #!/usr/bin/env bash
 # Peak memory and whole-process time of `msk-compile compile` on the synthetic services of
-# issue 5 (200x5, 1000x10, 5000x10 functions x msk events, seed 1).
+# the README's Performance section (200x5, 1000x10, 5000x10 functions x msk events, seed 1).
 #
 #   msk-compile/benches/peak-rss.sh [RUNS]
 #
 # Builds the release binary and the `synth` example, writes the three services to a
 # temporary directory, then for each: peak RSS (`/usr/bin/time -v`, "Maximum resident set
-# size"), input and output bytes and RSS / (input + output) (issue 5: at most 4 at 5000x10).
-# Then the wall time of the whole process on 1000x10 (issue 5: under 150 ms): with hyperfine
+# size"), input and output bytes and RSS / (input + output) (the target: at most 4 at 5000x10).
+# Then the wall time of the whole process on 1000x10 (the target: under 150 ms): with hyperfine
 # when installed (median and mean), else the median of RUNS (default 30) runs timed here.
 #
 # Needs GNU time at /usr/bin/time (Debian: `apt-get install time`).

@@ -5,42 +5,44 @@
 
 use std::sync::OnceLock;
 
-use msk_model::{CfnMapping, MskEvent, Profile};
+use msk_model::{CfnMapping, KeySet, MskEvent, Profile};
+
+use crate::dialect::Dialect;
 
 use crate::diag::{Code, Diagnostic, Severity};
 use crate::framework_schema::{function_keys_schema, resources_extensions_schema};
 use crate::parallel::{events_of, map_runs};
-use crate::schema::msk_event_schema;
+use crate::schema::msk_event_schema_of;
 use crate::tree::{Entry, Node, Value};
 use crate::validate::{Detail, SchemaViolation, Validator};
 
-/// `configValidationMode`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum ValidationMode {
-    Warn,
-    Error,
-    Off,
-}
+pub use crate::dialect::ValidationMode;
 
 impl ValidationMode {
-    /// The mode a config asks for; Serverless' default is `warn`.
-    pub fn of(root: &Node) -> Self {
-        match root.get("configValidationMode").and_then(Node::as_str) {
-            Some("error") => ValidationMode::Error,
-            Some("off") => ValidationMode::Off,
-            _ => ValidationMode::Warn,
+    /// The mode a config asks for: `error`, `off`, any other truthy value `warn`; unset (or
+    /// falsy), the framework's default (Serverless' `warn`, osls' `error`).
+    pub fn of(root: &Node, dialect: &Dialect) -> Self {
+        match root.get("configValidationMode") {
+            Some(node) if crate::js::is_truthy(&node.value) => match node.as_str() {
+                Some("error") => ValidationMode::Error,
+                Some("off") => ValidationMode::Off,
+                _ => ValidationMode::Warn,
+            },
+            _ => dialect.validation_default,
         }
     }
 }
 
-fn validator(profile: Profile) -> &'static Validator {
-    static V3: OnceLock<Validator> = OnceLock::new();
-    static EXTENDED: OnceLock<Validator> = OnceLock::new();
-    let cell = match profile {
-        Profile::ServerlessV3 => &V3,
-        Profile::Extended => &EXTENDED,
-    };
-    cell.get_or_init(|| Validator::new(msk_event_schema(profile)))
+/// The validator of one msk event under a key set (built once per key set).
+fn validator(keys: KeySet) -> &'static Validator {
+    static VALIDATORS: [OnceLock<Validator>; 4] = [
+        OnceLock::new(),
+        OnceLock::new(),
+        OnceLock::new(),
+        OnceLock::new(),
+    ];
+    let cell = &VALIDATORS[usize::from(keys.osls) + 2 * usize::from(keys.extended)];
+    cell.get_or_init(|| Validator::new(msk_event_schema_of(keys)))
 }
 
 fn function_validator() -> &'static Validator {
@@ -80,7 +82,7 @@ impl Subject {
 /// whatever the mode (it is this tool's rule, not Serverless' schema); under `serverless-v3`,
 /// an extension key is Serverless' unknown key, with a help line naming the profile that has
 /// it.
-pub fn check_events(root: &mut Node, mode: ValidationMode, profile: Profile) -> Vec<Diagnostic> {
+pub fn check_events(root: &mut Node, mode: ValidationMode, dialect: &Dialect) -> Vec<Diagnostic> {
     move_null_keys_last(root);
     let mut found = Vec::new();
     // The functions in config order (`service::functions`), walked in place: looking each
@@ -91,11 +93,24 @@ pub fn check_events(root: &mut Node, mode: ValidationMode, profile: Profile) -> 
     {
         // Events are independent: on a big service, runs of functions are checked side by
         // side and their findings put back in config order.
-        validator(profile);
+        // Ajv's `additionalProperties: false` of `functions` comes first: a name outside
+        // `^[a-zA-Z0-9-_]+$` is reported, and nothing inside that function is validated.
+        for function in functions
+            .iter()
+            .filter(|function| !is_function_name(&function.key))
+        {
+            found.push(schema_diagnostic(
+                "functions",
+                format!("name '{}' must be alphanumeric", function.key),
+                function.key_span,
+                Some("function names are letters, digits, `-` and `_`".to_owned()),
+            ));
+        }
+        validator(dialect.keys);
         function_validator();
         let runs = map_runs(functions, events_of, |run| {
             let mut found = Vec::new();
-            check_functions(run, profile, &mut found);
+            check_functions(run, dialect, &mut found);
             found
         });
         found.extend(runs.into_iter().flatten());
@@ -111,7 +126,7 @@ pub fn check_events(root: &mut Node, mode: ValidationMode, profile: Profile) -> 
                 "resources.extensions",
                 violation,
                 Subject::Extension,
-                profile,
+                dialect,
             ));
         }
     }
@@ -128,7 +143,7 @@ pub fn check_events(root: &mut Node, mode: ValidationMode, profile: Profile) -> 
     };
     found
         .into_iter()
-        .filter_map(|diagnostic| match extension_code(&diagnostic, profile) {
+        .filter_map(|diagnostic| match extension_code(&diagnostic, dialect) {
             Some(code) => Some(Diagnostic {
                 severity: Severity::Error,
                 code,
@@ -149,8 +164,8 @@ pub fn check_events(root: &mut Node, mode: ValidationMode, profile: Profile) -> 
 }
 
 /// The code of an extension key a schema diagnostic is about (under `extended`).
-fn extension_code(diagnostic: &Diagnostic, profile: Profile) -> Option<Code> {
-    if profile != Profile::Extended {
+fn extension_code(diagnostic: &Diagnostic, dialect: &Dialect) -> Option<Code> {
+    if !dialect.least_privilege {
         return None;
     }
     let path = diagnostic.path.as_deref()?;
@@ -161,9 +176,12 @@ fn extension_code(diagnostic: &Diagnostic, profile: Profile) -> Option<Code> {
         .and_then(|entry| entry.code)
 }
 
-fn check_functions(functions: &mut [Entry], profile: Profile, found: &mut Vec<Diagnostic>) {
+fn check_functions(functions: &mut [Entry], dialect: &Dialect, found: &mut Vec<Diagnostic>) {
     for function in functions {
         let name = &function.key;
+        if !is_function_name(name) {
+            continue;
+        }
         let path = format!("functions.{name}");
         // The function keys: `name` precedes `events` in Serverless' schema, the others
         // follow it, and Ajv reports in schema order.
@@ -171,7 +189,7 @@ fn check_functions(functions: &mut [Entry], profile: Profile, found: &mut Vec<Di
         if matches!(function.value.value, Value::Object(_)) {
             for violation in function_validator().validate(&mut function.value) {
                 let before = violation.path.first().is_some_and(|key| key == "name");
-                let diagnostic = violation_diagnostic(&path, violation, Subject::Function, profile);
+                let diagnostic = violation_diagnostic(&path, violation, Subject::Function, dialect);
                 if before {
                     found.push(diagnostic);
                 } else {
@@ -185,11 +203,19 @@ fn check_functions(functions: &mut [Entry], profile: Profile, found: &mut Vec<Di
             .map(|events| &mut events.value)
         {
             for (index, event) in events.iter_mut().enumerate() {
-                check_event(event, &format!("{path}.events.{index}"), profile, found);
+                check_event(event, &format!("{path}.events.{index}"), dialect, found);
             }
         }
         found.append(&mut after_events);
     }
+}
+
+/// Serverless' `functionNamePattern`, `^[a-zA-Z0-9-_]+$`.
+fn is_function_name(name: &str) -> bool {
+    !name.is_empty()
+        && name
+            .bytes()
+            .all(|byte| byte.is_ascii_alphanumeric() || byte == b'-' || byte == b'_')
 }
 
 /// A violation found below `prefix` (a dotted path), as a diagnostic.
@@ -197,18 +223,18 @@ fn violation_diagnostic(
     prefix: &str,
     violation: SchemaViolation,
     subject: Subject,
-    profile: Profile,
+    dialect: &Dialect,
 ) -> Diagnostic {
     let mut full = prefix.to_owned();
     for segment in &violation.path {
         full.push('.');
         full.push_str(segment);
     }
-    let help = help_for(&violation, subject, profile).or_else(|| form_help(&violation, subject));
+    let help = help_for(&violation, subject, dialect).or_else(|| form_help(&violation, subject));
     schema_diagnostic(&full, violation.message, violation.span, help)
 }
 
-fn check_event(event: &mut Node, path: &str, profile: Profile, found: &mut Vec<Diagnostic>) {
+fn check_event(event: &mut Node, path: &str, dialect: &Dialect, found: &mut Vec<Diagnostic>) {
     let Value::Object(entries) = &mut event.value else {
         return;
     };
@@ -233,7 +259,7 @@ fn check_event(event: &mut Node, path: &str, profile: Profile, found: &mut Vec<D
         }
         return;
     }
-    let violations = validator(profile).validate(msk);
+    let violations = validator(dialect.keys).validate(msk);
     if !others.is_empty() {
         // Keys beside `msk` are reported at the event, and they hide the msk mapping's own
         // errors (Serverless' normalization keeps only the event-level ones).
@@ -248,7 +274,7 @@ fn check_event(event: &mut Node, path: &str, profile: Profile, found: &mut Vec<D
             &prefix,
             violation,
             Subject::MskEvent,
-            profile,
+            dialect,
         ));
     }
 }
@@ -269,18 +295,37 @@ fn schema_diagnostic(
 }
 
 /// Help beyond Serverless' message: the closest known key, the allowed values, the range.
-fn help_for(violation: &SchemaViolation, subject: Subject, profile: Profile) -> Option<String> {
+fn help_for(violation: &SchemaViolation, subject: Subject, dialect: &Dialect) -> Option<String> {
     match &violation.detail {
         Detail::UnknownKey { key, .. }
-            if violation.path.is_empty()
-                && matches!(subject, Subject::MskEvent)
-                && profile != Profile::Extended
-                && MskEvent::extension_keys().any(|extension| extension == key) =>
+            if violation.path.is_empty() && matches!(subject, Subject::MskEvent) =>
         {
-            Some(format!(
-                "`{key}` is a key of the extended profile: compile with `--profile extended` (or set `custom.mskEvents.profile: extended`)"
-            ))
+            // A key of a profile not in force: say which one has it.
+            let owner = [Profile::Osls, Profile::Extended]
+                .into_iter()
+                .filter(|owner| !dialect.keys.has(*owner))
+                .find(|owner| MskEvent::keys_of(*owner).any(|other| other == key));
+            match owner {
+                Some(Profile::Osls) => Some(format!(
+                    "`{key}` is a key of osls 4.3.1: compile with `--profile osls` (or `--host osls` under the extended profile)"
+                )),
+                Some(owner) => Some(format!(
+                    "`{key}` is a key of the {} profile: compile with `--profile {}` (or set `custom.mskEvents.profile: {}`)",
+                    owner.name(),
+                    owner.name(),
+                    owner.name()
+                )),
+                None => unknown_key_help(violation, subject),
+            }
         }
+        Detail::UnknownKey { .. } => unknown_key_help(violation, subject),
+        _ => other_help(violation, subject),
+    }
+}
+
+/// The closest known key, or the keys there are.
+fn unknown_key_help(violation: &SchemaViolation, subject: Subject) -> Option<String> {
+    match &violation.detail {
         Detail::UnknownKey { key, known } => {
             let best = known
                 .iter()
@@ -298,6 +343,14 @@ fn help_for(violation: &SchemaViolation, subject: Subject, profile: Profile) -> 
                 None => format!("the {} accepts: {}", subject.name(), known.join(", ")),
             })
         }
+        _ => None,
+    }
+}
+
+/// Help for the other kinds of violation: the allowed values, the range, the form.
+fn other_help(violation: &SchemaViolation, subject: Subject) -> Option<String> {
+    match &violation.detail {
+        Detail::UnknownKey { .. } => None,
         Detail::Enum { allowed, actual } => {
             let same_letters = actual.as_ref().and_then(|actual| {
                 allowed

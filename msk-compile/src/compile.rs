@@ -10,15 +10,16 @@ use indexmap::IndexMap;
 use serde_json::Value as Json;
 
 use msk_model::iam::{EC2_ACTIONS, KAFKA_ACTIONS};
-use msk_model::{CfnMapping, MskEvent, Profile};
+use msk_model::{CfnMapping, MskEvent};
 
 use crate::diag::{Code, Diagnostic};
+use crate::dialect::Dialect;
 use crate::event::EventContext;
 use crate::grants::{self, Grants};
 use crate::js;
 use crate::json::{object, stringify_compact, to_json};
 use crate::mapping::{Scratch, build_resource};
-use crate::naming::normalized_function_name;
+use crate::naming::normalized_function_name_as;
 use crate::output::{Compiled, Resource};
 use crate::parallel::{events_of, map_runs};
 use crate::service::{
@@ -27,15 +28,15 @@ use crate::service::{
 };
 use crate::tree::{Node, Span, Value};
 
-/// Compiles every msk event of the (validated, coerced) config under `profile`, consuming it:
+/// Compiles every msk event of the (validated, coerced) config under `dialect`, consuming it:
 /// each function's part of the tree is freed as soon as its events are compiled, so that the
 /// tree and the resources are never both whole in memory (for a big service the two are its
 /// peak).
 ///
 /// A big service's functions are compiled side by side, a run of functions per core; their
 /// parts then join the service in config order, exactly as one by one.
-pub fn compile(mut root: Node, profile: Profile, diagnostics: &mut Vec<Diagnostic>) -> Compiled {
-    let mut compiler = Compiler::new(&root, &functions(&root), profile);
+pub fn compile(mut root: Node, dialect: &Dialect, diagnostics: &mut Vec<Diagnostic>) -> Compiled {
+    let mut compiler = Compiler::new(&root, &functions(&root), *dialect);
     // Only the functions are taken out; what else a function's resources depend on
     // (`provider.role`, `provider.iam.role`) stays in `root`.
     let mut taken = match root.get_mut("functions").map(|node| &mut node.value) {
@@ -48,7 +49,7 @@ pub fn compile(mut root: Node, profile: Profile, diagnostics: &mut Vec<Diagnosti
         run.iter_mut()
             .map(|function| {
                 let part =
-                    prepare_function(root, &function.key, &function.value, profile, &mut scratch);
+                    prepare_function(root, &function.key, &function.value, dialect, &mut scratch);
                 // This function's tree is done with.
                 function.value = Node::new(Value::Null, function.value.span);
                 part
@@ -93,7 +94,7 @@ fn prepare_function(
     root: &Node,
     name: &str,
     function: &Node,
-    profile: Profile,
+    dialect: &Dialect,
     scratch: &mut Scratch,
 ) -> FunctionPart {
     let mut part = FunctionPart {
@@ -118,25 +119,20 @@ fn prepare_function(
             return part;
         }
     };
-    let alias = match target_alias(name, function) {
-        Ok(alias) => alias,
-        Err(diagnostic) => {
-            part.diagnostics.push(diagnostic);
-            None
-        }
-    };
-    let depends_on: Vec<Json> = role_dependency(root, function)
+    let (alias, errors) = target_alias(name, function, dialect);
+    part.diagnostics.extend(errors);
+    let depends_on: Vec<Json> = role_dependency(root, function, dialect)
         .into_iter()
         .chain(alias.as_ref().map(|alias| alias.logical_id.clone()))
         .map(Json::String)
         .collect();
     // The same for every event of the function: written once.
     let depends_on = stringify_compact(&depends_on);
-    let target = stringify_compact(&lambda_target(name, alias.as_ref()));
-    let normalized_function = normalized_function_name(name);
+    let target = stringify_compact(&lambda_target(name, alias.as_ref(), dialect));
+    let normalized_function = normalized_function_name_as(name, dialect.upper_first);
     let mut parts = Vec::new();
-    if profile == Profile::Extended {
-        part.role = role_target(root, function);
+    if dialect.least_privilege {
+        part.role = role_target(root, function, dialect);
     }
 
     for (index, event) in events.iter().enumerate() {
@@ -166,7 +162,7 @@ fn prepare_function(
             lambda_target: &target,
             normalized_function: &normalized_function,
             msk,
-            profile,
+            dialect,
         };
         let mut diagnostics = Vec::new();
         let resource = build_resource::<MskEvent>(&context, &depends_on, scratch, &mut diagnostics)
@@ -174,7 +170,7 @@ fn prepare_function(
                 if let Some(arn) = MskEvent::IAM_RESOURCE_KEY.and_then(|key| msk.get(key)) {
                     part.cluster_arns.push(to_json(arn));
                 }
-                if profile == Profile::Extended {
+                if dialect.least_privilege {
                     grants::collect::<MskEvent>(
                         msk,
                         &|key| context.key_path(key),
@@ -207,14 +203,14 @@ struct Compiler {
     statements: Vec<Json>,
     shared_role: bool,
     custom_resources: Vec<String>,
-    profile: Profile,
+    dialect: Dialect,
     /// Extended profile: the grants of the shared role, and of each role in the template.
     shared_grants: Grants,
     role_grants: IndexMap<String, Grants>,
 }
 
 impl Compiler {
-    fn new(root: &Node, functions: &[(&str, &Node)], profile: Profile) -> Self {
+    fn new(root: &Node, functions: &[(&str, &Node)], dialect: Dialect) -> Self {
         let custom_resources = match root
             .pointer(&["resources", "Resources"])
             .map(|node| &node.value)
@@ -229,7 +225,7 @@ impl Compiler {
             statements: Vec::new(),
             shared_role: creates_shared_role(root, functions),
             custom_resources,
-            profile,
+            dialect,
             shared_grants: Grants::default(),
             role_grants: IndexMap::new(),
         }
@@ -281,7 +277,7 @@ impl Compiler {
                 }
             }
         }
-        if self.profile == Profile::Extended {
+        if self.dialect.least_privilege {
             if !part.grants.is_empty() {
                 match part.role {
                     RoleTarget::Shared => self.shared_grants.extend(&part.grants),
@@ -323,6 +319,7 @@ impl Compiler {
     fn finish(mut self, root: &Node, diagnostics: &mut Vec<Diagnostic>) -> Compiled {
         crate::extensions::apply(
             root,
+            &self.dialect,
             &mut self.resources,
             &self.custom_resources,
             diagnostics,
@@ -330,9 +327,10 @@ impl Compiler {
         let statements = if crate::extensions::replaces_shared_role_policies(root) {
             Vec::new()
         } else {
-            match self.profile {
-                Profile::ServerlessV3 => self.statements,
-                Profile::Extended => self.shared_grants.statements(),
+            if self.dialect.least_privilege {
+                self.shared_grants.statements()
+            } else {
+                self.statements
             }
         };
         Compiled {
@@ -385,10 +383,10 @@ mod tests {
     /// [`compile`] one function after the other, on a borrowed tree: the reference.
     fn compile_in_order(root: &Node, diagnostics: &mut Vec<Diagnostic>) -> Compiled {
         let functions = functions(root);
-        let mut compiler = Compiler::new(root, &functions, Profile::ServerlessV3);
+        let mut compiler = Compiler::new(root, &functions, Dialect::default());
         let mut scratch = Scratch::default();
         for (name, function) in &functions {
-            let part = prepare_function(root, name, function, Profile::ServerlessV3, &mut scratch);
+            let part = prepare_function(root, name, function, &Dialect::default(), &mut scratch);
             compiler.commit(part, diagnostics);
         }
         compiler.finish(root, diagnostics)
@@ -403,7 +401,7 @@ mod tests {
         let mut in_order = Vec::new();
         let expected = compile_in_order(&root, &mut in_order);
         let mut in_parallel = Vec::new();
-        let compiled = compile(root, Profile::ServerlessV3, &mut in_parallel);
+        let compiled = compile(root, &Dialect::default(), &mut in_parallel);
         assert_eq!(compiled, expected);
         assert_eq!(in_parallel, in_order);
         // The case is what it means to be: big, with collisions (across functions too), errors

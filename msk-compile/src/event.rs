@@ -1,8 +1,7 @@
 //! One msk event being compiled: where it is (for diagnostics), the values its function
-//! shares with its other events, and the profile.
+//! shares with its other events, and the run's dialect (profile and host).
 
-use msk_model::Profile;
-
+use crate::dialect::Dialect;
 use crate::tree::Node;
 
 pub struct EventContext<'a> {
@@ -14,7 +13,8 @@ pub struct EventContext<'a> {
     /// The function name as logical IDs start with it.
     pub normalized_function: &'a str,
     pub msk: &'a Node,
-    pub profile: Profile,
+    /// What the profile and host of the run mean to the event.
+    pub dialect: &'a Dialect,
 }
 
 impl EventContext<'_> {

@@ -26,14 +26,13 @@
 use indexmap::IndexMap;
 use serde_json::{Map, Value as Json};
 
+use msk_model::{CfnMapping, MskEvent};
+
 use crate::diag::{Code, Diagnostic};
 use crate::js::{is_array_index, key_rank};
 use crate::json::to_json;
 use crate::output::Resource;
 use crate::tree::{Node, Value};
-
-/// What a logical ID of the msk compiler always holds (`<Fn>EventSourceMappingMSK<Cluster><Topic>`).
-const MSK_MAPPING_MARKER: &str = "EventSourceMappingMSK";
 
 /// The most characters or items a string or list given where a mapping or list of names is
 /// expected may spread into: each becomes a key or a `DependsOn` entry, so a config of a few
@@ -61,6 +60,7 @@ struct Extension<'a> {
 /// framework's template too.
 pub fn apply(
     root: &Node,
+    dialect: &crate::dialect::Dialect,
     resources: &mut IndexMap<String, Resource>,
     custom_resources: &[String],
     diagnostics: &mut Vec<Diagnostic>,
@@ -116,7 +116,7 @@ pub fn apply(
             // Serverless checks that the resource exists first, then the attribute.
             // An index name (from a string or list) is no generated resource either.
             if !resources.contains_key(name)
-                && (name.contains(MSK_MAPPING_MARKER) || is_array_index(name))
+                && (name.contains(MskEvent::LOGICAL_ID_INFIX) || is_array_index(name))
                 && !custom_resources.iter().any(|custom| custom == name)
             {
                 diagnostics.push(
@@ -133,7 +133,7 @@ pub fn apply(
             let supported = ["Properties", "Metadata", "DependsOn"].contains(&attribute.as_str())
                 || SET_ATTRIBUTES.contains(&attribute.as_str());
             if !supported {
-                diagnostics.push(unsupported(name, &attribute, span, attribute_path));
+                diagnostics.push(unsupported(name, &attribute, span, attribute_path, dialect));
                 break;
             }
             if let Err(NoEntries::TooLong(length)) = spread_length(&value)
@@ -221,10 +221,16 @@ pub fn replaces_shared_role_policies(root: &Node) -> bool {
     .is_some()
 }
 
-fn unsupported(name: &str, attribute: &str, span: crate::tree::Span, path: String) -> Diagnostic {
+fn unsupported(
+    name: &str,
+    attribute: &str,
+    span: crate::tree::Span,
+    path: String,
+    dialect: &crate::dialect::Dialect,
+) -> Diagnostic {
     Diagnostic::error(
         Code::ExtensionUnsupportedAttribute,
-        format!("Cannot extend \"{name}\" resource, as extending the \"{attribute}\" attribute at this point is not supported. Feel free to propose support for it in the Framework issue tracker: https://github.com/serverless/serverless/issues"),
+        format!("Cannot extend \"{name}\" resource, as extending the \"{attribute}\" attribute at this point is not supported. Feel free to propose support for it in the {}", dialect.issue_tracker),
     )
     .at(span)
     .with_path(path)

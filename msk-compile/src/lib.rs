@@ -25,9 +25,11 @@ pub mod template;
 mod check;
 mod compile;
 mod diag;
+mod dialect;
 mod event;
 mod extensions;
 mod framework_schema;
+mod framework_version;
 mod grants;
 mod js;
 mod load;
@@ -55,6 +57,7 @@ pub mod stages {
     pub use crate::compile::compile;
     pub use crate::js::number_to_string;
     pub use crate::json::to_json;
+    pub use crate::load::MAX_RESOLUTION_DEPTH;
     pub use crate::load::read;
     pub use crate::load::resolve_variables_with_source;
     pub use crate::load::{CLOUDFORMATION_TAGS, parse, parse_param, resolve_variables};
@@ -69,8 +72,9 @@ mod synth;
 
 pub use check::ValidationMode;
 pub use diag::{Code, Diagnostic, Severity, SourceText};
+pub use dialect::Dialect;
 pub use load::{Format, Values, VariableOptions};
-pub use msk_model::Profile;
+pub use msk_model::{Host, Profile};
 pub use output::Compiled;
 pub use tree::Span;
 
@@ -84,29 +88,93 @@ pub struct Options {
     /// read only to point diagnostics at its lines wherever the dotted path exists there.
     pub resolved: Option<ResolvedConfig>,
     /// The profile (`--profile`); `None`: the config's `custom.mskEvents.profile`, else
-    /// `serverless-v3`.
+    /// the host's own (`serverless-v3` or `osls`).
     pub profile: Option<Profile>,
+    /// The framework the template is for (`--host`; the plugin passes the one it runs in);
+    /// `None`: the config's `custom.mskEvents.host`, else `osls` under the `osls` profile and
+    /// `serverless-v3` otherwise.
+    pub host: Option<Host>,
+}
+
+/// The profile and host a run uses, as the [`Dialect`] every layer reads: each from the
+/// option, else from `custom.mskEvents.profile` / `custom.mskEvents.host`, else the default.
+/// An unknown name in the config is an error at its value; so is a profile of one host asked
+/// for on the other (`--profile osls --host serverless-v3`).
+pub fn resolve_dialect(
+    root: &tree::Node,
+    profile: Option<Profile>,
+    host: Option<Host>,
+) -> Result<Dialect, Diagnostic> {
+    let profile = match profile {
+        Some(profile) => profile,
+        None => config_choice(
+            root,
+            "profile",
+            Profile::from_name,
+            Profile::ALL.map(Profile::name),
+        )?
+        .unwrap_or_default(),
+    };
+    let host = match host {
+        Some(host) => Some(host),
+        None => config_choice(root, "host", Host::from_name, Host::ALL.map(Host::name))?,
+    };
+    match (profile, host) {
+        (Profile::Osls, Some(Host::ServerlessV3)) | (Profile::ServerlessV3, Some(Host::Osls)) => {
+            let diagnostic = Diagnostic::error(
+                Code::ProfileUnknown,
+                format!(
+                    "the profile `{}` is the behaviour of another framework than the host `{}`",
+                    profile.name(),
+                    host.map_or("", Host::name)
+                ),
+            )
+            .with_path("custom.mskEvents")
+            .with_help("the `osls` profile is osls' own behaviour and `serverless-v3` Serverless 3.40.0's: drop the host, or use `extended` to build on a host");
+            // At the config's choice (the command line's are refused before compiling).
+            let written = ["host", "profile"]
+                .iter()
+                .find_map(|key| root.pointer(&["custom", "mskEvents", key]));
+            Err(match written {
+                Some(node) => diagnostic.at(node.span),
+                None => diagnostic.at(root.span),
+            })
+        }
+        (profile, host) => Ok(Dialect::new(profile, host.unwrap_or_default())),
+    }
 }
 
 /// The profile a run uses: the option, else `custom.mskEvents.profile`, else `serverless-v3`.
 /// An unknown profile name in the config is an error at its value.
 pub fn resolve_profile(root: &tree::Node, option: Option<Profile>) -> Result<Profile, Diagnostic> {
-    if let Some(profile) = option {
-        return Ok(profile);
-    }
+    resolve_dialect(root, option, None).map(|dialect| dialect.profile)
+}
+
+/// `custom.mskEvents.<key>`, read with `from_name`; `None` when unset.
+fn config_choice<T, const N: usize>(
+    root: &tree::Node,
+    key: &str,
+    from_name: fn(&str) -> Option<T>,
+    names: [&'static str; N],
+) -> Result<Option<T>, Diagnostic> {
     let Some(node) = root
-        .pointer(&["custom", "mskEvents", "profile"])
+        .pointer(&["custom", "mskEvents", key])
         .filter(|node| !node.is_null())
     else {
-        return Ok(Profile::ServerlessV3);
+        return Ok(None);
     };
-    node.as_str()
-        .and_then(Profile::from_name)
-        .ok_or_else(|| {
-            Diagnostic::error(
+    match node.as_str().and_then(from_name) {
+        Some(choice) => Ok(Some(choice)),
+        None => {
+            let listed: Vec<String> = names.iter().map(|name| format!("`{name}`")).collect();
+            let (last, first) = listed
+                .split_last()
+                .map_or(("", &[][..]), |(last, first)| (last.as_str(), first));
+            Err(Diagnostic::error(
                 Code::ProfileUnknown,
                 format!(
-                    "`custom.mskEvents.profile` must be `serverless-v3` or `extended`, not {}",
+                    "`custom.mskEvents.{key}` must be {} or {last}, not {}",
+                    first.join(", "),
                     match node.as_str() {
                         Some(text) => format!("`{text}`"),
                         None => node.type_with_article(),
@@ -114,9 +182,14 @@ pub fn resolve_profile(root: &tree::Node, option: Option<Profile>) -> Result<Pro
                 ),
             )
             .at(node.span)
-            .with_path("custom.mskEvents.profile")
-            .with_help("write `profile: extended` for the extended keys and least-privilege IAM, or remove it for Serverless 3.40.0's behaviour")
-        })
+            .with_path(format!("custom.mskEvents.{key}"))
+            .with_help(if key == "profile" {
+                "write `profile: extended` for the extended keys and least-privilege IAM, or remove it for Serverless 3.40.0's behaviour"
+            } else {
+                "write `host: osls` when the service is deployed with osls, or remove it for Serverless 3.40.0"
+            }))
+        }
+    }
 }
 
 /// The fully resolved config of `serverless print --format json` (JSON text) and the name
@@ -210,22 +283,88 @@ pub fn compile_source(source: &str, format: Format, options: &Options) -> Report
         return Report::failed(vec![too_large(Some(source.len() as u64))], Vec::new());
     }
     if let Some(resolved) = &options.resolved {
-        return compile_resolved(source, format, resolved, options.profile);
+        return compile_resolved(source, format, resolved, options);
     }
-    let mut root = match load::parse(source, format) {
-        Ok(root) => root,
-        Err(diagnostics) => {
-            return Report::failed(diagnostics, Vec::new());
+    // The YAML schema is the host's: known from the options, or else read from the config
+    // loaded with Serverless' schema, which is loaded again when the host turns out to be osls.
+    // A config that fails to load so may be an osls one using osls' tags: read with osls'
+    // schema, it counts only if it asks for the osls host.
+    let assumed = Dialect::new(
+        options.profile.unwrap_or_default(),
+        options.host.unwrap_or_default(),
+    );
+    let (loaded, loaded_as) = match load_config(source, format, options, assumed) {
+        Ok(loaded) => (loaded, assumed),
+        Err(report) => {
+            let osls = Dialect::new(Profile::Osls, Host::Osls);
+            let chosen_in_config = options.profile.is_none() || options.host.is_none();
+            match load_config(source, format, options, osls) {
+                Ok(loaded)
+                    if chosen_in_config
+                        && assumed.yaml != osls.yaml
+                        && resolve_dialect(&loaded.root, options.profile, options.host)
+                            .is_ok_and(|dialect| dialect.yaml == osls.yaml) =>
+                {
+                    (loaded, osls)
+                }
+                _ => return *report,
+            }
         }
     };
-    let (diagnostics, files) =
-        load::resolve_variables_with_files(&mut root, &options.variables, source);
-    if diagnostics.iter().any(Diagnostic::is_error) {
-        return Report::failed(diagnostics, files);
-    }
-    let mut report = compile_tree(root, diagnostics, options.profile);
-    report.files = files;
+    let dialect = match resolve_dialect(&loaded.root, options.profile, options.host) {
+        Ok(dialect) => dialect,
+        Err(diagnostic) => {
+            let mut diagnostics = loaded.diagnostics;
+            diagnostics.push(diagnostic);
+            return Report::failed(diagnostics, loaded.files);
+        }
+    };
+    let loads_alike = |one: &Dialect, other: &Dialect| {
+        (one.yaml, one.missing_param_message) == (other.yaml, other.missing_param_message)
+    };
+    let loaded = if loads_alike(&dialect, &loaded_as) {
+        loaded
+    } else {
+        match load_config(source, format, options, dialect) {
+            Ok(loaded) => loaded,
+            Err(report) => return *report,
+        }
+    };
+    let mut report = compile_tree(loaded.root, loaded.diagnostics, &dialect);
+    report.files = loaded.files;
     report
+}
+
+/// A config loaded and its variables resolved: the tree, the warnings so far, the files read.
+struct Loaded {
+    root: tree::Node,
+    diagnostics: Vec<Diagnostic>,
+    files: Vec<SourceText>,
+}
+
+/// The config loaded as `dialect` loads it, variables resolved; a failed report at the first
+/// error.
+fn load_config(
+    source: &str,
+    format: Format,
+    options: &Options,
+    dialect: Dialect,
+) -> Result<Loaded, Box<Report>> {
+    let mut root = load::parse_with(source, format, dialect.yaml)
+        .map_err(|diagnostics| Box::new(Report::failed(diagnostics, Vec::new())))?;
+    let variables = VariableOptions {
+        dialect,
+        ..options.variables.clone()
+    };
+    let (diagnostics, files) = load::resolve_variables_with_files(&mut root, &variables, source);
+    if diagnostics.iter().any(Diagnostic::is_error) {
+        return Err(Box::new(Report::failed(diagnostics, files)));
+    }
+    Ok(Loaded {
+        root,
+        diagnostics,
+        files,
+    })
 }
 
 /// `--resolved`: compiles the resolved config, with each diagnostic moved to the config's
@@ -234,7 +373,7 @@ fn compile_resolved(
     source: &str,
     format: Format,
     resolved: &ResolvedConfig,
-    profile: Option<Profile>,
+    options: &Options,
 ) -> Report {
     let base = source.len() + 1;
     let file = SourceText {
@@ -263,7 +402,10 @@ fn compile_resolved(
             return Report::failed(diagnostics, vec![file]);
         }
     };
-    let mut report = compile_tree(root, Vec::new(), profile);
+    let mut report = match resolve_dialect(&root, options.profile, options.host) {
+        Ok(dialect) => compile_tree(root, Vec::new(), &dialect),
+        Err(diagnostic) => Report::failed(vec![diagnostic], Vec::new()),
+    };
     // The config as written, for positions only (it may not even load: the resolved config
     // is what counts).
     if let Ok(config) = load::parse(source, format) {
@@ -281,26 +423,25 @@ fn compile_resolved(
     report
 }
 
-/// Validates and compiles a loaded, resolved tree under the profile the option or the config
-/// asks for.
+/// Validates and compiles a loaded, resolved tree under a resolved profile and host.
 fn compile_tree(
     mut root: tree::Node,
     mut diagnostics: Vec<Diagnostic>,
-    profile: Option<Profile>,
+    dialect: &Dialect,
 ) -> Report {
     // Serverless merges `functions`/`resources` lists as it loads the service, before
     // anything reads them.
-    diagnostics.extend(merge_arrays::merge_arrays(&mut root));
-    let profile = match resolve_profile(&root, profile) {
-        Ok(profile) => profile,
-        Err(diagnostic) => {
-            diagnostics.push(diagnostic);
+    diagnostics.extend(merge_arrays::merge_arrays_as(&mut root, dialect));
+    let mode = ValidationMode::of(&root, dialect);
+    if let Some(stop) = framework_version::check(&root, mode, dialect) {
+        let failed = stop.is_error();
+        diagnostics.push(stop);
+        if failed {
             return Report::failed(diagnostics, Vec::new());
         }
-    };
+    }
     let summary = Summary::of(&root);
-    let mode = ValidationMode::of(&root);
-    diagnostics.extend(check::check_events(&mut root, mode, profile));
+    diagnostics.extend(check::check_events(&mut root, mode, dialect));
     // Serverless stops at the first schema error in `error` mode; we compile anyway to
     // report the problems it would only find later, except those about a value the schema
     // already rejected (one problem, one diagnostic).
@@ -319,7 +460,7 @@ fn compile_tree(
     let mut compile_diagnostics = Vec::new();
     // Consumes the tree as it goes: for a big service, tree and resources together would
     // be the run's peak memory.
-    let compiled = compile::compile(root, profile, &mut compile_diagnostics);
+    let compiled = compile::compile(root, dialect, &mut compile_diagnostics);
     // Dropped: the same path as an error, a path inside one, or a path an error is inside.
     compile_diagnostics.retain(|diagnostic| {
         !diagnostic.path.as_deref().is_some_and(|path| {
@@ -345,6 +486,12 @@ fn dotted_prefixes(path: &str) -> impl Iterator<Item = &str> {
 
 /// The message Serverless 3.40.0 throws for schema errors in `error` mode.
 pub fn serverless_schema_error_message(diagnostics: &[Diagnostic]) -> String {
+    schema_error_message(diagnostics, &Dialect::default())
+}
+
+/// The message the host's framework throws for schema errors in `error` mode (osls links its
+/// own guide).
+pub fn schema_error_message(diagnostics: &[Diagnostic], dialect: &Dialect) -> String {
     let lines: Vec<String> = diagnostics
         .iter()
         .filter(|diagnostic| diagnostic.code == Code::Schema)
@@ -358,6 +505,7 @@ pub fn serverless_schema_error_message(diagnostics: &[Diagnostic]) -> String {
         _ => format!("Configuration error: \n     {}", lines.join("\n     ")),
     };
     format!(
-        "{body}\n\nLearn more about configuration validation here: http://slss.io/configuration-validation"
+        "{body}\n\nLearn more about configuration validation here: {}",
+        dialect.validation_guide
     )
 }

@@ -1,7 +1,7 @@
 //! The logical-ID tokens of an msk event (`getMskClusterNameToken` and the topic), with the
 //! coded errors where Serverless 3.40.0 crashes or cannot name the resource.
 
-use msk_model::{IdToken, Profile};
+use msk_model::IdToken;
 
 use crate::diag::{Code, Diagnostic};
 use crate::event::EventContext;
@@ -46,7 +46,7 @@ pub fn id_token(
                 None
             }
         },
-        IdToken::ClusterName if event.profile == Profile::Extended => {
+        IdToken::ClusterName if event.dialect.least_privilege => {
             // The extended profile also names `Fn::GetAtt [Cluster, Arn]` after the resource
             // and a VPC-connection ARN after its cluster (not the owner account that follows
             // its first `/`).
@@ -63,7 +63,10 @@ pub fn id_token(
             }
             id_token(
                 &EventContext {
-                    profile: Profile::ServerlessV3,
+                    dialect: &crate::dialect::Dialect {
+                        least_privilege: false,
+                        ..*event.dialect
+                    },
                     ..*event
                 },
                 key,

@@ -12,7 +12,7 @@ use clap::{Parser, Subcommand, ValueEnum};
 use msk_compile::diff::{self, Side, TemplateText};
 use msk_compile::render::{MessageFormat, SourceFile, render_located};
 use msk_compile::{
-    Code, Diagnostic, Format, Options, Profile, Report, ResolvedConfig, SourceText, Values,
+    Code, Diagnostic, Format, Host, Options, Profile, Report, ResolvedConfig, SourceText, Values,
     VariableOptions, compile_source, json, schema, template,
 };
 // Reading inputs and parsing `--param`/`--values`, as the library's loader does.
@@ -84,11 +84,16 @@ struct CommonArgs {
     /// variable's text: `ssm:/prod/msk/arn: arn:aws:kafka:…`, `aws:accountId: "123456789012"`.
     #[arg(long, value_name = "FILE")]
     values: Option<PathBuf>,
-    /// serverless-v3: exactly Serverless Framework 3.40.0 (the default); extended: every
-    /// MSK property of CloudFormation and least-privilege IAM. Wins over
-    /// `custom.mskEvents.profile` in the config.
+    /// serverless-v3: exactly Serverless Framework 3.40.0 (the default); osls: exactly osls
+    /// 4.3.1; extended: every MSK property of CloudFormation and least-privilege IAM, on the
+    /// host's behaviour. Wins over `custom.mskEvents.profile` in the config.
     #[arg(long, value_enum)]
     profile: Option<ProfileArg>,
+    /// The framework the template is for, whose behaviour `extended` builds on:
+    /// serverless-v3 (the default) or osls (implied by `--profile osls`). Wins over
+    /// `custom.mskEvents.host` in the config.
+    #[arg(long, value_enum)]
+    host: Option<HostArg>,
 }
 
 /// How diagnostics are reported, for every command that reports them.
@@ -105,6 +110,7 @@ struct ReportArgs {
 #[derive(Debug, Clone, Copy, ValueEnum)]
 enum ProfileArg {
     ServerlessV3,
+    Osls,
     Extended,
 }
 
@@ -112,7 +118,23 @@ impl From<ProfileArg> for Profile {
     fn from(profile: ProfileArg) -> Self {
         match profile {
             ProfileArg::ServerlessV3 => Profile::ServerlessV3,
+            ProfileArg::Osls => Profile::Osls,
             ProfileArg::Extended => Profile::Extended,
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, ValueEnum)]
+enum HostArg {
+    ServerlessV3,
+    Osls,
+}
+
+impl From<HostArg> for Host {
+    fn from(host: HostArg) -> Self {
+        match host {
+            HostArg::ServerlessV3 => Host::ServerlessV3,
+            HostArg::Osls => Host::Osls,
         }
     }
 }
@@ -590,6 +612,13 @@ fn compile_text(
         },
         None => Values::default(),
     };
+    if let (Some(ProfileArg::Osls), Some(HostArg::ServerlessV3))
+    | (Some(ProfileArg::ServerlessV3), Some(HostArg::Osls)) = (common.profile, common.host)
+    {
+        return Err(UsageError(
+            "--profile serverless-v3 and --profile osls are each their own framework's behaviour: use --host with --profile extended only".to_owned(),
+        ));
+    }
     let service_dir = config.parent().map(|parent| {
         if parent.as_os_str().is_empty() {
             PathBuf::from(".")
@@ -605,6 +634,7 @@ fn compile_text(
         service_dir,
         params,
         values,
+        dialect: msk_compile::Dialect::default(),
     };
     Ok(Ok(compile_source(
         text,
@@ -613,6 +643,7 @@ fn compile_text(
             variables,
             resolved,
             profile: common.profile.map(Profile::from),
+            host: common.host.map(Host::from),
         },
     )))
 }

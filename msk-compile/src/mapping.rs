@@ -59,10 +59,11 @@ pub fn build_resource<M: CfnMapping>(
 
     crate::rules::check(
         M::RULES,
-        event.profile,
+        event.dialect,
         event.function,
         event.msk,
         &|key| event.key_path(key),
+        &|key| M::field(key).is_some_and(|field| writes_as_written(event, field)),
         diagnostics,
     );
 
@@ -90,7 +91,7 @@ pub fn build_resource<M: CfnMapping>(
                 ));
                 continue;
             }
-            CfnProperty::Field(field) if !field.profile.enabled_in(event.profile) => continue,
+            CfnProperty::Field(field) if !event.dialect.keys.has(field.profile) => continue,
             CfnProperty::Field(field) => {
                 if !write_field_value(event, field, &mut scratch.values, diagnostics) {
                     continue;
@@ -172,6 +173,19 @@ fn write_property_object(
     out.push('}');
 }
 
+/// Whether Serverless writes the field's own value (not its default, not nothing) under the
+/// event's profile: what CloudFormation's constraints are judged on.
+fn writes_as_written(event: &EventContext<'_>, field: &CfnField) -> bool {
+    let node = event.value(field.key);
+    let truthy = node.is_some_and(|node| js::is_truthy(&node.value));
+    event.dialect.keys.has(field.profile)
+        && match (field.presence, field.default) {
+            (_, Some(_)) | (Presence::Truthy, _) => truthy,
+            (Presence::NotNull, None) => node.is_some_and(|node| !node.is_null()),
+            (Presence::Always, None) => node.is_some(),
+        }
+}
+
 /// Appends the CloudFormation value of one field to `out` as JSON text; `false` (and
 /// nothing written) when Serverless leaves it out.
 fn write_field_value(
@@ -233,6 +247,16 @@ fn write_field_value(
             Some(node) => out.push_str(&stringify_compact(&renamed(to_json(node), &[], renames))),
             None => out.push_str("null"),
         },
+        Shape::Picked { renames } => {
+            // `{}`, then each renamed key whose value is not null, in the rules' order: other
+            // keys, and anything but a mapping, give nothing.
+            let picked = renames.iter().filter_map(|rule| {
+                let value = node?.get(rule.path.first()?)?;
+                (rule.kind == RenameKind::Key && !value.is_null())
+                    .then(|| (rule.to.to_owned(), to_json(value)))
+            });
+            out.push_str(&stringify_compact(&Json::Object(picked.collect())));
+        }
         Shape::FilterPatterns => match node.map(|node| &node.value) {
             Some(Value::Array(patterns)) => {
                 // `{Pattern: JSON.stringify(pattern)}` for each: the pattern's JSON text,

@@ -18,6 +18,11 @@ const MERGED_KEYS: &[&str] = &["resources", "functions"];
 
 /// Merges each of [`MERGED_KEYS`] that is a list into one mapping, in place.
 pub fn merge_arrays(root: &mut Node) -> Vec<Diagnostic> {
+    merge_arrays_as(root, &crate::dialect::Dialect::default())
+}
+
+/// [`merge_arrays`] with the messages of the host's framework.
+pub fn merge_arrays_as(root: &mut Node, dialect: &crate::dialect::Dialect) -> Vec<Diagnostic> {
     let mut diagnostics = Vec::new();
     for key in MERGED_KEYS {
         let Some(node) = root
@@ -41,7 +46,11 @@ pub fn merge_arrays(root: &mut Node) -> Vec<Diagnostic> {
                         Code::MergeInvalidInput,
                         format!(
                             "Non-object value specified in {key} array: {}",
-                            template_text(&item.value)
+                            if dialect.inspect_merge_items {
+                                inspect_text(&item.value)
+                            } else {
+                                template_text(&item.value)
+                            }
                         ),
                     )
                     .at(item.span)
@@ -235,6 +244,41 @@ fn help(key: &str, item: &Value) -> String {
 }
 
 /// `${value}` in a JavaScript template literal, for the scalars this message shows.
+/// Node's `util.inspect` of a scalar: a string quoted with `'` (or `"`, or `` ` ``, the
+/// first the text does not hold), escaped; other scalars as in template text.
+fn inspect_text(value: &Value) -> String {
+    let Value::String(text) = value else {
+        return template_text(value);
+    };
+    let quote = ['\'', '"', '`']
+        .into_iter()
+        .find(|quote| !text.contains(*quote))
+        .unwrap_or('\'');
+    let mut out = String::with_capacity(text.len() + 2);
+    out.push(quote);
+    for c in text.chars() {
+        match c {
+            '\n' => out.push_str("\\n"),
+            '\t' => out.push_str("\\t"),
+            '\r' => out.push_str("\\r"),
+            '\u{8}' => out.push_str("\\b"),
+            '\u{c}' => out.push_str("\\f"),
+            '\u{b}' => out.push_str("\\v"),
+            '\\' => out.push_str("\\\\"),
+            c if c == quote => {
+                out.push('\\');
+                out.push(c);
+            }
+            c if c.is_control() && (c as u32) < 0x20 || c == '\u{7f}' => {
+                out.push_str(&format!("\\x{:02X}", c as u32));
+            }
+            c => out.push(c),
+        }
+    }
+    out.push(quote);
+    out
+}
+
 fn template_text(value: &Value) -> String {
     match value {
         Value::String(text) => text.clone(),

@@ -1,4 +1,7 @@
-//! Serverless' resource naming (`lib/plugins/aws/lib/naming.js` in 3.40.0).
+//! Serverless' resource naming (`lib/plugins/aws/lib/naming.js` in 3.40.0, and osls' own
+//! `upperFirst`).
+
+pub use crate::dialect::UpperFirst;
 
 /// lodash `upperFirst`: the first character upper-cased, the rest untouched.
 pub fn upper_first(name: &str) -> String {
@@ -9,9 +12,27 @@ pub fn upper_first(name: &str) -> String {
     }
 }
 
+/// `upperFirst` as `how` says: lodash's upper-cases the first code point, osls' the first
+/// UTF-16 unit (so a first letter outside the Basic Multilingual Plane keeps its case).
+pub fn upper_first_as(name: &str, how: UpperFirst) -> String {
+    match (how, name.chars().next()) {
+        (UpperFirst::Utf16Unit, Some(first)) if first.len_utf16() > 1 => name.to_owned(),
+        _ => upper_first(name),
+    }
+}
+
 /// `getNormalizedFunctionName`: `-` → `Dash`, `_` → `Underscore`, then upper-first.
+#[cfg(test)]
 pub fn normalized_function_name(function: &str) -> String {
-    upper_first(&function.replace('-', "Dash").replace('_', "Underscore"))
+    normalized_function_name_as(function, UpperFirst::CodePoint)
+}
+
+/// `getNormalizedFunctionName` with the host's `upperFirst`.
+pub fn normalized_function_name_as(function: &str, how: UpperFirst) -> String {
+    upper_first_as(
+        &function.replace('-', "Dash").replace('_', "Underscore"),
+        how,
+    )
 }
 
 /// `normalizeNameToAlphaNumericOnly`: every character outside `[0-9A-Za-z]` deleted,
@@ -26,9 +47,12 @@ pub fn alphanumeric_only(name: &str) -> String {
     )
 }
 
-/// `getLambdaLogicalId`.
-pub fn lambda_logical_id(function: &str) -> String {
-    format!("{}LambdaFunction", normalized_function_name(function))
+/// `getLambdaLogicalId`, with the host's `upperFirst`.
+pub fn lambda_logical_id_as(function: &str, how: UpperFirst) -> String {
+    format!(
+        "{}LambdaFunction",
+        normalized_function_name_as(function, how)
+    )
 }
 
 /// The logical ID of an event resource: `<Function><infix><Part1><Part2>…`, where each part
@@ -38,7 +62,7 @@ pub fn event_logical_id(function: &str, infix: &str, parts: &[&str]) -> String {
     event_logical_id_normalized(&normalized_function_name(function), infix, parts)
 }
 
-/// [`event_logical_id`] from the function's [`normalized_function_name`], which is the same
+/// [`event_logical_id`] from the function's [`normalized_function_name_as`], which is the same
 /// for all the events of a function.
 pub fn event_logical_id_normalized(
     normalized_function: &str,
@@ -75,6 +99,8 @@ pub fn event_logical_id_normalized(
 
 #[cfg(test)]
 mod tests {
+    use msk_model::{CfnMapping, MskEvent};
+
     use super::*;
 
     // Expected values: Serverless' naming unit tests and the oracle (spec §4.2).
@@ -95,14 +121,14 @@ mod tests {
         assert_eq!(
             event_logical_id(
                 "functionName",
-                "EventSourceMappingMSK",
+                MskEvent::LOGICAL_ID_INFIX,
                 &["my-kafka-cluster", "kafka-topic"]
             ),
             "FunctionNameEventSourceMappingMSKMykafkaclusterKafkatopic"
         );
         let long = event_logical_id(
             "fnA",
-            "EventSourceMappingMSK",
+            MskEvent::LOGICAL_ID_INFIX,
             &[&"c".repeat(90), &format!("{}.x", "t".repeat(85))],
         );
         assert_eq!(long.len(), 182);

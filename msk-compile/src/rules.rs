@@ -8,9 +8,10 @@ use std::collections::HashMap;
 
 use regex::Regex;
 
-use msk_model::{JsonType, Profile, Rule, Test, Trigger};
+use msk_model::{JsonType, Rule, Test, Trigger};
 
 use crate::diag::Diagnostic;
+use crate::dialect::Dialect;
 use crate::js;
 use crate::json::write_node;
 use crate::tree::{Node, Value};
@@ -371,26 +372,37 @@ fn failures<'a>(test: &Test, msk: &'a Node) -> Vec<Failure<'a>> {
     failed
 }
 
-/// Checks the `rules` in force under `profile` on the event `msk` of `function`; `key_path`
-/// gives a dotted key's Serverless path.
+/// Checks the `rules` in force under `dialect` on the event `msk` of `function`; `key_path`
+/// gives a dotted key's Serverless path, `written` whether Serverless writes the value of a
+/// key as it is (a rule on CloudFormation's schema judges only what reaches the template:
+/// not `batchSize: 0`, which is left out, nor a falsy `startingPosition`, replaced by its
+/// default).
 pub fn check(
     rules: &[Rule],
-    profile: Profile,
+    dialect: &Dialect,
     function: &str,
     msk: &Node,
     key_path: &dyn Fn(&str) -> String,
+    written: &dyn Fn(&str) -> bool,
     diagnostics: &mut Vec<Diagnostic>,
 ) {
-    for rule in rules.iter().filter(|rule| rule.profile.enabled_in(profile)) {
+    for rule in rules.iter().filter(|rule| dialect.keys.has(rule.profile)) {
+        if rule.cloudformation.is_some() {
+            let field = rule.test.field();
+            let key = field.split(['.', '[']).next().unwrap_or(field);
+            if !written(key) {
+                continue;
+            }
+        }
         for failure in failures(&rule.test, msk) {
-            diagnostics.push(diagnostic(rule, profile, function, failure, key_path));
+            diagnostics.push(diagnostic(rule, dialect, function, failure, key_path));
         }
     }
 }
 
 fn diagnostic(
     rule: &Rule,
-    profile: Profile,
+    dialect: &Dialect,
     function: &str,
     failure: Failure,
     key_path: &dyn Fn(&str) -> String,
@@ -403,7 +415,7 @@ fn diagnostic(
     } else {
         rule.message.replace("{function}", function)
     };
-    let warn = rule.cloudformation.is_some() && profile != Profile::Extended;
+    let warn = rule.cloudformation.is_some() && !dialect.least_privilege;
     let mut diagnostic = if warn {
         Diagnostic::warning(rule.code, message)
     } else {
@@ -413,7 +425,9 @@ fn diagnostic(
     .with_path(key_path(&failure.path));
     let help = match (rule.cloudformation, &failure.constraint) {
         (Some(property), Some(constraint)) => {
-            let schema = format!("{RESOURCE_SCHEMA}'s schema gives `{property}` `{constraint}`");
+            let schema = format!(
+                "CloudFormation's {RESOURCE_SCHEMA} schema: `{property}` has `{constraint}`"
+            );
             if rule.help.is_empty() {
                 schema
             } else {

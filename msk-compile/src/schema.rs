@@ -18,7 +18,7 @@ use schemars::generate::SchemaSettings;
 use schemars::transform::{RestrictFormats, Transform, transform_subschemas};
 use serde_json::{Map, Value, json};
 
-use msk_model::{CfnMapping, MskEvent, Profile, Rule, Test, Trigger};
+use msk_model::{CfnMapping, KeySet, MskEvent, Profile, Rule, Test, Trigger};
 
 /// The draft-07 JSON Schema of one `msk` event value under `profile` (`serverless-v3`:
 /// Serverless Framework 3.40.0's keys). The model declares
@@ -26,22 +26,30 @@ use msk_model::{CfnMapping, MskEvent, Profile, Rule, Test, Trigger};
 /// `x-profile: extended`, such as `arn`'s `Fn::GetAtt`) is removed from the other profiles'
 /// schemas, and the marker itself from every schema.
 pub fn msk_event_schema(profile: Profile) -> Value {
+    msk_event_schema_of(crate::dialect::Dialect::of(profile).keys)
+}
+
+/// [`msk_event_schema`] for the keys of a resolved [`crate::dialect::Dialect`] (the osls keys
+/// are in force on the osls host under `extended` too).
+pub fn msk_event_schema_of(keys: KeySet) -> Value {
     let mut schema = generated_schema();
-    if profile != Profile::Extended
-        && let Some(Value::Object(properties)) = schema.get_mut("properties")
-    {
-        for key in MskEvent::extension_keys() {
-            properties.shift_remove(key);
+    if let Some(Value::Object(properties)) = schema.get_mut("properties") {
+        for owner in [Profile::Osls, Profile::Extended] {
+            if !keys.has(owner) {
+                for key in MskEvent::keys_of(owner) {
+                    properties.shift_remove(key);
+                }
+            }
         }
     }
-    select_profile(&mut schema, profile);
+    select_profile(&mut schema, keys);
     schema
 }
 
-/// Drops the subschemas marked for another profile and every `x-profile` marker; a keyword
-/// written `x-extended-<keyword>` (documentation that differs under the extended profile)
-/// replaces `<keyword>` under `extended` and is dropped under the other profiles.
-fn select_profile(schema: &mut Value, profile: Profile) {
+/// Drops the subschemas marked for a profile not in force and every `x-profile` marker; a
+/// keyword written `x-extended-<keyword>` (documentation that differs under the extended
+/// profile) replaces `<keyword>` under `extended` and is dropped under the other profiles.
+fn select_profile(schema: &mut Value, keys: KeySet) {
     match schema {
         Value::Object(object) => {
             object.remove(PROFILE_MARKER);
@@ -54,7 +62,7 @@ fn select_profile(schema: &mut Value, profile: Profile) {
                 let Some(value) = object.shift_remove(&key) else {
                     continue;
                 };
-                if profile == Profile::Extended
+                if keys.extended
                     && let Some(slot) = object.get_mut(&key[EXTENDED_OVERRIDE.len()..])
                 {
                     *slot = value;
@@ -69,15 +77,13 @@ fn select_profile(schema: &mut Value, profile: Profile) {
                             .get(PROFILE_MARKER)
                             .and_then(Value::as_str)
                             .and_then(Profile::from_name)
-                            .is_none_or(|only| only.enabled_in(profile))
+                            .is_none_or(|only| keys.has(only))
                     });
                 }
-                select_profile(value, profile);
+                select_profile(value, keys);
             }
         }
-        Value::Array(items) => items
-            .iter_mut()
-            .for_each(|item| select_profile(item, profile)),
+        Value::Array(items) => items.iter_mut().for_each(|item| select_profile(item, keys)),
         _ => {}
     }
 }
@@ -336,11 +342,28 @@ pub fn serverless_schema(profile: Profile) -> Value {
 /// compiling, not in the validator's schema, so [`msk_event_schema`] leaves them out; an editor
 /// should flag them all the same. A key holding a variable never triggers a rule.
 fn add_rules<M: CfnMapping>(schema: &mut Value, profile: Profile) {
-    let rules: Vec<Value> = M::RULES
+    // A rule in force whose keys the schema has (one about a key of another profile, such as
+    // osls' `provisionedPollerConfig` beside `provisionedPollers`, has nothing to flag).
+    let keys = crate::dialect::Dialect::of(profile).keys;
+    let has_key = |dotted: &str| {
+        let key = dotted.split(['.', '[']).next().unwrap_or_default();
+        schema["properties"].get(key).is_some()
+    };
+    let in_schema: Vec<&Rule> = M::RULES
         .iter()
-        .filter(|rule| rule.profile.enabled_in(profile))
-        .filter_map(rule_schema)
+        .filter(|rule| keys.has(rule.profile))
+        .filter(|rule| match rule.test {
+            Test::Requires { field, other, .. }
+            | Test::Conflicts { field, other }
+            | Test::NotGreater { field, other }
+            | Test::Differs { field, other, .. } => has_key(field) && has_key(other),
+            _ => true,
+        })
+        // CloudFormation's constraints are the extended profile's errors; elsewhere they are
+        // the compiler's warnings beside Serverless' schema, which the editor shows as is.
+        .filter(|rule| rule.cloudformation.is_none() || keys.extended)
         .collect();
+    let rules: Vec<Value> = in_schema.into_iter().filter_map(rule_schema).collect();
     if let (Some(object), false) = (schema.as_object_mut(), rules.is_empty()) {
         object.insert("allOf".to_owned(), Value::Array(rules));
     }
@@ -350,10 +373,10 @@ fn add_rules<M: CfnMapping>(schema: &mut Value, profile: Profile) {
 /// with the compiler's message and code. yaml-language-server shows an `errorMessage` for a
 /// failed `type` or `pattern` but not for `not`: a value that must go is flagged with
 /// `type: "null"` (it is set, so never null). `None` for what draft-07 cannot state, a
-/// comparison of two values (`not_greater`, `differs`), and for the rules that enforce
-/// CloudFormation's schema, which the compiler reports with the value it found.
+/// comparison of two values (`not_greater`, `differs`), and for the rules on CloudFormation's
+/// schema without a message of their own, which the compiler words from the value it found.
 fn rule_schema(rule: &Rule) -> Option<Value> {
-    if rule.cloudformation.is_some() {
+    if rule.message.is_empty() {
         return None;
     }
     let message = format!(

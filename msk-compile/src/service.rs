@@ -6,9 +6,10 @@
 use serde_json::Value as Json;
 
 use crate::diag::{Code, Diagnostic};
+use crate::dialect::Dialect;
 use crate::js;
 use crate::json::object;
-use crate::naming::{lambda_logical_id, normalized_function_name};
+use crate::naming::{lambda_logical_id_as, normalized_function_name_as};
 use crate::tree::{Node, Span, Value};
 
 /// The alias Serverless points event sources at (`functionObject.targetAlias`).
@@ -65,7 +66,7 @@ pub fn creates_shared_role(root: &Node, functions: &[(&str, &Node)]) -> bool {
 }
 
 /// `resolveFunctionIamRoleResourceName`: the role logical ID the mapping must wait for.
-pub fn role_dependency(root: &Node, function: &Node) -> Option<String> {
+pub fn role_dependency(root: &Node, function: &Node, dialect: &Dialect) -> Option<String> {
     let custom = function
         .get("role")
         .filter(|role| js::is_truthy(&role.value))
@@ -87,9 +88,13 @@ pub fn role_dependency(root: &Node, function: &Node) -> Option<String> {
             {
                 return Some(resource.to_owned());
             }
-            let external = ["Fn::ImportValue", "Ref", "Fn::Sub"]
-                .iter()
-                .any(|key| role.get(key).is_some_and(|node| js::is_truthy(&node.value)));
+            // 3.40.0 tests the intrinsic's value, osls the key (`hasOwn`): `{Fn::Sub: ''}` is
+            // the shared role to one and an external role to the other.
+            let external = ["Fn::ImportValue", "Ref", "Fn::Sub"].iter().any(|key| {
+                role.get(key).is_some_and(|node| {
+                    dialect.empty_role_intrinsic_is_external || js::is_truthy(&node.value)
+                })
+            });
             if external {
                 None
             } else {
@@ -112,8 +117,8 @@ pub enum RoleTarget {
 }
 
 /// Where `function`'s grants go.
-pub fn role_target(root: &Node, function: &Node) -> RoleTarget {
-    let Some(logical_id) = role_dependency(root, function) else {
+pub fn role_target(root: &Node, function: &Node, dialect: &Dialect) -> RoleTarget {
+    let Some(logical_id) = role_dependency(root, function, dialect) else {
         let span = function
             .get("role")
             .or_else(|| provider_iam_role(root))
@@ -139,35 +144,103 @@ pub fn role_target(root: &Node, function: &Node) -> RoleTarget {
     }
 }
 
-/// The alias the functions compiler creates for `provisionedConcurrency` or `snapStart`.
-pub fn target_alias(name: &str, function: &Node) -> Result<Option<TargetAlias>, Diagnostic> {
-    let provisioned = function
-        .get("provisionedConcurrency")
-        .filter(|node| js::is_truthy(&node.value));
-    let snap_start = function
-        .get("snapStart")
-        .filter(|node| js::is_truthy(&node.value));
-    match (provisioned, snap_start) {
-        (Some(_), Some(snap)) => Err(Diagnostic::error(
+/// The event source mapping keys that make a durable function's execution synchronous
+/// (osls' `durableEventSourceMappingEventKeys`).
+const EVENT_SOURCE_MAPPING_KEYS: [&str; 6] =
+    ["sqs", "stream", "msk", "kafka", "activemq", "rabbitmq"];
+
+/// The longest `durableConfig.executionTimeout` (seconds) an event source mapping allows.
+const DURABLE_ESM_MAX_TIMEOUT: f64 = 900.0;
+
+/// The alias the functions compiler creates for `durableConfig` (osls), `provisionedConcurrency`
+/// or `snapStart`, in that order of precedence; the errors the functions compiler stops at
+/// first, in its order.
+pub fn target_alias(
+    name: &str,
+    function: &Node,
+    dialect: &Dialect,
+) -> (Option<TargetAlias>, Vec<Diagnostic>) {
+    let set = |key: &str| function.get(key).filter(|node| js::is_truthy(&node.value));
+    let normalized = || normalized_function_name_as(name, dialect.upper_first);
+    let mut errors = Vec::new();
+    let durable = set("durableConfig").filter(|_| dialect.durable_functions);
+    if let Some(timeout) = durable
+        .and_then(|durable| durable.get("executionTimeout"))
+        .filter(|timeout| {
+            // JavaScript's `>`: a string is compared as its number.
+            match &timeout.value {
+                Value::Number(seconds) => *seconds > DURABLE_ESM_MAX_TIMEOUT,
+                Value::String(text) => js::string_to_number(text) > DURABLE_ESM_MAX_TIMEOUT,
+                Value::Bool(_) | Value::Null | Value::Array(_) | Value::Object(_) => false,
+            }
+        })
+        && has_event_source_mapping(function)
+    {
+        errors.push(Diagnostic::error(
+            Code::DurableEsmTimeout,
+            format!("Function \"{name}\" uses an event source mapping with \"durableConfig.executionTimeout\" greater than 900 seconds. AWS Lambda event source mappings invoke durable functions synchronously and require durable execution timeout to be 15 minutes or less."),
+        )
+        .at(timeout.span)
+        .with_path(format!("functions.{name}.durableConfig.executionTimeout"))
+        .with_help("set `executionTimeout` to 900 or less, or consume the topic from a function that is not durable"));
+    }
+    let (provisioned, snap_start) = (set("provisionedConcurrency"), set("snapStart"));
+    if let (Some(_), Some(snap)) = (provisioned, snap_start) {
+        errors.push(Diagnostic::error(
             Code::BothAliases,
             format!("Functions with enabled SnapStart does not support provisioned concurrency. Please remove at least one of the settings on function \"{name}\"."),
         )
         .at(snap.span)
         .with_path(format!("functions.{name}.snapStart"))
-        .with_help("remove either `provisionedConcurrency` or `snapStart`")),
-        (Some(_), None) => Ok(Some(TargetAlias { name: "provisioned", logical_id: format!("{}ProvConcLambdaAlias", normalized_function_name(name)) })),
-        (None, Some(_)) => Ok(Some(TargetAlias { name: "snapstart", logical_id: format!("{}SnapStartLambdaAlias", normalized_function_name(name)) })),
-        (None, None) => Ok(None),
+        .with_help("remove either `provisionedConcurrency` or `snapStart`"));
+    }
+    let alias = if durable.is_some() {
+        Some(TargetAlias {
+            name: "durable",
+            logical_id: format!("{}DurableLambdaAlias", normalized()),
+        })
+    } else if !errors.is_empty() {
+        None
+    } else if provisioned.is_some() {
+        Some(TargetAlias {
+            name: "provisioned",
+            logical_id: format!("{}ProvConcLambdaAlias", normalized()),
+        })
+    } else if snap_start.is_some() {
+        Some(TargetAlias {
+            name: "snapstart",
+            logical_id: format!("{}SnapStartLambdaAlias", normalized()),
+        })
+    } else {
+        None
+    };
+    (alias, errors)
+}
+
+/// Whether one of the function's events is compiled to an event source mapping.
+fn has_event_source_mapping(function: &Node) -> bool {
+    match function.get("events").map(|events| &events.value) {
+        Some(Value::Array(events)) => events.iter().any(|event| match &event.value {
+            Value::Object(entries) => entries
+                .iter()
+                .any(|entry| EVENT_SOURCE_MAPPING_KEYS.contains(&entry.key.as_str())),
+            _ => false,
+        }),
+        _ => false,
     }
 }
 
 /// `resolveLambdaTarget`: the function ARN, or the alias ARN when there is an alias.
-pub fn lambda_target(name: &str, alias: Option<&TargetAlias>) -> serde_json::Value {
+pub fn lambda_target(
+    name: &str,
+    alias: Option<&TargetAlias>,
+    dialect: &Dialect,
+) -> serde_json::Value {
     // Built by moving values in: `json!` would copy `arn` through serialization.
     let arn = object([(
         "Fn::GetAtt",
         Json::Array(vec![
-            Json::String(lambda_logical_id(name)),
+            Json::String(lambda_logical_id_as(name, dialect.upper_first)),
             Json::from("Arn"),
         ]),
     )]);

@@ -38,6 +38,8 @@ mod raw;
 
 use serde_json::Value as Json;
 
+use msk_model::{CfnMapping, MskEvent};
+
 use crate::diag::{Code, Diagnostic};
 use crate::json::{stringify_compact, write_pretty_from_compact};
 use crate::output::Compiled;
@@ -45,8 +47,6 @@ use raw::Raw;
 
 /// Logical-ID marker of the sqs compiler's mappings (`<Fn>EventSourceMappingSQS<Queue>`).
 const SQS_MAPPING_MARKER: &str = "EventSourceMappingSQS";
-/// Logical-ID marker of the msk compiler's mappings (`<Fn>EventSourceMappingMSK<Cluster><Topic>`).
-const MSK_MAPPING_MARKER: &str = "EventSourceMappingMSK";
 /// The sqs compiler's statement, appended after the msk statements.
 const SQS_COMPILER_ACTIONS: [&str; 3] = [
     "sqs:ReceiveMessage",
@@ -526,7 +526,7 @@ fn merge_resources(
     let mut replaced_at = None;
     let mut kept = Vec::with_capacity(resources.len() + compiled.resources.len());
     for (key, value) in std::mem::take(resources) {
-        if key.contains(MSK_MAPPING_MARKER) && !is_custom(&key) && is_mapping(&value)? {
+        if key.contains(MskEvent::LOGICAL_ID_INFIX) && !is_custom(&key) && is_mapping(&value)? {
             replaced_at.get_or_insert(kept.len());
         } else {
             kept.push((key, value));
@@ -594,6 +594,7 @@ mod tests {
         );
         let options = Options {
             profile: Some(crate::Profile::Extended),
+            host: None,
             ..Options::default()
         };
         let extended = compile_source(&yaml, Format::Yaml, &options)
@@ -661,7 +662,7 @@ mod tests {
         // No msk events any more: the msk parts go, everything else stays.
         let none = compiled("      - sqs: arn:aws:sqs:us-east-1:1:q\n");
         let cleared = merge(&once, &none).expect("merges");
-        assert!(!cleared.contains("EventSourceMappingMSK"));
+        assert!(!cleared.contains(MskEvent::LOGICAL_ID_INFIX));
         assert_eq!(statements(&cleared), 1);
     }
 

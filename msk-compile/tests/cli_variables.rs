@@ -57,7 +57,7 @@ fn include_diagnostics_point_into_the_included_file() {
     );
 }
 
-/// Exactly what the Serverless plugin (issue 10) runs: the resolved config on stdin, the
+/// Exactly what the Serverless plugin (`serverless-plugin/`) runs: the resolved config on stdin, the
 /// template `serverless package` wrote, JSON diagnostics.
 #[test]
 fn resolved_config_on_stdin_as_the_plugin_calls_it() {

@@ -1,4 +1,4 @@
-//! Files are handled safely (issue 12), checked on the binary: no write through a planted
+//! Files are handled safely (README "Files"), checked on the binary: no write through a planted
 //! symlink, bounded reads from every input, file modes and symlinks kept, read-only targets
 //! refused, merges that can run any number of times, `--in-place` runs that take turns, no
 //! temporary file left by a signal. Expected templates are the oracle's (`tests/cases`).
@@ -403,7 +403,7 @@ fn big_config(dir: &Path) -> std::path::PathBuf {
         service.push_str(&format!("  f{function}:\n    handler: h\n    events:\n"));
         for event in 0..10 {
             service.push_str(&format!(
-                "      - msk: {{arn: 'arn:aws:kafka:us-east-1:1:cluster/c{event}/1', topic: t{function}, batchSize: 100}}\n"
+                "      - msk: {{arn: 'arn:aws:kafka:us-east-1:111111111111:cluster/c{event}/1', topic: t{function}, batchSize: 100}}\n"
             ));
         }
     }
@@ -561,7 +561,9 @@ fn floods_of_one_warning_are_summarised_except_in_json() {
         "service: s\nprovider: {name: aws}\nfunctions:\n  f:\n    handler: h\n    events:\n",
     );
     for _ in 0..30 {
-        text.push_str("      - msk: {arn: 'arn:aws:kafka:us-east-1:1:cluster/c/1', topic: same}\n");
+        text.push_str(
+            "      - msk: {arn: 'arn:aws:kafka:us-east-1:111111111111:cluster/c/1', topic: same}\n",
+        );
     }
     std::fs::write(&config, text).expect("write");
     let human = run(&[Path::new("check"), &config]);
@@ -595,7 +597,7 @@ fn floods_of_one_warning_are_summarised_except_in_json() {
 fn github_annotations_escape_control_characters() {
     let dir = scratch("files", "escape");
     let config = dir.join("serverless.yml");
-    std::fs::write(&config, "service: s\nprovider: {name: aws}\nfunctions:\n  f:\n    handler: h\n    events:\n      - msk: {arn: 'arn:aws:kafka:us-east-1:1:cluster/c/1', topic: t, \"bo\\e[31mgus\\a\": 1}\n").expect("write");
+    std::fs::write(&config, "service: s\nprovider: {name: aws}\nfunctions:\n  f:\n    handler: h\n    events:\n      - msk: {arn: 'arn:aws:kafka:us-east-1:111111111111:cluster/c/1', topic: t, \"bo\\e[31mgus\\a\": 1}\n").expect("write");
     let output = bin()
         .arg("check")
         .arg(&config)
@@ -614,7 +616,7 @@ fn github_annotations_escape_control_characters() {
 fn arn_help_fits_the_value() {
     let dir = scratch("files", "arn-help");
     let config = dir.join("serverless.yml");
-    std::fs::write(&config, "service: s\nprovider: {name: aws}\nfunctions:\n  f:\n    handler: h\n    events:\n      - msk: {arn: not-an-arn/x, topic: t}\n      - msk: {arn: {a: b}, topic: t}\n      - msk: {arn: 'arn:aws:kafka:us-east-1:1:cluster/c/1', topic: t, saslScram512: nope}\n").expect("write");
+    std::fs::write(&config, "service: s\nprovider: {name: aws}\nfunctions:\n  f:\n    handler: h\n    events:\n      - msk: {arn: not-an-arn/x, topic: t}\n      - msk: {arn: {a: b}, topic: t}\n      - msk: {arn: 'arn:aws:kafka:us-east-1:111111111111:cluster/c/1', topic: t, saslScram512: nope}\n").expect("write");
     let output = bin()
         .arg("check")
         .arg(&config)

@@ -11,7 +11,9 @@ use common::{HEAD, nulls_last, oracle_options, pattern, stringify, text, yaml};
 use msk_compile::Code;
 use msk_compile::Diagnostic;
 use msk_compile::VariableOptions;
-use msk_compile::stages::{Node, Value, resolve_variables, resolve_variables_with_source};
+use msk_compile::stages::{
+    MAX_RESOLUTION_DEPTH, Node, Value, resolve_variables, resolve_variables_with_source,
+};
 
 fn resolved(source: &str, options: &VariableOptions) -> Node {
     let mut root = yaml(source);
@@ -613,10 +615,10 @@ fn deep_or_circular_chains_end_with_an_error() {
     );
 
     // A shorter chain resolves.
-    let mut lines: Vec<String> = (0..100)
+    let mut lines: Vec<String> = (0..60)
         .map(|index| format!("v{index}: ${{self:custom.v{}}}", index + 1))
         .collect();
-    lines.push("v100: end".to_owned());
+    lines.push("v60: end".to_owned());
     let refs: Vec<&str> = lines.iter().map(String::as_str).collect();
     let root = resolved(&service(&refs), &oracle_options());
     assert_eq!(
@@ -773,4 +775,60 @@ fn random_variables_match_the_oracle() {
         stringify(&nulls_last(pattern(&root, 0, 0))),
         expected.trim_end()
     );
+}
+
+/// The library starts no thread for resolution: it recurses on the caller's stack, within
+/// `MAX_RESOLUTION_DEPTH` levels. Chains of each shape of reference, as deep as resolves and
+/// deeper, end in a value or a `VARIABLE_CYCLE` error on a thread with a Rust test thread's
+/// 2 MiB stack (in a debug build, whose frames are the largest).
+#[test]
+fn the_deepest_resolutions_fit_a_small_stack() {
+    let chain = |shape: &str, length: usize| {
+        let mut lines = Vec::new();
+        for index in 0..length {
+            let next = index + 1;
+            lines.push(match shape {
+                "reference" => format!("v{index}: ${{self:custom.v{next}}}"),
+                "concatenation" => format!("v{index}: a-${{self:custom.v{next}}}"),
+                "mapping" => format!("v{index}:\n    x: ${{self:custom.v{next}}}"),
+                "address" => format!(
+                    "v{index}: ${{self:custom.${{self:custom.k{index}}}}}\n  k{index}: v{next}"
+                ),
+                _ => format!("v{index}: ${{opt:nope, self:custom.v{next}}}"),
+            });
+        }
+        lines.push(format!("v{length}: end"));
+        service(&lines.iter().map(String::as_str).collect::<Vec<_>>())
+    };
+    for shape in [
+        "reference",
+        "concatenation",
+        "mapping",
+        "address",
+        "fallback",
+    ] {
+        for length in [MAX_RESOLUTION_DEPTH / 2 - 1, MAX_RESOLUTION_DEPTH, 1000] {
+            let source = chain(shape, length);
+            let codes = std::thread::Builder::new()
+                .stack_size(2 << 20)
+                .spawn(move || {
+                    let mut root = yaml(&source);
+                    resolve_variables_with_source(&mut root, &oracle_options(), &source)
+                        .iter()
+                        .map(|diagnostic| diagnostic.code)
+                        .collect::<Vec<_>>()
+                })
+                .expect("a thread")
+                .join()
+                .expect("no overflow");
+            if length < MAX_RESOLUTION_DEPTH / 2 {
+                assert!(codes.is_empty(), "{shape} {length}: {codes:?}");
+            } else {
+                assert!(
+                    !codes.is_empty() && codes.iter().all(|code| *code == Code::VariableCycle),
+                    "{shape} {length}: {codes:?}"
+                );
+            }
+        }
+    }
 }

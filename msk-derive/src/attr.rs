@@ -139,12 +139,14 @@ pub enum Shape {
     FilterPatterns,
     KeyValueList,
     Object,
+    Picked,
 }
 
 /// The profile of a key or check (mirrors `msk_model::Profile`).
 #[derive(Copy, Clone, PartialEq, Eq, Debug)]
 pub enum Profile {
     ServerlessV3,
+    Osls,
     Extended,
 }
 
@@ -191,9 +193,11 @@ const SHAPES: &[(&str, Shape)] = &[
     ("filter_patterns", Shape::FilterPatterns),
     ("key_value_list", Shape::KeyValueList),
     ("object", Shape::Object),
+    ("picked", Shape::Picked),
 ];
 pub const PROFILES: &[(&str, Profile)] = &[
     ("serverless_v3", Profile::ServerlessV3),
+    ("osls", Profile::Osls),
     ("extended", Profile::Extended),
 ];
 const GRANTS: &[(&str, Grant)] = &[

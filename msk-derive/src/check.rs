@@ -197,12 +197,20 @@ fn check_field(cx: &Ctxt, field: &Field, attrs: &attr::Field) {
     let is_object = attrs
         .shape
         .as_ref()
-        .is_some_and(|shape| shape.value == attr::Shape::Object);
+        .is_some_and(|shape| matches!(shape.value, attr::Shape::Object | attr::Shape::Picked));
     if let (Some(rename), false) = (&attrs.rename, is_object) {
         cx.error_spanned_by(&rename.key, "`rename` needs `shape = \"object\"`");
     }
     if let (Some(shape), true, true) = (&attrs.shape, is_object, attrs.seen.lacks(RENAME)) {
-        cx.error_spanned_by(&shape.lit, "`shape = \"object\"` needs `rename = \"...\"`");
+        let name = if shape.value == attr::Shape::Picked {
+            "picked"
+        } else {
+            "object"
+        };
+        cx.error_spanned_by(
+            &shape.lit,
+            format!("`shape = \"{name}\"` needs `rename = \"...\"`"),
+        );
     }
 
     // Serverless applies a default as `value || default` and then always writes the property;
@@ -303,29 +311,54 @@ fn check_property_overlap(cx: &Ctxt, cont: &Container) {
             vec![name.value.clone()],
             &name.lit,
             format!("slot `{}`", name.value),
+            "",
         ))
     });
     let fields = mapped(cont).filter_map(|(field, attrs)| {
         let property = attrs.property.as_ref()?;
-        Some((property.value.clone(), &property.lit, describe_field(field)))
+        Some((
+            property.value.clone(),
+            &property.lit,
+            describe_field(field),
+            field.key.as_str(),
+        ))
     });
+    // Two keys that a `conflicts` check makes exclusive may write the same property (one
+    // profile's spelling of another's, such as osls' `provisionedPollerConfig` beside
+    // `provisionedPollers`): the check's error keeps both from being written.
+    let exclusive = |one: &str, other: &str| {
+        cont.attrs
+            .rules
+            .iter()
+            .filter_map(|rule| rule.test.as_ref())
+            .any(|test| {
+                let keys = [&test.args.field, &test.args.other];
+                let names = |key: &str| {
+                    keys.iter()
+                        .copied()
+                        .flatten()
+                        .any(|named| named.value == key)
+                };
+                test.kind == TestKind::Conflicts && names(one) && names(other)
+            })
+    };
     // Two `source_access` fields write entries of the same list; the model's rules make them
     // exclusive, so the list never has both.
     let shared: Vec<Vec<String>> = mapped(cont)
         .filter(|(_, attrs)| attrs.source_access.is_some())
         .filter_map(|(_, attrs)| Some(attrs.property.as_ref()?.value.clone()))
         .collect();
-    let mut written: Vec<(Vec<String>, &TokenStream, String)> = Vec::new();
-    for (path, lit, owner) in slots.chain(fields) {
+    let mut written: Vec<(Vec<String>, &TokenStream, String, &str)> = Vec::new();
+    for (path, lit, owner, key) in slots.chain(fields) {
         if shared.iter().filter(|other| **other == path).count() > 1 {
-            written.push((path, lit, owner));
+            written.push((path, lit, owner, key));
             continue;
         }
-        let overlap = written.iter().find(|(other, _, _)| {
+        let overlap = written.iter().find(|(other, _, _, other_key)| {
             let shorter = path.len().min(other.len());
-            path[..shorter] == other[..shorter]
+            path[..shorter] == other[..shorter] && !(*other == path && exclusive(key, other_key))
         });
-        if let Some((other, _, other_owner)) = overlap {
+        if let Some((other, _, other_owner, _)) = overlap {
             let msg = if *other == path {
                 format!(
                     "property `{}` is already written by {other_owner}",
@@ -340,7 +373,7 @@ fn check_property_overlap(cx: &Ctxt, cont: &Container) {
             };
             cx.error_spanned_by(lit, msg);
         } else {
-            written.push((path, lit, owner));
+            written.push((path, lit, owner, key));
         }
     }
 }

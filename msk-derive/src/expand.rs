@@ -120,7 +120,7 @@ fn impl_cfn_mapping(cont: &Container) -> TokenStream {
                 Shape::List => quote!(#private::Shape::List),
                 Shape::FilterPatterns => quote!(#private::Shape::FilterPatterns),
                 Shape::KeyValueList => quote!(#private::Shape::KeyValueList),
-                Shape::Object => {
+                Shape::Object | Shape::Picked => {
                     let renames = field_attrs.rename.iter().flat_map(|rename| &rename.value).map(|rule| {
                         let path = &rule.path;
                         let to = &rule.to;
@@ -131,7 +131,11 @@ fn impl_cfn_mapping(cont: &Container) -> TokenStream {
                         };
                         quote!(#private::Rename { path: &[#(#path),*], kind: #private::RenameKind::#kind, to: #to })
                     });
-                    quote!(#private::Shape::Object { renames: &[#(#renames),*] })
+                    if shape.value == Shape::Picked {
+                        quote!(#private::Shape::Picked { renames: &[#(#renames),*] })
+                    } else {
+                        quote!(#private::Shape::Object { renames: &[#(#renames),*] })
+                    }
                 }
             },
             (None, None) => quote!(#private::Shape::Value),
@@ -311,6 +315,7 @@ fn profile_tokens(profile: Option<Profile>) -> TokenStream {
     let private = private();
     match profile {
         None | Some(Profile::ServerlessV3) => quote!(#private::Profile::ServerlessV3),
+        Some(Profile::Osls) => quote!(#private::Profile::Osls),
         Some(Profile::Extended) => quote!(#private::Profile::Extended),
     }
 }

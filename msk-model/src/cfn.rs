@@ -33,6 +33,9 @@ pub enum Shape {
     /// A mapping whose keys are renamed (and values wrapped) by the rules, so that the
     /// config's camelCase shape becomes CloudFormation's.
     Object { renames: &'static [Rename] },
+    /// A new mapping holding only the keys the rules rename, in the rules' order, each when it
+    /// is not `null` (osls' `provisionedPollerConfig`: any other truthy value becomes `{}`).
+    Picked { renames: &'static [Rename] },
     /// `[{Type: <kind>, URI: value}]`, an EventSourceMapping `SourceAccessConfigurations` list.
     SourceAccess {
         /// The access configuration `Type`, e.g. `SASL_SCRAM_512_AUTH`.
@@ -143,12 +146,17 @@ pub trait CfnMapping {
         Self::KEYS.iter().find(|entry| entry.key == key)
     }
 
-    /// The keys that exist only under `Profile::Extended`.
-    fn extension_keys() -> impl Iterator<Item = &'static str> {
+    /// The keys that exist only under `owner` (`Profile::Extended`: the extension keys).
+    fn keys_of(owner: Profile) -> impl Iterator<Item = &'static str> {
         Self::KEYS
             .iter()
-            .filter(|entry| entry.profile == Profile::Extended)
+            .filter(move |entry| entry.profile == owner)
             .map(|entry| entry.key)
+    }
+
+    /// The keys that exist only under `Profile::Extended`.
+    fn extension_keys() -> impl Iterator<Item = &'static str> {
+        Self::keys_of(Profile::Extended)
     }
 
     /// The mapping of the field with config key `key`, if it has one.
@@ -160,38 +168,105 @@ pub trait CfnMapping {
     }
 }
 
-/// Which set of keys and behaviours a compilation uses.
+/// Which set of keys and behaviours a compilation uses, and which set a key or rule belongs to.
 ///
-/// `ServerlessV3` is exactly Serverless Framework 3.40.0; `Extended` adds the keys and IAM
-/// grants marked `profile = "extended"` on the model, and its rules of `profile = "extended"`.
+/// `ServerlessV3` is exactly Serverless Framework 3.40.0; `Osls` is osls 4.3.1 (the maintained
+/// fork of v3: its keys, such as `provisionedPollerConfig`, and its behaviour); `Extended` adds
+/// the keys and IAM grants marked `profile = "extended"` on the model, and its rules of
+/// `profile = "extended"`, to the behaviour of the framework it runs in (its [`Host`]).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Hash)]
 pub enum Profile {
     /// Serverless Framework 3.40.0's keys and output, byte for byte (the default).
     #[default]
     ServerlessV3,
+    /// osls 4.3.1's keys and output, byte for byte.
+    Osls,
     /// Every MSK capability of CloudFormation, with least-privilege IAM.
     Extended,
 }
 
 impl Profile {
+    /// Every profile, in the order the command line lists them.
+    pub const ALL: [Profile; 3] = [Profile::ServerlessV3, Profile::Osls, Profile::Extended];
+
     /// The name used on the command line and in `custom.mskEvents.profile`.
     pub fn name(self) -> &'static str {
         match self {
             Profile::ServerlessV3 => "serverless-v3",
+            Profile::Osls => "osls",
             Profile::Extended => "extended",
         }
     }
 
     /// The profile called `name` (see [`Profile::name`]).
     pub fn from_name(name: &str) -> Option<Self> {
-        [Profile::ServerlessV3, Profile::Extended]
+        Profile::ALL
             .into_iter()
             .find(|profile| profile.name() == name)
     }
+}
 
-    /// Whether a key or rule of profile `self` is in force under `active`.
-    pub fn enabled_in(self, active: Profile) -> bool {
-        self == Profile::ServerlessV3 || active == Profile::Extended
+/// The framework the compiled template is for: whose behaviour the `serverless-v3`/`osls`
+/// profiles reproduce and the `extended` profile builds on.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Hash)]
+pub enum Host {
+    /// Serverless Framework 3.40.0 (npm `serverless@3`).
+    #[default]
+    ServerlessV3,
+    /// osls 4.3.1 (npm `osls`), the community-maintained fork of Serverless Framework v3.
+    Osls,
+}
+
+impl Host {
+    /// Every host, in the order the command line lists them.
+    pub const ALL: [Host; 2] = [Host::ServerlessV3, Host::Osls];
+
+    /// The name used on the command line and in `custom.mskEvents.host`.
+    pub fn name(self) -> &'static str {
+        match self {
+            Host::ServerlessV3 => "serverless-v3",
+            Host::Osls => "osls",
+        }
+    }
+
+    /// The host called `name` (see [`Host::name`]).
+    pub fn from_name(name: &str) -> Option<Self> {
+        Host::ALL.into_iter().find(|host| host.name() == name)
+    }
+
+    /// The profile that is this host's own behaviour, byte for byte.
+    pub fn own_profile(self) -> Profile {
+        match self {
+            Host::ServerlessV3 => Profile::ServerlessV3,
+            Host::Osls => Profile::Osls,
+        }
+    }
+}
+
+/// The key sets in force in a compilation: Serverless 3.40.0's always, osls' under the osls
+/// host, the extended profile's under `extended`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Hash)]
+pub struct KeySet {
+    pub osls: bool,
+    pub extended: bool,
+}
+
+impl KeySet {
+    /// The keys of `profile` on `host`.
+    pub fn of(profile: Profile, host: Host) -> Self {
+        KeySet {
+            osls: profile == Profile::Osls || host == Host::Osls,
+            extended: profile == Profile::Extended,
+        }
+    }
+
+    /// Whether a key or rule declared for `owner` is in force.
+    pub fn has(self, owner: Profile) -> bool {
+        match owner {
+            Profile::ServerlessV3 => true,
+            Profile::Osls => self.osls,
+            Profile::Extended => self.extended,
+        }
     }
 }
 
@@ -253,7 +328,8 @@ pub struct Rename {
 pub struct Rule {
     /// What the rule tests.
     pub test: Test,
-    /// `ServerlessV3`: in force under every profile; `Extended`: only under the extended profile.
+    /// `ServerlessV3`: in force under every profile; `Osls`: on the osls host; `Extended`: only
+    /// under the extended profile.
     pub profile: Profile,
     /// For a rule that enforces a constraint of CloudFormation's schema: the property it is
     /// about (`DestinationConfig.OnFailure.Destination`, `Topics[]`). Such a rule is an error

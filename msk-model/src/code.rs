@@ -1,6 +1,6 @@
 //! Every diagnostic code msk-compile can report, each written once: its text (what users see,
 //! search for and match in CI) and its `msk-compile explain` page. Shared vocabulary: the
-//! model's `#[cfn(required_when(code = Code::…))]` rules name them by path, and the loader,
+//! model's `#[cfn(rule(…, code = Code::…))]` rules name them by path, and the loader,
 //! the checker and the compiler report them.
 //!
 //! Codes Serverless itself has (`INVALID_NON_SCHEMA_COMPLIANT_CONFIGURATION`,
@@ -95,6 +95,21 @@ codes! {
         summary: "A function enables both `provisionedConcurrency` and `snapStart`; Serverless rejects that combination.",
         example: "functions:\n  f:\n    provisionedConcurrency: 2\n    snapStart: true",
         fix: "Remove one of the two settings.",
+    }
+    FrameworkVersionMismatch = "FRAMEWORK_VERSION_MISMATCH" {
+        summary: "The config's `frameworkVersion` range does not hold the framework's version (osls 4.3.1 under the osls host); the framework stops before compiling anything.",
+        example: "frameworkVersion: '3'   # under --profile osls",
+        fix: "Write a range that holds the framework's version, e.g. `frameworkVersion: '>=3'` for a service that runs under Serverless v3 and osls.",
+    }
+    InvalidFrameworkVersion = "INVALID_FRAMEWORK_VERSION" {
+        summary: "`frameworkVersion` is not a semver range (a number, say); in `error` mode the framework stops (osls' default mode), otherwise it skips the version check.",
+        example: "frameworkVersion: 3",
+        fix: "Write the range as a string: `frameworkVersion: '3'`.",
+    }
+    DurableEsmTimeout = "DURABLE_FUNCTION_ESM_TIMEOUT_UNSUPPORTED" {
+        summary: "osls: a durable function (`durableConfig`) with an event source mapping (an msk event) has a `durableConfig.executionTimeout` over 900 seconds; event source mappings invoke durable functions synchronously, for at most 15 minutes.",
+        example: "functions:\n  f:\n    durableConfig: {executionTimeout: 3600}\n    events:\n      - msk: {arn: arn:aws:kafka:us-east-1:111111111111:cluster/c/1, topic: orders}",
+        fix: "Set `durableConfig.executionTimeout` to 900 or less, or move the msk event to a function that is not durable.",
     }
     EventsNotAList = "MSK_EVENTS_NOT_A_LIST" {
         summary: "A function's `events` is not a list, so Serverless cannot iterate it (it crashes).",
@@ -283,12 +298,17 @@ codes! {
     }
     // The extended profile (`--profile extended`).
     ProfileUnknown = "MSK_PROFILE_UNKNOWN" {
-        summary: "`custom.mskEvents.profile` names no profile. The profiles are `serverless-v3` (the default: Serverless Framework 3.40.0's output, byte for byte) and `extended` (every MSK property of CloudFormation, least-privilege IAM).",
+        summary: "`custom.mskEvents.profile` names no profile (or `custom.mskEvents.host` no host). The profiles are `serverless-v3` (the default: Serverless Framework 3.40.0's output, byte for byte), `osls` (osls 4.3.1's output, byte for byte) and `extended` (every MSK property of CloudFormation, least-privilege IAM, on the host's behaviour); the hosts `serverless-v3` and `osls`.",
         example: "custom:\n  mskEvents:\n    profile: extendd",
         fix: "Write `profile: extended`, or remove the key. `--profile` on the command line wins over it.",
     }
+    CloudFormationRejects = "MSK_CLOUDFORMATION_REJECTS" {
+        summary: "A value Serverless writes into the mapping breaks a constraint of CloudFormation's schema for `AWS::Lambda::EventSourceMapping` (type, range, length, pattern, allowed values, item count or repeated items), so the deploy would fail. The help names the property and the constraint. Under `serverless-v3` it is a warning (the output stays Serverless'; `--deny-warnings` fails on it), under `extended` an error, whatever `configValidationMode` says.",
+        example: "- msk:\n    arn: arn:aws:kafka:us-east-1:111111111111:cluster/orders/1\n    topic: orders\n    batchSize: 2.5",
+        fix: "Write a value within the constraint the help names (here a whole number from 1 to 10000).",
+    }
     TopicInvalid = "MSK_TOPIC_INVALID" {
-        summary: "Extended profile: the topic does not match CloudFormation's `Topics` item pattern `^[^.]([a-zA-Z0-9\\-_.]+)` or is longer than 249 characters, so CloudFormation would reject the mapping at deploy time.",
+        summary: "The topic does not match CloudFormation's `Topics` item pattern `^[^.]([a-zA-Z0-9\\-_.]+)` or is longer than 249 characters, so CloudFormation would reject the mapping at deploy time: an error under `extended`, a warning under `serverless-v3`.",
         example: "- msk:\n    arn: arn:aws:kafka:us-east-1:111111111111:cluster/orders/1\n    topic: .orders",
         fix: "Use the topic's Kafka name: 2 to 249 letters, digits, `.`, `_` or `-`, not starting with `.`.",
     }

@@ -101,19 +101,90 @@ macro_rules! lambda_doc {
         code = crate::Code::StartingPositionTimestamp,
         message = "You must specify startingPositionTimestamp for function: {function} when startingPosition is AT_TIMESTAMP."
     ),
-    rule(
-        // Unbounded: a `{1,248}` repetition made the regex (and its per-thread caches) several
-        // megabytes; the length is the next rule's.
-        matches(field = "topic", pattern = "^[^.][a-zA-Z0-9_.-]+$"),
+    // CloudFormation's schema, on the values every profile writes: errors under `extended`,
+    // warnings (beside Serverless' output, unchanged) under the others. Patterns are
+    // CloudFormation's own, searched as JSON Schema searches them.
+    rules(
+        profile = "serverless_v3",
+        code = crate::Code::CloudFormationRejects,
+        cloudformation = "EventSourceArn",
+        rule(type_is(field = "arn", is = "string")),
+        rule(length(field = "arn", min = 12, max = 1024)),
+        rule(matches(field = "arn", pattern = r"arn:(aws[a-zA-Z0-9-]*):([a-zA-Z0-9\-])+:((eusc-)?[a-z]{2}((-gov)|(-iso([a-z]?)))?-[a-z]+-\d{1})?:(\d{12})?:(.*)"))
+    ),
+    rules(
+        profile = "serverless_v3",
+        code = crate::Code::CloudFormationRejects,
+        rule(type_is(field = "batchSize", is = "integer"), cloudformation = "BatchSize"),
+        rule(range(field = "batchSize", min = 1, max = 10000), cloudformation = "BatchSize"),
+        rule(type_is(field = "maximumBatchingWindow", is = "integer"), cloudformation = "MaximumBatchingWindowInSeconds"),
+        rule(range(field = "maximumBatchingWindow", min = 0, max = 300), cloudformation = "MaximumBatchingWindowInSeconds"),
+        rule(type_is(field = "enabled", is = "boolean"), cloudformation = "Enabled"),
+        // Lambda's three positions; CloudFormation's pattern, searched, would also let
+        // `EARLIEST` through, which Lambda refuses.
+        rule(one_of(field = "startingPosition", values = ["LATEST", "TRIM_HORIZON", "AT_TIMESTAMP"]), cloudformation = "StartingPosition"),
+        rule(type_is(field = "startingPositionTimestamp", is = "number"), cloudformation = "StartingPositionTimestamp"),
+        rule(type_is(field = "topic", is = "string"), cloudformation = "Topics[]"),
+        rule(type_is(field = "saslScram512", is = "string"), cloudformation = "SourceAccessConfigurations[].URI"),
+        rule(length(field = "saslScram512", min = 1, max = 200), cloudformation = "SourceAccessConfigurations[].URI"),
+        rule(type_is(field = "consumerGroupId", is = "string"), cloudformation = "AmazonManagedKafkaEventSourceConfig.ConsumerGroupId"),
+        rule(length(field = "consumerGroupId", min = 1, max = 200), cloudformation = "AmazonManagedKafkaEventSourceConfig.ConsumerGroupId"),
+        rule(items(field = "filterPatterns", min = 1, max = 20), cloudformation = "FilterCriteria.Filters"),
+        rule(unique(field = "filterPatterns"), cloudformation = "FilterCriteria.Filters"),
+        rule(json_length(field = "filterPatterns[]", max = 4096), cloudformation = "FilterCriteria.Filters[].Pattern")
+    ),
+    rules(
+        profile = "serverless_v3",
         code = crate::Code::TopicInvalid,
+        cloudformation = "Topics[]",
         message = "the topic must be 2 to 249 characters of letters, digits, `.`, `_` and `-`, not starting with `.` (CloudFormation's Topics pattern)",
-        help = "use the topic's Kafka name exactly"
+        rule(
+            // Anchored, so that the whole name is Kafka's characters. Unbounded: a `{1,248}`
+            // repetition made the regex (and its per-thread caches) several megabytes; the
+            // length is the next rule's.
+            matches(field = "topic", pattern = "^[^.][a-zA-Z0-9_.-]+$"),
+            help = "use the topic's Kafka name exactly"
+        ),
+        rule(
+            length(field = "topic", max = 249),
+            help = "Kafka topic names have at most 249 characters"
+        )
+    ),
+    // The same for the keys of the extended profile, beyond what their schema states.
+    rule(
+        length(field = "destinations.onFailure", min = 12, max = 1024),
+        code = crate::Code::DestinationsInvalid,
+        cloudformation = "DestinationConfig.OnFailure.Destination",
+        help = "a `kafka://` destination needs a topic of at least 4 characters"
     ),
     rule(
-        length(field = "topic", max = 249),
-        code = crate::Code::TopicInvalid,
-        message = "the topic must be 2 to 249 characters of letters, digits, `.`, `_` and `-`, not starting with `.` (CloudFormation's Topics pattern)",
-        help = "Kafka topic names have at most 249 characters"
+        matches(field = "destinations.onFailure", pattern = r"^$|kafka://([^.]([a-zA-Z0-9\-_.]{0,248}))|arn:(aws[a-zA-Z0-9-]*):([a-zA-Z0-9\-])+:((eusc-)?[a-z]{2}((-gov)|(-iso([a-z]?)))?-[a-z]+-\d{1})?:(\d{12})?:(.*)"),
+        code = crate::Code::DestinationsInvalid,
+        cloudformation = "DestinationConfig.OnFailure.Destination"
+    ),
+    rule(
+        length(field = "clientCertificateTlsAuth", max = 200),
+        code = crate::Code::ClientCertificateTlsAuthInvalid,
+        cloudformation = "SourceAccessConfigurations[].URI"
+    ),
+    rules(
+        code = crate::Code::SchemaRegistryInvalid,
+        rule(
+            matches(field = "schemaRegistry.accessConfigs[].uri", pattern = r"arn:(aws[a-zA-Z0-9-]*):([a-zA-Z0-9\-])+:((eusc-)?[a-z]{2}((-gov)|(-iso([a-z]?)))?-[a-z]+-\d{1})?:(\d{12})?:(.*)"),
+            cloudformation = "AmazonManagedKafkaEventSourceConfig.SchemaRegistryConfig.AccessConfigs[].URI"
+        ),
+        rule(
+            length(field = "schemaRegistry.accessConfigs[].uri", max = 10000),
+            cloudformation = "AmazonManagedKafkaEventSourceConfig.SchemaRegistryConfig.AccessConfigs[].URI"
+        ),
+        rule(
+            unique(field = "schemaRegistry.accessConfigs"),
+            cloudformation = "AmazonManagedKafkaEventSourceConfig.SchemaRegistryConfig.AccessConfigs"
+        ),
+        rule(
+            unique(field = "schemaRegistry.validate"),
+            cloudformation = "AmazonManagedKafkaEventSourceConfig.SchemaRegistryConfig.SchemaValidationConfigs"
+        )
     ),
     rules(
         code = crate::Code::AuthConflict,
@@ -132,6 +203,12 @@ macro_rules! lambda_doc {
             message = "an msk event authenticates one way: `iamAuth` and `clientCertificateTlsAuth` cannot both be set",
             help = "remove `iamAuth: true` to use mTLS, or `clientCertificateTlsAuth` to use IAM access control"
         )
+    ),
+    rule(
+        conflicts(field = "provisionedPollers", other = "provisionedPollerConfig"),
+        code = crate::Code::ProvisionedPollersInvalid,
+        message = "`provisionedPollers` and osls' `provisionedPollerConfig` both set `ProvisionedPollerConfig`: keep one",
+        help = "`provisionedPollerConfig: {minimumPollers: 1, maximumPollers: 10}` is `provisionedPollers: {min: 1, max: 10}`"
     ),
     rule(
         not_greater(field = "provisionedPollers.min", other = "provisionedPollers.max"),
@@ -432,6 +509,35 @@ pub struct MskEvent {
     )]
     pub filter_patterns: Option<Vec<serde_json::Map<String, serde_json::Value>>>,
 
+    /// osls' provisioned mode: the minimum and maximum number of event pollers, each 1–1000.
+    ///
+    /// Becomes `ProvisionedPollerConfig` (osls 4.3.1's key: the `osls` profile, and `extended`
+    /// on the osls host, where it gives what `provisionedPollers` gives).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schemars(
+        title = "Provisioned poller config (osls)",
+        extend(
+            "x-profile" = "osls",
+            "examples" = [{ "minimumPollers": 1, "maximumPollers": 10 }],
+            "markdownDescription" = concat!(
+                "**Provisioned mode** as osls 4.3.1 writes it: dedicated event pollers for this mapping.\n\n",
+                "* `minimumPollers`: `1`–`1000` pollers\n",
+                "* `maximumPollers`: `1`–`1000` pollers\n\n",
+                "osls writes the property whenever the value is set (`{}` for an empty mapping) and each count that is not `null`; other keys are ignored.\n\n",
+                "CloudFormation: [`ProvisionedPollerConfig`](", cfn!("provisionedpollerconfig"), ") · [Provisioned mode](", lambda_doc!("kafka-scaling-modes.html"), ")"
+            )
+        )
+    )]
+    #[cfn(
+        property = "ProvisionedPollerConfig",
+        order = 12,
+        presence = "truthy",
+        shape = "picked",
+        rename = "minimumPollers:MinimumPollers,maximumPollers:MaximumPollers",
+        profile = "osls"
+    )]
+    pub provisioned_poller_config: Option<OslsPollerConfig>,
+
     /// Provisioned mode: the minimum and maximum number of event pollers (and their group),
     /// or `false` for on-demand polling.
     ///
@@ -440,7 +546,6 @@ pub struct MskEvent {
     #[schemars(
         title = "Provisioned pollers",
         extend(
-            "x-profile" = "extended",
             "examples" = [{ "min": 1, "max": 10 }],
             "markdownDescription" = concat!(
                 "**Provisioned mode**: dedicated event pollers for this mapping (Serverless v4's key and shape). `false` or unset: on-demand polling.\n\n",
@@ -454,7 +559,7 @@ pub struct MskEvent {
     )]
     #[cfn(
         property = "ProvisionedPollerConfig",
-        order = 12,
+        order = 13,
         presence = "truthy",
         shape = "object",
         rename = "min:MinimumPollers,max:MaximumPollers,group:PollerGroupName",
@@ -470,7 +575,6 @@ pub struct MskEvent {
     #[schemars(
         title = "Destinations",
         extend(
-            "x-profile" = "extended",
             "examples" = [{ "onFailure": "arn:aws:sqs:us-east-1:123456789012:orders-dlq" }],
             "markdownDescription" = concat!(
                 "Where Lambda sends a batch it gave up on (the shape Serverless uses for stream events). `onFailure` is one of:\n\n",
@@ -483,7 +587,7 @@ pub struct MskEvent {
     )]
     #[cfn(
         property = "DestinationConfig",
-        order = 13,
+        order = 14,
         presence = "truthy",
         shape = "object",
         rename = "onFailure:OnFailure,onFailure=:Destination,onFailure.arn:Destination,onFailure.type:",
@@ -503,7 +607,6 @@ pub struct MskEvent {
         regex(pattern = "^arn:"),
         example = "arn:aws:secretsmanager:us-east-1:123456789012:secret:orders-client-cert-AbCdEf",
         extend(
-            "x-profile" = "extended",
             "patternErrorMessage" = "clientCertificateTlsAuth must be an ARN (starting with \"arn:\"): the ARN of a Secrets Manager secret.",
             "markdownDescription" = concat!(
                 "ARN of the **Secrets Manager** secret that holds the client certificate chain, private key (and optional password) for **mutual TLS**. Not together with `saslScram512` or `iamAuth`.\n\n",
@@ -514,7 +617,7 @@ pub struct MskEvent {
     )]
     #[cfn(
         property = "SourceAccessConfigurations",
-        order = 14,
+        order = 15,
         presence = "truthy",
         source_access = "CLIENT_CERTIFICATE_TLS_AUTH",
         profile = "extended",
@@ -529,7 +632,6 @@ pub struct MskEvent {
     #[schemars(
         title = "IAM access control",
         extend(
-            "x-profile" = "extended",
             "markdownDescription" = concat!(
                 "`true`: Lambda reads the topic through the cluster's **IAM access control** (no secret; CloudFormation gets no access configuration). The role gets `kafka-cluster:Connect` and `kafka-cluster:DescribeClusterDynamicConfiguration` on the cluster, `kafka-cluster:DescribeTopic` and `kafka-cluster:ReadData` on the topic, `kafka-cluster:DescribeGroup` and `kafka-cluster:AlterGroup` on the consumer group (`consumerGroupId`, else any group of the cluster). Not together with `saslScram512` or `clientCertificateTlsAuth`.\n\n",
                 "[MSK cluster authentication](", lambda_doc!("msk-cluster-auth.html"), ")"
@@ -553,7 +655,6 @@ pub struct MskEvent {
         length(min = 12, max = 2048),
         example = "arn:aws:kms:us-east-1:123456789012:key/11111111-2222-3333-4444-555555555555",
         extend(
-            "x-profile" = "extended",
             "markdownDescription" = concat!(
                 "ARN of the customer managed **KMS key** that encrypts the event source mapping's filter criteria (`filterPatterns`). The key policy must let `lambda.amazonaws.com` use it; the function's role needs nothing.\n\n",
                 "CloudFormation: [`KmsKeyArn`](", cfn!("kmskeyarn"), ")"
@@ -562,7 +663,7 @@ pub struct MskEvent {
     )]
     #[cfn(
         property = "KmsKeyArn",
-        order = 15,
+        order = 16,
         presence = "truthy",
         profile = "extended",
         code = crate::Code::KmsKeyArnInvalid
@@ -577,7 +678,6 @@ pub struct MskEvent {
         regex(pattern = "^arn:"),
         example = "arn:aws:kms:us-east-1:123456789012:key/11111111-2222-3333-4444-555555555555",
         extend(
-            "x-profile" = "extended",
             "markdownDescription" = "ARN of the customer managed **KMS key** that encrypts the `saslScram512` or `clientCertificateTlsAuth` secret (and the schema registry's secrets). The role gets `kms:Decrypt` on it; nothing is written to the event source mapping."
         )
     )]
@@ -596,7 +696,6 @@ pub struct MskEvent {
         title = "Metrics",
         length(min = 1, max = 3),
         extend(
-            "x-profile" = "extended",
             // CloudFormation's `Metrics` is a set: a repeated metric is rejected at deploy time.
             "uniqueItems" = true,
             "examples" = [["EventCount", "ErrorCount"]],
@@ -611,7 +710,7 @@ pub struct MskEvent {
     )]
     #[cfn(
         property = "MetricsConfig.Metrics",
-        order = 16,
+        order = 17,
         presence = "truthy",
         profile = "extended",
         code = crate::Code::MetricsInvalid
@@ -625,7 +724,6 @@ pub struct MskEvent {
     #[schemars(
         title = "System log level",
         extend(
-            "x-profile" = "extended",
             "markdownDescription" = concat!(
                 "Level of the event source mapping's own **system logs**, written to the function's log group (provisioned mode only).\n\n",
                 "CloudFormation: [`LoggingConfig`](", cfn!("loggingconfig"), ") `.SystemLogLevel`"
@@ -639,7 +737,7 @@ pub struct MskEvent {
     )]
     #[cfn(
         property = "LoggingConfig.SystemLogLevel",
-        order = 17,
+        order = 18,
         presence = "truthy",
         profile = "extended",
         code = crate::Code::LogLevelInvalid
@@ -655,7 +753,6 @@ pub struct MskEvent {
         range(min = -1, max = 10000),
         example = 3,
         extend(
-            "x-profile" = "extended",
             "markdownDescription" = concat!(
                 "How many times Lambda retries a batch that failed (provisioned mode only).\n\n",
                 "* Range: `-1`–`10000`; `-1` retries until the record expires\n",
@@ -666,7 +763,7 @@ pub struct MskEvent {
     )]
     #[cfn(
         property = "MaximumRetryAttempts",
-        order = 18,
+        order = 19,
         presence = "not_null",
         profile = "extended",
         code = crate::Code::MaximumRetryAttemptsInvalid
@@ -681,7 +778,6 @@ pub struct MskEvent {
         title = "Maximum record age",
         example = 3600,
         extend(
-            "x-profile" = "extended",
             "anyOf" = [
                 { "enum": [-1] },
                 { "minimum": 60, "maximum": 604800 }
@@ -696,7 +792,7 @@ pub struct MskEvent {
     )]
     #[cfn(
         property = "MaximumRecordAgeInSeconds",
-        order = 19,
+        order = 20,
         presence = "not_null",
         profile = "extended",
         code = crate::Code::MaximumRecordAgeInvalid
@@ -710,7 +806,6 @@ pub struct MskEvent {
     #[schemars(
         title = "Bisect batch on function error",
         extend(
-            "x-profile" = "extended",
             "markdownDescription" = concat!(
                 "`true`: when the function fails, Lambda splits the batch in two and retries each half, to isolate a bad record (provisioned mode only).\n\n",
                 "CloudFormation: [`BisectBatchOnFunctionError`](", cfn!("bisectbatchonfunctionerror"), ")"
@@ -719,7 +814,7 @@ pub struct MskEvent {
     )]
     #[cfn(
         property = "BisectBatchOnFunctionError",
-        order = 20,
+        order = 21,
         presence = "not_null",
         profile = "extended",
         code = crate::Code::BisectBatchInvalid
@@ -733,7 +828,6 @@ pub struct MskEvent {
     #[schemars(
         title = "Function response type",
         extend(
-            "x-profile" = "extended",
             "markdownDescription" = concat!(
                 "`ReportBatchItemFailures`: the function returns the records that failed (`batchItemFailures`) and Lambda retries from the first of them only (provisioned mode only).\n\n",
                 "CloudFormation: [`FunctionResponseTypes`](", cfn!("functionresponsetypes"), ") as `[ReportBatchItemFailures]`"
@@ -743,7 +837,7 @@ pub struct MskEvent {
     )]
     #[cfn(
         property = "FunctionResponseTypes",
-        order = 21,
+        order = 22,
         presence = "truthy",
         shape = "list",
         profile = "extended",
@@ -758,7 +852,6 @@ pub struct MskEvent {
     #[schemars(
         title = "Tags",
         extend(
-            "x-profile" = "extended",
             "examples" = [{ "team": "orders" }],
             "propertyNames" = { "minLength": 1, "maxLength": 128 },
             "additionalProperties" = { "type": "string", "maxLength": 256 },
@@ -770,7 +863,7 @@ pub struct MskEvent {
     )]
     #[cfn(
         property = "Tags",
-        order = 22,
+        order = 23,
         presence = "truthy",
         shape = "key_value_list",
         profile = "extended",
@@ -785,7 +878,6 @@ pub struct MskEvent {
     #[schemars(
         title = "Schema registry",
         extend(
-            "x-profile" = "extended",
             "markdownDescription" = concat!(
                 "A **schema registry** that Lambda uses to validate and decode Avro, Protobuf or JSON Schema records before invoking the function (provisioned mode only).\n\n",
                 "* `uri`: a Glue registry ARN or a Confluent registry URL\n",
@@ -799,7 +891,7 @@ pub struct MskEvent {
     )]
     #[cfn(
         property = "AmazonManagedKafkaEventSourceConfig.SchemaRegistryConfig",
-        order = 23,
+        order = 24,
         presence = "truthy",
         shape = "object",
         rename = "uri:SchemaRegistryURI,eventRecordFormat:EventRecordFormat,validate:SchemaValidationConfigs,validate[]:Attribute,accessConfigs:AccessConfigs,accessConfigs.type:Type,accessConfigs.uri:URI",
@@ -867,6 +959,26 @@ pub struct CfnRef {
     #[serde(rename = "Ref")]
     #[schemars(length(min = 1))]
     pub logical_id: String,
+}
+
+/// osls' `provisionedPollerConfig` (`mskProvisionedPollerConfig` in its schema): nothing
+/// required, other keys allowed, the minimum not checked against the maximum.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "camelCase")]
+#[schemars(inline, transform = undocumented)]
+pub struct OslsPollerConfig {
+    /// Minimum number of pollers, 1–1000.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schemars(range(min = 1, max = 1000))]
+    pub minimum_pollers: Option<i64>,
+    /// Maximum number of pollers, 1–1000.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schemars(range(min = 1, max = 1000))]
+    pub maximum_pollers: Option<i64>,
+    /// Other keys are allowed (and ignored).
+    #[serde(flatten)]
+    #[schemars(skip)]
+    pub other: serde_json::Map<String, serde_json::Value>,
 }
 
 /// `provisionedPollers`: a poller configuration, or `false`.

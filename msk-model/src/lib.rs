@@ -24,8 +24,8 @@ pub mod iam;
 pub mod replacement;
 
 pub use cfn::{
-    CfnField, CfnKey, CfnMapping, CfnProperty, Grant, IdPart, IdToken, JsonType, Presence, Profile,
-    Rename, RenameKind, Rule, Shape, Slot, Test, Trigger,
+    CfnField, CfnKey, CfnMapping, CfnProperty, Grant, Host, IdPart, IdToken, JsonType, KeySet,
+    Presence, Profile, Rename, RenameKind, Rule, Shape, Slot, Test, Trigger,
 };
 pub use code::{Code, Page};
 pub use event::{

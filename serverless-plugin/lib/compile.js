@@ -53,10 +53,12 @@ const formatDiagnostic = (diagnostic, serviceDir) => {
  * Runs msk-compile (`template`: null for the diagnostics only). Returns `{ status, template, diagnostics, other }`: `template` is the merged
  * template text (status 0), `diagnostics` every JSON diagnostic, `other` any other stderr line.
  */
-const runCompile = ({ binary, configPath, resolved, template, profile, stage, region }) => {
+const runCompile = ({ binary, configPath, resolved, template, profile, host, stage, region }) => {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'serverless-msk-events-'));
   try {
-    const args = ['compile', configPath, '--resolved', '-', '--profile', profile, '--message-format', 'json'];
+    const args = ['compile', configPath, '--resolved', '-', '--profile', profile];
+    if (host) args.push('--host', host);
+    args.push('--message-format', 'json');
     // Without a template (only the diagnostics are wanted), the compiled fragment.
     if (template) {
       const templatePath = path.join(dir, 'cloudformation-template.json');

@@ -11,7 +11,7 @@ const path = require('path');
 const SCHEMA_FILE = path.join(__dirname, '..', 'schema', 'msk-event.json');
 
 /** The profiles msk-compile knows; the plugin's default is `extended`. */
-const PROFILES = ['serverless-v3', 'extended'];
+const PROFILES = ['serverless-v3', 'osls', 'extended'];
 const DEFAULT_PROFILE = 'extended';
 
 /** Schema of `custom.mskEvents`. */
@@ -21,6 +21,7 @@ const CUSTOM_SCHEMA = {
       type: 'object',
       properties: {
         profile: { enum: PROFILES },
+        host: { enum: ['serverless-v3', 'osls'] },
       },
       additionalProperties: false,
     },

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Measures wall time and peak RSS of the release `msk-compile check` on each hostile input
-# (the figures reported for issue 3), and on the same through `${file(…)}` (issue 9: each
-# `include-*` folder is a service whose serverless.yml includes the hostile file).
+# (the figures of the hostile-input table in the README), and on the same through `${file(…)}`
+# (each `include-*` folder is a service whose serverless.yml includes the hostile file).
 # Usage: tests/hostile/measure.sh
 set -uo pipefail
 cd "$(dirname "$0")/../.."

@@ -1,10 +1,14 @@
 //! Conformance with Serverless Framework 3.40.0: every oracle case in `tests/cases`
 //! compiles to exactly the EventSourceMappings, IAM statements, warnings or error that the
 //! real framework produced for it (`expected.msk.json`, `expected.json`, `expected.error.txt`).
+//! The same holds for osls 4.3.1 under `--profile osls` (`tests/osls-cases`, from the osls
+//! oracle).
 
 use msk_compile::json::stringify_pretty;
-use msk_compile::{Code, Diagnostic, Severity, serverless_schema_error_message, template};
-use msk_tests::{case_dirs, cases_dir, compile_config, parse_expected_error, read};
+use msk_compile::{Code, Diagnostic, Dialect, Profile, Severity, schema_error_message, template};
+use msk_tests::{
+    case_dirs, cases_dir, compile_config, compile_config_as, parse_expected_error, read,
+};
 use serde_json::Value;
 
 /// Where Serverless crashes with a bare TypeError, the code we report instead (spec §3.3).
@@ -203,8 +207,149 @@ extra_cases! {
     extra_iam_user_msk_sids => "iam-user-msk-sids",
 }
 
+/// The osls cases: the v3 cases above as osls 4.3.1 runs them (with the osls oracle's three
+/// rewrites applied to the config: `frameworkVersion: '>=3'`, `nodejs20.x`, and
+/// `configValidationMode: warn` where none was set), and cases for what osls does differently,
+/// each compiled with `--profile osls`.
+macro_rules! osls_cases {
+    ($($test:ident => $dir:literal,)*) => {
+        $(
+            #[test]
+            fn $test() {
+                let dir = cases_dir().join("../osls-cases").join($dir);
+                if let Err(message) = check_case_as(&dir, $dir, Some(Profile::Osls)) {
+                    panic!("osls {}: {message}", $dir);
+                }
+            }
+        )*
+
+        /// The list covers every folder in `tests/osls-cases` (and nothing else).
+        #[test]
+        fn every_osls_case_has_a_test() {
+            let mut listed: Vec<&str> = vec![$($dir),*];
+            listed.sort_unstable();
+            let dir = cases_dir().join("../osls-cases");
+            let mut present: Vec<String> = std::fs::read_dir(&dir)
+                .expect("tests/osls-cases exists")
+                .filter_map(Result::ok)
+                .filter(|entry| entry.path().is_dir())
+                .map(|entry| entry.file_name().to_string_lossy().into_owned())
+                .collect();
+            present.sort_unstable();
+            assert_eq!(listed, present);
+        }
+    };
+}
+
+osls_cases! {
+    osls_alias_targets => "alias-targets",
+    osls_all_options => "all-options",
+    osls_anchors_merge => "anchors-merge",
+    osls_arn_getatt_long => "arn-getatt-long",
+    osls_arn_getatt_short => "arn-getatt-short",
+    osls_arn_import_sub => "arn-import-sub",
+    osls_arn_intrinsics_long => "arn-intrinsics-long",
+    osls_arn_intrinsics_short => "arn-intrinsics-short",
+    osls_arn_no_slash => "arn-no-slash",
+    osls_arn_ref_empty => "arn-ref-empty",
+    osls_at_timestamp_missing => "at-timestamp-missing",
+    osls_coercion_edges => "coercion-edges",
+    osls_coercion_js_numbers => "coercion-js-numbers",
+    osls_config_validation_off => "config-validation-off",
+    osls_duplicate_arn_functions => "duplicate-arn-functions",
+    osls_edge_values => "edge-values",
+    osls_event_level_extra_key => "event-level-extra-key",
+    osls_example_orders => "example-orders",
+    osls_extensions_as_list => "extensions-as-list",
+    osls_extensions_as_list_of_numbers => "extensions-as-list-of-numbers",
+    osls_extensions_as_string => "extensions-as-string",
+    osls_extensions_coercion => "extensions-coercion",
+    osls_extensions_depends_on_object => "extensions-depends-on-object",
+    osls_extensions_mappings => "extensions-mappings",
+    osls_extensions_not_existing => "extensions-not-existing",
+    osls_extensions_null => "extensions-null",
+    osls_extensions_null_values => "extensions-null-values",
+    osls_extensions_schema_error => "extensions-schema-error",
+    osls_extensions_shared_role_policies => "extensions-shared-role-policies",
+    osls_extensions_string => "extensions-string",
+    osls_extensions_unsupported_attribute => "extensions-unsupported-attribute",
+    osls_file_address_through_variable => "file-address-through-variable",
+    osls_file_cycle => "file-cycle",
+    osls_file_directory_error => "file-directory-error",
+    osls_file_empty_yaml => "file-empty-yaml",
+    osls_file_json_address => "file-json-address",
+    osls_file_missing_error => "file-missing-error",
+    osls_file_missing_fallback => "file-missing-fallback",
+    osls_file_text => "file-text",
+    osls_file_whole_event => "file-whole-event",
+    osls_file_whole_functions => "file-whole-functions",
+    osls_file_yaml_stage_path => "file-yaml-stage-path",
+    osls_filter_patterns => "filter-patterns",
+    osls_filter_patterns_items => "filter-patterns-items",
+    osls_filter_patterns_items_error => "filter-patterns-items-error",
+    osls_filter_patterns_object => "filter-patterns-object",
+    osls_function_keys_coercion => "function-keys-coercion",
+    osls_function_keys_error => "function-keys-error",
+    osls_function_keys_warn => "function-keys-warn",
+    osls_function_role_forms_warn => "function-role-forms-warn",
+    osls_functions_list => "functions-list",
+    osls_functions_list_invalid => "functions-list-invalid",
+    osls_logical_id_collision => "logical-id-collision",
+    osls_minimal => "minimal",
+    osls_msk_scalar => "msk-scalar",
+    osls_multi_function => "multi-function",
+    osls_naming => "naming",
+    osls_null_keys_order => "null-keys-order",
+    osls_osls_default_error_mode => "osls-default-error-mode",
+    osls_osls_default_mode_valid => "osls-default-mode-valid",
+    osls_osls_durable_aliases => "osls-durable-aliases",
+    osls_osls_durable_esm_timeout => "osls-durable-esm-timeout",
+    osls_osls_framework_version_3 => "osls-framework-version-3",
+    osls_osls_framework_version_invalid => "osls-framework-version-invalid",
+    osls_osls_framework_version_number => "osls-framework-version-number",
+    osls_osls_ppc_error_mode_invalid => "osls-ppc-error-mode-invalid",
+    osls_osls_yaml_dates_tags => "osls-yaml-dates-tags",
+    osls_params_default_stage => "params-default-stage",
+    osls_params_missing_error => "params-missing-error",
+    osls_ppc_error_mode => "ppc-error-mode",
+    osls_ppc_warn_mode => "ppc-warn-mode",
+    osls_provider_iam_statements => "provider-iam-statements",
+    osls_required_and_unknown_order => "required-and-unknown-order",
+    osls_resources_list => "resources-list",
+    osls_role_all_functions_custom => "role-all-functions-custom",
+    osls_role_durable_naming => "role-durable-naming",
+    osls_role_function_mixed => "role-function-mixed",
+    osls_role_provider_arn => "role-provider-arn",
+    osls_role_provider_logical => "role-provider-logical",
+    osls_schema_batchsize_10001 => "schema-batchsize-10001",
+    osls_schema_batchsize_zero => "schema-batchsize-zero",
+    osls_schema_coercion => "schema-coercion",
+    osls_schema_consumer_group_too_long => "schema-consumer-group-too-long",
+    osls_schema_enum_case => "schema-enum-case",
+    osls_schema_error_mode_multi => "schema-error-mode-multi",
+    osls_schema_error_mode_single => "schema-error-mode-single",
+    osls_schema_missing_arn => "schema-missing-arn",
+    osls_schema_missing_topic => "schema-missing-topic",
+    osls_schema_msk_null => "schema-msk-null",
+    osls_schema_unknown_key => "schema-unknown-key",
+    osls_variables => "variables",
+    osls_variables_more => "variables-more",
+    osls_variables_strtobool_false => "variables-strtobool-false",
+    osls_yaml_scalars => "yaml-scalars",
+}
+
 fn check_case(dir: &std::path::Path, name: &str) -> Result<(), String> {
-    let report = compile_config(dir);
+    check_case_as(dir, name, None)
+}
+
+/// `check_case` under `--profile <profile>`: the case's expected files come from the oracle of
+/// that profile's framework.
+fn check_case_as(
+    dir: &std::path::Path,
+    name: &str,
+    profile: Option<Profile>,
+) -> Result<(), String> {
+    let report = compile_config_as(dir, profile);
     let expected_msk = dir.join("expected.msk.json");
     if expected_msk.is_file() {
         let expected: Value =
@@ -298,7 +443,10 @@ fn check_case(dir: &std::path::Path, name: &str) -> Result<(), String> {
         return Err(format!("the {want_code} error has no position"));
     }
     if want_code == Code::Schema.as_str() {
-        let message = serverless_schema_error_message(&report.diagnostics);
+        let message = schema_error_message(
+            &report.diagnostics,
+            &Dialect::of(profile.unwrap_or_default()),
+        );
         if message != expected.message {
             return Err(format!(
                 "schema error message differs\nwant: {}\ngot:  {message}",

@@ -44,8 +44,9 @@ fn extended_cases_render_as_snapshotted() {
 
 /// Every oracle case that compiles gives the same mappings under `extended` (none uses an
 /// extension key); the IAM statements are the extended profile's. The one rule the extended
-/// profile adds to a Serverless key is CloudFormation's topic pattern: a case whose topic
-/// CloudFormation would reject fails with that error only.
+/// profile adds to Serverless' keys are CloudFormation's constraints: a case with a value
+/// CloudFormation would reject (its topic pattern, a value Serverless only warns about) fails
+/// with those errors only.
 #[test]
 fn without_extension_keys_the_mappings_are_serverless() {
     let mut compared = 0;
@@ -71,7 +72,10 @@ fn without_extension_keys_the_mappings_are_serverless() {
                     .diagnostics
                     .iter()
                     .filter(|diagnostic| diagnostic.is_error())
-                    .all(|diagnostic| diagnostic.code == "MSK_TOPIC_INVALID"),
+                    .all(|diagnostic| {
+                        diagnostic.code == "MSK_TOPIC_INVALID"
+                            || diagnostic.code == "MSK_CLOUDFORMATION_REJECTS"
+                    }),
                 "{}: {:#?}",
                 dir.display(),
                 extended.diagnostics
@@ -91,7 +95,9 @@ fn without_extension_keys_the_mappings_are_serverless() {
         }
         compared += 1;
     }
-    assert!(compared >= 20, "only {compared} cases compiled");
+    // Six oracle cases hold values CloudFormation refuses (`batchSize: 2.5`, `EARLIEST`, a
+    // 201-character group, …): errors under `extended`.
+    assert!(compared >= 17, "only {compared} cases compiled");
 }
 
 #[test]

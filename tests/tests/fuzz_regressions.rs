@@ -15,7 +15,7 @@ use msk_tests::{compile_yaml, oracle_options};
 const CEILING: Duration = Duration::from_secs(20);
 
 const HEAD: &str = "service: s\nprovider: {name: aws}\n";
-const FUNCTIONS: &str = "functions:\n  f:\n    handler: h\n    events:\n      - msk: {arn: 'arn:aws:kafka:us-east-1:111111111111:cluster/c/1', topic: t}\n";
+const FUNCTIONS: &str = "functions:\n  f:\n    handler: h\n    events:\n      - msk: {arn: 'arn:aws:kafka:us-east-1:111111111111:cluster/c/1', topic: tt}\n";
 
 fn timed(run: impl FnOnce() -> Report) -> Report {
     let started = Instant::now();
@@ -103,7 +103,7 @@ fn many_references_to_a_small_mapping() {
     for index in 0..20_000 {
         text.push_str(&format!("  r{index}: ${{self:custom.small}}\n"));
     }
-    text.push_str("functions:\n  f:\n    handler: h\n    events:\n      - msk:\n          arn: arn:aws:kafka:us-east-1:111111111111:cluster/c/1\n          topic: t\n          batchSize: ${self:custom.r19999.batch}\n");
+    text.push_str("functions:\n  f:\n    handler: h\n    events:\n      - msk:\n          arn: arn:aws:kafka:us-east-1:111111111111:cluster/c/1\n          topic: tt\n          batchSize: ${self:custom.r19999.batch}\n");
     let mut options = oracle_options();
     options
         .variables
@@ -150,7 +150,7 @@ fn many_diagnostics_on_one_long_line() {
         .map(|index| format!("\"batchSiz{index}\": 1, "))
         .collect();
     let text = format!(
-        "{{\"service\": \"s\", \"provider\": {{\"name\": \"aws\"}}, \"functions\": {{\"f\": {{\"handler\": \"h\", \"events\": [{{\"msk\": {{{keys}\"arn\": \"arn:aws:kafka:us-east-1:111111111111:cluster/c/1\", \"topic\": \"t\"}}}}]}}}}}}"
+        "{{\"service\": \"s\", \"provider\": {{\"name\": \"aws\"}}, \"functions\": {{\"f\": {{\"handler\": \"h\", \"events\": [{{\"msk\": {{{keys}\"arn\": \"arn:aws:kafka:us-east-1:111111111111:cluster/c/1\", \"topic\": \"tt\"}}}}]}}}}}}"
     );
     let started = Instant::now();
     let report = compile_source(&text, Format::Json, &oracle_options());
@@ -186,7 +186,7 @@ fn many_colliding_events() {
     let mut text = format!("{HEAD}functions:\n  f:\n    handler: h\n    events:\n");
     for _ in 0..20_000 {
         text.push_str(
-            "      - msk: {arn: 'arn:aws:kafka:us-east-1:111111111111:cluster/c/1', topic: t}\n",
+            "      - msk: {arn: 'arn:aws:kafka:us-east-1:111111111111:cluster/c/1', topic: tt}\n",
         );
     }
     let report = timed(|| compile_yaml(&text));
@@ -232,11 +232,11 @@ fn many_errors_in_error_mode() {
     );
     for _ in 0..5000 {
         // The schema rejects `batchSize: 0`; the cluster-less arn is a compile error beside it.
-        text.push_str("      - msk: {arn: 'arn:aws:kafka:us-east-1:111111111111:cluster', topic: t, batchSize: 0}\n");
+        text.push_str("      - msk: {arn: 'arn:aws:kafka:us-east-1:111111111111:cluster', topic: tt, batchSize: 0}\n");
     }
     // The schema rejects this arn itself, so its compile error is dropped.
     text.push_str(
-        "  g:\n    handler: h\n    events:\n      - msk: {arn: {Fn::GetAtt: [a, b]}, topic: t}\n",
+        "  g:\n    handler: h\n    events:\n      - msk: {arn: {Fn::GetAtt: [a, b]}, topic: tt}\n",
     );
     let report = timed(|| compile_yaml(&text));
     let codes = codes_of(&report);

@@ -209,7 +209,7 @@ fn compiler_keys(root: &mut Node) -> Keys {
     let mut diagnostics = Vec::new();
     stages::compile(
         root.clone(),
-        msk_compile::Profile::ServerlessV3,
+        &msk_compile::Dialect::default(),
         &mut diagnostics,
     );
     for diagnostic in &diagnostics {
@@ -236,11 +236,8 @@ fn compiler_keys(root: &mut Node) -> Keys {
 }
 
 fn validation_keys(root: &mut Node) -> Keys {
-    let diagnostics = stages::check_events(
-        root,
-        ValidationMode::Warn,
-        msk_compile::Profile::ServerlessV3,
-    );
+    let diagnostics =
+        stages::check_events(root, ValidationMode::Warn, &msk_compile::Dialect::default());
     let mut keys = Keys::new();
     for diagnostic in diagnostics
         .iter()
@@ -497,7 +494,7 @@ fn the_crosscheck_judges_what_compile_source_reports() {
         let Ok(mut root) = load_resolved(&source, &file) else {
             continue;
         };
-        if ValidationMode::of(&root) == ValidationMode::Off {
+        if ValidationMode::of(&root, &msk_compile::Dialect::default()) == ValidationMode::Off {
             continue;
         }
         let direct = validation_keys(&mut root);

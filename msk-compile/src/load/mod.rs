@@ -29,9 +29,11 @@ mod yaml;
 
 pub use tags::CLOUDFORMATION_TAGS;
 pub use vars::{
-    Values, VariableOptions, parse_param, resolve_variables, resolve_variables_with_files,
-    resolve_variables_with_source, shift_spans,
+    MAX_RESOLUTION_DEPTH, Values, VariableOptions, parse_param, resolve_variables,
+    resolve_variables_with_files, resolve_variables_with_source, shift_spans,
 };
+
+pub use crate::dialect::YamlSchema;
 
 use crate::diag::Diagnostic;
 use crate::tree::Node;
@@ -56,8 +58,18 @@ pub enum Format {
 /// On failure the diagnostics explain why (js-yaml and `JSON.parse` stop at the first error,
 /// so there is one).
 pub fn parse(source: &str, format: Format) -> Result<Node, Vec<Diagnostic>> {
+    parse_with(source, format, YamlSchema::Serverless)
+}
+
+/// [`parse`] with the YAML schema of a framework (osls keeps date-like scalars as strings and
+/// knows two more short forms).
+pub fn parse_with(
+    source: &str,
+    format: Format,
+    schema: YamlSchema,
+) -> Result<Node, Vec<Diagnostic>> {
     match format {
-        Format::Yaml => yaml::parse_yaml(source),
+        Format::Yaml => yaml::parse_yaml(source, schema),
         Format::Json => json::parse_json(source),
     }
 }

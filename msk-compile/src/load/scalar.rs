@@ -18,6 +18,7 @@
 //! `.5` is 0.5, `190:20:30` is a string (no sexagesimal numbers), `2001-12-14` is a Date that
 //! becomes `"2001-12-14T00:00:00.000Z"`.
 
+use crate::dialect::YamlSchema;
 use crate::js;
 use crate::tree::Value;
 
@@ -89,7 +90,7 @@ pub(crate) fn number_value(number: f64) -> Value {
 }
 
 /// The value of an untagged plain scalar (js-yaml `DEFAULT_SCHEMA` implicit types).
-pub(crate) fn resolve_plain(text: &str) -> Scalar {
+pub(crate) fn resolve_plain(text: &str, schema: YamlSchema) -> Scalar {
     // An empty plain scalar is an empty node (js-yaml's `state.result` is null).
     if text.is_empty() || is_null(text) {
         return Scalar::Null;
@@ -112,7 +113,10 @@ pub(crate) fn resolve_plain(text: &str) -> Scalar {
     if let Some(number) = resolve_float(text) {
         return Scalar::Number(number);
     }
-    if let Some(millis) = resolve_timestamp(text) {
+    // osls drops js-yaml's implicit timestamp type: a date-like plain scalar stays a string.
+    if schema == YamlSchema::Serverless
+        && let Some(millis) = resolve_timestamp(text)
+    {
         return Scalar::Timestamp(millis);
     }
     Scalar::String(text.to_owned())

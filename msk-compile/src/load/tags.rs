@@ -11,6 +11,7 @@
 //! * There is no `!merge` tag in 3.40.0 (the oracle says `unknown tag !<!merge>`); every tag
 //!   not listed here is an error, reported by the caller as `Code::YamlUnknownTag`.
 
+use crate::dialect::YamlSchema;
 use crate::tree::{Entry, Node, Span, Value};
 
 /// The CloudFormation short-form tags Serverless 3.40.0 understands, without the `!`.
@@ -33,6 +34,9 @@ pub const CLOUDFORMATION_TAGS: [&str; 17] = [
     "Split",
     "Sub",
 ];
+
+/// The short forms osls 4.3.1 adds to those (`!GetStackOutput`, `!Transform`).
+pub const OSLS_TAGS: [&str; 2] = ["GetStackOutput", "Transform"];
 
 /// The js-yaml core types that can be named with `!!` (`tag:yaml.org,2002:<name>`).
 pub(crate) const CORE_TAGS: [&str; 13] = [
@@ -63,13 +67,18 @@ pub(crate) enum TagKind {
 }
 
 /// Classifies a resolved tag (`handle` + `suffix`, e.g. `"!"` + `"Ref"`); `None` if unknown.
-pub(crate) fn classify(full: &str) -> Option<TagKind> {
+pub(crate) fn classify(full: &str, schema: YamlSchema) -> Option<TagKind> {
     if full == "!" {
         return Some(TagKind::NonSpecific);
     }
     if let Some(name) = full.strip_prefix('!') {
+        let osls = match schema {
+            YamlSchema::Osls => &OSLS_TAGS[..],
+            YamlSchema::Serverless => &[],
+        };
         return CLOUDFORMATION_TAGS
             .iter()
+            .chain(osls)
             .find(|candidate| **candidate == name)
             .map(|name| TagKind::CloudFormation(function_key(name)));
     }
@@ -101,6 +110,8 @@ fn function_key(name: &'static str) -> &'static str {
         "Or" => "Fn::Or",
         "Select" => "Fn::Select",
         "Split" => "Fn::Split",
+        "GetStackOutput" => "Fn::GetStackOutput",
+        "Transform" => "Fn::Transform",
         _ => "Fn::Sub",
     }
 }
@@ -163,23 +174,32 @@ mod tests {
 
     #[test]
     fn classifies_tags() {
-        assert_eq!(classify("!Ref"), Some(TagKind::CloudFormation("Ref")));
         assert_eq!(
-            classify("!Condition"),
+            classify("!Ref", YamlSchema::Serverless),
+            Some(TagKind::CloudFormation("Ref"))
+        );
+        assert_eq!(
+            classify("!Condition", YamlSchema::Serverless),
             Some(TagKind::CloudFormation("Condition"))
         );
         assert_eq!(
-            classify("!GetAZs"),
+            classify("!GetAZs", YamlSchema::Serverless),
             Some(TagKind::CloudFormation("Fn::GetAZs"))
         );
-        assert_eq!(classify("!"), Some(TagKind::NonSpecific));
         assert_eq!(
-            classify("tag:yaml.org,2002:str"),
+            classify("!", YamlSchema::Serverless),
+            Some(TagKind::NonSpecific)
+        );
+        assert_eq!(
+            classify("tag:yaml.org,2002:str", YamlSchema::Serverless),
             Some(TagKind::Core("str"))
         );
-        assert_eq!(classify("!merge"), None);
-        assert_eq!(classify("!ref"), None);
-        assert_eq!(classify("tag:yaml.org,2002:python/none"), None);
+        assert_eq!(classify("!merge", YamlSchema::Serverless), None);
+        assert_eq!(classify("!ref", YamlSchema::Serverless), None);
+        assert_eq!(
+            classify("tag:yaml.org,2002:python/none", YamlSchema::Serverless),
+            None
+        );
     }
 
     #[test]

@@ -15,8 +15,8 @@
 //! * js-yaml's limits are reproduced, because Serverless fails on the same files:
 //!   `maxDepth` 100 (oracle: a flow mapping nested 97 deep under `custom.d` loads, 98 fails
 //!   with "nesting exceeded maxDepth (100)"; a plain scalar on its own line counts one more,
-//!   because js-yaml first tries to read it as a mapping key; re-measured for issue 12, which
-//!   expected 98 to load: block mappings under `custom:` load 97 deep and fail 98 deep, in
+//!   because js-yaml first tries to read it as a mapping key; re-measured when 98 was
+//!   expected to load: block mappings under `custom:` load 97 deep and fail 98 deep, in
 //!   `sls-package` and in its js-yaml 4.3.2 under node alike, so the limit stays Serverless'),
 //!   10 000 merged keys, 100 merge
 //!   sources. Our own limit: aliases may not expand to more than [`MAX_ALIAS_NODES`] nodes or
@@ -40,6 +40,7 @@ use super::object::ObjectBuilder;
 use super::scalar::{self, Scalar};
 use super::tags::{self, TagKind};
 use crate::diag::{Code, Diagnostic};
+use crate::dialect::YamlSchema;
 use crate::tree::{Entry, LineIndex, Node, Span, Value};
 
 /// js-yaml's `maxDepth` default.
@@ -53,20 +54,20 @@ pub const MAX_ALIAS_NODES: usize = 1_000_000;
 /// Most bytes of string data that alias expansion may copy.
 pub const MAX_ALIAS_BYTES: usize = 64 << 20;
 
-pub(crate) fn parse_yaml(source: &str) -> Result<Node, Vec<Diagnostic>> {
+pub(crate) fn parse_yaml(source: &str, schema: YamlSchema) -> Result<Node, Vec<Diagnostic>> {
     let options = granit_parser::options! { emit_comments: false };
     let mut parser = Parser::new_from_str_with_options(source, options);
-    Builder::new(source)
+    Builder::new(source, schema)
         .run(&mut parser)
         .map_err(|diagnostic| vec![*diagnostic])
 }
 
 /// A YAML document whose root may be anything (an included file: a list, a scalar, or no
 /// content, which is `null`).
-pub(crate) fn parse_yaml_value(source: &str) -> Result<Node, Vec<Diagnostic>> {
+pub(crate) fn parse_yaml_value(source: &str, schema: YamlSchema) -> Result<Node, Vec<Diagnostic>> {
     let options = granit_parser::options! { emit_comments: false };
     let mut parser = Parser::new_from_str_with_options(source, options);
-    let mut builder = Builder::new(source);
+    let mut builder = Builder::new(source, schema);
     builder.any_root = true;
     builder
         .run(&mut parser)
@@ -154,6 +155,8 @@ struct Builder<'s> {
     alias_bytes: usize,
     /// Accept any root (an included file), not only the mapping a config must be.
     any_root: bool,
+    /// The framework's implicit types and tags.
+    schema: YamlSchema,
 }
 
 fn offset(marker: &granit_parser::Marker) -> usize {
@@ -169,7 +172,7 @@ fn full_tag(tag: &Tag) -> String {
 }
 
 impl<'s> Builder<'s> {
-    fn new(source: &'s str) -> Self {
+    fn new(source: &'s str, schema: YamlSchema) -> Self {
         Builder {
             source,
             stack: Vec::new(),
@@ -181,6 +184,7 @@ impl<'s> Builder<'s> {
             alias_nodes: 0,
             alias_bytes: 0,
             any_root: false,
+            schema,
         }
     }
 
@@ -365,7 +369,7 @@ impl<'s> Builder<'s> {
             ));
         }
         let full = full_tag(tag);
-        match tags::classify(&full) {
+        match tags::classify(&full, self.schema) {
             Some(kind) => Ok(Some((kind, tag_span))),
             None => {
                 let written = self
@@ -414,7 +418,7 @@ impl<'s> Builder<'s> {
                         }),
                     });
                 }
-                CoreScalar::Scalar(scalar::resolve_plain(raw.unwrap_or("")))
+                CoreScalar::Scalar(scalar::resolve_plain(raw.unwrap_or(""), self.schema))
             }
             None => CoreScalar::Scalar(Scalar::String(text.to_owned())),
             Some((TagKind::NonSpecific, _)) => CoreScalar::Scalar(match raw {

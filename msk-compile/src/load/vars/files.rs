@@ -2,8 +2,8 @@
 //! config limit), parsed by extension as Serverless' `sources/file.js` does, and placed after
 //! the config so that spans in them stay distinct ([`SourceText`]).
 
+use super::paths::HashMap;
 use super::paths::shift_spans;
-use super::resolver::Resolver;
 use crate::diag::{Code, SourceText};
 use crate::load::{MAX_CONFIG_BYTES, json, read, yaml};
 use crate::tree::{Node, Span, Value};
@@ -26,9 +26,55 @@ pub(super) enum FileContent {
     NoDocument,
 }
 
-impl Resolver<'_> {
+/// The files `${file(…)}` read, each once, and their texts.
+pub(super) struct IncludedFiles {
+    /// What was read, by absolute path; an error is kept to be reported for each reference.
+    files: HashMap<std::path::PathBuf, Result<FileContent, FileError>>,
+    /// The texts of the files read, each placed after the config and the files before it.
+    included: Vec<SourceText>,
+    /// Where the next included file's spans start.
+    next_base: usize,
+    /// Bytes the included files may still hold (all of them and the config together hold at
+    /// most the config limit).
+    file_budget: usize,
+    /// The framework's YAML schema, the config's own.
+    yaml: crate::dialect::YamlSchema,
+}
+
+impl IncludedFiles {
+    /// No file read yet, for a config of `config_bytes` bytes read with the YAML schema `yaml`.
+    pub(super) fn new(config_bytes: usize, yaml: crate::dialect::YamlSchema) -> Self {
+        IncludedFiles {
+            yaml,
+            files: HashMap::default(),
+            included: Vec::new(),
+            next_base: config_bytes + 1,
+            file_budget: MAX_CONFIG_BYTES.saturating_sub(config_bytes),
+        }
+    }
+
+    /// The texts of the files read, in the order they were read.
+    pub(super) fn into_texts(self) -> Vec<SourceText> {
+        self.included
+    }
+
+    /// The content of the file at `full` (`relative`: as messages name it), read and parsed
+    /// at the first reference.
+    pub(super) fn content(
+        &mut self,
+        full: &std::path::Path,
+        relative: &str,
+    ) -> Result<FileContent, FileError> {
+        if let Some(content) = self.files.get(full) {
+            return content.clone();
+        }
+        let content = self.read_file(full, relative);
+        self.files.insert(full.to_owned(), content.clone());
+        content
+    }
+
     /// Reads and parses one included file (once: the result is kept by path).
-    pub(super) fn read_file(
+    fn read_file(
         &mut self,
         full: &std::path::Path,
         relative: &str,
@@ -107,7 +153,7 @@ impl Resolver<'_> {
             {
                 return Ok(FileContent::NoDocument);
             }
-            "yml" | "yaml" => yaml::parse_yaml_value(text),
+            "yml" | "yaml" => yaml::parse_yaml_value(text, self.yaml),
             "json" | "tfstate" => json::parse_json_value(text),
             _ => Ok(Node::new(
                 Value::String(text.to_owned()),

@@ -6,12 +6,28 @@ use std::borrow::Cow;
 use std::collections::BTreeMap;
 use std::ops::Bound;
 
-use super::resolver::Found;
-use super::{FixedHash, HashMap};
 use crate::js::{self, is_array_index};
 use crate::load::scalar::number_value;
-use crate::load::var_syntax;
+use crate::load::var_syntax::{self, Variable};
 use crate::tree::{Entry, Node, Span, Value};
+
+/// The resolver's maps are keyed by property paths and hashed many times per variable: a
+/// fast fixed-seed hash (iteration order never matters here, and the input is the user's own
+/// config, not an attacker's).
+pub(super) type FixedHash = foldhash::fast::FixedState;
+pub(super) type HashMap<K, V> = std::collections::HashMap<K, V, FixedHash>;
+pub(super) type HashSet<T> = std::collections::HashSet<T, FixedHash>;
+pub(super) type IndexMap<K, V> = indexmap::IndexMap<K, V, FixedHash>;
+pub(super) type IndexSet<T> = indexmap::IndexSet<T, FixedHash>;
+
+/// One string found by `parseEntries`.
+pub(super) struct Found {
+    /// The property path: its keys joined with NUL, as [`join_path`] writes them.
+    pub(super) path: String,
+    pub(super) span: Span,
+    pub(super) value: String,
+    pub(super) parsed: Result<Vec<Variable>, var_syntax::SyntaxError>,
+}
 
 /// The position of each key of the config's large mappings, by the mapping's path, built at
 /// the first lookup through it: a scan of the keys for each reference made 10 000

@@ -2,10 +2,10 @@
 //! an unknown source, with Serverless' messages and our help lines, each narrowed to the
 //! `${…}` text it is about.
 
-use super::HashSet;
+use super::paths::HashSet;
 use super::paths::humanize;
 use super::resolver::Resolver;
-use super::sources;
+use super::sources::{self, remote_help};
 use crate::diag::{Code, Diagnostic};
 use crate::load::var_syntax::{Source, VarState, Variable};
 use crate::tree::{Span, Value};
@@ -141,13 +141,6 @@ pub(super) fn narrow(source: Option<&str>, span: Span, needle: Option<&str>) -> 
         (Some((at, _)), None) => Span::new(span.start + at, span.start + at + needle.len()),
         _ => span,
     }
-}
-
-/// How to give the value of a variable msk-compile cannot resolve itself.
-pub(super) fn remote_help(key: &str) -> String {
-    format!(
-        "give its value in a values file: `--values values.yml` with the line `{key}: <value>` (for a few values); or, where Serverless can reach AWS, compile the config it resolved: `serverless print --format json > resolved.json`, then `msk-compile compile serverless.yml --resolved resolved.json`"
-    )
 }
 
 pub(super) fn help(code: Code) -> &'static str {

@@ -6,62 +6,35 @@ use std::borrow::Cow;
 use std::collections::BTreeMap;
 use std::ops::Bound;
 
-use super::files::{FileContent, FileError};
+use super::files::{FileContent, FileError, IncludedFiles};
+use super::options::VariableOptions;
 use super::paths::{
-    KeyPositions, coerce_string, humanize, join_path, js_walk, json_normalize, parse_entries,
-    set_at, set_at_hinted,
+    Found, HashMap, HashSet, IndexMap, IndexSet, KeyPositions, coerce_string, humanize, join_path,
+    js_walk, json_normalize, parse_entries, set_at, set_at_hinted,
 };
-use super::report::Reported;
-use super::sources;
-use super::{
-    HashMap, HashSet, INTERNAL_NEST_LIMIT, IndexMap, IndexSet, MAX_RESOLUTION_DEPTH,
-    MAX_VARIABLE_BYTES, MAX_VARIABLE_NODES, MAX_VARIABLE_SCANS, PROPERTY_NEST_LIMIT,
-    VariableOptions, with_stack,
-};
+use super::sources::{self, Call, Context, ErrorDetail, Eventual, Fail};
 use crate::diag::{Code, SourceText};
 use crate::load::var_syntax::{self, ErrId, Meta, Source, VarState, Variable};
 use crate::tree::{Node, Span, Value};
 
-pub(super) fn resolve_here(
-    root: &mut Node,
-    options: &VariableOptions,
-    config_bytes: usize,
-) -> (Vec<Reported>, Vec<SourceText>) {
-    let mut resolver = Resolver {
-        root,
-        options,
-        files: HashMap::default(),
-        included: Vec::new(),
-        next_base: config_bytes + 1,
-        file_budget: crate::load::MAX_CONFIG_BYTES.saturating_sub(config_bytes),
-        eventual: None,
-        detail: None,
-        metas: IndexMap::default(),
-        dependencies: HashMap::default(),
-        nest_depth: HashMap::default(),
-        errors: Vec::new(),
-        depth: 0,
-        needles: Vec::new(),
-        hints: Vec::new(),
-        key_positions: KeyPositions::default(),
-        unresolved: None,
-        copied_nodes: 0,
-        copied_bytes: 0,
-        scanned: 0,
-        too_complex: None,
-        progress: 0,
-    };
-    let entries = parse_entries::<&str>(resolver.root, &[]);
-    for entry in entries {
-        resolver.register(entry);
-    }
-    let paths: Vec<String> = resolver.metas.keys().cloned().collect();
-    for path in paths {
-        // Errors are recorded on the metas; a returned failure concerns a dependent only.
-        let _ = resolver.resolve_property(&path);
-    }
-    (resolver.report(), resolver.included)
-}
+/// Serverless' `nestTracker` for values resolved inside a variable's params and address.
+const INTERNAL_NEST_LIMIT: usize = 10;
+/// Serverless' limit on re-resolving a property whose value brought new variables.
+const PROPERTY_NEST_LIMIT: usize = 10;
+/// Our bound on nested resolution (a property → its variable → the property that references
+/// → …; a chain of references takes two levels each). Resolution recurses on the caller's
+/// stack, so this bound is what keeps it there: the deepest resolution takes under 1 MiB even
+/// in a debug build (about 6 KiB a level), within a Rust test thread's 2 MiB and the
+/// WebAssembly build's 1 MiB (release frames are smaller). Deeper is `VARIABLE_CYCLE`.
+pub const MAX_RESOLUTION_DEPTH: usize = 128;
+/// Most nodes that `${self:…}` references may copy in all (the YAML alias budget's size).
+pub const MAX_VARIABLE_NODES: usize = 1_000_000;
+/// Most bytes of keys and strings that `${self:…}` references may copy in all.
+pub const MAX_VARIABLE_BYTES: usize = 64 << 20;
+/// Most unresolved properties that references to mappings may look through in all. Each
+/// property is normally looked at once, when it gets resolved; only properties that stay
+/// unresolved (errors, unknown sources) are seen again by each later reference.
+pub const MAX_VARIABLE_SCANS: usize = 2_000_000;
 
 /// A string property of the config that holds variables.
 #[derive(Debug)]
@@ -92,54 +65,11 @@ pub(super) struct VarError {
     pub(super) help: Option<String>,
 }
 
-/// What a source adds to the error the resolver records next.
-#[derive(Debug, Default)]
-pub(super) struct ErrorDetail {
-    pub(super) span: Option<Span>,
-    pub(super) help: Option<String>,
-}
-
-/// A source's answer "no value", with the words for the error when no fallback follows
-/// (Serverless' `eventualErrorMessage`, and a help line).
-#[derive(Debug)]
-pub(super) struct Eventual {
-    pub(super) message: Option<String>,
-    pub(super) help: String,
-}
-
-/// Why a resolution step did not produce a value.
-#[derive(Debug)]
-pub(super) enum Fail {
-    /// Serverless' `MISSING_VARIABLE_DEPENDENCY`: depends on something unresolved; retry later.
-    Missing,
-    /// A recorded error.
-    Error(ErrId),
-    /// A source's own error, not yet prefixed with "Cannot resolve variable at …".
-    Source { code: Code, message: String },
-}
-
-/// One string found by `parseEntries`.
-pub(super) struct Found {
-    /// The property path: its keys joined with NUL, as [`join_path`] writes them.
-    pub(super) path: String,
-    pub(super) span: Span,
-    pub(super) value: String,
-    pub(super) parsed: Result<Vec<Variable>, var_syntax::SyntaxError>,
-}
-
 pub(super) struct Resolver<'a> {
     pub(super) root: &'a mut Node,
     pub(super) options: &'a VariableOptions,
-    /// What `${file(…)}` read, by absolute path; an error is kept to be reported for each
-    /// reference.
-    pub(super) files: HashMap<std::path::PathBuf, Result<FileContent, FileError>>,
-    /// The texts of the files read, each placed after the config and the files before it.
-    pub(super) included: Vec<SourceText>,
-    /// Where the next included file's spans start.
-    pub(super) next_base: usize,
-    /// Bytes the included files may still hold (all of them and the config together hold at
-    /// most the config limit).
-    pub(super) file_budget: usize,
+    /// What `${file(…)}` read.
+    files: IncludedFiles,
     /// Set by a source that answered "no value"; read when no fallback follows.
     pub(super) eventual: Option<Eventual>,
     /// Set by a source just before it fails; taken by the error recorded next.
@@ -174,6 +104,55 @@ pub(super) struct Resolver<'a> {
     pub(super) progress: u64,
     /// Where the keys of the config's large mappings are, for `${self:…}` and `${param:…}`.
     pub(super) key_positions: KeyPositions,
+}
+
+impl<'a> Resolver<'a> {
+    /// A resolver for the config `root`, parsed from a text of `config_bytes` bytes.
+    pub(super) fn new(
+        root: &'a mut Node,
+        options: &'a VariableOptions,
+        config_bytes: usize,
+    ) -> Self {
+        Resolver {
+            root,
+            options,
+            files: IncludedFiles::new(config_bytes, options.dialect.yaml),
+            eventual: None,
+            detail: None,
+            metas: IndexMap::default(),
+            dependencies: HashMap::default(),
+            nest_depth: HashMap::default(),
+            errors: Vec::new(),
+            depth: 0,
+            needles: Vec::new(),
+            hints: Vec::new(),
+            key_positions: KeyPositions::default(),
+            unresolved: None,
+            copied_nodes: 0,
+            copied_bytes: 0,
+            scanned: 0,
+            too_complex: None,
+            progress: 0,
+        }
+    }
+
+    /// Resolves every property of the config (errors are recorded, for [`Self::report`]).
+    pub(super) fn resolve_all(&mut self) {
+        let entries = parse_entries::<&str>(self.root, &[]);
+        for entry in entries {
+            self.register(entry);
+        }
+        let paths: Vec<String> = self.metas.keys().cloned().collect();
+        for path in paths {
+            // Errors are recorded on the metas; a returned failure concerns a dependent only.
+            let _ = self.resolve_property(&path);
+        }
+    }
+
+    /// The texts of the files `${file(…)}` read.
+    pub(super) fn into_files(self) -> Vec<SourceText> {
+        self.files.into_texts()
+    }
 }
 
 impl Resolver<'_> {
@@ -263,10 +242,6 @@ impl Resolver<'_> {
 
     /// `resolveProperty`. `Err` is for the dependent that asked (a re-entrant call).
     pub(super) fn resolve_property(&mut self, path: &str) -> Result<(), Fail> {
-        with_stack(|| self.resolve_property_with_stack(path))
-    }
-
-    pub(super) fn resolve_property_with_stack(&mut self, path: &str) -> Result<(), Fail> {
         // Looked up once: the rest goes by position (a registered path keeps it), since a
         // big service's properties do not fit in the cache and each lookup by hash was a miss.
         let Some((at, _, property)) = self.metas.get_full(path) else {
@@ -515,12 +490,6 @@ impl Resolver<'_> {
 
     /// `resolveVariable`: tries the sources in order.
     pub(super) fn resolve_variable(&mut self, path: &str, variable: &mut Variable) {
-        with_stack(|| {
-            self.resolve_variable_with_stack(path, variable);
-        });
-    }
-
-    pub(super) fn resolve_variable_with_stack(&mut self, path: &str, variable: &mut Variable) {
         // Taken out rather than copied (each source may hold resolved params); every way
         // out of the loop below puts a new state back.
         let mut sources =
@@ -721,6 +690,28 @@ impl Resolver<'_> {
                 Ok(())
             }
             _ => Ok(()),
+        }
+    }
+
+    /// Asks the source of one variable (`resolveVariableSource`'s last step).
+    pub(super) fn resolve_source(
+        &mut self,
+        path: &str,
+        kind: &str,
+        first_param: Option<&Value>,
+        address: Option<&Value>,
+        params: Option<&[Meta]>,
+    ) -> Result<Node, Fail> {
+        let call = Call {
+            path,
+            kind,
+            first_param,
+            address,
+            params,
+        };
+        match sources::find(kind) {
+            Some(source) => source.resolve(self, &call),
+            None => sources::plugin_value(self, &call),
         }
     }
 
@@ -926,4 +917,54 @@ pub(super) fn copy_budget_exceeded() -> String {
     format!(
         "`${{self:…}}` and `${{file(…)}}` references copy more than {MAX_VARIABLE_NODES} nodes or {MAX_VARIABLE_BYTES} bytes"
     )
+}
+
+impl Context for Resolver<'_> {
+    fn options(&self) -> &VariableOptions {
+        self.options
+    }
+
+    fn dependent_property(
+        &mut self,
+        dependent: &str,
+        keys: &[String],
+    ) -> Result<Option<Node>, Fail> {
+        self.resolve_dependent_property(dependent, keys)
+    }
+
+    fn resolve_string(
+        &mut self,
+        path: &str,
+        text: &str,
+        variables: Vec<Variable>,
+    ) -> Result<Node, Fail> {
+        let mut meta = Meta::new(Value::String(text.to_owned()), Some(variables));
+        self.resolve_variables(path, &mut meta, false);
+        self.resolve_internal_result(path, &mut meta, INTERNAL_NEST_LIMIT)?;
+        Ok(meta.value)
+    }
+
+    fn included_file(
+        &mut self,
+        full: &std::path::Path,
+        relative: &str,
+    ) -> Result<FileContent, FileError> {
+        self.files.content(full, relative)
+    }
+
+    fn count_copy(&mut self, path: &str, value: &Node) -> Result<(), Fail> {
+        if within_copy_budget(&mut self.copied_nodes, &mut self.copied_bytes, value) {
+            Ok(())
+        } else {
+            Err(self.too_complex(path, copy_budget_exceeded()))
+        }
+    }
+
+    fn set_detail(&mut self, detail: ErrorDetail) {
+        self.detail = Some(detail);
+    }
+
+    fn set_eventual(&mut self, eventual: Eventual) {
+        self.eventual = Some(eventual);
+    }
 }

@@ -1,7 +1,7 @@
 //! `${env:NAME}`: [`crate::load::VariableOptions::env`], not the process environment.
 
 use super::{Call, VariableSource, invalid};
-use crate::load::vars::resolver::{Fail, Resolver};
+use super::{Context, Fail};
 use crate::tree::{Node, Span, Value};
 
 pub(super) struct Env;
@@ -11,11 +11,10 @@ impl VariableSource for Env {
         "env"
     }
 
-    fn resolve(&self, resolver: &mut Resolver<'_>, call: &Call<'_>) -> Result<Node, Fail> {
+    fn resolve(&self, cx: &mut dyn Context, call: &Call<'_>) -> Result<Node, Fail> {
         match call.address_text()? {
             Some(name) if !name.is_empty() => Ok(Node::new(
-                resolver
-                    .options
+                cx.options()
                     .env
                     .get(&name)
                     .map_or(Value::Null, |value| Value::String(value.clone())),

@@ -4,16 +4,12 @@
 
 use std::borrow::Cow;
 
-use super::{Call, VariableSource};
+use super::{Call, Context, ErrorDetail, Eventual, Fail, VariableSource};
 use crate::diag::Code;
 use crate::js;
-use crate::load::var_syntax::{self, Meta};
-use crate::load::vars::INTERNAL_NEST_LIMIT;
+use crate::load::var_syntax;
 use crate::load::vars::files::{FileContent, file_help, lexical_join};
 use crate::load::vars::paths::{coerce_string, js_walk, json_normalize, short_string};
-use crate::load::vars::resolver::{
-    ErrorDetail, Eventual, Fail, Resolver, copy_budget_exceeded, within_copy_budget,
-};
 use crate::tree::{Node, Span, Value};
 
 pub(super) struct File;
@@ -23,14 +19,8 @@ impl VariableSource for File {
         "file"
     }
 
-    fn resolve(&self, resolver: &mut Resolver<'_>, call: &Call<'_>) -> Result<Node, Fail> {
-        file_source(
-            resolver,
-            call.path,
-            call.first_param,
-            call.address,
-            &call.key(),
-        )
+    fn resolve(&self, cx: &mut dyn Context, call: &Call<'_>) -> Result<Node, Fail> {
+        file_source(cx, call.path, call.first_param, call.address, &call.key())
     }
 }
 
@@ -38,7 +28,7 @@ impl VariableSource for File {
 /// `.yaml`) with the config's loader, JSON (`.json`, `.tfstate`), any other file as
 /// its text; a missing file is no value. JavaScript files (`.js`, `.cjs`) are not run.
 fn file_source(
-    resolver: &mut Resolver<'_>,
+    cx: &mut dyn Context,
     path: &str,
     first_param: Option<&Value>,
     address: Option<&Value>,
@@ -72,8 +62,8 @@ fn file_source(
             ))
         })?),
     };
-    let Some(service_dir) = resolver.options.service_dir.clone() else {
-        resolver.detail = Some(ErrorDetail {
+    let Some(service_dir) = cx.options().service_dir.clone() else {
+        cx.set_detail(ErrorDetail {
             span: None,
             help: Some("compile the file itself (the CLI knows its directory), or set `VariableOptions::service_dir`".to_owned()),
         });
@@ -97,18 +87,11 @@ fn file_source(
         .ok()
         .and_then(|inside| inside.to_str())
         .map_or(relative.clone(), str::to_owned);
-    let content = match resolver.files.get(&full) {
-        Some(content) => content.clone(),
-        None => {
-            let content = resolver.read_file(&full, &relative);
-            resolver.files.insert(full.clone(), content.clone());
-            content
-        }
-    };
+    let content = cx.included_file(&full, &relative);
     let content = match content {
         Ok(content) => content,
         Err((code, message, span)) => {
-            resolver.detail = Some(ErrorDetail {
+            cx.set_detail(ErrorDetail {
                 span,
                 help: Some(file_help(code)),
             });
@@ -118,7 +101,7 @@ fn file_source(
     let shown = full.display().to_string();
     let content = match content {
         FileContent::Missing => {
-            resolver.eventual = Some(Eventual {
+            cx.set_eventual(Eventual {
                 message: None,
                 help: format!(
                     "there is no file `{relative}` (paths are relative to the service directory, where serverless.yml is); create it, fix the path, or add a fallback: `{with_fallback}`"
@@ -127,10 +110,10 @@ fn file_source(
             return Ok(Node::new(Value::Null, Span::default()));
         }
         FileContent::Script => {
-            if let Some(value) = resolver.options.values.get(key, Span::default()) {
+            if let Some(value) = cx.options().values.get(key, Span::default()) {
                 return Ok(value);
             }
-            resolver.detail = Some(ErrorDetail {
+            cx.set_detail(ErrorDetail {
                 span: None,
                 help: Some(format!(
                     "give the value in a values file (`--values values.yml` with the line `{key}: <value>`), or let Serverless resolve the config and compile its output: `serverless print --format json > resolved.json`, then `msk-compile compile serverless.yml --resolved resolved.json`"
@@ -144,7 +127,7 @@ fn file_source(
         // Without an address Serverless returns `undefined`, which its resolver refuses;
         // with one, there is no value (`content == null`), so a fallback applies.
         FileContent::NoDocument if address.as_deref().is_none_or(str::is_empty) => {
-            resolver.detail = Some(ErrorDetail {
+            cx.set_detail(ErrorDetail {
                 span: None,
                 help: Some(format!(
                     "`{shown}` holds no YAML document; give it content (`{{}}` for an empty mapping)"
@@ -162,8 +145,7 @@ fn file_source(
         None | Some("") => Vec::new(),
         Some(address) => address.split('.').map(str::to_owned).collect(),
     };
-    let Some(value) = walk_file(resolver, path, &content, &keys)?.filter(|value| !value.is_null())
-    else {
+    let Some(value) = walk_file(cx, path, &content, &keys)?.filter(|value| !value.is_null()) else {
         let address = address.as_deref().unwrap_or_default();
         let help = if keys.is_empty() {
             format!(
@@ -178,27 +160,21 @@ fn file_source(
                 "`{shown}` has no value at `{address}`; add it there, or add a fallback: `{with_fallback}`"
             )
         };
-        resolver.eventual = Some(Eventual {
+        cx.set_eventual(Eventual {
             message: None,
             help,
         });
         return Ok(Node::new(Value::Null, Span::default()));
     };
     // Counted like a `${self:…}` copy: a file referenced a million times is a bomb too.
-    if !within_copy_budget(
-        &mut resolver.copied_nodes,
-        &mut resolver.copied_bytes,
-        &value,
-    ) {
-        return Err(resolver.too_complex(path, copy_budget_exceeded()));
-    }
+    cx.count_copy(path, &value)?;
     Ok(value.into_owned())
 }
 
 /// `${file(…):a.b}`'s walk through the content: a string on the way that holds variables
 /// is resolved first (Serverless' `resolveVariablesInString`), then walked into.
 fn walk_file<'c>(
-    resolver: &mut Resolver<'_>,
+    cx: &mut dyn Context,
     path: &str,
     content: &'c Node,
     keys: &[String],
@@ -208,10 +184,8 @@ fn walk_file<'c>(
         if let Value::String(text) = &current.value
             && let Ok(Some(variables)) = var_syntax::parse(text)
         {
-            let mut meta = Meta::new(Value::String(text.clone()), Some(variables));
-            resolver.resolve_variables(path, &mut meta, false);
-            resolver.resolve_internal_result(path, &mut meta, INTERNAL_NEST_LIMIT)?;
-            current = Cow::Owned(json_normalize(meta.value));
+            let value = cx.resolve_string(path, text, variables)?;
+            current = Cow::Owned(json_normalize(value));
         }
         let step = std::slice::from_ref(key);
         current = match current {

@@ -8,15 +8,18 @@ mod file;
 mod opt;
 mod param;
 mod remote;
+
+pub(super) use remote::{plugin_value, remote_help};
 mod self_ref;
 mod sls;
 mod str_to_bool;
 
+use super::files::{FileContent, FileError};
+use super::options::VariableOptions;
 use super::paths::{coerce_string, short_string};
-use super::resolver::{Fail, Resolver};
 use crate::diag::Code;
-use crate::load::var_syntax::Meta;
-use crate::tree::{Node, Value};
+use crate::load::var_syntax::{ErrId, Meta, Variable};
+use crate::tree::{Node, Span, Value};
 
 /// One source: what `${name:address}` and `${name(params)}` resolve to.
 pub(super) trait VariableSource {
@@ -25,7 +28,72 @@ pub(super) trait VariableSource {
 
     /// The value of one variable of this source (`null`: no value, so a fallback applies).
     /// A source may resolve other properties first through `resolver` (`self`, `param`).
-    fn resolve(&self, resolver: &mut Resolver<'_>, call: &Call<'_>) -> Result<Node, Fail>;
+    fn resolve(&self, cx: &mut dyn Context, call: &Call<'_>) -> Result<Node, Fail>;
+}
+
+/// What a source may ask of the resolver.
+pub(super) trait Context {
+    /// The command line, environment and service directory, and `--values`.
+    fn options(&self) -> &VariableOptions;
+
+    /// `resolveDependentProperty`: the config value at `keys`, its variables resolved first
+    /// (`dependent`, the property asking, waits for it).
+    fn dependent_property(
+        &mut self,
+        dependent: &str,
+        keys: &[String],
+    ) -> Result<Option<Node>, Fail>;
+
+    /// `resolveVariablesInString`: the value of `text`, whose `variables` are resolved.
+    fn resolve_string(
+        &mut self,
+        path: &str,
+        text: &str,
+        variables: Vec<Variable>,
+    ) -> Result<Node, Fail>;
+
+    /// The content of an included file (`relative`: the path as messages name it).
+    fn included_file(
+        &mut self,
+        full: &std::path::Path,
+        relative: &str,
+    ) -> Result<FileContent, FileError>;
+
+    /// Counts `value`, about to be copied where the variable is, against the budget of
+    /// copies; the shared `VARIABLE_TOO_COMPLEX` error once it is spent.
+    fn count_copy(&mut self, path: &str, value: &Node) -> Result<(), Fail>;
+
+    /// What the error the resolver records next adds (a position, a help line).
+    fn set_detail(&mut self, detail: ErrorDetail);
+
+    /// The words for "no value" when no fallback follows.
+    fn set_eventual(&mut self, eventual: Eventual);
+}
+
+/// What a source adds to the error the resolver records next.
+#[derive(Debug, Default)]
+pub(super) struct ErrorDetail {
+    pub(super) span: Option<Span>,
+    pub(super) help: Option<String>,
+}
+
+/// A source's answer "no value", with the words for the error when no fallback follows
+/// (Serverless' `eventualErrorMessage`, and a help line).
+#[derive(Debug)]
+pub(super) struct Eventual {
+    pub(super) message: Option<String>,
+    pub(super) help: String,
+}
+
+/// Why a resolution step did not produce a value.
+#[derive(Debug)]
+pub(super) enum Fail {
+    /// Serverless' `MISSING_VARIABLE_DEPENDENCY`: depends on something unresolved; retry later.
+    Missing,
+    /// A recorded error.
+    Error(ErrId),
+    /// A source's own error, not yet prefixed with "Cannot resolve variable at …".
+    Source { code: Code, message: String },
 }
 
 /// The sources Serverless 3.40.0 knows, in the order its help names them; `ssm`, `cf`, `s3`
@@ -111,29 +179,5 @@ pub(super) fn invalid(message: String) -> Fail {
     Fail::Source {
         code: Code::VariableInvalid,
         message,
-    }
-}
-
-impl Resolver<'_> {
-    /// Asks the source of one variable (`resolveVariableSource`'s last step).
-    pub(super) fn resolve_source(
-        &mut self,
-        path: &str,
-        kind: &str,
-        first_param: Option<&Value>,
-        address: Option<&Value>,
-        params: Option<&[Meta]>,
-    ) -> Result<Node, Fail> {
-        let call = Call {
-            path,
-            kind,
-            first_param,
-            address,
-            params,
-        };
-        match find(kind) {
-            Some(source) => source.resolve(self, &call),
-            None => remote::plugin_value(self, &call),
-        }
     }
 }

@@ -2,8 +2,8 @@
 //! ([`crate::load::VariableOptions::options`]); `${opt:}` is the whole options object.
 
 use super::{Call, VariableSource};
+use super::{Context, Fail};
 use crate::load::VariableOptions;
-use crate::load::vars::resolver::{Fail, Resolver};
 use crate::tree::{Entry, Node, Span, Value};
 
 pub(super) struct Opt;
@@ -13,11 +13,11 @@ impl VariableSource for Opt {
         "opt"
     }
 
-    fn resolve(&self, resolver: &mut Resolver<'_>, call: &Call<'_>) -> Result<Node, Fail> {
+    fn resolve(&self, cx: &mut dyn Context, call: &Call<'_>) -> Result<Node, Fail> {
         Ok(match call.address_text()? {
-            None => options_object(resolver.options),
+            None => options_object(cx.options()),
             Some(name) => Node::new(
-                option(resolver.options, &name).map_or(Value::Null, Value::String),
+                option(cx.options(), &name).map_or(Value::Null, Value::String),
                 Span::default(),
             ),
         })

@@ -3,9 +3,8 @@
 //! the variable's text.
 
 use super::{Call, VariableSource};
+use super::{Context, ErrorDetail, Fail};
 use crate::diag::Code;
-use crate::load::vars::report::remote_help;
-use crate::load::vars::resolver::{ErrorDetail, Fail, Resolver};
 use crate::tree::{Node, Span};
 
 /// A source that asks AWS, by name.
@@ -16,9 +15,9 @@ impl VariableSource for Remote {
         self.0
     }
 
-    fn resolve(&self, resolver: &mut Resolver<'_>, call: &Call<'_>) -> Result<Node, Fail> {
+    fn resolve(&self, cx: &mut dyn Context, call: &Call<'_>) -> Result<Node, Fail> {
         remote_value(
-            resolver,
+            cx,
             &call.key(),
             &format!(
                 "\"{}\" variables ask AWS, which msk-compile does not call",
@@ -30,15 +29,11 @@ impl VariableSource for Remote {
 
 /// A source msk-compile cannot ask (AWS, a random id): its value from `--values`, or an
 /// error that says how to give it.
-pub(super) fn remote_value(
-    resolver: &mut Resolver<'_>,
-    key: &str,
-    why: &str,
-) -> Result<Node, Fail> {
-    if let Some(value) = resolver.options.values.get(key, Span::default()) {
+pub(super) fn remote_value(cx: &mut dyn Context, key: &str, why: &str) -> Result<Node, Fail> {
+    if let Some(value) = cx.options().values.get(key, Span::default()) {
         return Ok(value);
     }
-    resolver.detail = Some(ErrorDetail {
+    cx.set_detail(ErrorDetail {
         span: None,
         help: Some(remote_help(key)),
     });
@@ -50,9 +45,19 @@ pub(super) fn remote_value(
 
 /// A plugin's source: its value from `--values`, or left unresolved (reported as an
 /// unrecognized source, as Serverless does without the plugin).
-pub(super) fn plugin_value(resolver: &mut Resolver<'_>, call: &Call<'_>) -> Result<Node, Fail> {
-    match resolver.options.values.get(&call.key(), Span::default()) {
+pub(in crate::load::vars) fn plugin_value(
+    cx: &mut dyn Context,
+    call: &Call<'_>,
+) -> Result<Node, Fail> {
+    match cx.options().values.get(&call.key(), Span::default()) {
         Some(value) => Ok(value),
         None => Err(Fail::Missing),
     }
+}
+
+/// How to give the value of a variable msk-compile cannot resolve itself.
+pub(in crate::load::vars) fn remote_help(key: &str) -> String {
+    format!(
+        "give its value in a values file: `--values values.yml` with the line `{key}: <value>` (for a few values); or, where Serverless can reach AWS, compile the config it resolved: `serverless print --format json > resolved.json`, then `msk-compile compile serverless.yml --resolved resolved.json`"
+    )
 }

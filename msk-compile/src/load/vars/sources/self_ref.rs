@@ -2,7 +2,7 @@
 //! through mappings, list indices and `length`).
 
 use super::{Call, VariableSource};
-use crate::load::vars::resolver::{Fail, Resolver};
+use super::{Context, Fail};
 use crate::tree::{Node, Span, Value};
 
 pub(super) struct SelfSource;
@@ -12,13 +12,13 @@ impl VariableSource for SelfSource {
         "self"
     }
 
-    fn resolve(&self, resolver: &mut Resolver<'_>, call: &Call<'_>) -> Result<Node, Fail> {
+    fn resolve(&self, cx: &mut dyn Context, call: &Call<'_>) -> Result<Node, Fail> {
         let keys: Vec<String> = match call.address_text()? {
             Some(text) if !text.is_empty() => text.split('.').map(str::to_owned).collect(),
             _ => Vec::new(),
         };
-        Ok(resolver
-            .resolve_dependent_property(call.path, &keys)?
+        Ok(cx
+            .dependent_property(call.path, &keys)?
             .unwrap_or_else(|| Node::new(Value::Null, Span::default())))
     }
 }

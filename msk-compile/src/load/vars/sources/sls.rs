@@ -3,8 +3,8 @@
 
 use super::remote::remote_value;
 use super::{Call, VariableSource, invalid};
+use super::{Context, Fail};
 use crate::js;
-use crate::load::vars::resolver::{Fail, Resolver};
 use crate::tree::{Node, Span, Value};
 
 pub(super) struct Sls;
@@ -14,17 +14,17 @@ impl VariableSource for Sls {
         "sls"
     }
 
-    fn resolve(&self, resolver: &mut Resolver<'_>, call: &Call<'_>) -> Result<Node, Fail> {
+    fn resolve(&self, cx: &mut dyn Context, call: &Call<'_>) -> Result<Node, Fail> {
         match call.address_text()?.as_deref() {
             None | Some("") => Err(invalid(
                 "Missing address argument in variable \"sls\" source".to_owned(),
             )),
             Some("instanceId") => remote_value(
-                resolver,
+                cx,
                 &call.key(),
                 "\"sls:instanceId\" is a random id Serverless creates on each run; msk-compile cannot reproduce it",
             ),
-            Some("stage") => stage(resolver, call.path),
+            Some("stage") => stage(cx, call.path),
             Some(other) => Err(invalid(format!(
                 "Unsupported \"{other}\" address argument in variable \"sls\" source"
             ))),
@@ -34,9 +34,9 @@ impl VariableSource for Sls {
 
 /// The stage: `--stage`, else `provider.stage`, else `dev` (`${sls:stage}`, and the
 /// stage of `params:`).
-pub(super) fn stage(resolver: &mut Resolver<'_>, path: &str) -> Result<Node, Fail> {
-    if let Some(stage) = resolver
-        .options
+pub(super) fn stage(cx: &mut dyn Context, path: &str) -> Result<Node, Fail> {
+    if let Some(stage) = cx
+        .options()
         .stage
         .as_ref()
         .filter(|stage| !stage.is_empty())
@@ -44,7 +44,7 @@ pub(super) fn stage(resolver: &mut Resolver<'_>, path: &str) -> Result<Node, Fai
         return Ok(Node::new(Value::String(stage.clone()), Span::default()));
     }
     let keys = ["provider".to_owned(), "stage".to_owned()];
-    match resolver.resolve_dependent_property(path, &keys)? {
+    match cx.dependent_property(path, &keys)? {
         Some(stage) if js::is_truthy(&stage.value) => Ok(stage),
         _ => Ok(Node::new(Value::String("dev".to_owned()), Span::default())),
     }

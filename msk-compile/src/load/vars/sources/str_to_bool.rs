@@ -1,9 +1,9 @@
 //! `${strToBool(text)}`: `true`/`1` and `false`/`0` (trimmed, any case) to booleans.
 
 use super::{Call, VariableSource, invalid};
+use super::{Context, Fail};
 use crate::js;
 use crate::load::vars::paths::{coerce_string, short_string};
-use crate::load::vars::resolver::{Fail, Resolver};
 use crate::tree::{Node, Span, Value};
 
 pub(super) struct StrToBool;
@@ -13,7 +13,7 @@ impl VariableSource for StrToBool {
         "strToBool"
     }
 
-    fn resolve(&self, _: &mut Resolver<'_>, call: &Call<'_>) -> Result<Node, Fail> {
+    fn resolve(&self, _: &mut dyn Context, call: &Call<'_>) -> Result<Node, Fail> {
         let Some(input) = call
             .first_param
             .filter(|input| !matches!(input, Value::Null))
