@@ -4,16 +4,21 @@
 //! `resources`, replaces the msk EventSourceMappings and IAM statements of the compiled template
 //! with msk-compile's (profile `custom.mskEvents.profile`, default `extended`, on the host the
 //! plugin runs in: Serverless Framework v3 or osls), and registers the extended msk keys with the
-//! framework's configuration schema.
+//! framework's configuration schema. `serverless deploy` stops before it touches the stack when
+//! the update would replay, skip or fail on an msk mapping's consumer group (`msk-compile diff`
+//! against the deployed template), unless acknowledged.
 
 const fs = require('fs');
 const path = require('path');
 const { findBinary } = require('./lib/binary');
 const { SCHEMA_CODE, formatDiagnostic, runCompile } = require('./lib/compile');
+const { compareTemplates, formatFinding, isMissingStack } = require('./lib/guard');
 const { CUSTOM_SCHEMA, DEFAULT_PROFILE, PROFILES, extendedSchema } = require('./lib/schema');
 const neighbours = require('./lib/neighbours');
 
 const FRAMEWORK_MSK_PLUGIN = 'AwsCompileMSKEvents';
+/** The `serverless deploy` option that acknowledges the deploy guard's errors. */
+const ALLOW_REPLACEMENT_OPTION = 'msk-allow-replacement';
 
 const profileOf = (configuration) => {
   const custom = configuration && configuration.custom;
@@ -59,6 +64,17 @@ class ServerlessMskEvents {
     this.hooks = {};
     // msk events exist only for AWS services; for another provider the plugin does nothing.
     if (serverless.service.provider.name !== 'aws') return;
+    this.commands = {
+      deploy: {
+        options: {
+          [ALLOW_REPLACEMENT_OPTION]: {
+            usage:
+              'Deploy although msk-compile finds msk mappings whose consumer group the update replays, skips or fails on (custom.mskEvents.allowReplacement)',
+            type: 'boolean',
+          },
+        },
+      },
+    };
 
     const handler = serverless.configSchemaHandler;
     handler.defineCustomProperties(CUSTOM_SCHEMA);
@@ -96,6 +112,9 @@ class ServerlessMskEvents {
       // msk-compile's `--template` merge takes, and a function's own role declared in
       // `resources` is there for the extended profile's statements. Before the template is saved.
       'after:aws:package:finalize:mergeCustomProviderResources': () => this.compile(),
+      // Before the stack is created or updated (and before anything is uploaded): the compiled
+      // template is final here, whether packaged now or read from --package.
+      'before:aws:deploy:deploy:createStack': () => this.guardDeploy(),
     };
   }
 
@@ -287,6 +306,69 @@ class ServerlessMskEvents {
     Object.assign(template, merged);
     const ms = Number(process.hrtime.bigint() - started) / 1e6;
     this.log.info(`msk-compile (${binary.source}, profile ${profile}, host ${this.host}): ${ms.toFixed(0)} ms`);
+  }
+
+  /**
+   * Compares the deployed stack's template (GetTemplate, with the deploy's own credentials) with
+   * the one about to be deployed; stops on an error among the findings unless
+   * `custom.mskEvents.allowReplacement` or `--msk-allow-replacement` acknowledges them.
+   */
+  async guardDeploy() {
+    const configuration = this.serverless.configurationInput || {};
+    const settings = (configuration.custom && configuration.custom.mskEvents) || {};
+    const allowed = settings.allowReplacement === true || this.options[ALLOW_REPLACEMENT_OPTION] === true;
+    const acknowledge = `custom.mskEvents.allowReplacement: true or --${ALLOW_REPLACEMENT_OPTION}`;
+    const stackName = this.provider.naming.getStackName();
+    let deployed;
+    try {
+      const answer = await this.provider.request('CloudFormation', 'getTemplate', {
+        StackName: stackName,
+        TemplateStage: 'Original',
+      });
+      deployed = answer && answer.TemplateBody;
+    } catch (error) {
+      if (isMissingStack(error)) {
+        this.log.info(`msk: no stack ${stackName} yet: no deployed msk mappings to compare with`);
+        return;
+      }
+      const message = `msk: cannot read the template of stack ${stackName} to compare its msk mappings (cloudformation:GetTemplate): ${error.message}`;
+      if (allowed) {
+        this.log.warning(message);
+        return;
+      }
+      throw this.error(`${message}\nDeploy without the comparison with ${acknowledge}.`, 'MSK_DEPLOY_GUARD_FAILED');
+    }
+    if (typeof deployed !== 'string') deployed = JSON.stringify(deployed);
+    const binary = findBinary();
+    if (binary.error) throw this.error(binary.error, 'MSK_COMPILE_NOT_FOUND');
+    const next = JSON.stringify(this.serverless.service.provider.compiledCloudFormationTemplate);
+    const result = compareTemplates({ binary: binary.path, deployed, next });
+    if (result.spawnError) {
+      throw this.error(`cannot run ${binary.path} (from ${binary.source}): ${result.spawnError.message}`, 'MSK_COMPILE_NOT_FOUND');
+    }
+    if (result.status !== 0 && result.status !== 1) {
+      const why = [...result.findings.map((finding) => finding.message), ...result.other].join('\n') || `status ${result.status}`;
+      const message = `msk: cannot compare the msk mappings with stack ${stackName}'s template: ${why}`;
+      if (allowed) {
+        this.log.warning(message);
+        return;
+      }
+      throw this.error(`${message}\nDeploy without the comparison with ${acknowledge}.`, 'MSK_DEPLOY_GUARD_FAILED');
+    }
+    const errors = result.findings.filter((finding) => finding.severity === 'error');
+    for (const finding of result.findings) {
+      if (finding.severity === 'error' && !allowed) continue;
+      const note = finding.severity === 'error' ? ' (acknowledged)' : '';
+      this.log.warning(`msk: ${formatFinding(finding, note)}`);
+    }
+    if (errors.length && !allowed) {
+      const lines = errors.map((finding) => formatFinding(finding));
+      throw this.error(
+        `msk: this deploy would replay or skip Kafka messages, or fail, on stack ${stackName}:\n${lines.join('\n')}\n` +
+          `Nothing was deployed. Deploy anyway with ${acknowledge}.`,
+        errors[0].code
+      );
+    }
   }
 }
 

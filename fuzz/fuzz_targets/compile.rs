@@ -9,7 +9,12 @@
 //! - every diagnostic renders in each `--message-format` (human with and without colour, JSON,
 //!   GitHub annotations), and the JSON format is one valid JSON object per line;
 //! - compiled output serializes to JSON and YAML, and merges into a template giving valid JSON;
-//!   merging is idempotent: merging into the merged template gives it back unchanged.
+//!   merging is idempotent: merging into the merged template gives it back unchanged;
+//! - exit 0 under `extended` means CloudFormation accepts the mappings: every mapping compiled
+//!   without error validates against `AWS::Lambda::EventSourceMapping`'s schema as the pinned
+//!   cfn-lint ships it (read from `../.venv-validators`, which `.ci/run` installs), CloudFormation
+//!   functions aside, and but for mappings `resources.extensions` writes into (the user's own
+//!   CloudFormation, merged as Serverless merges it).
 //!
 //! Each input runs under both profiles: once with none given (so `custom.mskEvents.profile`
 //! decides, `serverless-v3` by default) and once with `--profile extended`. `${file(…)}` paths
@@ -58,6 +63,64 @@ const RESOLVED_SOURCE: &str = "service: s\nprovider:\n  name: aws\nfunctions:\n 
 
 /// The `--values` file.
 const VALUES: &str = "'ssm:/msk/arn': arn:aws:kafka:us-east-1:111111111111:cluster/values/3\n'ssm:/msk/event': {arn: 'arn:aws:kafka:us-east-1:111111111111:cluster/values/3', topic: t}\n'aws:accountId': '111111111111'\n'cf:stack.Topic': topic-from-cf\n";
+
+/// `AWS::Lambda::EventSourceMapping`'s `Properties` schema, from the pinned cfn-lint.
+fn cloudformation_schema() -> &'static jsonschema::Validator {
+    static SCHEMA: std::sync::OnceLock<jsonschema::Validator> = std::sync::OnceLock::new();
+    SCHEMA.get_or_init(|| {
+        let lib = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../.venv-validators/lib");
+        let schemas = std::fs::read_dir(&lib)
+            .ok()
+            .into_iter()
+            .flatten()
+            .flatten()
+            .map(|entry| entry.path().join("site-packages/cfnlint/data/schemas"))
+            .find(|path| path.is_dir())
+            .expect("cfn-lint is installed in .venv-validators (run .ci/run)");
+        let read = |path: std::path::PathBuf| -> serde_json::Value {
+            serde_json::from_str(&std::fs::read_to_string(path).expect("readable")).expect("JSON")
+        };
+        let providers = read(schemas.join("providers/us-east-1.json"));
+        let hash = providers["AWS::Lambda::EventSourceMapping"].as_str().expect("known");
+        let schema = read(schemas.join(format!("resources/{hash}.json")));
+        let properties = serde_json::json!({
+            "type": "object",
+            "properties": schema["properties"],
+            "definitions": schema["definitions"],
+            "additionalProperties": false
+        });
+        jsonschema::draft7::options()
+            .should_validate_formats(false)
+            .build(&properties)
+            .expect("CloudFormation's schema compiles")
+    })
+}
+
+/// Whether the value at `pointer`, or one of its parents, is a CloudFormation function.
+fn under_intrinsic(instance: &serde_json::Value, pointer: &str) -> bool {
+    let intrinsic = |node: &serde_json::Value| {
+        node.as_object().is_some_and(|map| {
+            map.len() == 1 && map.keys().all(|key| key == "Ref" || key.starts_with("Fn::"))
+        })
+    };
+    let mut node = instance;
+    for segment in pointer.split('/').skip(1) {
+        if intrinsic(node) {
+            return true;
+        }
+        let segment = segment.replace("~1", "/").replace("~0", "~");
+        node = match node {
+            serde_json::Value::Object(map) => map.get(&segment).unwrap_or(&serde_json::Value::Null),
+            serde_json::Value::Array(items) => segment
+                .parse::<usize>()
+                .ok()
+                .and_then(|index| items.get(index))
+                .unwrap_or(&serde_json::Value::Null),
+            _ => &serde_json::Value::Null,
+        };
+    }
+    intrinsic(node)
+}
 
 fuzz_target!(|data: &[u8]| {
     let options = options();
@@ -187,6 +250,23 @@ fn run(text: &str, format: Format, options: &Options, extra: Option<Diagnostic>)
     }
 
     if let Some(compiled) = report.compiled {
+        if options.profile == Some(Profile::Extended) {
+            for (id, resource) in &compiled.resources {
+                if text.contains(id.as_str()) {
+                    continue;
+                }
+                let properties = resource.to_json()["Properties"].clone();
+                let rejected: Vec<String> = cloudformation_schema()
+                    .iter_errors(&properties)
+                    .filter(|error| !under_intrinsic(&properties, error.instance_path().as_str()))
+                    .map(|error| format!("{error} at {}", error.instance_path()))
+                    .collect();
+                assert!(
+                    rejected.is_empty(),
+                    "exit 0 under extended, but CloudFormation rejects {id}: {rejected:#?}\n{properties:#}"
+                );
+            }
+        }
         let output = compiled.to_json();
         let _ = json::stringify_pretty(&output);
         // `--format yaml` may fail with an error but must not panic.

@@ -1,7 +1,8 @@
 //! Schema validation of what the compiler reads, with Serverless' schema, messages, order and
 //! `configValidationMode`: every msk event (with the event-level rules: `unsupported function
 //! event`, unknown keys beside `msk`), the function keys the compiler reads (`name`,
-//! `snapStart`, `provisionedConcurrency`, `role`) and `resources.extensions`.
+//! `snapStart`, `provisionedConcurrency`, `role`, and osls' `durableConfig` on its host) and
+//! `resources.extensions`.
 
 use std::sync::OnceLock;
 
@@ -10,7 +11,7 @@ use msk_model::{CfnMapping, KeySet, MskEvent, Profile};
 use crate::dialect::Dialect;
 
 use crate::diag::{Code, Diagnostic, Severity};
-use crate::framework_schema::{function_keys_schema, resources_extensions_schema};
+use crate::framework_schema::{function_keys_schema_for, resources_extensions_schema};
 use crate::parallel::{events_of, map_runs};
 use crate::schema::msk_event_schema_of;
 use crate::tree::{Entry, Node, Value};
@@ -45,9 +46,12 @@ fn validator(keys: KeySet) -> &'static Validator {
     cell.get_or_init(|| Validator::new(msk_event_schema_of(keys)))
 }
 
-fn function_validator() -> &'static Validator {
-    static VALIDATOR: OnceLock<Validator> = OnceLock::new();
-    VALIDATOR.get_or_init(|| Validator::new(function_keys_schema()))
+/// The validator of the function keys the compiler reads (with `durableConfig` under the
+/// osls keys).
+fn function_validator(keys: KeySet) -> &'static Validator {
+    static VALIDATORS: [OnceLock<Validator>; 2] = [OnceLock::new(), OnceLock::new()];
+    VALIDATORS[usize::from(keys.osls)]
+        .get_or_init(|| Validator::new(function_keys_schema_for(keys.osls)))
 }
 
 fn extensions_validator() -> &'static Validator {
@@ -107,7 +111,7 @@ pub fn check_events(root: &mut Node, mode: ValidationMode, dialect: &Dialect) ->
             ));
         }
         validator(dialect.keys);
-        function_validator();
+        function_validator(dialect.keys);
         let runs = map_runs(functions, events_of, |run| {
             let mut found = Vec::new();
             check_functions(run, dialect, &mut found);
@@ -187,7 +191,7 @@ fn check_functions(functions: &mut [Entry], dialect: &Dialect, found: &mut Vec<D
         // follow it, and Ajv reports in schema order.
         let mut after_events = Vec::new();
         if matches!(function.value.value, Value::Object(_)) {
-            for violation in function_validator().validate(&mut function.value) {
+            for violation in function_validator(dialect.keys).validate(&mut function.value) {
                 let before = violation.path.first().is_some_and(|key| key == "name");
                 let diagnostic = violation_diagnostic(&path, violation, Subject::Function, dialect);
                 if before {

@@ -6,7 +6,7 @@
 //! Changes CloudFormation makes in place are none. The facts come from
 //! `msk_model::replacement`; each finding is a diagnostic about a mapping's logical ID.
 
-use std::collections::{HashMap, HashSet};
+use std::collections::{HashMap, HashSet, VecDeque};
 
 use msk_model::arn::Arn;
 use msk_model::replacement::{CONSUMER_GROUP_ID, CREATE_ONLY_PROPERTIES, property_name};
@@ -80,15 +80,19 @@ pub fn compare(
         .collect();
     let old_ids: HashSet<&str> = old_mappings.iter().map(|mapping| mapping.id).collect();
     // Mappings only NEW has: the candidates to succeed a mapping that disappears.
-    let mut arrivals: Vec<&Mapping<'_>> = new_mappings
-        .iter()
-        .filter(|mapping| mapping.msk && !old_ids.contains(mapping.id))
-        .collect();
+    let mut arrivals = Arrivals::new(
+        new_mappings
+            .iter()
+            .filter(|mapping| mapping.msk && !old_ids.contains(mapping.id))
+            .collect(),
+    );
     let mut diagnostics = Vec::new();
     for before in old_mappings.iter().filter(|mapping| mapping.msk) {
         match new_by_id.get(before.id) {
-            Some(after) => same_id(before, after, &mut diagnostics),
-            None => match take_successor(&mut arrivals, before) {
+            Some(after) if after.msk => same_id(before, after, &mut diagnostics),
+            // The logical ID now names a mapping of another source: the Kafka one is gone.
+            Some(_) => diagnostics.push(removed(before)),
+            None => match arrivals.take_successor(before) {
                 Some(after) => moved(before, after, &mut diagnostics),
                 None => diagnostics.push(removed(before)),
             },
@@ -228,28 +232,95 @@ fn is_msk(properties: &Json) -> bool {
     }
 }
 
-/// The mapping that takes the place of one that disappears, among the new ones: the first of
-/// the same cluster and topics (of the same function first), else the first of the same
-/// cluster and function, whose topic was renamed.
-fn take_successor<'m, 't>(
-    arrivals: &mut Vec<&'m Mapping<'t>>,
-    before: &Mapping<'_>,
-) -> Option<&'m Mapping<'t>> {
-    let same_as_before =
-        |after: &Mapping<'_>, name: &str| same(before.property(name), after.property(name));
-    let tiers: [&dyn Fn(&Mapping<'_>) -> bool; 3] = [
-        &|after| {
-            same_as_before(after, "EventSourceArn")
-                && same_as_before(after, "Topics")
-                && same_as_before(after, "FunctionName")
-        },
-        &|after| same_as_before(after, "EventSourceArn") && same_as_before(after, "Topics"),
-        &|after| same_as_before(after, "EventSourceArn") && same_as_before(after, "FunctionName"),
-    ];
-    let at = tiers
-        .iter()
-        .find_map(|tier| arrivals.iter().position(|after| tier(after)))?;
-    Some(arrivals.remove(at))
+/// The mappings only NEW has, indexed by what a successor shares with the mapping it takes
+/// the place of, so that finding successors stays linear in the number of mappings.
+struct Arrivals<'m, 't> {
+    mappings: Vec<&'m Mapping<'t>>,
+    taken: Vec<bool>,
+    /// For each way of matching, in order of preference: key → indices into `mappings`, in
+    /// template order.
+    by: [HashMap<String, VecDeque<usize>>; 3],
+}
+
+/// The properties a successor shares with the mapping it succeeds, in order of preference:
+/// the same cluster, topics and function; the same cluster and topics; the same cluster and
+/// function (the topic was renamed).
+const SUCCESSOR_KEYS: [&[&str]; 3] = [
+    &["EventSourceArn", "Topics", "FunctionName"],
+    &["EventSourceArn", "Topics"],
+    &["EventSourceArn", "FunctionName"],
+];
+
+impl<'m, 't> Arrivals<'m, 't> {
+    fn new(mappings: Vec<&'m Mapping<'t>>) -> Self {
+        let mut by: [HashMap<String, VecDeque<usize>>; 3] = Default::default();
+        for (index, mapping) in mappings.iter().enumerate() {
+            for (names, map) in SUCCESSOR_KEYS.iter().zip(&mut by) {
+                map.entry(key(mapping, names)).or_default().push_back(index);
+            }
+        }
+        Arrivals {
+            taken: vec![false; mappings.len()],
+            mappings,
+            by,
+        }
+    }
+
+    /// The first new mapping of the most similar kind that no other mapping took yet.
+    fn take_successor(&mut self, before: &Mapping<'_>) -> Option<&'m Mapping<'t>> {
+        for (names, map) in SUCCESSOR_KEYS.iter().zip(&mut self.by) {
+            let Some(queue) = map.get_mut(&key(before, names)) else {
+                continue;
+            };
+            while let Some(index) = queue.pop_front() {
+                if !self.taken[index] {
+                    self.taken[index] = true;
+                    return Some(self.mappings[index]);
+                }
+            }
+        }
+        None
+    }
+}
+
+/// The properties `names` of a mapping as one text, equal exactly when [`same`] holds for each.
+fn key(mapping: &Mapping<'_>, names: &[&str]) -> String {
+    let mut key = String::new();
+    for name in names {
+        canonical(mapping.property(name), &mut key);
+        key.push('\u{0}');
+    }
+    key
+}
+
+/// A value as text in which [`same`] values are equal: object keys sorted, numbers written as
+/// the strings of their text, `null` as nothing.
+fn canonical(value: Option<&Json>, out: &mut String) {
+    match value {
+        None | Some(Json::Null) => {}
+        Some(Json::Number(number)) => out.push_str(&stringify_compact(&number.to_string())),
+        Some(Json::Array(items)) => {
+            out.push('[');
+            for item in items {
+                canonical(Some(item), out);
+                out.push(',');
+            }
+            out.push(']');
+        }
+        Some(Json::Object(entries)) => {
+            let mut keys: Vec<&String> = entries.keys().collect();
+            keys.sort();
+            out.push('{');
+            for key in keys {
+                out.push_str(&stringify_compact(key));
+                out.push(':');
+                canonical(entries.get(key), out);
+                out.push(',');
+            }
+            out.push('}');
+        }
+        Some(other) => out.push_str(&stringify_compact(other)),
+    }
 }
 
 /// A mapping under the same logical ID in both templates.
@@ -538,6 +609,17 @@ mod tests {
             ),
             ["MSK_MAPPING_REMOVED"]
         );
+    }
+
+    #[test]
+    fn a_logical_id_that_now_names_another_source_is_a_removed_mapping() {
+        let old = template(serde_json::json!({
+            "A": mapping(serde_json::json!({"EventSourceArn": ARN, "Topics": ["t"]})),
+        }));
+        let new = template(serde_json::json!({
+            "A": mapping(serde_json::json!({"EventSourceArn": "arn:aws:sqs:us-east-1:111111111111:q"})),
+        }));
+        assert_eq!(codes(&old, &new), ["MSK_MAPPING_REMOVED"]);
     }
 
     #[test]

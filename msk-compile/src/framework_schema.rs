@@ -112,9 +112,11 @@ fn definitions() -> Value {
 
 /// The keys of `functions.<name>` that the compiler reads, in the framework's order (`name`
 /// comes from `config-schema.js`, before `events`; the rest from `provider.js`, after it).
-/// Open: a function's other keys are not this tool's to judge.
-pub fn function_keys_schema() -> Value {
-    json!({
+/// Open: a function's other keys are not this tool's to judge. With `osls`, osls' `durableConfig`
+/// (which the compiler reads on the osls host) too, in its place in osls' schema, before
+/// `snapStart`.
+pub fn function_keys_schema_for(osls: bool) -> Value {
+    let mut schema = json!({
         "properties": {
             "name": { "type": "string" },
             "snapStart": { "type": "boolean" },
@@ -129,7 +131,27 @@ pub fn function_keys_schema() -> Value {
             "role": { "$ref": "#/definitions/awsLambdaRole" }
         },
         "definitions": definitions()
-    })
+    });
+    if osls && let Some(Value::Object(properties)) = schema.get_mut("properties") {
+        let at = properties
+            .keys()
+            .position(|key| key == "snapStart")
+            .unwrap_or(properties.len());
+        properties.shift_insert(
+            at,
+            "durableConfig".to_owned(),
+            json!({
+                "type": "object",
+                "properties": {
+                    "executionTimeout": { "type": "integer", "minimum": 1, "maximum": 31622400 },
+                    "retentionPeriodInDays": { "type": "integer", "minimum": 1, "maximum": 90 }
+                },
+                "required": ["executionTimeout"],
+                "additionalProperties": false
+            }),
+        );
+    }
+    schema
 }
 
 /// `resources.extensions`: resource logical IDs mapped to the attributes that may be

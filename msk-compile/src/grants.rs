@@ -187,14 +187,19 @@ pub fn collect<M: CfnMapping>(
         return;
     };
     let cluster = Cluster::of(arn_node);
-    match &cluster {
+    // The cluster's own ARN: for a VPC connection, the other account's cluster, whose UUID the
+    // connection's ARN does not carry (AWS's page requires kafka:DescribeClusterV2 for every
+    // MSK mapping, and kafka:DescribeVpcConnection besides for a cross-account one).
+    let cluster_arn = match &cluster {
         Cluster::Parsed(arn) if arn.is_vpc_connection() => {
             grants.add(iam::DESCRIBE_VPC_CONNECTIONS, Json::from(arn.to_string()));
+            Json::from(arn.data_plane(DataPlane::Cluster))
         }
-        Cluster::Parsed(arn) => grants.add(iam::DESCRIBE_CLUSTERS, Json::from(arn.to_string())),
-        Cluster::Unparsed(text) => grants.add(iam::DESCRIBE_CLUSTERS, Json::from(text.as_str())),
-        Cluster::Intrinsic(arn) => grants.add(iam::DESCRIBE_CLUSTERS, arn.clone()),
-    }
+        Cluster::Parsed(arn) => Json::from(arn.to_string()),
+        Cluster::Unparsed(text) => Json::from(text.as_str()),
+        Cluster::Intrinsic(arn) => arn.clone(),
+    };
+    grants.add(iam::DESCRIBE_CLUSTERS, cluster_arn.clone());
     grants.add(iam::BOOTSTRAP_BROKERS, Json::from("*"));
     grants.add(iam::NETWORK_INTERFACES, Json::from("*"));
     let topic = msk.get("topic").and_then(Node::as_str);
@@ -217,6 +222,10 @@ pub fn collect<M: CfnMapping>(
         };
         match grant {
             Grant::Secret => grants.add(iam::READ_SECRETS, to_json(node)),
+            Grant::ScramSecret => {
+                grants.add(iam::READ_SECRETS, to_json(node));
+                grants.add(iam::LIST_SCRAM_SECRETS, cluster_arn.clone());
+            }
             Grant::KmsDecrypt => grants.add(iam::DECRYPT_SECRETS, to_json(node)),
             Grant::IamAuth => {
                 let group = msk

@@ -267,6 +267,7 @@ fn run_compile(args: &CompileArgs) -> Result<ExitCode, UsageError> {
             return Ok(ExitCode::from(2));
         }
     };
+    check_memory_budget(text.len(), args.template.as_deref())?;
     let resolved = match &args.resolved {
         Some(path) if is_stdin(path) && is_stdin(&config) => {
             return Err(UsageError(
@@ -391,6 +392,7 @@ fn run_check(args: &CheckArgs) -> Result<ExitCode, UsageError> {
                 continue;
             }
         };
+        check_memory_budget(text.len(), None)?;
         let report = match compile_text(&text, &config, &args.common, None)? {
             Ok(report) => report,
             Err(_) => {
@@ -963,9 +965,58 @@ fn read_template_input(path: &Path, what: &str) -> Result<(String, String), Usag
     Ok((name, text))
 }
 
-/// The largest `--template` read (256 MiB): several times the template of the biggest
-/// service the benchmarks compile (43 MB for 50 000 events).
-const MAX_TEMPLATE_BYTES: u64 = 256 * 1024 * 1024;
+/// The largest `--template` read (64 MiB): 64 times CloudFormation's own limit on a template
+/// body (1 MB, from S3), and room for the template of the biggest service the benchmarks
+/// compile (43 MB for 50 000 events). The merge needs at most about 10 times the template
+/// (a list of a million zeros is the worst case), so a full-size one fits in 1 GB.
+const MAX_TEMPLATE_BYTES: u64 = 64 * 1024 * 1024;
+
+/// Memory a run may need, per byte of config and of template, and at least: measured peaks
+/// (`/usr/bin/time -v`) of the densest inputs (a flow list of a million zeros: 56 bytes per
+/// config byte, 9 per template byte), with room.
+const MEMORY_PER_CONFIG_BYTE: u64 = 64;
+const MEMORY_PER_TEMPLATE_BYTE: u64 = 12;
+const MEMORY_BASELINE: u64 = 192 * 1024 * 1024;
+
+/// A run that would need more memory than the process may have (`ulimit -v`) ends here with
+/// a coded error, before it starts, rather than aborting when an allocation fails midway.
+fn check_memory_budget(config_bytes: usize, template: Option<&Path>) -> Result<(), UsageError> {
+    let Some(limit) = address_space_limit() else {
+        return Ok(());
+    };
+    let template_bytes = template
+        .and_then(|path| std::fs::metadata(path).ok())
+        .map_or(0, |metadata| metadata.len().min(MAX_TEMPLATE_BYTES));
+    let needed = MEMORY_BASELINE
+        + MEMORY_PER_CONFIG_BYTE * config_bytes as u64
+        + MEMORY_PER_TEMPLATE_BYTE * template_bytes;
+    if needed > limit {
+        return Err(UsageError::coded(
+            Code::MemoryLimit,
+            format!(
+                "a config of {config_bytes} bytes{} may need up to {} MiB of memory; the limit on this process (ulimit -v) is {} MiB",
+                if template_bytes > 0 {
+                    format!(" and a template of {template_bytes} bytes")
+                } else {
+                    String::new()
+                },
+                needed >> 20,
+                limit >> 20
+            ),
+        ));
+    }
+    Ok(())
+}
+
+/// The address-space limit of this process (`ulimit -v`), from `/proc/self/limits`; `None`
+/// when unlimited or unknown.
+fn address_space_limit() -> Option<u64> {
+    let limits = std::fs::read_to_string("/proc/self/limits").ok()?;
+    let line = limits
+        .lines()
+        .find(|line| line.starts_with("Max address space"))?;
+    line.split_whitespace().nth(3)?.parse().ok()
+}
 
 /// The exit-2 error for an input that could not be read.
 fn read_failure(name: &str, error: &load::read::ReadError) -> UsageError {

@@ -543,20 +543,27 @@ fn merge_resources(
             .unwrap_or(kept.len());
         custom_tail.min(first_sqs)
     });
+    // A resource of a compiled mapping's name that is not recognisable as one (its type was
+    // edited) is replaced where it stands, as assigning the mapping into `Resources` would:
+    // adding the mapping beside it wrote the key twice.
+    let taken: std::collections::HashSet<String> = kept
+        .iter()
+        .map(|(key, _)| key.clone())
+        .filter(|key| compiled.resources.contains_key(key))
+        .collect();
+    for (key, value) in &mut kept {
+        if let Some(resource) = compiled.resources.get(key.as_str()) {
+            *value = Part::Value(resource.to_json());
+        }
+    }
     let rest = kept.split_off(insert_at);
     *resources = kept;
     for (logical_id, resource) in &compiled.resources {
-        if !rest.iter().any(|(key, _)| key == logical_id) {
+        if !taken.contains(logical_id) {
             resources.push((logical_id.clone(), Part::Value(resource.to_json())));
         }
     }
-    for (key, value) in rest {
-        let value = match compiled.resources.get(&key) {
-            Some(resource) => Part::Value(resource.to_json()),
-            None => value,
-        };
-        resources.push((key, value));
-    }
+    resources.extend(rest);
     Ok(replaced_at.is_some())
 }
 
@@ -622,10 +629,11 @@ mod tests {
                 "MskEventsDescribeClusters",
                 "MskEventsGetBootstrapBrokers",
                 "MskEventsNetworkInterfaces",
-                "MskEventsReadSecrets"
+                "MskEventsReadSecrets",
+                "MskEventsListScramSecrets"
             ]
         );
-        assert_eq!(statements.len(), 5, "{statements:#?}");
+        assert_eq!(statements.len(), 6, "{statements:#?}");
     }
 
     const TEMPLATE: &str = r#"{
@@ -705,5 +713,24 @@ mod tests {
             .and_then(Json::as_array)
             .expect("statements");
         assert_eq!(statements.len(), 4, "{statements:#?}");
+    }
+
+    /// Found by the merge fuzzing round: a resource of a compiled mapping's name whose type
+    /// was edited (so not recognisable as an msk mapping) was kept and the mapping added beside
+    /// it under the same key; the second merge then read the later one and differed.
+    #[test]
+    fn a_resource_of_a_mappings_name_is_replaced_once() {
+        let one =
+            compiled("      - msk: {arn: 'arn:aws:kafka:us-east-1:1:cluster/a/1', topic: t}\n");
+        let (name, _) = one.resources.first().expect("a mapping");
+        let text = TEMPLATE.replace(
+            "\"FLambdaFunction\"",
+            &format!(
+                "\"{name}\": {{\"Type\": \"AWS::Lambda::Evpping\"}},\n    \"FLambdaFunction\""
+            ),
+        );
+        let once = merge(&text, &one).expect("merges");
+        assert_eq!(once.matches(&format!("\"{name}\"")).count(), 1, "{once}");
+        assert_eq!(merge(&once, &one).expect("merges"), once);
     }
 }

@@ -868,3 +868,30 @@ fn an_immutable_template_is_named_as_such() {
     );
     assert!(!stderr(&output).contains("chmod"), "{}", stderr(&output));
 }
+
+/// Under `ulimit -v` a config that may need more than the limit ends with a coded error
+/// before it is parsed, not with an allocation failure (an abort, exit 134) midway.
+#[test]
+fn a_memory_limit_ends_in_a_coded_error() {
+    let dir = scratch("files", "memory-limit");
+    let config = dir.join("serverless.yml");
+    let zeros = "0,".repeat(8 * 1024 * 1024);
+    std::fs::write(
+        &config,
+        format!("service: s\nprovider: {{name: aws}}\ncustom: [{zeros}0]\nfunctions: {{f: {{handler: h}}}}\n"),
+    )
+    .expect("write");
+    let output = Command::new("sh")
+        .arg("-c")
+        .arg("ulimit -v 1000000 && exec \"$0\" compile \"$1\"")
+        .arg(env!("CARGO_BIN_EXE_msk-compile"))
+        .arg(&config)
+        .output()
+        .expect("runs");
+    assert_eq!(output.status.code(), Some(2), "{}", stderr(&output));
+    assert!(
+        stderr(&output).contains("MSK_MEMORY_LIMIT"),
+        "{}",
+        stderr(&output)
+    );
+}

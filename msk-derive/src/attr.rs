@@ -154,6 +154,7 @@ pub enum Profile {
 #[derive(Copy, Clone, PartialEq, Eq, Debug)]
 pub enum Grant {
     Secret,
+    ScramSecret,
     KmsDecrypt,
     IamAuth,
     Destination,
@@ -202,6 +203,7 @@ pub const PROFILES: &[(&str, Profile)] = &[
 ];
 const GRANTS: &[(&str, Grant)] = &[
     ("secret", Grant::Secret),
+    ("scram_secret", Grant::ScramSecret),
     ("kms_decrypt", Grant::KmsDecrypt),
     ("iam_auth", Grant::IamAuth),
     ("destination", Grant::Destination),

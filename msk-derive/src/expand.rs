@@ -81,6 +81,7 @@ fn impl_cfn_mapping(cont: &Container) -> TokenStream {
             Some(grant) => {
                 let variant = match grant {
                     Grant::Secret => quote!(Secret),
+                    Grant::ScramSecret => quote!(ScramSecret),
                     Grant::KmsDecrypt => quote!(KmsDecrypt),
                     Grant::IamAuth => quote!(IamAuth),
                     Grant::Destination => quote!(Destination),

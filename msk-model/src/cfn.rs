@@ -275,6 +275,9 @@ impl KeySet {
 pub enum Grant {
     /// A Secrets Manager secret ARN: `secretsmanager:GetSecretValue` on it.
     Secret,
+    /// A SASL/SCRAM secret ARN: `secretsmanager:GetSecretValue` on it and
+    /// `kafka:ListScramSecrets` on the cluster.
+    ScramSecret,
     /// A KMS key ARN: `kms:Decrypt` on it.
     KmsDecrypt,
     /// `true`: the IAM access-control data plane (`kafka-cluster:*` actions, listed one by one)

@@ -177,7 +177,7 @@ codes! {
         fix: "Name a regular file. To read a config from a pipe, pass `-` as CONFIG (it is read from stdin, up to 32 MiB).",
     }
     TemplateTooLarge = "MSK_TEMPLATE_TOO_LARGE" {
-        summary: "The `--template` file is larger than 256 MiB; it is refused after reading at most that much.",
+        summary: "The `--template` file is larger than 64 MiB (64 times CloudFormation's own 1 MB limit on a template); it is refused after reading at most that much.",
         example: "msk-compile compile --template huge.json",
         fix: "Pass the `cloudformation-template-update-stack.json` that `serverless package` writes.",
     }
@@ -185,6 +185,11 @@ codes! {
         summary: "The file `--in-place` or `--output` would replace has no write permission (e.g. mode 0444), or is not a regular file. It is left as it is: replacing it would silently defeat the permission.",
         example: "chmod 444 template.json\nmsk-compile compile --template template.json --in-place",
         fix: "Make the file writable (`chmod u+w`) if it should be replaced, or write elsewhere with `--output`.",
+    }
+    MemoryLimit = "MSK_MEMORY_LIMIT" {
+        summary: "The run may need more memory than the process is allowed (`ulimit -v`): up to 64 bytes per byte of config and 12 per byte of template, plus 192 MiB. It stops before reading further, with nothing written, rather than failing midway.",
+        example: "ulimit -v 300000\nmsk-compile compile huge-serverless.yml",
+        fix: "Raise the limit (`ulimit -v`), or compile a smaller config.",
     }
     TemplateLocked = "MSK_TEMPLATE_LOCKED" {
         summary: "Another process held the lock on the `--in-place` template for the whole wait (60 seconds unless `--lock-timeout` says otherwise). `--in-place` runs take turns through an advisory lock (`flock`) on the template; the run said after a second that it waits, and for which process. Nothing was written.",

@@ -455,7 +455,7 @@ pub struct MskEvent {
         order = 10,
         presence = "not_null",
         source_access = "SASL_SCRAM_512_AUTH",
-        grant = "secret"
+        grant = "scram_secret"
     )]
     pub sasl_scram512: Option<String>,
 

@@ -32,19 +32,29 @@ pub struct StatementKind {
     pub actions: &'static [&'static str],
     /// Granted on `*`: the action has no resource-level permission.
     pub on_any: bool,
+    /// Why the role needs it: what AWS's page "Configuring Lambda permissions for Amazon MSK
+    /// event source mappings" ([`PERMISSIONS_PAGE`]) lists it for.
+    pub explain: &'static str,
 }
+
+/// AWS's page "Configuring Lambda permissions for Amazon MSK event source mappings", which every
+/// statement kind's `explain` cites.
+pub const PERMISSIONS_PAGE: &str =
+    "https://docs.aws.amazon.com/lambda/latest/dg/with-msk-permissions.html";
 
 /// `kafka:DescribeClusterV2` on the clusters (v2 answers for provisioned and serverless MSK).
 pub const DESCRIBE_CLUSTERS: StatementKind = StatementKind {
     sid: "MskEventsDescribeClusters",
     actions: &["kafka:DescribeClusterV2"],
     on_any: false,
+    explain: "Required for every MSK event source mapping, a cross-account one on a VPC connection included (\"MSK cluster permissions\": kafka:DescribeClusterV2, recommended over kafka:DescribeCluster; it works for provisioned and serverless clusters). For a VPC connection it is granted on the other account's cluster, `cluster/<name>/*`.",
 };
 /// `kafka:DescribeVpcConnection` on the multi-VPC connections to other accounts' clusters.
 pub const DESCRIBE_VPC_CONNECTIONS: StatementKind = StatementKind {
     sid: "MskEventsDescribeVpcConnections",
     actions: &["kafka:DescribeVpcConnection"],
     on_any: false,
+    explain: "Cross-account mappings on a multi-VPC connection (\"Optional permissions\": kafka:DescribeVpcConnection in the execution role).",
 };
 /// `kafka:GetBootstrapBrokers` has no resource type in the Service Authorization Reference:
 /// a statement scoped to cluster ARNs matches no request, so it is granted on `*`.
@@ -52,24 +62,35 @@ pub const BOOTSTRAP_BROKERS: StatementKind = StatementKind {
     sid: "MskEventsGetBootstrapBrokers",
     actions: &["kafka:GetBootstrapBrokers"],
     on_any: true,
+    explain: "Required for every MSK event source mapping (\"MSK cluster permissions\": kafka:GetBootstrapBrokers).",
 };
 /// Lambda's network interfaces in the cluster's VPC (the same actions as Serverless').
 pub const NETWORK_INTERFACES: StatementKind = StatementKind {
     sid: "MskEventsNetworkInterfaces",
     actions: &EC2_ACTIONS,
     on_any: true,
+    explain: "Required for every MSK event source mapping (\"VPC permissions\": ec2:CreateNetworkInterface, DescribeNetworkInterfaces, DescribeVpcs, DeleteNetworkInterface, DescribeSubnets, DescribeSecurityGroups).",
 };
 /// The SASL/SCRAM, mTLS and schema-registry secrets.
 pub const READ_SECRETS: StatementKind = StatementKind {
     sid: "MskEventsReadSecrets",
     actions: &["secretsmanager:GetSecretValue"],
     on_any: false,
+    explain: "SASL/SCRAM and mTLS secrets, and schema-registry access secrets (\"Optional permissions\": secretsmanager:GetSecretValue; the page's \"describe your Secrets Manager secret\" is this action, it lists no secretsmanager:DescribeSecret).",
+};
+/// `kafka:ListScramSecrets` on the clusters of SASL/SCRAM events.
+pub const LIST_SCRAM_SECRETS: StatementKind = StatementKind {
+    sid: "MskEventsListScramSecrets",
+    actions: &["kafka:ListScramSecrets"],
+    on_any: false,
+    explain: "SASL/SCRAM authentication (\"Optional permissions\": kafka:ListScramSecrets, listing the SCRAM secrets associated with the cluster).",
 };
 /// The customer managed keys of those secrets.
 pub const DECRYPT_SECRETS: StatementKind = StatementKind {
     sid: "MskEventsDecryptSecrets",
     actions: &["kms:Decrypt"],
     on_any: false,
+    explain: "A Secrets Manager secret encrypted with a customer managed key (\"Optional permissions\": kms:Decrypt).",
 };
 /// IAM access control: connecting to the cluster.
 pub const CONNECT_CLUSTERS: StatementKind = StatementKind {
@@ -79,69 +100,80 @@ pub const CONNECT_CLUSTERS: StatementKind = StatementKind {
         "kafka-cluster:DescribeClusterDynamicConfiguration",
     ],
     on_any: false,
+    explain: "IAM access control (\"Optional permissions\": kafka-cluster:Connect; DescribeClusterDynamicConfiguration is the DescribeConfigs Cluster ACL the page's troubleshooting section requires).",
 };
 /// IAM access control: reading the source topics.
 pub const READ_TOPICS: StatementKind = StatementKind {
     sid: "MskEventsReadTopics",
     actions: &["kafka-cluster:DescribeTopic", "kafka-cluster:ReadData"],
     on_any: false,
+    explain: "IAM access control (\"Optional permissions\": kafka-cluster:DescribeTopic and kafka-cluster:ReadData on the topic).",
 };
 /// IAM access control: the consumer groups.
 pub const CONSUMER_GROUPS: StatementKind = StatementKind {
     sid: "MskEventsConsumerGroups",
     actions: &["kafka-cluster:AlterGroup", "kafka-cluster:DescribeGroup"],
     on_any: false,
+    explain: "IAM access control (\"Optional permissions\": kafka-cluster:AlterGroup and kafka-cluster:DescribeGroup on the consumer group).",
 };
 /// `kafka://` on-failure destinations.
 pub const WRITE_TOPICS: StatementKind = StatementKind {
     sid: "MskEventsWriteFailedRecords",
     actions: &["kafka-cluster:DescribeTopic", "kafka-cluster:WriteData"],
     on_any: false,
+    explain: "A `kafka://` on-failure destination (the page's on-failure list names SQS, SNS and S3; for a Kafka topic the role needs the IAM access-control actions of a producer on that topic: kafka-cluster:DescribeTopic and kafka-cluster:WriteData).",
 };
 /// SQS on-failure destinations.
 pub const SEND_TO_QUEUES: StatementKind = StatementKind {
     sid: "MskEventsSendFailedToQueues",
     actions: &["sqs:SendMessage"],
     on_any: false,
+    explain: "An SQS on-failure destination (\"Additionally …\": sqs:SendMessage).",
 };
 /// SNS on-failure destinations.
 pub const PUBLISH_TO_TOPICS: StatementKind = StatementKind {
     sid: "MskEventsPublishFailedToTopics",
     actions: &["sns:Publish"],
     on_any: false,
+    explain: "An SNS on-failure destination (\"Additionally …\": sns:Publish).",
 };
 /// S3 on-failure destinations: the objects…
 pub const PUT_OBJECTS: StatementKind = StatementKind {
     sid: "MskEventsPutFailedToBuckets",
     actions: &["s3:PutObject"],
     on_any: false,
+    explain: "An S3 on-failure destination (\"Additionally …\": s3:PutObject).",
 };
 /// …and the bucket.
 pub const LIST_BUCKETS: StatementKind = StatementKind {
     sid: "MskEventsListFailureBuckets",
     actions: &["s3:ListBucket"],
     on_any: false,
+    explain: "An S3 on-failure destination (\"Additionally …\": s3:ListBucket).",
 };
 /// Glue schema registries.
 pub const GLUE_REGISTRIES: StatementKind = StatementKind {
     sid: "MskEventsGlueRegistries",
     actions: &["glue:GetRegistry"],
     on_any: false,
+    explain: "An AWS Glue schema registry (\"Optional permissions\": glue:GetRegistry).",
 };
 /// The schemas of Glue schema registries.
 pub const GLUE_SCHEMA_VERSIONS: StatementKind = StatementKind {
     sid: "MskEventsGlueSchemaVersions",
     actions: &["glue:GetSchemaVersion"],
     on_any: false,
+    explain: "An AWS Glue schema registry (\"Optional permissions\": glue:GetSchemaVersion).",
 };
 
 /// Every statement kind of the extended profile, in policy order.
-pub const EXTENDED_STATEMENTS: [StatementKind; 16] = [
+pub const EXTENDED_STATEMENTS: [StatementKind; 17] = [
     DESCRIBE_CLUSTERS,
     DESCRIBE_VPC_CONNECTIONS,
     BOOTSTRAP_BROKERS,
     NETWORK_INTERFACES,
     READ_SECRETS,
+    LIST_SCRAM_SECRETS,
     DECRYPT_SECRETS,
     CONNECT_CLUSTERS,
     READ_TOPICS,

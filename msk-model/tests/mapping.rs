@@ -251,7 +251,7 @@ fn extended_grants_are_declared_on_their_keys() {
     assert_eq!(
         grants,
         [
-            ("saslScram512", Grant::Secret),
+            ("saslScram512", Grant::ScramSecret),
             ("destinations", Grant::Destination),
             ("clientCertificateTlsAuth", Grant::Secret),
             ("iamAuth", Grant::IamAuth),
@@ -552,4 +552,22 @@ fn generic_struct() {
         <Generic<String> as CfnMapping>::field("value").map(|field| field.presence),
         Some(Presence::NotNull)
     );
+}
+
+/// Every statement kind of the extended profile says why the role needs it: the part of AWS's
+/// permissions page that lists each of its actions.
+#[test]
+fn every_grant_explains_itself_with_the_permissions_page() {
+    for kind in msk_model::iam::EXTENDED_STATEMENTS {
+        for action in kind.actions {
+            let name = action.split_once(':').map_or(*action, |(_, name)| name);
+            assert!(
+                kind.explain.contains(name),
+                "{}: `explain` does not name {action}: {}",
+                kind.sid,
+                kind.explain
+            );
+        }
+    }
+    assert!(msk_model::iam::PERMISSIONS_PAGE.ends_with("/with-msk-permissions.html"));
 }

@@ -22,6 +22,9 @@ const CUSTOM_SCHEMA = {
       properties: {
         profile: { enum: PROFILES },
         host: { enum: ['serverless-v3', 'osls'] },
+        // Lets `serverless deploy` go on although msk-compile diff finds that it replays, skips
+        // or fails on an msk mapping's consumer group (its findings are printed as warnings).
+        allowReplacement: { type: 'boolean' },
       },
       additionalProperties: false,
     },

@@ -34,7 +34,7 @@ const buildBinary = () => {
   return path.join(targetDir, 'release', EXE);
 };
 
-// The extended schema when the binary has profiles (issue 13), with the keys whose schema the
+// The extended schema when the binary has profiles (the extended profile), with the keys whose schema the
 // extended profile widens (in both exports, different after reduction: e.g. `arn` also takes
 // `Fn::GetAtt`). A binary without profiles compiles only Serverless' keys, which the framework
 // defines already, so its plain schema adds nothing.

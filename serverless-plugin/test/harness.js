@@ -211,6 +211,24 @@ const slsPackage = (dir, env = {}, host = SERVERLESS) =>
     });
   });
 
+/**
+ * Runs `serverless deploy --stage dev --region us-east-1` (plus `args`) of `host` in `dir`,
+ * offline as `slsPackage` runs: the service's own plugins must answer every AWS request (see
+ * test/fixtures/aws-stub.js). Resolves to `{ status, output }`.
+ */
+const slsDeploy = (dir, args = [], env = {}, host = SERVERLESS) =>
+  new Promise((resolve, reject) => {
+    fs.rmSync(path.join(dir, '.serverless'), { recursive: true, force: true });
+    const argv0 = [host.bin, 'deploy', '--stage', 'dev', '--region', 'us-east-1', ...args];
+    const [cmd, argv] = canUnshare() ? ['unshare', ['-n', process.execPath, ...argv0]] : [process.execPath, argv0];
+    const child = spawn(cmd, argv, { cwd: dir, env: frameworkEnv(host, env), stdio: ['ignore', 'pipe', 'pipe'] });
+    let output = '';
+    child.stdout.on('data', (chunk) => (output += chunk));
+    child.stderr.on('data', (chunk) => (output += chunk));
+    child.on('error', reject);
+    child.on('close', (status) => resolve({ status, output }));
+  });
+
 /** The only run-dependent bytes of a template: the timestamped artifact directory in S3Key. */
 const stable = (text) =>
   text.replace(/("S3Key": "[^"]*\/)\d{13}-\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z\//g, '$10000000000000-1970-01-01T00:00:00.000Z/');
@@ -242,6 +260,7 @@ module.exports = {
   releaseBinary,
   removeInstall,
   service,
+  slsDeploy,
   slsPackage,
   stable,
   withPlugin,

@@ -303,6 +303,7 @@ osls_cases! {
     osls_osls_default_error_mode => "osls-default-error-mode",
     osls_osls_default_mode_valid => "osls-default-mode-valid",
     osls_osls_durable_aliases => "osls-durable-aliases",
+    osls_osls_durable_config_schema => "osls-durable-config-schema",
     osls_osls_durable_esm_timeout => "osls-durable-esm-timeout",
     osls_osls_framework_version_3 => "osls-framework-version-3",
     osls_osls_framework_version_invalid => "osls-framework-version-invalid",

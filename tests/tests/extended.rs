@@ -198,6 +198,7 @@ fn the_readme_table_matches_the_model() {
         let entry = MskEvent::key(key).expect("a key of the model");
         let action = entry.grant.map(|grant| match grant {
             Grant::Secret => "secretsmanager:GetSecretValue",
+            Grant::ScramSecret => "kafka:ListScramSecrets",
             Grant::KmsDecrypt => "kms:Decrypt",
             Grant::IamAuth => "kafka-cluster:Connect",
             Grant::Destination => "sqs:SendMessage",

@@ -381,3 +381,109 @@ fn references_to_every_key_of_a_large_mapping() {
         "fallback"
     );
 }
+
+/// A short mutation round over the merge (what `fuzz/fuzz_targets/merge.rs` does under
+/// libFuzzer, without it): the oracle's templates, mutated (spans deleted, duplicated or
+/// replaced with tokens the merge looks at), merged with a serverless-v3 and an extended
+/// compile; every accepted merge must be idempotent. `cargo test -- --ignored` runs it.
+#[test]
+#[ignore = "a fuzzing round, minutes long"]
+fn merge_of_mutated_templates_is_idempotent() {
+    const TOKENS: &[&str] = &[
+        "{",
+        "}",
+        "[",
+        "]",
+        ",",
+        ":",
+        "\"Sid\"",
+        "\"MskEventsDescribeClusters\"",
+        "\"MskEventsAudit\"",
+        "1e400",
+        "\"0\"",
+        "\"Resources\"",
+        "null",
+        "\"msk-events\"",
+        "\"Policies\"",
+        "\"sqs:ReceiveMessage\"",
+        "\"kafka:DescribeCluster\"",
+        "\"*\"",
+        "\"AWS::IAM::Role\"",
+        "\"EventSourceMappingMSKX\"",
+        "\"\\u0000\"",
+        "-0",
+        "\"Type\"",
+    ];
+    let events = "      - msk: {arn: 'arn:aws:kafka:us-east-1:111111111111:cluster/my-cluster/abc', topic: orders}\n      - sqs: arn:aws:sqs:us-east-1:111111111111:q\n";
+    let v3 = compile_yaml(&format!(
+        "{HEAD}functions:\n  consumer:\n    handler: h\n    events:\n{events}"
+    ))
+    .compiled
+    .expect("compiles");
+    let mut options = oracle_options();
+    options.profile = Some(msk_compile::Profile::Extended);
+    let extended = compile_source(
+        &format!("{HEAD}functions:\n  consumer:\n    handler: h\n    events:\n{events}"),
+        Format::Yaml,
+        &options,
+    )
+    .compiled
+    .expect("compiles");
+    let seeds: Vec<String> = msk_tests::case_dirs()
+        .into_iter()
+        .filter_map(|dir| std::fs::read_to_string(dir.join("expected.json")).ok())
+        .collect();
+    let rounds: usize = std::env::var("MERGE_FUZZ_ROUNDS")
+        .ok()
+        .and_then(|rounds| rounds.parse().ok())
+        .unwrap_or(20_000);
+    let mut state = 0x2545_f491_4f6c_dd1d_u64;
+    let mut next = move |below: usize| {
+        state ^= state << 13;
+        state ^= state >> 7;
+        state ^= state << 17;
+        (state % below.max(1) as u64) as usize
+    };
+    let (mut merged, mut failures) = (0, Vec::new());
+    for _ in 0..rounds {
+        let mut text = seeds[next(seeds.len())].clone().into_bytes();
+        for _ in 0..1 + next(4) {
+            let at = next(text.len());
+            let len = next(64).min(text.len() - at);
+            match next(3) {
+                0 => drop(text.drain(at..at + len)),
+                1 => {
+                    let copy = text[at..at + len].to_vec();
+                    let to = next(text.len());
+                    text.splice(to..to, copy);
+                }
+                _ => drop(text.splice(at..at + len.min(4), TOKENS[next(TOKENS.len())].bytes())),
+            }
+        }
+        let Ok(text) = String::from_utf8(text) else {
+            continue;
+        };
+        for compiled in [&v3, &extended] {
+            let Ok(once) = msk_compile::template::merge(&text, compiled) else {
+                continue;
+            };
+            merged += 1;
+            let twice = msk_compile::template::merge(&once, compiled);
+            if twice.as_ref().ok() != Some(&once) {
+                failures.push(text.clone());
+            }
+        }
+    }
+    eprintln!(
+        "{merged} accepted merges of {rounds} mutated templates, {} not idempotent",
+        failures.len()
+    );
+    if let Some(first) = failures.first() {
+        let _ = std::fs::write(std::env::temp_dir().join("merge-fuzz-finding.json"), first);
+    }
+    assert!(
+        failures.is_empty(),
+        "{} of {merged} merges not idempotent",
+        failures.len()
+    );
+}
