@@ -78,6 +78,7 @@ class ServerlessMskEvents {
 
     const handler = serverless.configSchemaHandler;
     handler.defineCustomProperties(CUSTOM_SCHEMA);
+    this.positionSchemaMessages(handler);
     if (profileOf(serverless.configurationInput) === 'extended') {
       const msk = this.frameworkMskSchema(handler);
       const { extension, widened } = extendedSchema(new Set(Object.keys(msk.properties || {})));
@@ -146,6 +147,60 @@ class ServerlessMskEvents {
       host: profile === 'extended' ? this.host : undefined,
       messageFormat: 'json',
     });
+  }
+
+  // The framework reports schema problems before any plugin hook runs, by dotted path only: a
+  // warning (configValidationMode: warn) or the error that stops the command (error). Its
+  // handleErrorMessages is wrapped so that msk-compile's positioned diagnostics for the same
+  // problems (file:line:column, did-you-mean) follow the framework's own report, in both modes.
+  positionSchemaMessages(handler) {
+    if (typeof handler.handleErrorMessages !== 'function') return;
+    const original = handler.handleErrorMessages.bind(handler);
+    handler.handleErrorMessages = (messages) => {
+      const positioned = messages && messages.length ? this.schemaDiagnostics() : [];
+      const lines = positioned.map((d) => formatDiagnostic(d, this.serverless.serviceDir));
+      try {
+        return original(messages);
+      } catch (error) {
+        if (lines.length && error && typeof error.message === 'string') {
+          error.message += `\n\nmsk-compile:\n${lines.join('\n')}`;
+        }
+        throw error;
+      } finally {
+        if (lines.length && this.serverless.service.configValidationMode !== 'error') {
+          for (const line of lines) this.log.warning(`msk: ${line}`);
+        }
+      }
+    };
+  }
+
+  // msk-compile's schema diagnostics for the configuration as resolved so far; none when it
+  // cannot run (the compile step reports that).
+  schemaDiagnostics() {
+    try {
+      const serverless = this.serverless;
+      const profile = profileOf(serverless.configurationInput);
+      if (!PROFILES.includes(profile)) return [];
+      const engine = this.engine || selectEngine();
+      if (engine.error) return [];
+      const result = runCompile({
+        engine,
+        configPath: path.join(serverless.serviceDir, serverless.configurationFilename || 'serverless.yml'),
+        resolved: serverless.configurationInput,
+        template: null,
+        // As the compile step resolves it (which says so when it changes a profile).
+        profile: profile === 'extended' ? profile : HOST_PROFILES[this.host],
+        host: this.host,
+        stage: this.provider.getStage(),
+        region: this.provider.getRegion(),
+      });
+      // In line order, as the user reads the file (the framework lists them in its own order).
+      return result.diagnostics
+        .filter((d) => d.code === SCHEMA_CODE)
+        .sort((a, b) => (a.line || 0) - (b.line || 0) || (a.column || 0) - (b.column || 0));
+    } catch (ignore) {
+      return [];
+    }
   }
 
   // The object schema of the framework's msk event (what defineFunctionEventProperties extends).

@@ -110,7 +110,8 @@ const runCompile = ({ engine, configPath, resolved, template, profile, host, sta
     config,
     configName: configPath,
     resolved: JSON.stringify(resolved),
-    template: JSON.stringify(template, null, 2),
+    // Without a template (only the diagnostics are wanted), the compiled fragment.
+    template: template ? JSON.stringify(template, null, 2) : undefined,
     templateName: 'cloudformation-template-update-stack.json',
     profile,
     host,

@@ -16,7 +16,7 @@ const h = require('./harness');
 const EXAMPLE_DIR = path.join(h.REPO_DIR, 'examples', 'extended');
 const EXAMPLE = path.join(EXAMPLE_DIR, 'serverless.yml');
 
-// The AWS::Lambda::EventSourceMapping properties the extended keys become (issue 13's key list);
+// The AWS::Lambda::EventSourceMapping properties the extended keys become (the extended profile's keys);
 // `AmazonManagedKafkaEventSourceConfig.SchemaRegistryConfig` is nested.
 const EXTENDED_PROPERTIES = [
   'ProvisionedPollerConfig',
