@@ -109,15 +109,78 @@ for (const host of h.HOSTS) {
         assert.deepEqual(mappings, ['ConsumerEventSourceMappingMSKMyclusterOrders']);
       });
 
-      test('schema warnings are printed once, by the framework', () => {
+      test('a schema warning: the framework\'s line by path, then msk-compile\'s with its position', () => {
         const run = runs.schemaWarning;
         assert.equal(run.status, 0, run.output);
-        const mentions = run.output.match(/batchSize/g) || [];
-        assert.equal(mentions.length, 1, run.output);
-        assert.doesNotMatch(run.output, /INVALID_NON_SCHEMA_COMPLIANT_CONFIGURATION/);
+        assert.match(run.output, /at 'functions\.consumer\.events\.0\.msk\.batchSize': must be >= 1/);
+        const where = `serverless.yml:${position(texts.schemaWarning, '0\n')}`;
+        assert.ok(
+          run.output.includes(`Warning: msk: ${where}: must be >= 1 [INVALID_NON_SCHEMA_COMPLIANT_CONFIGURATION]`),
+          `no positioned warning at ${where} in:\n${run.output}`
+        );
       });
     });
   }
+}
+
+// Schema problems are the framework's to report, before any plugin hook runs: by dotted path
+// only, as warnings (`configValidationMode: warn`) or as the error that stops the command
+// (`error`). The plugin adds msk-compile's report of the same problems, positioned and with its
+// help (did-you-mean), to both, in line order.
+const SCHEMA_PROBLEMS = (mode) =>
+  config(
+    `      - msk:
+          arn: arn:aws:kafka:us-east-1:111111111111:cluster/orders/1
+          topic: orders
+          batchSize: 0
+          batchSzie: 3
+`,
+    `configValidationMode: ${mode}\n`
+  );
+
+for (const host of h.HOSTS) {
+  describe(`schema problems under ${host.label}, in both validation modes`, () => {
+    const runs = {};
+    const texts = {};
+
+    before(async () => {
+      const root = h.installPlugin();
+      const tasks = ['warn', 'error'].map((mode) => async () => {
+        texts[mode] = host.config(h.withPlugin(SCHEMA_PROBLEMS(mode), 'extended'));
+        runs[mode] = await h.slsPackage(h.service(root, `schema-modes-${host.name}-${mode}`, texts[mode]), {}, host);
+      });
+      await h.pool(tasks, 2);
+    });
+
+    // In line order: the unknown key is reported on the msk mapping it is in (from the
+    // resolved configuration, msk-compile places a problem by its dotted path), which starts
+    // at `arn`, before `batchSize`.
+    const positioned = (mode) => {
+      const typo = `serverless.yml:${position(texts[mode], 'arn: arn:aws')}: unrecognized property 'batchSzie' [INVALID_NON_SCHEMA_COMPLIANT_CONFIGURATION]\n  help: did you mean \`batchSize\`?`;
+      const batchSize = `serverless.yml:${position(texts[mode], '0\n')}: must be >= 1 [INVALID_NON_SCHEMA_COMPLIANT_CONFIGURATION]`;
+      return [typo, batchSize];
+    };
+
+    test('warn: the framework\'s warnings, then msk-compile\'s, positioned, packaging goes on', () => {
+      const run = runs.warn;
+      assert.equal(run.status, 0, run.output);
+      assert.match(run.output, /Invalid configuration encountered/);
+      const [typo, batchSize] = positioned('warn').map((line) => run.output.indexOf(`Warning: msk: ${line}`));
+      assert.ok(batchSize >= 0 && typo >= 0, run.output);
+      assert.ok(typo < batchSize, `not in line order:\n${run.output}`);
+    });
+
+    test('error: the framework\'s error carries msk-compile\'s positioned diagnostics', () => {
+      const run = runs.error;
+      assert.notEqual(run.status, 0, run.output);
+      assert.equal(run.template, null);
+      assert.match(run.output, /Configuration error/);
+      const report = run.output.slice(run.output.indexOf('msk-compile:'));
+      const [typo, batchSize] = positioned('error').map((line) => report.indexOf(line));
+      assert.ok(batchSize >= 0 && typo >= 0, run.output);
+      assert.ok(typo < batchSize, `not in line order:\n${run.output}`);
+    });
+  });
 }
 
 describe('the binary', () => {
@@ -131,7 +194,7 @@ describe('the binary', () => {
 
   test('one msk-compile process per serverless package', async () => {
     const root = h.installPlugin();
-    const binary = h.pluginBinary(root);
+    const binary = h.nativeBinary();
     // A wrapper that notes each start, then runs the packed binary.
     const log = path.join(root, 'starts.log');
     const wrapper = path.join(root, 'counting-msk-compile');

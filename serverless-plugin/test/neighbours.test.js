@@ -83,7 +83,10 @@ for (const host of h.HOSTS) {
         const run = runs[`v3${order}`];
         assert.equal(run.status, 0, run.output);
         assert.deepEqual(run.parsed, runs.alone.parsed);
-        assert.deepEqual(Object.keys(run.parsed.Resources), Object.keys(runs.alone.parsed.Resources));
+        // In the same order, but for the `…LambdaVersion…` resources, which osls writes in an
+        // order that changes from run to run (../shared/oracle-osls/README.md).
+        const order = (template) => Object.keys(template.Resources).filter((id) => template.Resources[id].Type !== 'AWS::Lambda::Version');
+        assert.deepEqual(order(run.parsed), order(runs.alone.parsed));
       });
 
       test(`extended (listed ${order.toLowerCase()}): the function's statements on its own role only`, () => {
