@@ -2,6 +2,7 @@
 //! coded errors where Serverless 3.40.0 crashes or cannot name the resource.
 
 use msk_model::IdToken;
+use msk_model::arn::{self, Arn};
 
 use crate::diag::{Code, Diagnostic};
 use crate::event::EventContext;
@@ -55,11 +56,8 @@ pub fn id_token(
             {
                 return Some(resource.to_owned());
             }
-            if let Some(arn) = node
-                .as_str()
-                .and_then(|text| msk_model::arn::Arn::parse(text).ok())
-            {
-                return Some(arn.cluster_name);
+            if let Some(arn) = node.as_str().and_then(|text| Arn::parse(text).ok()) {
+                return Some(arn.cluster_name_token().to_owned());
             }
             id_token(
                 &EventContext {
@@ -77,7 +75,7 @@ pub fn id_token(
         IdToken::ClusterName => {
             // Serverless' `getMskClusterNameToken`: ImportValue, else Ref, else the ARN's
             // segment after the first `/`.
-            for intrinsic in ["Fn::ImportValue", "Ref"] {
+            for intrinsic in arn::NAMING_INTRINSICS {
                 if let Some(value) = node
                     .get(intrinsic)
                     .filter(|value| js::is_truthy(&value.value))
@@ -97,12 +95,12 @@ pub fn id_token(
                 }
             }
             match &node.value {
-                Value::String(arn) => match arn.split('/').nth(1) {
+                Value::String(text) => match arn::v3_cluster_name_token(text) {
                     Some(cluster) => Some(cluster.to_owned()),
                     None => {
                         diagnostics.push(fail(
                             Code::ArnWithoutClusterName,
-                            format!("the cluster ARN `{arn}` has no cluster name after a `/`"),
+                            format!("the cluster ARN `{text}` has no cluster name after a `/`"),
                             node.span,
                             "use the full cluster ARN: arn:aws:kafka:<region>:<account>:cluster/<name>/<uuid>",
                         ));

@@ -13,6 +13,18 @@ pub fn service(text: &str) -> Option<&str> {
     text.split(':').nth(2)
 }
 
+/// The CloudFormation functions of a cluster `arn` whose string argument names the event's
+/// resource (the cluster-name token of its logical ID), in the order Serverless 3.40.0's
+/// `getMskClusterNameToken` looks for them: the export name, else the logical ID.
+pub const NAMING_INTRINSICS: [&str; 2] = ["Fn::ImportValue", "Ref"];
+
+/// The cluster-name token Serverless 3.40.0 gives a literal `arn`: its part after the first
+/// `/` (`…:cluster/<name>/<uuid>` gives `<name>`, whatever the ARN's form); `None` without a
+/// `/`, where Serverless cannot name the resource.
+pub fn v3_cluster_name_token(text: &str) -> Option<&str> {
+    text.split('/').nth(1)
+}
+
 /// What the ARN names.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum ArnKind {
@@ -96,6 +108,12 @@ impl Arn {
             cluster_name: cluster_name.to_owned(),
             uuid: uuid.to_owned(),
         })
+    }
+
+    /// The cluster-name token of the logical ID under the extended profile: the cluster's
+    /// name, for a VPC connection too (not the owner account that follows its first `/`).
+    pub fn cluster_name_token(&self) -> &str {
+        &self.cluster_name
     }
 
     pub fn is_vpc_connection(&self) -> bool {
@@ -207,6 +225,15 @@ mod tests {
             arn.data_plane(DataPlane::Topic("t")),
             "arn:aws-cn:kafka:cn-north-1:222222222222:topic/orders/*/t"
         );
+    }
+
+    #[test]
+    fn the_cluster_name_token_is_v3s_segment_or_the_parsed_name() {
+        let vpc = "arn:aws:kafka:us-east-1:111111111111:vpc-connection/222222222222/orders/abc-1";
+        assert_eq!(v3_cluster_name_token(vpc), Some("222222222222"));
+        let arn = Arn::parse(vpc).expect("parses");
+        assert_eq!(arn.cluster_name_token(), "orders");
+        assert_eq!(v3_cluster_name_token("arn:aws:kafka:::cluster"), None);
     }
 
     #[test]
