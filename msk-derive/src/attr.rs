@@ -4,6 +4,12 @@
 //! literal where a key belongs) stops the rest of that one attribute list from being read.
 //!
 //! Whether a required key is present is not judged here but in `check.rs`, from [`Seen`].
+//!
+//! The shapes parsed here (each described with an example in the crate documentation):
+//! on the container `resource = "..."`, `logical_id = "..."`, `slot(name = "...", order = N)`
+//! and the rules (`rule(...)`, `rules(...)`, parsed by `rule.rs`); on a field `property`,
+//! `order`, `presence`, `default`, `shape`, `rename`, `source_access`, `id_part`, `id_token`,
+//! `iam_resource`, `profile`, `grant` and `code`.
 
 use proc_macro2::{TokenStream, TokenTree};
 use quote::{ToTokens, quote};
