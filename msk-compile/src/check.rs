@@ -377,23 +377,24 @@ fn other_help(violation: &SchemaViolation, subject: Subject) -> Option<String> {
             Some(format!("add `{key}:` to this {}", subject.name()))
         }
         Detail::MissingKey { key } => Some(format!("add `{key}:` here")),
-        Detail::Type { expected } => Some(format!("write {} here", crate::tree::with_article(expected))),
-        // `^arn:` guards both `arn` (a cluster) and `saslScram512` (a secret): the example
-        // is of the kind the key holds.
-        // (and, in the extended profile, the mTLS and schema-registry secrets and KMS keys).
-        Detail::Pattern { pattern } if pattern == "^arn:" => Some(
-            match violation.path.first().map(String::as_str) {
-                Some("saslScram512" | "clientCertificateTlsAuth" | "schemaRegistry") => "expected the ARN of a Secrets Manager secret, such as `arn:aws:secretsmanager:us-east-1:123456789012:secret:AmazonMSK_name-AbCdEf`",
-                Some("kmsKeyArn" | "secretsKmsKeyArn") => "expected the ARN of a KMS key, such as `arn:aws:kms:us-east-1:123456789012:key/abcd1234-ab12-cd34-ef56-abcdef123456`",
-                _ => "expected the cluster ARN, such as `arn:aws:kafka:us-east-1:123456789012:cluster/orders/abcd1234-ab12-cd34-ef56-abcdef123456-1`, or `!Ref <ClusterLogicalId>`",
-            }
-            .to_owned(),
-        ),
-        Detail::Pattern { pattern } => Some(format!("the value must match the regular expression `{pattern}`")),
-        Detail::Duplicate { item: Some(item) } => {
-            Some(format!("`{item}` is listed twice: remove this one (each value may appear once)"))
+        Detail::Type { expected } => Some(format!(
+            "write {} here",
+            crate::tree::with_article(expected)
+        )),
+        // `^arn:` guards both `arn` (a cluster) and secrets or KMS keys: the example is of
+        // the kind the key holds.
+        Detail::Pattern { pattern } if pattern == "^arn:" => {
+            Some(MskEvent::arn_pattern_help(violation.path.first().map(String::as_str)).to_owned())
         }
-        Detail::Duplicate { item: None } => Some("remove this repeated item (each value may appear once)".to_owned()),
+        Detail::Pattern { pattern } => Some(format!(
+            "the value must match the regular expression `{pattern}`"
+        )),
+        Detail::Duplicate { item: Some(item) } => Some(format!(
+            "`{item}` is listed twice: remove this one (each value may appear once)"
+        )),
+        Detail::Duplicate { item: None } => {
+            Some("remove this repeated item (each value may appear once)".to_owned())
+        }
         Detail::None => None,
     }
 }

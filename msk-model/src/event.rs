@@ -908,6 +908,24 @@ impl MskEvent {
     /// The prefix of an on-failure destination that is a topic of the event's own cluster
     /// (`destinations.onFailure: kafka://<topic>`), as the destination rules above write it.
     pub const KAFKA_DESTINATION_PREFIX: &'static str = "kafka://";
+
+    /// The help for a value under the event key `key` that fails the schema's `^arn:` pattern:
+    /// an example of the kind of ARN the key holds (a secret, a KMS key, else the cluster).
+    pub fn arn_pattern_help(key: Option<&str>) -> &'static str {
+        const SECRET: &str = "expected the ARN of a Secrets Manager secret, such as `arn:aws:secretsmanager:us-east-1:123456789012:secret:AmazonMSK_name-AbCdEf`";
+        const KMS_KEY: &str = "expected the ARN of a KMS key, such as `arn:aws:kms:us-east-1:123456789012:key/abcd1234-ab12-cd34-ef56-abcdef123456`";
+        const CLUSTER: &str = "expected the cluster ARN, such as `arn:aws:kafka:us-east-1:123456789012:cluster/orders/abcd1234-ab12-cd34-ef56-abcdef123456-1`, or `!Ref <ClusterLogicalId>`";
+        match key {
+            Some(
+                Self::KEY_SASL_SCRAM512
+                | Self::KEY_CLIENT_CERTIFICATE_TLS_AUTH
+                // The access-config secrets of `schemaRegistry.accessConfigs[].uri`.
+                | Self::KEY_SCHEMA_REGISTRY,
+            ) => SECRET,
+            Some(Self::KEY_KMS_KEY_ARN | Self::KEY_SECRETS_KMS_KEY_ARN) => KMS_KEY,
+            _ => CLUSTER,
+        }
+    }
 }
 
 /// The MSK cluster reference accepted by `arn`.
