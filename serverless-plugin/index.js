@@ -10,8 +10,8 @@
 
 const fs = require('fs');
 const path = require('path');
-const { findBinary } = require('./lib/binary');
-const { SCHEMA_CODE, formatDiagnostic, runCompile } = require('./lib/compile');
+const { selectEngine } = require('./lib/engine');
+const { SCHEMA_CODE, checkMergedTemplate, escapeControls, formatDiagnostic, runCompile } = require('./lib/compile');
 const { compareTemplates, formatFinding, isMissingStack } = require('./lib/guard');
 const { CUSTOM_SCHEMA, DEFAULT_PROFILE, PROFILES, extendedSchema } = require('./lib/schema');
 const neighbours = require('./lib/neighbours');
@@ -93,6 +93,8 @@ class ServerlessMskEvents {
 
     this.hooks = {
       initialize: () => this.deferFrameworkErrors(),
+      // The first thing `package` does: the engine gets ready while the framework works.
+      'before:package:cleanup': () => this.prepareEngine(),
       // What the framework's compilers wrote, before other plugins change it at
       // `before:package:finalize` (lib/neighbours.js).
       'after:package:compileEvents': () => {
@@ -111,11 +113,40 @@ class ServerlessMskEvents {
       // `resources` are merged: the template is then the one `serverless package` writes, which
       // msk-compile's `--template` merge takes, and a function's own role declared in
       // `resources` is there for the extended profile's statements. Before the template is saved.
-      'after:aws:package:finalize:mergeCustomProviderResources': () => this.compile(),
+      'after:aws:package:finalize:mergeCustomProviderResources': async () => {
+        await this.engineReady;
+        this.compile();
+      },
       // Before the stack is created or updated (and before anything is uploaded): the compiled
       // template is final here, whether packaged now or read from --package.
       'before:aws:deploy:deploy:createStack': () => this.guardDeploy(),
     };
+  }
+
+  // Starts getting the engine ready (the WebAssembly module compiled and its code warmed on a
+  // worker thread) with a request like the one compile() makes, on a one-function service.
+  prepareEngine() {
+    this.engine = selectEngine();
+    if (!this.engine.prepare) return;
+    const profile = profileOf(this.serverless.configurationInput);
+    const service = {
+      service: 'warm-up',
+      provider: { name: 'aws' },
+      functions: {
+        f: { handler: 'h.main', events: [{ msk: { arn: 'arn:aws:kafka:us-east-1:111111111111:cluster/c/1', topic: 't' } }] },
+      },
+    };
+    const template = { Resources: { IamRoleLambdaExecution: { Type: 'AWS::IAM::Role', Properties: {} } } };
+    this.engineReady = this.engine.prepare({
+      command: 'compile',
+      config: '',
+      configName: 'serverless.yml',
+      resolved: JSON.stringify(service),
+      template: JSON.stringify(template),
+      profile: profile === 'extended' ? profile : HOST_PROFILES[this.host],
+      host: profile === 'extended' ? this.host : undefined,
+      messageFormat: 'json',
+    });
   }
 
   // The framework reports schema problems before any plugin hook runs, by dotted path only: a
@@ -150,10 +181,10 @@ class ServerlessMskEvents {
       const serverless = this.serverless;
       const profile = profileOf(serverless.configurationInput);
       if (!PROFILES.includes(profile)) return [];
-      const binary = findBinary();
-      if (binary.error) return [];
+      const engine = this.engine || selectEngine();
+      if (engine.error) return [];
       const result = runCompile({
-        binary: binary.path,
+        engine,
         configPath: path.join(serverless.serviceDir, serverless.configurationFilename || 'serverless.yml'),
         resolved: serverless.configurationInput,
         template: null,
@@ -252,26 +283,28 @@ class ServerlessMskEvents {
       );
       profile = hostProfile;
     }
-    const binary = findBinary();
-    if (binary.error) throw this.error(binary.error, 'MSK_COMPILE_NOT_FOUND');
+    const engine = this.engine || selectEngine();
+    if (engine.error) throw this.error(engine.error, 'MSK_COMPILE_NOT_FOUND');
 
     const serviceDir = serverless.serviceDir;
     const configPath = path.join(serviceDir, serverless.configurationFilename || 'serverless.yml');
     const provider = serverless.service.provider;
     const started = process.hrtime.bigint();
-    const result = runCompile({
-      binary: binary.path,
-      configPath,
-      resolved: this.resolvedConfiguration(profile),
-      template: provider.compiledCloudFormationTemplate,
-      profile,
-      host: this.host,
-      stage: this.provider.getStage(),
-      region: this.provider.getRegion(),
-    });
-    if (result.spawnError) {
-      const reason = result.spawnError.message;
-      throw this.error(`cannot run ${binary.path} (from ${binary.source}): ${reason}`, 'MSK_COMPILE_NOT_FOUND');
+    let result;
+    try {
+      result = runCompile({
+        engine,
+        configPath,
+        resolved: this.resolvedConfiguration(profile),
+        template: provider.compiledCloudFormationTemplate,
+        profile,
+        host: this.host,
+        stage: this.provider.getStage(),
+        region: this.provider.getRegion(),
+      });
+    } catch (error) {
+      if (error.spawnFailed) throw this.error(`${error.message} (from MSK_COMPILE_BIN)`, 'MSK_COMPILE_NOT_FOUND');
+      throw this.error(`msk-compile: ${error.message}`, 'MSK_COMPILE_FAILED');
     }
 
     const errors = result.diagnostics.filter((d) => d.severity === 'error');
@@ -281,9 +314,9 @@ class ServerlessMskEvents {
     }
     if (result.status !== 0 || errors.length) {
       const lines = errors.map((d) => formatDiagnostic(d, serviceDir));
-      lines.push(...result.other);
+      lines.push(...result.other.map(escapeControls));
       if (!lines.length) {
-        lines.push(`msk-compile exited with ${result.signal ? `signal ${result.signal}` : `status ${result.status}`}`);
+        lines.push(`msk-compile exited with status ${result.status}`);
       }
       const code = (errors[0] && errors[0].code) || 'MSK_COMPILE_FAILED';
       throw this.error(`msk-compile: ${lines.join('\n')}`, code);
@@ -292,11 +325,15 @@ class ServerlessMskEvents {
     // verdict is the one to reproduce, so its error stands.
     if (this.frameworkError && profile === hostProfile) throw this.frameworkError;
 
+    // Checked before it touches the framework's template, which stays as it was otherwise.
     let merged;
     try {
-      merged = JSON.parse(result.template);
+      merged = checkMergedTemplate(result.template, provider.compiledCloudFormationTemplate);
     } catch (error) {
-      throw this.error(`msk-compile wrote a template that is not JSON: ${error.message}`, 'MSK_COMPILE_FAILED');
+      throw this.error(
+        `msk-compile (${engine.kind}) returned a template that cannot replace the framework's: ${error.message}`,
+        'MSK_COMPILE_FAILED'
+      );
     }
     // What other plugins changed on the framework's mappings stays changed on msk-compile's.
     if (this.neighbourChanges) neighbours.reapply(merged, this.neighbourChanges.mappings);
@@ -305,7 +342,9 @@ class ServerlessMskEvents {
     for (const key of Object.keys(template)) delete template[key];
     Object.assign(template, merged);
     const ms = Number(process.hrtime.bigint() - started) / 1e6;
-    this.log.info(`msk-compile (${binary.source}, profile ${profile}, host ${this.host}): ${ms.toFixed(0)} ms`);
+    this.log.info(
+      `msk-compile (${engine.kind === 'wasm' ? 'WebAssembly' : engine.source}, profile ${profile}, host ${this.host}): ${ms.toFixed(0)} ms`
+    );
   }
 
   /**
@@ -339,12 +378,15 @@ class ServerlessMskEvents {
       throw this.error(`${message}\nDeploy without the comparison with ${acknowledge}.`, 'MSK_DEPLOY_GUARD_FAILED');
     }
     if (typeof deployed !== 'string') deployed = JSON.stringify(deployed);
-    const binary = findBinary();
-    if (binary.error) throw this.error(binary.error, 'MSK_COMPILE_NOT_FOUND');
+    const engine = this.engine || selectEngine();
+    if (engine.error) throw this.error(engine.error, 'MSK_COMPILE_NOT_FOUND');
     const next = JSON.stringify(this.serverless.service.provider.compiledCloudFormationTemplate);
-    const result = compareTemplates({ binary: binary.path, deployed, next });
-    if (result.spawnError) {
-      throw this.error(`cannot run ${binary.path} (from ${binary.source}): ${result.spawnError.message}`, 'MSK_COMPILE_NOT_FOUND');
+    let result;
+    try {
+      result = compareTemplates({ engine, deployed, next });
+    } catch (error) {
+      if (error.spawnFailed) throw this.error(`${error.message} (from MSK_COMPILE_BIN)`, 'MSK_COMPILE_NOT_FOUND');
+      throw this.error(`msk-compile: ${error.message}`, 'MSK_COMPILE_FAILED');
     }
     if (result.status !== 0 && result.status !== 1) {
       const why = [...result.findings.map((finding) => finding.message), ...result.other].join('\n') || `status ${result.status}`;

@@ -242,12 +242,15 @@ fn check_event(event: &mut Node, path: &str, dialect: &Dialect, found: &mut Vec<
     let Value::Object(entries) = &mut event.value else {
         return;
     };
-    let Some(position) = entries.iter().position(|entry| entry.key == "msk") else {
+    let Some(position) = entries
+        .iter()
+        .position(|entry| entry.key == MskEvent::EVENT_KEY)
+    else {
         return;
     };
     let others: Vec<(String, crate::tree::Span)> = entries
         .iter()
-        .filter(|entry| entry.key != "msk" && !entry.value.is_null())
+        .filter(|entry| entry.key != MskEvent::EVENT_KEY && !entry.value.is_null())
         .map(|entry| (entry.key.clone(), entry.key_span))
         .collect();
     let msk = &mut entries[position].value;

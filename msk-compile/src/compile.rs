@@ -137,7 +137,7 @@ fn prepare_function(
 
     for (index, event) in events.iter().enumerate() {
         let msk = match &event.value {
-            Value::Object(_) => match event.get("msk") {
+            Value::Object(_) => match event.get(MskEvent::EVENT_KEY) {
                 Some(msk) if js::is_truthy(&msk.value) => msk,
                 _ => continue,
             },
@@ -171,7 +171,7 @@ fn prepare_function(
                     part.cluster_arns.push(to_json(arn));
                 }
                 if dialect.least_privilege {
-                    grants::collect::<MskEvent>(
+                    grants::collect(
                         msk,
                         &|key| context.key_path(key),
                         &mut part.grants,

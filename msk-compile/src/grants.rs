@@ -12,7 +12,9 @@ use serde_json::{Map, Value as Json};
 
 use msk_model::arn::{self, Arn, DataPlane};
 use msk_model::iam::{self, EXTENDED_STATEMENTS, StatementKind};
-use msk_model::{CfnMapping, Grant};
+use msk_model::{
+    AccessConfig, CfnMapping, Destinations, Grant, MskEvent, SchemaRegistry, TypedDestination,
+};
 
 use crate::diag::{Code, Diagnostic};
 use crate::js;
@@ -177,13 +179,15 @@ impl Cluster {
 
 /// What one compiled event needs, added to `grants`. `key_path` gives a key's dotted path for
 /// diagnostics.
-pub fn collect<M: CfnMapping>(
+pub fn collect(
     msk: &Node,
     key_path: &dyn Fn(&str) -> String,
     grants: &mut Grants,
     diagnostics: &mut Vec<Diagnostic>,
 ) {
-    let Some(arn_node) = M::IAM_RESOURCE_KEY.and_then(|key| msk.get(key)) else {
+    let Some((arn_key, arn_node)) =
+        MskEvent::IAM_RESOURCE_KEY.and_then(|key| Some((key, msk.get(key)?)))
+    else {
         return;
     };
     let cluster = Cluster::of(arn_node);
@@ -202,9 +206,9 @@ pub fn collect<M: CfnMapping>(
     grants.add(iam::DESCRIBE_CLUSTERS, cluster_arn.clone());
     grants.add(iam::BOOTSTRAP_BROKERS, Json::from("*"));
     grants.add(iam::NETWORK_INTERFACES, Json::from("*"));
-    let topic = msk.get("topic").and_then(Node::as_str);
+    let topic = msk.get(MskEvent::KEY_TOPIC).and_then(Node::as_str);
 
-    for entry in M::KEYS {
+    for entry in MskEvent::KEYS {
         let Some(grant) = entry.grant else { continue };
         let Some(node) = msk.get(entry.key).filter(|node| js::is_truthy(&node.value)) else {
             continue;
@@ -216,7 +220,7 @@ pub fn collect<M: CfnMapping>(
                     format!("{what} needs the cluster's name and UUID, and this `arn` is not an MSK cluster or VPC-connection ARN"),
                 )
                 .at(arn_node.span)
-                .with_path(key_path("arn"))
+                .with_path(key_path(arn_key))
                 .with_help("write the ARN as arn:<partition>:kafka:<region>:<account>:cluster/<name>/<uuid>"),
             );
         };
@@ -229,7 +233,7 @@ pub fn collect<M: CfnMapping>(
             Grant::KmsDecrypt => grants.add(iam::DECRYPT_SECRETS, to_json(node)),
             Grant::IamAuth => {
                 let group = msk
-                    .get("consumerGroupId")
+                    .get(MskEvent::KEY_CONSUMER_GROUP_ID)
                     .filter(|node| js::is_truthy(&node.value))
                     .and_then(Node::as_str);
                 let resources = (
@@ -257,7 +261,7 @@ pub fn collect<M: CfnMapping>(
                 }
             }
             Grant::Destination => {
-                let Some(on_failure) = node.get("onFailure") else {
+                let Some(on_failure) = node.get(Destinations::KEY_ON_FAILURE) else {
                     continue;
                 };
                 destination(&cluster, on_failure, grants, diagnostics, &unknown_cluster);
@@ -276,10 +280,13 @@ fn destination(
 ) {
     let (service, arn) = match &on_failure.value {
         Value::String(text) => {
-            if let Some(topic) = text.strip_prefix("kafka://") {
+            if let Some(topic) = text.strip_prefix(MskEvent::KAFKA_DESTINATION_PREFIX) {
                 match cluster.data_plane(DataPlane::Topic(topic)) {
                     Some(topic_arn) => grants.add(iam::WRITE_TOPICS, topic_arn),
-                    None => unknown_cluster(diagnostics, "a `kafka://` destination"),
+                    None => unknown_cluster(
+                        diagnostics,
+                        &format!("a `{}` destination", MskEvent::KAFKA_DESTINATION_PREFIX),
+                    ),
                 }
                 return;
             }
@@ -289,8 +296,10 @@ fn destination(
             )
         }
         Value::Object(_) => match (
-            on_failure.get("arn"),
-            on_failure.get("type").and_then(Node::as_str),
+            on_failure.get(TypedDestination::KEY_ARN),
+            on_failure
+                .get(TypedDestination::KEY_KIND)
+                .and_then(Node::as_str),
         ) {
             (Some(arn), Some(kind)) => (kind.to_owned(), to_json(arn)),
             _ => return,
@@ -321,7 +330,7 @@ fn destination(
 
 /// Glue read access for a Glue registry ARN, and the access-config secrets.
 fn schema_registry(registry: &Node, grants: &mut Grants) {
-    if let Some(uri) = registry.get("uri").and_then(Node::as_str)
+    if let Some(uri) = registry.get(SchemaRegistry::KEY_URI).and_then(Node::as_str)
         && let Some((prefix, name)) = uri.split_once(":registry/")
         && arn::service(prefix) == Some("glue")
         && !name.is_empty()
@@ -334,9 +343,15 @@ fn schema_registry(registry: &Node, grants: &mut Grants) {
             Json::from(format!("{prefix}:schema/{name}/*")),
         );
     }
-    if let Some(Value::Array(configs)) = registry.get("accessConfigs").map(|node| &node.value) {
+    if let Some(Value::Array(configs)) = registry
+        .get(SchemaRegistry::KEY_ACCESS_CONFIGS)
+        .map(|node| &node.value)
+    {
         for config in configs {
-            if let Some(uri) = config.get("uri").filter(|node| js::is_truthy(&node.value)) {
+            if let Some(uri) = config
+                .get(AccessConfig::KEY_URI)
+                .filter(|node| js::is_truthy(&node.value))
+            {
                 grants.add(iam::READ_SECRETS, to_json(uri));
             }
         }

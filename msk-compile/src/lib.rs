@@ -234,7 +234,7 @@ impl Summary {
                 _ => None,
             })
             .flatten()
-            .filter(|event| event.get("msk").is_some())
+            .filter(|event| event.get(msk_model::MskEvent::EVENT_KEY).is_some())
             .count();
         Summary {
             functions: functions.len(),

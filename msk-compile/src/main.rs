@@ -10,7 +10,7 @@ use std::process::ExitCode;
 use clap::{Parser, Subcommand, ValueEnum};
 
 use msk_compile::diff::{self, Side, TemplateText};
-use msk_compile::render::{MessageFormat, SourceFile, render_located};
+use msk_compile::render::{MessageFormat, SourceFile, write_report};
 use msk_compile::{
     Code, Diagnostic, Format, Host, Options, Profile, Report, ResolvedConfig, SourceText, Values,
     VariableOptions, compile_source, json, schema, template,
@@ -721,10 +721,6 @@ fn input_text(name: &str, bytes: Vec<u8>, code: Code) -> Result<String, UsageErr
     })
 }
 
-/// Warnings of one code shown in the human and github formats; the rest are counted in one
-/// line (100 000 colliding events would otherwise print 38 MB of the same warning).
-const WARNINGS_SHOWN_PER_CODE: usize = 10;
-
 /// Writes the diagnostics to stderr (every error; the first few warnings of each code,
 /// except in the json format); returns whether the run failed.
 fn emit_diagnostics(
@@ -746,45 +742,13 @@ fn emit_diagnostics(
         MessageFormatArg::Github => MessageFormat::Github,
     };
     let file = SourceFile::new(name, text);
-    // For a reader: in the order of the text they point at (the config, then the files it
-    // includes); those without a position keep their order, after the others. JSON lines keep
-    // the library's order (the one Serverless reports in), which tools may rely on.
-    let mut ordered: Vec<&Diagnostic> = diagnostics.iter().collect();
-    if format != MessageFormat::Json {
-        ordered.sort_by_key(|diagnostic| diagnostic.span.map_or(usize::MAX, |span| span.start));
-    }
-    let mut stderr = std::io::stderr().lock();
-    let mut shown: BTreeMap<Code, usize> = BTreeMap::new();
-    for diagnostic in ordered {
-        if format != MessageFormat::Json && !diagnostic.is_error() {
-            let count = shown.entry(diagnostic.code).or_default();
-            *count += 1;
-            if *count > WARNINGS_SHOWN_PER_CODE {
-                continue;
-            }
-        }
-        let separator = if matches!(format, MessageFormat::Human { .. }) {
-            "\n"
-        } else {
-            ""
-        };
-        let rendered = render_located(diagnostic, &file, files, format);
-        let _ = writeln!(stderr, "{rendered}{separator}");
-    }
-    for (code, count) in shown {
-        if let Some(hidden) = count
-            .checked_sub(WARNINGS_SHOWN_PER_CODE)
-            .filter(|&hidden| hidden > 0)
-        {
-            let message = format!(
-                "{hidden} more {code} warnings are not shown (`--message-format json` lists every one)"
-            );
-            let _ = match format {
-                MessageFormat::Github => writeln!(stderr, "::warning title={code}::{message}"),
-                _ => writeln!(stderr, "warning: {message}\n"),
-            };
-        }
-    }
+    let _ = write_report(
+        &mut std::io::stderr().lock(),
+        diagnostics,
+        &file,
+        files,
+        format,
+    );
     diagnostics
         .iter()
         .any(|diagnostic| diagnostic.is_error() || report.deny_warnings)

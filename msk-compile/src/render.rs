@@ -63,6 +63,62 @@ pub fn render_located(
     }
 }
 
+/// Warnings of one code shown in the human and github formats; the rest are counted in one
+/// line (100 000 colliding events would otherwise print 38 MB of the same warning).
+pub const WARNINGS_SHOWN_PER_CODE: usize = 10;
+
+/// Writes a run's diagnostics as the command line does on stderr: every error, and in the
+/// human and github formats, in line order, the first [`WARNINGS_SHOWN_PER_CODE`] warnings of
+/// each code then a line counting the rest (the json format lists every one, in the order
+/// Serverless reports them).
+pub fn write_report(
+    out: &mut impl std::io::Write,
+    diagnostics: &[Diagnostic],
+    config: &SourceFile<'_>,
+    files: &[SourceText],
+    format: MessageFormat,
+) -> std::io::Result<()> {
+    let mut shown: std::collections::BTreeMap<crate::diag::Code, usize> = Default::default();
+    let separator = if matches!(format, MessageFormat::Human { .. }) {
+        "\n"
+    } else {
+        ""
+    };
+    // For a reader: in the order of the text they point at (the config, then the files it
+    // includes); those without a position keep their order, after the others. JSON lines keep
+    // the library's order (the one Serverless reports in), which tools may rely on.
+    let mut ordered: Vec<&Diagnostic> = diagnostics.iter().collect();
+    if format != MessageFormat::Json {
+        ordered.sort_by_key(|diagnostic| diagnostic.span.map_or(usize::MAX, |span| span.start));
+    }
+    for diagnostic in ordered {
+        if format != MessageFormat::Json && !diagnostic.is_error() {
+            let count = shown.entry(diagnostic.code).or_default();
+            *count += 1;
+            if *count > WARNINGS_SHOWN_PER_CODE {
+                continue;
+            }
+        }
+        let rendered = render_located(diagnostic, config, files, format);
+        writeln!(out, "{rendered}{separator}")?;
+    }
+    for (code, count) in shown {
+        if let Some(hidden) = count
+            .checked_sub(WARNINGS_SHOWN_PER_CODE)
+            .filter(|&hidden| hidden > 0)
+        {
+            let message = format!(
+                "{hidden} more {code} warnings are not shown (`--message-format json` lists every one)"
+            );
+            match format {
+                MessageFormat::Github => writeln!(out, "::warning title={code}::{message}")?,
+                _ => writeln!(out, "warning: {message}\n")?,
+            }
+        }
+    }
+    Ok(())
+}
+
 /// Renders one diagnostic in the chosen format (without a trailing newline).
 pub fn render(diagnostic: &Diagnostic, file: &SourceFile<'_>, format: MessageFormat) -> String {
     match format {

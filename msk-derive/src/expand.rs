@@ -175,6 +175,7 @@ fn impl_cfn_mapping(cont: &Container) -> TokenStream {
     let id_parts = id_parts.into_iter().map(|(_, part)| part);
 
     let rules = attrs.rules.iter().map(rule_tokens);
+    let key_constants = crate::keys::key_constants(cont.original, &cont.fields);
 
     quote! {
         const _: () = {
@@ -188,6 +189,8 @@ fn impl_cfn_mapping(cont: &Container) -> TokenStream {
                 const RULES: &'static [#private::Rule] = &[#(#rules),*];
                 const KEYS: &'static [#private::CfnKey] = &[#(#keys),*];
             }
+
+            #key_constants
         };
     }
 }

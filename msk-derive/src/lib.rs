@@ -13,6 +13,7 @@ mod check;
 mod ctxt;
 mod expand;
 mod fallback;
+mod keys;
 mod rule;
 mod symbol;
 #[cfg(test)]
@@ -48,4 +49,11 @@ use syn::{DeriveInput, parse_macro_input};
 #[proc_macro_derive(CfnMapping, attributes(cfn))]
 pub fn derive_cfn_mapping(input: TokenStream) -> TokenStream {
     expand::derive(&parse_macro_input!(input as DeriveInput)).into()
+}
+
+/// Derives the config-key constants alone, for a nested type without a CloudFormation
+/// mapping of its own: `pub const KEY_<FIELD>: &str`, the field's serde deserialize name.
+#[proc_macro_derive(CfnKeys)]
+pub fn derive_cfn_keys(input: TokenStream) -> TokenStream {
+    keys::derive(&parse_macro_input!(input as DeriveInput)).into()
 }

@@ -301,3 +301,44 @@ fn a_group_folds_shared_keys_into_its_members() {
         "{code}"
     );
 }
+
+#[test]
+fn every_deserialized_field_gets_its_key_as_a_constant() {
+    let code = expanded(parse_quote! {
+        #[serde(rename_all = "camelCase")]
+        #[cfn(resource = "AWS::X::Y", logical_id = "X")]
+        struct S {
+            #[cfn(property = "A", order = 1, presence = "always")]
+            consumer_group_id: String,
+            #[serde(rename = "type")]
+            kind: String,
+            #[serde(skip)]
+            cache: String,
+        }
+    });
+    assert!(
+        code.contains("pub const KEY_CONSUMER_GROUP_ID : & 'static str = \"consumerGroupId\" ;"),
+        "{code}"
+    );
+    assert!(
+        code.contains("pub const KEY_KIND : & 'static str = \"type\" ;"),
+        "{code}"
+    );
+    assert!(!code.contains("KEY_CACHE"), "{code}");
+}
+
+#[test]
+fn cfn_keys_derives_the_key_constants_alone() {
+    let input: DeriveInput = parse_quote! {
+        #[serde(rename_all = "camelCase")]
+        struct Nested {
+            on_failure: String,
+        }
+    };
+    let code = crate::keys::derive(&input).to_string();
+    assert!(
+        code.contains("pub const KEY_ON_FAILURE : & 'static str = \"onFailure\" ;"),
+        "{code}"
+    );
+    assert!(!code.contains("CfnMapping"), "{code}");
+}

@@ -11,7 +11,7 @@
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
-use crate::CfnMapping;
+use crate::{CfnKeys, CfnMapping};
 
 /// The CloudFormation reference of `AWS::Lambda::EventSourceMapping`, optionally with the
 /// anchor of one property (`cfn!("batchsize")`). A macro, so that it can sit in `concat!`.
@@ -902,6 +902,14 @@ pub struct MskEvent {
     pub schema_registry: Option<SchemaRegistry>,
 }
 
+impl MskEvent {
+    /// The key of a function event that makes it an msk event (`events: [{msk: {...}}]`).
+    pub const EVENT_KEY: &'static str = "msk";
+    /// The prefix of an on-failure destination that is a topic of the event's own cluster
+    /// (`destinations.onFailure: kafka://<topic>`), as the destination rules above write it.
+    pub const KAFKA_DESTINATION_PREFIX: &'static str = "kafka://";
+}
+
 /// The MSK cluster reference accepted by `arn`.
 ///
 /// Inlined into `arn` as an `anyOf` whose branches carry no descriptions: an editor's hover
@@ -993,7 +1001,7 @@ pub enum ProvisionedPollers {
 }
 
 /// `{min, max, group}` of `provisionedPollers`.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema, CfnKeys)]
 #[serde(deny_unknown_fields)]
 #[schemars(inline, transform = undocumented)]
 pub struct PollerConfig {
@@ -1012,7 +1020,7 @@ pub struct PollerConfig {
 }
 
 /// `destinations` of an msk event.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema, CfnKeys)]
 #[serde(deny_unknown_fields, rename_all = "camelCase")]
 #[schemars(inline, transform = undocumented)]
 pub struct Destinations {
@@ -1038,7 +1046,7 @@ pub enum OnFailure {
 }
 
 /// `{arn, type}` of an on-failure destination whose ARN is a CloudFormation function.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema, CfnKeys)]
 #[serde(deny_unknown_fields)]
 #[schemars(inline, transform = undocumented)]
 pub struct TypedDestination {
@@ -1088,7 +1096,7 @@ pub enum FunctionResponseType {
 }
 
 /// `schemaRegistry` of an msk event.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema, CfnKeys)]
 #[serde(deny_unknown_fields, rename_all = "camelCase")]
 #[schemars(inline, transform = undocumented)]
 pub struct SchemaRegistry {
@@ -1125,7 +1133,7 @@ pub enum SchemaAttribute {
 }
 
 /// A secret Lambda uses for the schema registry: `{type, uri}`.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema, CfnKeys)]
 #[serde(deny_unknown_fields)]
 #[schemars(inline, transform = undocumented)]
 pub struct AccessConfig {

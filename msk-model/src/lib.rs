@@ -34,7 +34,7 @@ pub use event::{
     PollerConfig, ProvisionedPollers, SchemaAttribute, SchemaRegistry, StartingPosition,
     TypedDestination,
 };
-pub use msk_derive::CfnMapping;
+pub use msk_derive::{CfnKeys, CfnMapping};
 
 /// Items the generated code refers to. Not part of the public API.
 #[doc(hidden)]

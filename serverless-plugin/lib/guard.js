@@ -2,45 +2,29 @@
 
 //! The deploy guard: before `serverless deploy` updates the stack, the template deployed now
 //! (CloudFormation GetTemplate) is compared with the one about to be deployed by
-//! `msk-compile diff` (replaced, moved, removed msk mappings and what that does to their
-//! consumer groups). `compareTemplates` is the one place that runs the compiler for it.
+//! msk-compile's `diff` (replaced, moved, removed msk mappings and what that does to their
+//! consumer groups). `compareTemplates` is the one place that runs the engine for it.
 
-const fs = require('fs');
-const os = require('os');
-const path = require('path');
-const { spawnSync } = require('child_process');
-const { parseDiagnostics } = require('./compile');
+const { escapeControls, parseDiagnostics } = require('./compile');
 
 /**
- * Compares two templates (JSON texts) with msk-compile's `diff`. Returns `{ status, findings,
- * other }`: `status` is the exit status (0: nothing that fails, 1: an error among the findings,
- * 2: a template that cannot be compared), `findings` the JSON diagnostics (`code`, `severity`,
- * `message`, `help`, `logicalId`), `other` any other stderr line; or `{ spawnError }`.
+ * Compares two templates (JSON texts) with msk-compile's `diff`, through `engine`
+ * (lib/engine.js). Returns `{ status, findings, other }`: `status` is the exit status (0:
+ * nothing that fails, 1: an error among the findings, 2: a template that cannot be compared),
+ * `findings` the JSON diagnostics (`code`, `severity`, `message`, `help`, `logicalId`), `other`
+ * any other stderr line. Engine failures throw (see lib/engine.js).
  */
-const compareTemplates = ({ binary, deployed, next }) => {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'serverless-msk-events-'));
-  try {
-    const oldPath = path.join(dir, 'deployed.json');
-    const newPath = path.join(dir, 'next.json');
-    fs.writeFileSync(oldPath, deployed);
-    fs.writeFileSync(newPath, next);
-    const result = spawnSync(binary, ['diff', oldPath, newPath, '--message-format', 'json'], {
-      encoding: 'utf8',
-      maxBuffer: 256 * 1024 * 1024,
-      windowsHide: true,
-    });
-    if (result.error) return { status: null, spawnError: result.error, findings: [], other: [] };
-    const { diagnostics, other } = parseDiagnostics(result.stderr || '');
-    return { status: result.status, signal: result.signal, findings: diagnostics, other };
-  } finally {
-    fs.rmSync(dir, { recursive: true, force: true });
-  }
+const compareTemplates = ({ engine, deployed, next }) => {
+  const reply = engine.run({ command: 'diff', old: deployed, new: next });
+  const { diagnostics, other } = parseDiagnostics(reply.stderr || '');
+  return { status: reply.status, findings: diagnostics, other };
 };
 
 /** A finding as the deploy log shows it: `<LogicalId>: message [CODE]<note>`, then its help. */
 const formatFinding = (finding, note = '') => {
-  const help = finding.help ? `\n  help: ${finding.help}` : '';
-  return `${finding.logicalId || finding.path || 'template'}: ${finding.message} [${finding.code}]${note}${help}`;
+  const help = finding.help ? `\n  help: ${escapeControls(finding.help)}` : '';
+  const where = finding.logicalId || finding.path || 'template';
+  return `${escapeControls(where)}: ${escapeControls(finding.message)} [${escapeControls(finding.code)}]${note}${help}`;
 };
 
 /** Whether a CloudFormation error says the stack does not exist (the framework's own test). */

@@ -194,7 +194,7 @@ describe('the binary', () => {
 
   test('one msk-compile process per serverless package', async () => {
     const root = h.installPlugin();
-    const binary = h.pluginBinary(root);
+    const binary = h.nativeBinary();
     // A wrapper that notes each start, then runs the packed binary.
     const log = path.join(root, 'starts.log');
     const wrapper = path.join(root, 'counting-msk-compile');

@@ -42,7 +42,7 @@ for (const host of h.HOSTS) describe(`profile extended under ${host.label}: exam
 
   before(async () => {
     const root = h.installPlugin();
-    const binary = h.pluginBinary(root);
+    const binary = h.nativeBinary();
     const text = host.config(fs.readFileSync(EXAMPLE, 'utf8'));
     const siblings = Object.fromEntries(
       fs

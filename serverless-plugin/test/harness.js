@@ -51,8 +51,23 @@ const run = (cmd, args, options = {}) => {
   return result.stdout;
 };
 
-/** The msk-compile the packed plugin carries (prepack builds target/release/msk-compile). */
-const releaseBinary = () => path.join(process.env.CARGO_TARGET_DIR || path.join(REPO_DIR, 'target'), 'release', 'msk-compile');
+const TARGET_DIR = process.env.CARGO_TARGET_DIR || path.join(REPO_DIR, 'target');
+/** target/release/msk-compile (`cargo build --release -p msk-compile`). */
+const releaseBinary = () => path.join(TARGET_DIR, 'release', 'msk-compile');
+
+/**
+ * A native msk-compile to compare the plugin with: MSK_COMPILE_BIN if set, else the newest of
+ * target/release and target/debug (`cargo test --workspace` builds the debug one). None is an
+ * error: a test that needs it fails rather than skips.
+ */
+const nativeBinary = () => {
+  if (process.env.MSK_COMPILE_BIN) return process.env.MSK_COMPILE_BIN;
+  const built = [releaseBinary(), path.join(TARGET_DIR, 'debug', 'msk-compile')]
+    .filter((file) => fs.existsSync(file))
+    .sort((a, b) => fs.statSync(b).mtimeMs - fs.statSync(a).mtimeMs);
+  if (!built.length) throw new Error(`no native msk-compile in ${TARGET_DIR}: run cargo build -p msk-compile first`);
+  return built[0];
+};
 
 /** Where test/pack.js (`pretest`) puts the tarball. */
 const PACK_DIR = path.join(PACKAGE_DIR, 'node_modules', '.test-pack');
@@ -75,9 +90,8 @@ const installPlugin = () => {
   return root;
 };
 
-/** The msk-compile the installed plugin runs: MSK_COMPILE_BIN if set, else the packed one. */
-const pluginBinary = (root) =>
-  process.env.MSK_COMPILE_BIN || path.join(root, 'node_modules', 'serverless-msk-events', 'bin', 'msk-compile');
+/** The installed plugin's folder below `root` (from `installPlugin()`). */
+const installedPackage = (root) => path.join(root, 'node_modules', 'serverless-msk-events');
 
 /** cfn-lint from the validators' virtualenv that scripts/setup creates (CFN_LINT overrides). */
 const cfnLint = () => {
@@ -255,7 +269,8 @@ module.exports = {
   cfnLint,
   installNeighbours,
   installPlugin,
-  pluginBinary,
+  installedPackage,
+  nativeBinary,
   pool,
   releaseBinary,
   removeInstall,

@@ -2,13 +2,11 @@
 
 // The schema the plugin registers comes from msk-compile's own export, reduced by
 // lib/schema-export.js to what the framework's Ajv accepts: checked here with the framework's
-// Ajv and its options (strict mode), on the export of the binary the tests pack.
+// Ajv and its options (strict mode), on the export of the WebAssembly module the plugin packs.
 
 const assert = require('node:assert/strict');
 const path = require('path');
-const { spawnSync } = require('child_process');
 const { test } = require('node:test');
-const h = require('./harness');
 const { toFrameworkSchema } = require('../lib/schema-export');
 const { extendedSchema } = require('../lib/schema');
 
@@ -16,11 +14,15 @@ const frameworkDir = path.dirname(require.resolve('serverless/package.json'));
 const Ajv = require(require.resolve('ajv', { paths: [frameworkDir] })).default;
 const addFormats = require(require.resolve('ajv-formats', { paths: [frameworkDir] })).default;
 
-const binary = process.env.MSK_COMPILE_BIN || h.releaseBinary();
+const { selectEngine } = require('../lib/engine');
+
+// The module in this folder: pretest's npm pack built it (wasm/msk-compile.wasm).
+const engine = selectEngine({});
 
 const exported = (...args) => {
-  const result = spawnSync(binary, ['schema', ...args], { encoding: 'utf8' });
-  return result.status === 0 ? JSON.parse(result.stdout) : null;
+  const profile = args.includes('--profile') ? args[args.indexOf('--profile') + 1] : undefined;
+  const reply = engine.run({ command: 'schema', profile, serverless: args.includes('--serverless') });
+  return reply.status === 0 ? JSON.parse(reply.stdout) : null;
 };
 
 // As resolve-ajv-validate.js in serverless 3.40.0 builds it; strict-mode type warnings are
