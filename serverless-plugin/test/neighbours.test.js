@@ -85,8 +85,8 @@ for (const host of h.HOSTS) {
         assert.deepEqual(run.parsed, runs.alone.parsed);
         // In the same order, but for the `…LambdaVersion…` resources, which osls writes in an
         // order that changes from run to run (../shared/oracle-osls/README.md).
-        const order = (template) => Object.keys(template.Resources).filter((id) => template.Resources[id].Type !== 'AWS::Lambda::Version');
-        assert.deepEqual(order(run.parsed), order(runs.alone.parsed));
+        const resourceOrder = (template) => Object.keys(template.Resources).filter((id) => template.Resources[id].Type !== 'AWS::Lambda::Version');
+        assert.deepEqual(resourceOrder(run.parsed), resourceOrder(runs.alone.parsed));
       });
 
       test(`extended (listed ${order.toLowerCase()}): the function's statements on its own role only`, () => {
