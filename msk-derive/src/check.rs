@@ -8,8 +8,9 @@ use proc_macro2::TokenStream;
 use quote::ToTokens;
 
 use crate::ast::{Container, Field};
-use crate::attr::{self, Presence, Seen, Spanned};
+use crate::attr::{self, Presence};
 use crate::ctxt::Ctxt;
+use crate::parse::{Seen, Spanned};
 use crate::rule::{RuleAttr, TESTS, TestKind};
 use crate::symbol::*;
 

@@ -7,10 +7,11 @@ use quote::{quote, quote_spanned};
 use syn::DeriveInput;
 
 use crate::ast::Container;
-use crate::attr::{Grant, IdToken, Presence, Profile, RenameKind, Shape, Spanned};
+use crate::attr::{Grant, IdToken, Presence, RenameKind, Shape};
 use crate::check;
 use crate::ctxt::Ctxt;
 use crate::fallback;
+use crate::parse::{Profile, Spanned};
 use crate::rule::{JsonType, RuleAttr, TestKind};
 use crate::symbol::private;
 

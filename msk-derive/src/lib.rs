@@ -171,6 +171,7 @@ mod ctxt;
 mod expand;
 mod fallback;
 mod keys;
+mod parse;
 mod rule;
 mod symbol;
 #[cfg(test)]

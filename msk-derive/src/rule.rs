@@ -8,11 +8,11 @@ use proc_macro2::{Delimiter, TokenTree};
 use syn::meta::ParseNestedMeta;
 use syn::{LitFloat, LitInt, LitStr, Path};
 
-use crate::attr::{
+use crate::ctxt::Ctxt;
+use crate::parse::{
     Attr, PROFILES, Profile, Seen, Spanned, parse_choice, parse_list, parse_path, parse_str,
     take_to_comma,
 };
-use crate::ctxt::Ctxt;
 use crate::symbol::*;
 
 /// What a rule tests (mirrors `msk_model::Test`).
