@@ -495,31 +495,41 @@ fn one_line(text: &str) -> String {
 
 /// A dotted path of config keys, each optionally followed by `[]` (each item of a list).
 fn check_config_path(path: &str) -> Result<(), String> {
-    let valid = path.split('.').all(|segment| {
-        let name = segment.strip_suffix("[]").unwrap_or(segment);
-        !name.is_empty() && name.chars().all(|c| c.is_ascii_alphanumeric() || c == '_')
-    });
-    if valid {
-        Ok(())
-    } else {
-        Err(format!(
-            "\"{}\" is not a dotted config path such as \"provisionedPollers.min\" or \"filterPatterns[]\"",
-            path.escape_debug()
-        ))
-    }
+    check_dotted_path(
+        path,
+        |c| c.is_ascii_alphanumeric() || c == '_',
+        "a dotted config path",
+        "\"provisionedPollers.min\" or \"filterPatterns[]\"",
+    )
 }
 
 /// A CloudFormation property path under `Properties`, with `[]` for the items of a list.
 fn check_cloudformation_path(path: &str) -> Result<(), String> {
+    check_dotted_path(
+        path,
+        |c| c.is_ascii_alphanumeric(),
+        "a CloudFormation property path",
+        "\"DestinationConfig.OnFailure.Destination\" or \"Topics[]\"",
+    )
+}
+
+/// The one reader of both path forms: non-empty segments of `allowed` characters, each
+/// optionally followed by `[]`; `what` and `examples` make the message.
+fn check_dotted_path(
+    path: &str,
+    allowed: impl Fn(char) -> bool,
+    what: &str,
+    examples: &str,
+) -> Result<(), String> {
     let valid = path.split('.').all(|segment| {
         let name = segment.strip_suffix("[]").unwrap_or(segment);
-        !name.is_empty() && name.chars().all(|c| c.is_ascii_alphanumeric())
+        !name.is_empty() && name.chars().all(&allowed)
     });
     if valid {
         Ok(())
     } else {
         Err(format!(
-            "\"{}\" is not a CloudFormation property path such as \"DestinationConfig.OnFailure.Destination\" or \"Topics[]\"",
+            "\"{}\" is not {what} such as {examples}",
             path.escape_debug()
         ))
     }
